@@ -1,0 +1,421 @@
+//! The command line, as clap structures. Flag names are part of the stable interface
+//! (docs/cli.md); add, never rename.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "kasane", version, about = "Kasane (かさね): encrypted multi-agency case records", long_about = None)]
+pub struct Args {
+    #[command(flatten)]
+    pub global: Global,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// The vault folder (default: the platform's data folder, e.g. ~/.local/share/kasane/vault).
+    #[arg(long, global = true, env = "KASANE_VAULT", value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Which worker unlocks (name or id); needed when the vault has more than one.
+    #[arg(long, global = true, env = "KASANE_WORKER", value_name = "NAME")]
+    pub worker: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a vault for an agency and site, with its first worker; prints the recovery code once.
+    Init(InitArgs),
+    /// Workers who can unlock this vault.
+    #[command(subcommand)]
+    Worker(WorkerCmd),
+    /// Change the signed-in worker's passphrase.
+    #[command(subcommand)]
+    Passphrase(PassphraseCmd),
+    /// Regain access with the recovery code: set a new passphrase for a worker.
+    Recover(KdfArgs),
+    /// Households (世帯).
+    #[command(subcommand)]
+    Household(HouseholdCmd),
+    /// Persons (世帯員).
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Relationships between members of a household.
+    #[command(subcommand)]
+    Relation(RelationCmd),
+    /// Cases.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Consent records.
+    #[command(subcommand)]
+    Consent(ConsentCmd),
+    /// The contact log (支援経過).
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// Agencies in this vault's directory.
+    #[command(subcommand)]
+    Agency(AgencyCmd),
+    /// The city's district codes.
+    Districts,
+    /// The problem taxonomy codes.
+    Problems,
+    /// Search persons, households and the contact log (kanji, kana, romaji, name variants).
+    Search(SearchArgs),
+    /// The audit trail, after checking its hash chain.
+    Audit(AuditArgs),
+    /// Fill the vault with a synthetic demo city.
+    Demo(DemoArgs),
+    /// What this vault is and holds.
+    Status,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    #[arg(long)]
+    pub agency: String,
+    #[arg(long)]
+    pub site: String,
+    #[arg(long)]
+    pub worker: String,
+    /// scrypt cost as log2(N) instead of calibrating to ~0.5–1 s; for tests only.
+    #[arg(long, value_name = "LOG_N")]
+    pub kdf_cost: Option<u8>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct KdfArgs {
+    /// scrypt cost as log2(N) instead of calibrating; for tests only.
+    #[arg(long, value_name = "LOG_N")]
+    pub kdf_cost: Option<u8>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkerCmd {
+    /// Add a worker; their passphrase comes from KASANE_NEW_PASSPHRASE or a prompt.
+    Add(WorkerAdd),
+    /// List the workers who have a key slot.
+    List,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WorkerAdd {
+    pub name: String,
+    #[arg(long, value_name = "LOG_N")]
+    pub kdf_cost: Option<u8>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PassphraseCmd {
+    /// New passphrase from KASANE_NEW_PASSPHRASE or a prompt (asked twice).
+    Change(KdfArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HouseholdCmd {
+    Add(HouseholdAdd),
+    List(HouseholdList),
+    Show(IdArg),
+    Update(HouseholdUpdateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HouseholdAdd {
+    #[arg(long)]
+    pub label: String,
+    /// A code from `kasane districts`, e.g. kamakura-2.
+    #[arg(long)]
+    pub district: String,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HouseholdList {
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Include archived households.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HouseholdUpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub label: Option<String>,
+    #[arg(long)]
+    pub district: Option<String>,
+    /// "none" clears it.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// "none" clears it.
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub archive: bool,
+    #[arg(long)]
+    pub unarchive: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IdArg {
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    Add(PersonAdd),
+    Show(IdArg),
+    Update(PersonUpdateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PersonAdd {
+    #[arg(long)]
+    pub household: String,
+    #[arg(long)]
+    pub family_name: String,
+    #[arg(long)]
+    pub given_name: String,
+    #[arg(long)]
+    pub family_kana: String,
+    #[arg(long)]
+    pub given_kana: String,
+    /// 和暦 (S23.5.1, 昭和23年5月1日, R1.5.1) or ISO (1948-05-01); partial dates (S15, 1990-03) are fine.
+    #[arg(long)]
+    pub birth: String,
+    /// female | male | other | unanswered (or 女性 / 男性 / その他 / 未回答).
+    #[arg(long)]
+    pub sex: String,
+    /// Relation to the household head: 本人, 妻, 長男 …
+    #[arg(long)]
+    pub relation: String,
+    /// yes | no (default yes).
+    #[arg(long)]
+    pub living_together: Option<String>,
+    #[arg(long)]
+    pub deceased: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PersonUpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub family_name: Option<String>,
+    #[arg(long)]
+    pub given_name: Option<String>,
+    #[arg(long)]
+    pub family_kana: Option<String>,
+    #[arg(long)]
+    pub given_kana: Option<String>,
+    #[arg(long)]
+    pub birth: Option<String>,
+    #[arg(long)]
+    pub sex: Option<String>,
+    #[arg(long)]
+    pub relation: Option<String>,
+    #[arg(long)]
+    pub living_together: Option<String>,
+    #[arg(long)]
+    pub deceased: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RelationCmd {
+    Add(RelationAdd),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RelationAdd {
+    /// For parent-child: the parent.
+    #[arg(long)]
+    pub a: String,
+    #[arg(long)]
+    pub b: String,
+    /// parent-child | partner
+    #[arg(long)]
+    pub kind: String,
+    /// For partners: married | cohabiting | separated | divorced
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCmd {
+    Open(CaseOpen),
+    Update(CaseUpdateArgs),
+    Show(IdArg),
+    List(CaseList),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseOpen {
+    #[arg(long)]
+    pub household: String,
+    #[arg(long)]
+    pub title: String,
+    /// Problem codes from `kasane problems`; repeat or separate by spaces.
+    #[arg(long, num_args = 1.., required = true)]
+    pub problem: Vec<String>,
+    /// Lead agency (id, name or code); default: this vault's agency.
+    #[arg(long)]
+    pub lead: Option<String>,
+    #[arg(long)]
+    pub risk: Option<String>,
+    #[arg(long)]
+    pub next_review: Option<String>,
+    #[arg(long)]
+    pub opened: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseUpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// intake | assessment | planning | active | closed (or 受付 / アセスメント / プラン / 支援中 / 終結)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// low | medium | high | urgent (or 低 / 中 / 高 / 緊急); "none" clears it.
+    #[arg(long)]
+    pub risk: Option<String>,
+    #[arg(long)]
+    pub lead: Option<String>,
+    /// A date, or "none".
+    #[arg(long)]
+    pub next_review: Option<String>,
+    #[arg(long, num_args = 1..)]
+    pub problem: Vec<String>,
+    /// A person of the household, or "none".
+    #[arg(long)]
+    pub key_person: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseList {
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub lead: Option<String>,
+    #[arg(long)]
+    pub problem: Option<String>,
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Include closed cases.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsentCmd {
+    Add(ConsentAdd),
+    Withdraw(ConsentWithdraw),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConsentAdd {
+    #[arg(long)]
+    pub person: String,
+    /// What was agreed, e.g. "支援会議での情報共有".
+    #[arg(long)]
+    pub scope: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// written | verbal | other (or 書面 / 口頭 / その他)
+    #[arg(long)]
+    pub how: String,
+    /// Agencies the consent names (repeatable).
+    #[arg(long)]
+    pub agency: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConsentWithdraw {
+    pub id: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCmd {
+    Add(NoteAdd),
+    List(NoteList),
+    Edit(NoteEdit),
+    Retract(IdArg),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NoteAdd {
+    #[arg(long)]
+    pub case: String,
+    /// visit | office | phone | email | meeting | accompany | other (or 訪問 / 来所 / 電話 / メール / 会議 / 同行 / その他)
+    #[arg(long)]
+    pub kind: String,
+    #[arg(long)]
+    pub text: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Keep on this PC only (機関内メモ): never shared.
+    #[arg(long)]
+    pub internal: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NoteList {
+    #[arg(long)]
+    pub case: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NoteEdit {
+    pub id: String,
+    #[arg(long)]
+    pub text: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyCmd {
+    List,
+    Add(AgencyAdd),
+    /// The city's agency codes.
+    Codes,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AgencyAdd {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub code: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    #[arg(required = true)]
+    pub query: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Show only the last N entries (the whole chain is still verified).
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 200)]
+    pub households: usize,
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}

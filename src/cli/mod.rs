@@ -1,0 +1,442 @@
+//! Argument parsing and dispatch for the `kasane` binary: each command reads its inputs, calls
+//! one engine operation, and prints the result as text or JSON.
+
+mod args;
+mod output;
+mod secrets;
+
+use std::path::PathBuf;
+
+pub use args::Args;
+use args::*;
+use kasane::{
+    Ambient, CaseFilter, CaseStatus, CaseUpdate, ConsentHow, Error, HouseholdFilter, HouseholdUpdate, KdfCost, NewCase,
+    NewConsent, NewHousehold, NewNote, NewPerson, NewRelation, NoteKind, PartialDate, PartnerStatus, PersonUpdate,
+    RelationKind, Risk, Setup, Sex, Vault, VaultDir, parse_date,
+};
+use output::Out;
+use uuid::Uuid;
+
+/// What can end a command: an engine error, or a problem with the command line itself.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Engine(#[from] Error),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Engine(e) => e.kind().exit_code(),
+            CliError::Usage(_) => 2,
+            CliError::Io(_) => 1,
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            CliError::Engine(e) => e.code(),
+            CliError::Usage(_) => "usage",
+            CliError::Io(_) => "io",
+        }
+    }
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            CliError::Engine(e) => match e.kind() {
+                kasane::Kind::BadInput => "bad-input",
+                kasane::Kind::Auth => "auth",
+                kasane::Kind::Refused => "refused",
+                kasane::Kind::NotFound => "not-found",
+                kasane::Kind::Vault => "vault",
+                kasane::Kind::Internal => "internal",
+            },
+            CliError::Usage(_) => "bad-input",
+            CliError::Io(_) => "internal",
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+fn usage(msg: impl Into<String>) -> CliError {
+    CliError::Usage(msg.into())
+}
+
+fn vault_dir(args: &Global) -> Result<PathBuf> {
+    if let Some(v) = &args.vault {
+        return Ok(v.clone());
+    }
+    directories::ProjectDirs::from("jp", "Kasane", "Kasane")
+        .map(|d| d.data_dir().join("vault"))
+        .ok_or_else(|| usage("no home folder to put the vault in; pass --vault DIR"))
+}
+
+fn kdf(cost: Option<u8>) -> KdfCost {
+    cost.map(KdfCost::Fixed).unwrap_or(KdfCost::Calibrated)
+}
+
+fn unlock(g: &Global) -> Result<Vault> {
+    let dir = VaultDir::open(&vault_dir(g)?)?;
+    let slot = dir.workers().iter().find(|w| {
+        g.worker
+            .as_deref()
+            .is_none_or(|n| n == w.name || n == w.worker.to_string())
+    });
+    let who = slot.map(|w| w.name.clone()).unwrap_or_default();
+    let pass = secrets::passphrase(&format!("{who} のパスフレーズ / passphrase: "))?;
+    Ok(dir.unlock(g.worker.as_deref(), &pass, Ambient::system())?)
+}
+
+fn id(s: &str, what: &str) -> Result<Uuid> {
+    Uuid::parse_str(s.trim()).map_err(|_| {
+        usage(format!(
+            "\"{s}\" is not a {what} id (ids look like 0196f3a2-…; copy them from earlier output)"
+        ))
+    })
+}
+
+fn date(s: &str) -> Result<kasane::Date> {
+    Ok(parse_date(s).map_err(Error::from)?)
+}
+
+fn partial(s: &str) -> Result<PartialDate> {
+    Ok(PartialDate::parse(s).map_err(Error::from)?)
+}
+
+/// "none" or "" clears an optional value on update.
+fn clearable<T>(s: &Option<String>, f: impl Fn(&str) -> Result<T>) -> Result<Option<Option<T>>> {
+    match s.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("" | "none" | "なし") => Ok(Some(None)),
+        Some(v) => Ok(Some(Some(f(v)?))),
+    }
+}
+
+fn yes_no(s: &str) -> Result<bool> {
+    match s.trim() {
+        "yes" | "y" | "true" | "はい" | "同居" => Ok(true),
+        "no" | "n" | "false" | "いいえ" | "別居" => Ok(false),
+        other => Err(usage(format!("\"{other}\" is not yes or no"))),
+    }
+}
+
+fn agency(v: &Vault, s: &str) -> Result<Uuid> {
+    Ok(v.find_agency(s)?.id)
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let out = Out::new(args.json);
+    let g = &args.global;
+    match args.command {
+        Command::Init(a) => {
+            let dir = vault_dir(g)?;
+            let passphrase = secrets::new_passphrase("KASANE_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
+            let (vault, code) = Vault::create(
+                &dir,
+                Setup {
+                    agency: a.agency,
+                    site: a.site,
+                    worker: a.worker,
+                    passphrase,
+                    kdf: kdf(a.kdf_cost),
+                },
+                Ambient::system(),
+            )?;
+            out.created_vault(&vault, &code.display());
+        }
+        Command::Worker(WorkerCmd::Add(a)) => {
+            let mut v = unlock(g)?;
+            let pass = secrets::new_passphrase(
+                "KASANE_NEW_PASSPHRASE",
+                &format!("{} の新しいパスフレーズ / new passphrase: ", a.name),
+            )?;
+            let id = v.add_worker(&a.name, &pass, kdf(a.kdf_cost))?;
+            out.id("worker", id);
+        }
+        Command::Worker(WorkerCmd::List) => {
+            let dir = VaultDir::open(&vault_dir(g)?)?;
+            out.workers(dir.workers());
+        }
+        Command::Passphrase(PassphraseCmd::Change(a)) => {
+            let mut v = unlock(g)?;
+            let pass = secrets::new_passphrase("KASANE_NEW_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
+            v.change_passphrase(&pass, kdf(a.kdf_cost))?;
+            out.done("passphrase changed");
+        }
+        Command::Recover(a) => {
+            let dir = VaultDir::open(&vault_dir(g)?)?;
+            let code = secrets::recovery_code()?;
+            let pass = secrets::new_passphrase("KASANE_NEW_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
+            let v = dir.recover(&code, g.worker.as_deref(), &pass, kdf(a.kdf_cost), Ambient::system())?;
+            out.done(&format!("access recovered: {} has a new passphrase", v.worker_name()));
+        }
+        Command::Household(cmd) => household(g, &out, cmd)?,
+        Command::Person(cmd) => person(g, &out, cmd)?,
+        Command::Relation(RelationCmd::Add(a)) => {
+            let mut v = unlock(g)?;
+            let kind = RelationKind::parse(&a.kind).map_err(Error::from)?;
+            let status = a
+                .status
+                .as_deref()
+                .map(PartnerStatus::parse)
+                .transpose()
+                .map_err(Error::from)?;
+            let id = v.add_relation(NewRelation {
+                a: id(&a.a, "person")?,
+                b: id(&a.b, "person")?,
+                kind,
+                status,
+            })?;
+            out.id("relation", id);
+        }
+        Command::Case(cmd) => case(g, &out, cmd)?,
+        Command::Consent(ConsentCmd::Add(a)) => {
+            let mut v = unlock(g)?;
+            let agencies = a.agency.iter().map(|s| agency(&v, s)).collect::<Result<Vec<_>>>()?;
+            let id = v.add_consent(NewConsent {
+                person: id(&a.person, "person")?,
+                scope: a.scope,
+                agencies,
+                date: a
+                    .date
+                    .as_deref()
+                    .map(date)
+                    .transpose()?
+                    .unwrap_or_else(|| v.ambient().clock.today()),
+                how: ConsentHow::parse(&a.how).map_err(Error::from)?,
+            })?;
+            out.id("consent", id);
+        }
+        Command::Consent(ConsentCmd::Withdraw(a)) => {
+            let mut v = unlock(g)?;
+            let on = a
+                .date
+                .as_deref()
+                .map(date)
+                .transpose()?
+                .unwrap_or_else(|| v.ambient().clock.today());
+            v.withdraw_consent(id(&a.id, "consent")?, on)?;
+            out.done("consent withdrawn");
+        }
+        Command::Note(cmd) => note(g, &out, cmd)?,
+        Command::Agency(AgencyCmd::List) => {
+            let v = unlock(g)?;
+            out.agencies(&v.agencies()?, v.identity().agency);
+        }
+        Command::Agency(AgencyCmd::Add(a)) => {
+            let mut v = unlock(g)?;
+            let id = v.add_agency(&a.name, a.code.as_deref())?;
+            out.id("agency", id);
+        }
+        Command::Agency(AgencyCmd::Codes) => out.agency_codes(),
+        Command::Districts => out.districts(),
+        Command::Problems => out.problems(),
+        Command::Search(a) => {
+            let mut v = unlock(g)?;
+            let q = a.query.join(" ");
+            let hits = v.search(&q)?;
+            out.hits(&hits);
+        }
+        Command::Audit(a) => {
+            let v = unlock(g)?;
+            let trail = v.audit_trail()?;
+            let skip = trail.len().saturating_sub(a.limit.unwrap_or(usize::MAX));
+            out.audit(&trail[skip..], trail.len());
+        }
+        Command::Demo(a) => {
+            let mut v = unlock(g)?;
+            let report = kasane::fill_demo(&mut v, a.households, a.seed, &mut |done, total| {
+                out.progress("demo", done, total);
+            })?;
+            out.demo(&report);
+        }
+        Command::Status => {
+            let v = unlock(g)?;
+            out.status(&v)?;
+        }
+    }
+    Ok(())
+}
+
+fn household(g: &Global, out: &Out, cmd: HouseholdCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        HouseholdCmd::Add(a) => {
+            let id = v.add_household(NewHousehold {
+                label: a.label,
+                district: a.district,
+                address: a.address,
+                phone: a.phone,
+            })?;
+            out.id("household", id);
+        }
+        HouseholdCmd::List(a) => {
+            let list = v.households(&HouseholdFilter {
+                district: a.district,
+                include_archived: a.all,
+            })?;
+            out.households(&list);
+        }
+        HouseholdCmd::Show(a) => {
+            let d = v.household_detail(id(&a.id, "household")?)?;
+            out.household(&v, &d)?;
+        }
+        HouseholdCmd::Update(a) => {
+            let archived = match (a.archive, a.unarchive) {
+                (true, true) => return Err(usage("--archive and --unarchive together")),
+                (true, false) => Some(true),
+                (false, true) => Some(false),
+                _ => None,
+            };
+            v.update_household(
+                id(&a.id, "household")?,
+                HouseholdUpdate {
+                    label: a.label,
+                    district: a.district,
+                    address: clearable(&a.address, |s| Ok(s.to_string()))?,
+                    phone: clearable(&a.phone, |s| Ok(s.to_string()))?,
+                    archived,
+                },
+            )?;
+            out.done("household updated");
+        }
+    }
+    Ok(())
+}
+
+fn person(g: &Global, out: &Out, cmd: PersonCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        PersonCmd::Add(a) => {
+            let id = v.add_person(NewPerson {
+                household: id(&a.household, "household")?,
+                family_name: a.family_name,
+                given_name: a.given_name,
+                family_kana: a.family_kana,
+                given_kana: a.given_kana,
+                birth: Some(partial(&a.birth)?),
+                sex: Sex::parse(&a.sex).map_err(Error::from)?,
+                relation: a.relation,
+                living_together: a.living_together.as_deref().map(yes_no).transpose()?.unwrap_or(true),
+                deceased: a.deceased.as_deref().map(partial).transpose()?,
+            })?;
+            out.id("person", id);
+        }
+        PersonCmd::Show(a) => {
+            let p = v.person(id(&a.id, "person")?)?;
+            out.person(&p);
+        }
+        PersonCmd::Update(a) => {
+            v.update_person(
+                id(&a.id, "person")?,
+                PersonUpdate {
+                    family_name: a.family_name,
+                    given_name: a.given_name,
+                    family_kana: a.family_kana,
+                    given_kana: a.given_kana,
+                    birth: clearable(&a.birth, partial)?,
+                    sex: a.sex.as_deref().map(Sex::parse).transpose().map_err(Error::from)?,
+                    relation: a.relation,
+                    living_together: a.living_together.as_deref().map(yes_no).transpose()?,
+                    deceased: clearable(&a.deceased, partial)?,
+                    archived: None,
+                },
+            )?;
+            out.done("person updated");
+        }
+    }
+    Ok(())
+}
+
+fn case(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        CaseCmd::Open(a) => {
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
+            let id = v.open_case(NewCase {
+                household: id(&a.household, "household")?,
+                title: a.title,
+                problems: a.problem,
+                lead_agency: lead,
+                risk: a.risk.as_deref().map(Risk::parse).transpose().map_err(Error::from)?,
+                next_review: a.next_review.as_deref().map(date).transpose()?,
+                opened: a.opened.as_deref().map(date).transpose()?,
+            })?;
+            out.id("case", id);
+        }
+        CaseCmd::Update(a) => {
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
+            v.update_case(
+                id(&a.id, "case")?,
+                CaseUpdate {
+                    title: a.title,
+                    status: a
+                        .status
+                        .as_deref()
+                        .map(CaseStatus::parse)
+                        .transpose()
+                        .map_err(Error::from)?,
+                    risk: clearable(&a.risk, |s| Ok(Risk::parse(s).map_err(Error::from)?))?,
+                    lead_agency: lead,
+                    next_review: clearable(&a.next_review, date)?,
+                    problems: (!a.problem.is_empty()).then_some(a.problem),
+                    key_person: clearable(&a.key_person, |s| id(s, "person"))?,
+                },
+            )?;
+            out.done("case updated");
+        }
+        CaseCmd::Show(a) => {
+            let d = v.case_detail(id(&a.id, "case")?)?;
+            out.case(&v, &d)?;
+        }
+        CaseCmd::List(a) => {
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
+            let list = v.cases(&CaseFilter {
+                status: a
+                    .status
+                    .as_deref()
+                    .map(CaseStatus::parse)
+                    .transpose()
+                    .map_err(Error::from)?,
+                lead_agency: lead,
+                problem: a.problem,
+                district: a.district,
+                include_closed: a.all,
+            })?;
+            out.cases(&list);
+        }
+    }
+    Ok(())
+}
+
+fn note(g: &Global, out: &Out, cmd: NoteCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        NoteCmd::Add(a) => {
+            let id = v.add_note(NewNote {
+                case: id(&a.case, "case")?,
+                kind: NoteKind::parse(&a.kind).map_err(Error::from)?,
+                text: a.text,
+                date: a.date.as_deref().map(date).transpose()?,
+                internal: a.internal,
+            })?;
+            out.id("note", id);
+        }
+        NoteCmd::List(a) => {
+            let notes = v.notes_of(id(&a.case, "case")?)?;
+            out.notes(&v, &notes)?;
+        }
+        NoteCmd::Edit(a) => {
+            v.edit_note(id(&a.id, "note")?, &a.text)?;
+            out.done("note edited (the earlier version stays in the log)");
+        }
+        NoteCmd::Retract(a) => {
+            v.retract_note(id(&a.id, "note")?)?;
+            out.done("note retracted");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,432 @@
+//! How results look: plain Japanese-first text for people, or JSON (`--json`) whose shapes are
+//! documented in docs/cli.md and only ever grow.
+
+use std::io::Write;
+
+use kasane::{
+    Agency, AuditEntry, CaseDetail, CaseSummary, DemoReport, Hit, HouseholdDetail, HouseholdSummary, Note, Person,
+    Vault, WorkerSlot,
+};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::Result;
+
+/// Prints a line to stdout; when the reader has gone away (`kasane … | head`) we stop quietly
+/// instead of panicking, as Unix tools do.
+macro_rules! outln {
+    () => { outln!("") };
+    ($($arg:tt)*) => {{
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = writeln!(stdout, $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+pub struct Out {
+    json: bool,
+}
+
+fn district_name(code: &str) -> String {
+    kasane::districts()
+        .iter()
+        .find(|d| d.code == code)
+        .map(|d| d.name_ja.to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn problem_names(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| {
+            kasane::problems()
+                .iter()
+                .find(|p| p.code == c)
+                .map(|p| p.label_ja)
+                .unwrap_or(c)
+        })
+        .collect::<Vec<_>>()
+        .join("・")
+}
+
+fn date_both(d: &kasane::Date) -> String {
+    format!("{} ({})", kasane::wareki(*d), d)
+}
+
+impl Out {
+    pub fn new(json: bool) -> Self {
+        Out { json }
+    }
+
+    fn print_json(&self, v: &impl Serialize) {
+        outln!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into()));
+    }
+
+    pub fn id(&self, kind: &str, id: Uuid) {
+        if self.json {
+            self.print_json(&json!({ "kind": kind, "id": id }));
+        } else {
+            outln!("{id}");
+        }
+    }
+
+    pub fn done(&self, msg: &str) {
+        if self.json {
+            self.print_json(&json!({ "ok": true, "message": msg }));
+        } else {
+            outln!("{msg}");
+        }
+    }
+
+    pub fn progress(&self, what: &str, done: usize, total: usize) {
+        if self.json {
+            return;
+        }
+        let mut e = std::io::stderr();
+        let pct = (done * 100).checked_div(total).unwrap_or(100);
+        let _ = write!(e, "\r{what}: {done}/{total} ({pct}%)");
+        if done >= total {
+            let _ = writeln!(e);
+        }
+    }
+
+    pub fn created_vault(&self, v: &Vault, code: &str) {
+        let me = v.identity();
+        if self.json {
+            self.print_json(&json!({
+                "vault": me.vault, "site": me.site, "agency": me.agency, "worker": me.worker,
+                "path": v.dir(), "recovery_code": code,
+            }));
+            return;
+        }
+        outln!("保管庫を作成しました / vault created: {}", v.dir().display());
+        outln!("  agency {}  site {}  worker {}", me.agency, me.site, me.worker);
+        outln!();
+        outln!("回復コード (recovery code) — 今だけ表示します。紙に書き、鍵のかかる場所に保管してください。");
+        outln!("This is shown once. Write it down and keep it locked away:");
+        outln!();
+        outln!("    {code}");
+        outln!();
+    }
+
+    pub fn workers(&self, w: &[WorkerSlot]) {
+        if self.json {
+            return self.print_json(&w);
+        }
+        for s in w {
+            outln!("{}  {}  (KDF 2^{})", s.worker, s.name, s.kdf_log_n);
+        }
+    }
+
+    pub fn agencies(&self, list: &[Agency], mine: Uuid) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for a in list {
+            let star = if a.id == mine { "＊" } else { "  " };
+            outln!("{star}{}  {}  {}", a.id, a.name, a.code.as_deref().unwrap_or(""));
+        }
+    }
+
+    pub fn agency_codes(&self) {
+        let list = kasane::reference_agencies();
+        if self.json {
+            return self.print_json(&list);
+        }
+        for a in list {
+            outln!("{:<20} {}", a.code, a.name_ja);
+        }
+    }
+
+    pub fn districts(&self) {
+        let list = kasane::districts();
+        if self.json {
+            return self.print_json(&list);
+        }
+        for d in list {
+            outln!("{:<14} {} / {}", d.code, d.area_ja, d.name_ja);
+        }
+    }
+
+    pub fn problems(&self) {
+        let list = kasane::problems();
+        if self.json {
+            return self.print_json(&list);
+        }
+        for p in list {
+            outln!("{:<24} {}", p.code, p.label_ja);
+        }
+    }
+
+    pub fn households(&self, list: &[HouseholdSummary]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for h in list {
+            outln!(
+                "{}  {}  {}  {}  世帯員{}人  ケース{}件{}",
+                h.id,
+                h.label,
+                district_name(&h.district),
+                h.address.as_deref().unwrap_or("-"),
+                h.members,
+                h.open_cases,
+                if h.archived { "  (保管済)" } else { "" }
+            );
+        }
+        outln!("{} 世帯", list.len());
+    }
+
+    pub fn household(&self, v: &Vault, d: &HouseholdDetail) -> Result<()> {
+        if self.json {
+            self.print_json(d);
+            return Ok(());
+        }
+        let h = &d.household;
+        outln!("世帯 {}  {}", h.label, h.id);
+        outln!(
+            "  地区: {}  住所: {}  電話: {}",
+            district_name(&h.district),
+            h.address.as_deref().unwrap_or("-"),
+            h.phone.as_deref().unwrap_or("-")
+        );
+        if !h.conflicts.is_empty() {
+            outln!("  ⚠ 競合している項目: {}", h.conflicts.join(", "));
+        }
+        outln!("世帯員:");
+        for p in &d.members {
+            print_person_line(p);
+        }
+        if !d.relations.is_empty() {
+            outln!("関係:");
+            let name = |id: Uuid| {
+                d.members
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.full_name())
+                    .unwrap_or_else(|| id.to_string())
+            };
+            for r in &d.relations {
+                let status = r.status.map(|s| format!(" ({})", s.label_ja())).unwrap_or_default();
+                outln!("  {} — {}  {}{}", name(r.a), name(r.b), r.kind.label_ja(), status);
+            }
+        }
+        outln!("ケース:");
+        for c in &d.cases {
+            let lead = v.agency(c.lead_agency).map(|a| a.name).unwrap_or_default();
+            outln!("  {}  {}  [{}]  主担当: {}", c.id, c.title, c.status.label_ja(), lead);
+        }
+        Ok(())
+    }
+
+    pub fn person(&self, p: &Person) {
+        if self.json {
+            return self.print_json(p);
+        }
+        outln!("{}（{}）  {}", p.full_name(), p.full_kana(), p.id);
+        print_person_line(p);
+    }
+
+    pub fn cases(&self, list: &[CaseSummary]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for c in list {
+            outln!(
+                "{}  {}  {}  [{}]  リスク:{}  主担当:{}  次回見直し:{}{}",
+                c.id,
+                c.household_label,
+                c.title,
+                c.status.label_ja(),
+                c.risk.map(|r| r.label_ja()).unwrap_or("-"),
+                c.lead_agency_name,
+                c.next_review.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                if c.review_overdue { " ⚠期限超過" } else { "" }
+            );
+        }
+        outln!("{} 件", list.len());
+    }
+
+    pub fn case(&self, v: &Vault, d: &CaseDetail) -> Result<()> {
+        if self.json {
+            self.print_json(d);
+            return Ok(());
+        }
+        let c = &d.case;
+        outln!("ケース {}  {}", c.title, c.id);
+        outln!("  世帯: {} ({})", d.household.label, d.household.id);
+        outln!(
+            "  状況: {}  リスク: {}  主担当機関: {}",
+            c.status.label_ja(),
+            c.risk.map(|r| r.label_ja()).unwrap_or("-"),
+            d.lead_agency_name
+        );
+        outln!("  課題: {}", problem_names(&c.problems));
+        outln!(
+            "  受付日: {}  次回見直し: {}",
+            date_both(&c.opened),
+            c.next_review.map(|d| date_both(&d)).unwrap_or_else(|| "-".into())
+        );
+        if !c.conflicts.is_empty() {
+            outln!("  ⚠ 競合している項目: {}", c.conflicts.join(", "));
+        }
+        outln!("世帯員:");
+        for p in &d.members {
+            print_person_line(p);
+        }
+        if !d.consents.is_empty() {
+            outln!("同意:");
+            for k in &d.consents {
+                let who = d
+                    .members
+                    .iter()
+                    .find(|p| p.id == k.person)
+                    .map(|p| p.full_name())
+                    .unwrap_or_default();
+                let state = match k.withdrawn {
+                    Some(w) => format!("撤回 {w}"),
+                    None => "有効".into(),
+                };
+                outln!(
+                    "  {}  {}  {}  {} {}  [{}]",
+                    k.id,
+                    who,
+                    k.scope,
+                    k.date,
+                    k.how.label_ja(),
+                    state
+                );
+            }
+        }
+        outln!("支援経過:");
+        self.notes(v, &d.notes)
+    }
+
+    pub fn notes(&self, v: &Vault, notes: &[Note]) -> Result<()> {
+        if self.json {
+            self.print_json(&notes);
+            return Ok(());
+        }
+        let agencies: std::collections::HashMap<Uuid, String> =
+            v.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        for n in notes {
+            let flags = format!(
+                "{}{}",
+                if n.internal { "【機関内】" } else { "" },
+                if n.retracted { "【取消】" } else { "" }
+            );
+            outln!(
+                "  {} {} {} {}{}  {}",
+                n.date,
+                n.kind.label_ja(),
+                agencies.get(&n.agency).map(String::as_str).unwrap_or("?"),
+                flags,
+                n.id,
+                n.text.replace('\n', " ")
+            );
+        }
+        Ok(())
+    }
+
+    pub fn hits(&self, hits: &[Hit]) {
+        if self.json {
+            return self.print_json(&hits);
+        }
+        for h in hits {
+            let kind = match h.kind {
+                "person" => "人",
+                "household" => "世帯",
+                _ => "経過",
+            };
+            outln!("[{kind}] {}  {}  {}", h.label, h.detail, h.id);
+        }
+        outln!("{} 件", hits.len());
+    }
+
+    pub fn audit(&self, entries: &[AuditEntry], total: usize) {
+        if self.json {
+            return self.print_json(&json!({ "verified": true, "total": total, "entries": entries }));
+        }
+        for e in entries {
+            outln!(
+                "{:>6}  {}  {}  {}  {}  {}",
+                e.seq,
+                e.at.to_zoned_datetime(jiff::tz::TimeZone::system())
+                    .strftime("%Y-%m-%d %H:%M:%S"),
+                e.worker.map(|w| w.to_string()).unwrap_or_default(),
+                e.action,
+                e.target.as_deref().unwrap_or(""),
+                e.detail.as_deref().unwrap_or("")
+            );
+        }
+        outln!("監査証跡 {total} 件: ハッシュチェーン検証済み / hash chain verified");
+    }
+
+    pub fn demo(&self, r: &DemoReport) {
+        if self.json {
+            return self.print_json(r);
+        }
+        outln!(
+            "デモ市を作成しました: 世帯 {}、世帯員 {}、ケース {}、支援経過 {}、同意 {} ({} ops, {:.1} s)",
+            r.households,
+            r.persons,
+            r.cases,
+            r.notes,
+            r.consents,
+            r.ops,
+            r.seconds
+        );
+    }
+
+    pub fn status(&self, v: &Vault) -> Result<()> {
+        let me = v.identity();
+        let (schema, latest) = v.schema_version()?;
+        let households = v.households(&Default::default())?.len();
+        let cases = v
+            .cases(&kasane::CaseFilter {
+                include_closed: true,
+                ..Default::default()
+            })?
+            .len();
+        let agency = v.agency(me.agency).map(|a| a.name).unwrap_or_default();
+        if self.json {
+            self.print_json(&json!({
+                "path": v.dir(), "identity": me, "agency_name": agency, "worker_name": v.worker_name(),
+                "schema": schema, "schema_latest": latest, "households": households, "cases": cases,
+            }));
+            return Ok(());
+        }
+        outln!("保管庫 {}  (schema {schema}/{latest})", v.dir().display());
+        outln!("  機関: {agency}  担当者: {}", v.worker_name());
+        outln!("  世帯 {households}、ケース {cases}");
+        Ok(())
+    }
+}
+
+fn print_person_line(p: &Person) {
+    let age = p.age.map(|a| format!("{a}歳")).unwrap_or_else(|| "年齢不明".into());
+    let birth = match (&p.birth, &p.birth_wareki) {
+        (Some(b), Some(w)) => format!("{w} ({b})"),
+        _ => "-".into(),
+    };
+    let flags = format!(
+        "{}{}",
+        if p.living_together { "" } else { " 別居" },
+        p.deceased.map(|d| format!(" 死亡 {d}")).unwrap_or_default()
+    );
+    outln!(
+        "  {}  {}（{}）  {}  {}  {}  {}{}",
+        p.id,
+        p.full_name(),
+        p.full_kana(),
+        p.relation,
+        p.sex.label_ja(),
+        birth,
+        age,
+        flags
+    );
+}

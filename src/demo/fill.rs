@@ -1,0 +1,236 @@
+//! Writes the synthetic city into a vault through the same validated insert paths the app uses,
+//! a few hundred households per transaction, reporting progress as it goes.
+
+use std::{collections::HashMap, time::Instant};
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{DemoConfig, DemoHousehold, city};
+use crate::{
+    Error, Vault,
+    ja::{Date, PartialDate},
+    log::{Scope, Tx},
+    record::{
+        self, CaseStatus, ConsentHow, NewCase, NewConsent, NewHousehold, NewNote, NewPerson, NewRelation, NoteKind,
+        PartnerStatus, RelationKind, Risk, Sex,
+    },
+};
+
+/// What `fill_demo` wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DemoReport {
+    pub households: usize,
+    pub persons: usize,
+    pub relations: usize,
+    pub cases: usize,
+    pub notes: usize,
+    pub consents: usize,
+    pub ops: usize,
+    pub seconds: f64,
+}
+
+const PER_TRANSACTION: usize = 250;
+
+/// Agency code → (agency id, a demo worker of that agency).
+type Staff = HashMap<&'static str, (Uuid, Uuid)>;
+
+/// Makes sure every agency of the city's list is in the directory, each with one demo worker,
+/// reusing agencies already there (matched by code, or by name for this vault's own agency).
+fn staff(v: &mut Vault) -> Result<Staff, Error> {
+    let existing = v.agencies()?;
+    let workers = v.directory_workers()?;
+    let own = v.identity();
+    v.write(|tx| {
+        let mut out = Staff::new();
+        for info in crate::reference::agencies() {
+            let found = existing
+                .iter()
+                .find(|a| a.code.as_deref() == Some(info.code) || (a.id == own.agency && a.name == info.name_ja));
+            let agency = match found {
+                Some(a) => a.id,
+                None => tx.create(
+                    Scope::Directory,
+                    "agency",
+                    None,
+                    record::Fields::new()
+                        .put("name", info.name_ja)
+                        .put("code", info.code)
+                        .into_map(),
+                )?,
+            };
+            let worker = match workers.iter().find(|w| w.agency == agency) {
+                Some(w) => w.id,
+                None => tx.create(
+                    Scope::Directory,
+                    "worker",
+                    Some(agency),
+                    record::Fields::new()
+                        .put("name", format!("{}・デモ担当", info.name_ja))
+                        .put("agency", agency)
+                        .into_map(),
+                )?,
+            };
+            out.insert(info.code, (agency, worker));
+        }
+        tx.audit("demo.directory", None, None);
+        Ok(out)
+    })
+}
+
+fn date(s: &str) -> Option<PartialDate> {
+    PartialDate::parse(s).ok()
+}
+
+fn write_household(
+    tx: &mut Tx<'_>,
+    h: &DemoHousehold,
+    staff: &Staff,
+    own: (Uuid, Uuid),
+    today: Date,
+    r: &mut DemoReport,
+) -> Result<(), Error> {
+    let hh = record::insert_household(
+        tx,
+        &NewHousehold {
+            label: h.label.clone(),
+            district: h.district.to_string(),
+            address: Some(h.address.clone()),
+            phone: h.phone.clone(),
+        },
+    )?;
+    r.households += 1;
+    let mut ids = Vec::with_capacity(h.members.len());
+    for m in &h.members {
+        let id = record::insert_person(
+            tx,
+            &NewPerson {
+                household: hh,
+                family_name: m.family_name.clone(),
+                given_name: m.given_name.clone(),
+                family_kana: m.family_kana.clone(),
+                given_kana: m.given_kana.clone(),
+                birth: date(&m.birth),
+                sex: Sex::parse(m.sex)?,
+                relation: m.relation.to_string(),
+                living_together: m.living_together,
+                deceased: m.deceased.as_deref().and_then(date),
+            },
+            today,
+        )?;
+        ids.push(id);
+        r.persons += 1;
+    }
+    let person = |i: usize| {
+        ids.get(i)
+            .copied()
+            .ok_or_else(|| record::RecordError::Inconsistent(format!("demo relation names member {i}")))
+    };
+    for rel in &h.relations {
+        record::insert_relation(
+            tx,
+            &NewRelation {
+                a: person(rel.a)?,
+                b: person(rel.b)?,
+                kind: RelationKind::parse(rel.kind)?,
+                status: rel.status.map(PartnerStatus::parse).transpose()?,
+            },
+        )?;
+        r.relations += 1;
+    }
+    let agency = |code: &str| staff.get(code).copied().unwrap_or(own);
+    for c in &h.cases {
+        let (lead, _) = agency(c.lead_agency);
+        let case = record::insert_case(
+            tx,
+            &NewCase {
+                household: hh,
+                title: c.title.clone(),
+                problems: c.problems.iter().map(|p| p.to_string()).collect(),
+                lead_agency: Some(lead),
+                risk: Some(Risk::parse(c.risk)?),
+                next_review: c.next_review,
+                opened: Some(c.opened),
+            },
+            own.0,
+            today,
+        )?;
+        r.cases += 1;
+        let status = CaseStatus::parse(c.status)?;
+        if status != CaseStatus::Intake {
+            tx.set(case, record::Fields::new().put("status", status).into_map())?;
+        }
+        for n in &c.notes {
+            let (a, w) = agency(n.agency);
+            record::insert_note(
+                tx,
+                &NewNote {
+                    case,
+                    kind: NoteKind::parse(n.kind)?,
+                    text: n.text.clone(),
+                    date: Some(n.date),
+                    internal: n.internal,
+                },
+                a,
+                w,
+                today,
+            )?;
+            r.notes += 1;
+        }
+    }
+    for k in &h.consents {
+        let id = record::insert_consent(
+            tx,
+            &NewConsent {
+                person: person(k.person)?,
+                scope: k.scope.clone(),
+                agencies: Vec::new(),
+                date: k.date,
+                how: ConsentHow::parse(k.how)?,
+            },
+            today,
+        )?;
+        if let Some(w) = k.withdrawn {
+            tx.set(id, record::Fields::new().put("withdrawn", w).into_map())?;
+        }
+        r.consents += 1;
+    }
+    Ok(())
+}
+
+/// Fills the vault with `households` synthetic households (deterministic for a seed), calling
+/// `progress(done, total)` after each transaction.
+pub fn fill_demo(
+    v: &mut Vault,
+    households: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoReport, Error> {
+    let started = Instant::now();
+    let ops_before = v.op_count()?;
+    let staff = staff(v)?;
+    let own = (v.identity().agency, v.identity().worker);
+    let today = v.ambient().clock.today();
+    let mut report = DemoReport::default();
+    let mut stream = city(&DemoConfig {
+        households,
+        seed,
+        today,
+    })
+    .peekable();
+    progress(0, households);
+    while stream.peek().is_some() {
+        let batch: Vec<DemoHousehold> = stream.by_ref().take(PER_TRANSACTION).collect();
+        v.write(|tx| {
+            for h in &batch {
+                write_household(tx, h, &staff, own, today, &mut report)?;
+            }
+            tx.audit("demo.fill", None, Some(format!("{} households", batch.len())));
+            Ok(())
+        })?;
+        progress(report.households, households);
+    }
+    report.ops = v.op_count()? - ops_before;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}

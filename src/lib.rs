@@ -1,0 +1,113 @@
+//! Kasane (かさね): the engine of an offline-first app in which municipal welfare agencies keep
+//! encrypted household case records and share them with each other without a server.
+//!
+//! Everything a user can do is here, without any GUI: the encrypted vault and its key slots, the
+//! operation log every change goes through, typed records derived from it, Japanese search and
+//! dates, and the audit trail. The `kasane` CLI and the desktop app are thin layers over this API.
+#![forbid(unsafe_code)]
+
+mod audit;
+mod clock;
+mod demo;
+mod durable;
+mod error;
+mod ja;
+mod keyring;
+mod log;
+mod migrate;
+mod record;
+mod reference;
+mod search;
+mod vault;
+
+pub use audit::{AuditEntry, AuditError};
+pub use clock::{Ambient, Clock, Entropy, FixedClock, SystemClock};
+pub use demo::{DemoReport, fill_demo};
+pub use error::{Error, Kind};
+pub use ja::{
+    Age, Date, DateError, DateField, Era, EraProblem, GojuonKey, PartialDate, fold_for_search, gojuon_key,
+    is_kana_reading, is_romaji, kana_to_romaji, parse_date, romaji_key, to_hiragana, to_katakana, wareki,
+};
+pub use keyring::{KdfCost, KeyError, MAX_KDF_LOG_N, MIN_KDF_LOG_N, MIN_PASSPHRASE_CHARS, WorkerSlot, calibrate};
+pub use log::{
+    EntityState, Hash32, Header, Hlc, LiveValue, LogError, Op, OpKind, OpRef, Scope, header_hash as op_hash,
+};
+pub use migrate::MigrateError;
+pub use record::{
+    Agency, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, Consent, ConsentHow, Household,
+    HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, MAX_TEXT_CHARS, NewCase, NewConsent,
+    NewHousehold, NewNote, NewPerson, NewRelation, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError,
+    Relation, RelationKind, Risk, Sex, Worker,
+};
+pub use reference::{
+    AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,
+    assessment_domain, assessment_domains, conference_type, conference_types, district, districts, problem, problems,
+};
+pub use search::Hit;
+pub use vault::{Identity, Setup, Vault, VaultDir, VaultError};
+
+/// Re-exported so callers can build passphrases without depending on `age` themselves.
+pub use age::secrecy::{ExposeSecret, SecretString};
+
+impl Vault {
+    /// The whole audit trail after verifying its hash chain; an altered trail is an error.
+    pub fn audit_trail(&self) -> Result<Vec<AuditEntry>, Error> {
+        Ok(audit::read_verified(&self.conn)?)
+    }
+
+    /// A hash of the shared state of every scope this vault holds (local scopes excluded). Two
+    /// vaults that have seen the same operations have the same digests.
+    pub fn digest(&self) -> Result<std::collections::BTreeMap<String, Hash32>, Error> {
+        Ok(log::digest(&self.conn)?)
+    }
+
+    /// Derives all current state and search documents again from the operation log. Use after
+    /// a crash report or an upgrade that changes derivation; the result equals the live state.
+    pub fn rebuild_state(&mut self) -> Result<usize, Error> {
+        self.rebuild_state_in_order(None)
+    }
+
+    #[doc(hidden)]
+    pub fn rebuild_state_in_order(&mut self, order: Option<&[usize]>) -> Result<usize, Error> {
+        let tx = self.conn.transaction()?;
+        let n = log::rebuild(&tx, order)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// How many operations the log holds.
+    pub fn op_count(&self) -> Result<usize, Error> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM op", [], |r| r.get::<_, i64>(0))? as usize)
+    }
+
+    /// Every stored operation, in storage order.
+    pub fn ops(&self) -> Result<Vec<Op>, Error> {
+        Ok(log::all_ops(&self.conn)?)
+    }
+
+    /// Schema version of the open database and the newest this build knows.
+    pub fn schema_version(&self) -> Result<(u32, u32), Error> {
+        Ok((migrate::version(&self.conn)?, migrate::latest()))
+    }
+}
+
+/// Test and benchmark support: not part of the stable API.
+#[doc(hidden)]
+pub mod testing {
+    /// Applies the first `n` migrations to a plain (unencrypted, in-memory or file) connection.
+    pub fn migrate_to(conn: &mut rusqlite::Connection, n: u32) -> Result<(), crate::MigrateError> {
+        crate::migrate::upgrade_to(conn, n).map(|_| ())
+    }
+    pub fn latest_schema() -> u32 {
+        crate::migrate::latest()
+    }
+    pub fn migrations() -> Vec<(u32, &'static str)> {
+        crate::migrate::MIGRATIONS.iter().map(|m| (m.0, m.1)).collect()
+    }
+    /// Direct SQL on an unlocked vault, for tests that tamper or inspect.
+    pub fn sql(v: &crate::Vault) -> &rusqlite::Connection {
+        &v.conn
+    }
+}

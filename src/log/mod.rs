@@ -1,0 +1,531 @@
+//! The operation log: every change is an op in a (site, scope) series with contiguous sequence
+//! numbers and a hash chain; current state is derived from the ops (see `state`), inside the same
+//! transaction that stores them, so the log and the state never disagree.
+
+mod hlc;
+mod op;
+mod scope;
+mod state;
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+pub use hlc::Hlc;
+pub use op::{Hash32, Header, OP_VERSION, Op, OpError, OpKind, header_hash};
+pub use scope::{Scope, ScopeParseError};
+pub use state::{EntityState, LiveValue, OpRef};
+
+use crate::{clock::Ambient, search};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("record {0} does not exist in this vault")]
+    NoSuchEntity(Uuid),
+    #[error("record {id} is a {found}, not a {expected}")]
+    WrongType {
+        id: Uuid,
+        expected: &'static str,
+        found: String,
+    },
+    #[error(transparent)]
+    Op(#[from] OpError),
+    #[error("stored state of record {0} is damaged: {1}")]
+    StateDamaged(Uuid, serde_json::Error),
+    #[error("database error in the operation log: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+/// Who writes: this site, as this worker.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Author {
+    pub site: Uuid,
+    pub worker: Uuid,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SeriesHead {
+    id: i64,
+    last_seq: u64,
+    head: Hash32,
+    dirty: bool,
+}
+
+struct Cached {
+    state: EntityState,
+    dirty: bool,
+    /// Not yet in the `entity` table: insert without looking for an old search document.
+    fresh: bool,
+}
+
+/// A write transaction over the log. Ops are stored as they are made; derived state, series
+/// heads and search documents are written on commit. Dropping without commit rolls back all.
+pub struct Tx<'v> {
+    tx: Transaction<'v>,
+    author: Author,
+    ambient: &'v Ambient,
+    hlc: &'v mut Hlc,
+    scopes: HashMap<Scope, i64>,
+    series: HashMap<(Uuid, i64), SeriesHead>,
+    entities: HashMap<Uuid, Cached>,
+    audit: Vec<(String, Option<String>, Option<String>)>,
+}
+
+impl<'v> Tx<'v> {
+    pub(crate) fn new(tx: Transaction<'v>, author: Author, ambient: &'v Ambient, hlc: &'v mut Hlc) -> Self {
+        Tx {
+            tx,
+            author,
+            ambient,
+            hlc,
+            scopes: HashMap::new(),
+            series: HashMap::new(),
+            entities: HashMap::new(),
+            audit: Vec::new(),
+        }
+    }
+
+    pub fn ambient(&self) -> &Ambient {
+        self.ambient
+    }
+
+    /// Creates a new entity in `scope` with its first fields; returns its id.
+    pub fn create(
+        &mut self,
+        scope: Scope,
+        etype: &str,
+        parent: Option<Uuid>,
+        fields: Map<String, Value>,
+    ) -> Result<Uuid, LogError> {
+        let id = self.ambient.uuid_v7();
+        self.create_with_id(id, scope, etype, parent, fields)?;
+        Ok(id)
+    }
+
+    /// Like `create`, for callers that must know the id first (a case scope is named after its case).
+    pub fn create_with_id(
+        &mut self,
+        id: Uuid,
+        scope: Scope,
+        etype: &str,
+        parent: Option<Uuid>,
+        fields: Map<String, Value>,
+    ) -> Result<(), LogError> {
+        self.entities.insert(
+            id,
+            Cached {
+                state: EntityState::new(id, scope),
+                dirty: true,
+                fresh: true,
+            },
+        );
+        self.write(scope, OpKind::Create, etype, id, parent, Vec::new(), fields)
+    }
+
+    /// Sets fields of an existing entity. The op supersedes every live value of those fields,
+    /// so writing a field that is in conflict resolves the conflict.
+    pub fn set(&mut self, id: Uuid, fields: Map<String, Value>) -> Result<(), LogError> {
+        if fields.is_empty() {
+            return Ok(());
+        }
+        let state = self.entity(id)?.ok_or(LogError::NoSuchEntity(id))?;
+        let mut prev: Vec<Uuid> = Vec::new();
+        for f in fields.keys() {
+            for p in state.live_ids(f) {
+                if !prev.contains(&p) {
+                    prev.push(p);
+                }
+            }
+        }
+        let (scope, etype) = (state.scope, state.etype.clone());
+        self.write(scope, OpKind::Set, &etype, id, None, prev, fields)
+    }
+
+    /// Current state of an entity (as of this transaction), or None.
+    pub fn entity(&mut self, id: Uuid) -> Result<Option<&EntityState>, LogError> {
+        if !self.entities.contains_key(&id) {
+            match load_entity(&self.tx, id)? {
+                Some(state) => {
+                    self.entities.insert(
+                        id,
+                        Cached {
+                            state,
+                            dirty: false,
+                            fresh: false,
+                        },
+                    );
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(self.entities.get(&id).map(|c| &c.state))
+    }
+
+    /// Entity of a given type, or a precise error.
+    pub fn expect(&mut self, id: Uuid, etype: &'static str) -> Result<&EntityState, LogError> {
+        let st = self.entity(id)?.ok_or(LogError::NoSuchEntity(id))?;
+        if st.etype != etype {
+            return Err(LogError::WrongType {
+                id,
+                expected: etype,
+                found: st.etype.clone(),
+            });
+        }
+        Ok(st)
+    }
+
+    /// Records an audit entry that commits (or not) with this transaction.
+    pub fn audit(&mut self, action: &str, target: Option<String>, detail: Option<String>) {
+        self.audit.push((action.to_string(), target, detail));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write(
+        &mut self,
+        scope: Scope,
+        kind: OpKind,
+        etype: &str,
+        entity: Uuid,
+        parent: Option<Uuid>,
+        prev: Vec<Uuid>,
+        fields: Map<String, Value>,
+    ) -> Result<(), LogError> {
+        let scope_id = self.scope_id(scope)?;
+        let site = self.author.site;
+        let head = self.series_head(site, scope_id)?;
+        let now_ms = self.ambient.clock.now().as_millisecond().max(0) as u64;
+        *self.hlc = self.hlc.tick(now_ms);
+        let header = Header {
+            v: OP_VERSION,
+            id: self.ambient.uuid_v7(),
+            site,
+            scope,
+            seq: head.last_seq + 1,
+            hlc: *self.hlc,
+            chain: head.head,
+            kind,
+            etype: etype.to_string(),
+            entity,
+            parent,
+            prev,
+            by: self.author.worker,
+            body: Hash32::ZERO,
+        };
+        let op = Op::seal(header, &fields);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO op (id, series, seq, hlc, entity, header, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                op.header.id.as_bytes(),
+                head.id,
+                op.header.seq as i64,
+                op.header.hlc.raw() as i64,
+                entity.as_bytes(),
+                op.header_bytes,
+                op.body,
+                op.hash.0,
+            ])?;
+        self.series.insert(
+            (site, scope_id),
+            SeriesHead {
+                id: head.id,
+                last_seq: op.header.seq,
+                head: op.hash,
+                dirty: true,
+            },
+        );
+        self.apply(&op.header, &fields)
+    }
+
+    /// Folds an op (already stored) into the derived state of its entity.
+    fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
+        let id = header.entity;
+        if self.entity(id)?.is_none() {
+            self.entities.insert(
+                id,
+                Cached {
+                    state: EntityState::new(id, header.scope),
+                    dirty: true,
+                    fresh: true,
+                },
+            );
+        }
+        let Some(mut cached) = self.entities.remove(&id) else {
+            return Err(LogError::NoSuchEntity(id));
+        };
+        let tx = &self.tx;
+        let mut failure = None;
+        let mut seen = |op_id: Uuid| -> bool {
+            let r = tx
+                .prepare_cached("SELECT 1 FROM op WHERE id = ?1")
+                .and_then(|mut s| s.exists([op_id.as_bytes()]));
+            r.unwrap_or_else(|e| {
+                failure = Some(e);
+                false
+            })
+        };
+        cached.state.apply(header, fields, &mut seen);
+        cached.dirty = true;
+        self.entities.insert(id, cached);
+        match failure {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+
+    fn scope_id(&mut self, scope: Scope) -> Result<i64, LogError> {
+        if let Some(&id) = self.scopes.get(&scope) {
+            return Ok(id);
+        }
+        let name = scope.to_string();
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM scope WHERE name = ?1")?
+            .query_row([&name], |r| r.get(0))
+            .optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => self
+                .tx
+                .prepare_cached("INSERT INTO scope (name) VALUES (?1) RETURNING id")?
+                .query_row([&name], |r| r.get(0))?,
+        };
+        self.scopes.insert(scope, id);
+        Ok(id)
+    }
+
+    fn series_head(&mut self, site: Uuid, scope_id: i64) -> Result<SeriesHead, LogError> {
+        if let Some(h) = self.series.get(&(site, scope_id)) {
+            return Ok(*h);
+        }
+        let existing = self
+            .tx
+            .prepare_cached("SELECT id, last_seq, head_hash FROM series WHERE site = ?1 AND scope = ?2")?
+            .query_row(params![site.as_bytes(), scope_id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?))
+            })
+            .optional()?;
+        let head = match existing {
+            Some((id, last, hash)) => SeriesHead {
+                id,
+                last_seq: last as u64,
+                head: Hash32::from_slice(&hash).unwrap_or_default(),
+                dirty: false,
+            },
+            None => {
+                let id: i64 = self
+                    .tx
+                    .prepare_cached(
+                        "INSERT INTO series (site, scope, last_seq, head_hash) VALUES (?1, ?2, 0, ?3) RETURNING id",
+                    )?
+                    .query_row(params![site.as_bytes(), scope_id, Hash32::ZERO.0], |r| r.get(0))?;
+                SeriesHead {
+                    id,
+                    last_seq: 0,
+                    head: Hash32::ZERO,
+                    dirty: false,
+                }
+            }
+        };
+        self.series.insert((site, scope_id), head);
+        Ok(head)
+    }
+
+    /// Writes derived state, series heads, search documents and audit entries, then commits.
+    pub fn commit(mut self) -> Result<(), crate::Error> {
+        for ((_, _), h) in self.series.iter().filter(|(_, h)| h.dirty) {
+            self.tx
+                .prepare_cached("UPDATE series SET last_seq = ?1, head_hash = ?2 WHERE id = ?3")?
+                .execute(params![h.last_seq as i64, h.head.0, h.id])?;
+        }
+        let entities = std::mem::take(&mut self.entities);
+        for (_, c) in entities.into_iter().filter(|(_, c)| c.dirty) {
+            let scope_id = self.scope_id(c.state.scope)?;
+            save_entity(&self.tx, &c.state, scope_id)?;
+            search::reindex(&self.tx, &c.state, c.fresh)?;
+        }
+        self.tx
+            .prepare_cached("INSERT INTO vault_meta (key, value) VALUES ('hlc', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
+            .execute([self.hlc.raw() as i64])?;
+        let now = self.ambient.clock.now();
+        for (action, target, detail) in std::mem::take(&mut self.audit) {
+            crate::audit::append(
+                &self.tx,
+                now,
+                Some(self.author.worker),
+                &action,
+                target.as_deref(),
+                detail.as_deref(),
+            )?;
+        }
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+pub(crate) fn load_entity(conn: &rusqlite::Connection, id: Uuid) -> Result<Option<EntityState>, LogError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT e.etype, s.name, e.parent, e.created, e.fields, e.meta FROM entity e JOIN scope s ON s.id = e.scope WHERE e.id = ?1",
+        )?
+        .query_row([id.as_bytes()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((etype, scope, parent, created, fields, meta)) = row else {
+        return Ok(None);
+    };
+    state_from_row(id, etype, &scope, parent, created, &fields, &meta).map(Some)
+}
+
+pub(crate) fn state_from_row(
+    id: Uuid,
+    etype: String,
+    scope: &str,
+    parent: Option<Vec<u8>>,
+    created: Option<i64>,
+    fields: &str,
+    meta: &str,
+) -> Result<EntityState, LogError> {
+    let damaged = |e| LogError::StateDamaged(id, e);
+    let scope: Scope = scope
+        .parse()
+        .map_err(|e: ScopeParseError| LogError::StateDamaged(id, serde::de::Error::custom(e.to_string())))?;
+    Ok(EntityState {
+        id,
+        etype,
+        scope,
+        parent: parent.and_then(|p| Uuid::from_slice(&p).ok()),
+        created: created.map(|c| Hlc::from_raw(c as u64)),
+        fields: serde_json::from_str(fields).map_err(damaged)?,
+        meta: serde_json::from_str(meta).map_err(damaged)?,
+    })
+}
+
+fn save_entity(conn: &rusqlite::Connection, st: &EntityState, scope_id: i64) -> Result<(), LogError> {
+    let fields = serde_json::to_string(&st.fields).map_err(|e| LogError::StateDamaged(st.id, e))?;
+    let meta = serde_json::to_string(&st.meta).map_err(|e| LogError::StateDamaged(st.id, e))?;
+    conn.prepare_cached(
+        "INSERT INTO entity (id, etype, scope, parent, created, fields, meta, conflicted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET etype = excluded.etype, parent = excluded.parent, created = excluded.created,
+           fields = excluded.fields, meta = excluded.meta, conflicted = excluded.conflicted",
+    )?
+    .execute(params![
+        st.id.as_bytes(),
+        st.etype,
+        scope_id,
+        st.parent.as_ref().map(|p| p.as_bytes().to_vec()),
+        st.created.map(|h| h.raw() as i64),
+        fields,
+        meta,
+        st.is_conflicted() as i64,
+    ])?;
+    Ok(())
+}
+
+/// Every stored op, in storage order (for export, rebuild and tests).
+pub(crate) fn all_ops(conn: &rusqlite::Connection) -> Result<Vec<Op>, LogError> {
+    let mut stmt = conn.prepare("SELECT header, body FROM op ORDER BY n")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (h, b) = row?;
+        out.push(Op::from_bytes(h, b)?);
+    }
+    Ok(out)
+}
+
+/// A hash of the shared state of each scope (local scopes excluded): identical on every vault
+/// that has applied the same ops, whatever the order.
+pub(crate) fn digest(conn: &rusqlite::Connection) -> Result<std::collections::BTreeMap<String, Hash32>, LogError> {
+    let mut stmt = conn.prepare(
+        "SELECT e.id, e.etype, s.name, e.parent, e.created, e.fields, e.meta FROM entity e JOIN scope s ON s.id = e.scope
+         WHERE s.name NOT LIKE 'local:%' ORDER BY s.name, e.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = std::collections::BTreeMap::new();
+    let mut current: Option<(String, blake3::Hasher)> = None;
+    while let Some(r) = rows.next()? {
+        let id = Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default();
+        let scope: String = r.get(2)?;
+        let st = state_from_row(
+            id,
+            r.get(1)?,
+            &scope,
+            r.get(3)?,
+            r.get(4)?,
+            &r.get::<_, String>(5)?,
+            &r.get::<_, String>(6)?,
+        )?;
+        if current.as_ref().is_none_or(|(s, _)| *s != scope) {
+            if let Some((s, h)) = current.take() {
+                out.insert(s, Hash32(*h.finalize().as_bytes()));
+            }
+            current = Some((scope.clone(), blake3::Hasher::new_derive_key("kasane scope digest v1")));
+        }
+        if let Some((_, h)) = current.as_mut() {
+            let bytes = serde_json::to_vec(&st.canonical()).map_err(|e| LogError::StateDamaged(id, e))?;
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        }
+    }
+    if let Some((s, h)) = current.take() {
+        out.insert(s, Hash32(*h.finalize().as_bytes()));
+    }
+    Ok(out)
+}
+
+/// Throws away derived state and search documents and derives them again from the ops, applied
+/// in `order` (a permutation of storage order; None keeps storage order). The result must not
+/// depend on the order; tests rely on that.
+pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, order: Option<&[usize]>) -> Result<usize, crate::Error> {
+    let ops = all_ops(tx)?;
+    tx.execute_batch(
+        "DELETE FROM entity; DELETE FROM search_doc; INSERT INTO search_fts (search_fts) VALUES ('delete-all');",
+    )?;
+    let idx: Vec<usize> = match order {
+        Some(o) => o.iter().copied().filter(|&i| i < ops.len()).collect(),
+        None => (0..ops.len()).collect(),
+    };
+    let mut states: HashMap<Uuid, EntityState> = HashMap::new();
+    let mut applied: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    for i in idx {
+        let op = &ops[i];
+        let Some(fields) = op.fields().map_err(LogError::from)? else {
+            applied.insert(op.header.id);
+            continue;
+        };
+        let st = states
+            .entry(op.header.entity)
+            .or_insert_with(|| EntityState::new(op.header.entity, op.header.scope));
+        let mut seen = |id: Uuid| applied.contains(&id);
+        st.apply(&op.header, &fields, &mut seen);
+        applied.insert(op.header.id);
+    }
+    let mut scopes: HashMap<Scope, i64> = HashMap::new();
+    for st in states.values() {
+        let scope_id = match scopes.get(&st.scope) {
+            Some(&id) => id,
+            None => {
+                let id: i64 = tx.query_row("SELECT id FROM scope WHERE name = ?1", [st.scope.to_string()], |r| {
+                    r.get(0)
+                })?;
+                scopes.insert(st.scope, id);
+                id
+            }
+        };
+        save_entity(tx, st, scope_id)?;
+        search::reindex(tx, st, true)?;
+    }
+    Ok(ops.len())
+}

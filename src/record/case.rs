@@ -1,0 +1,295 @@
+//! Cases: one household's support story, with its status (受付→アセスメント→プラン→支援中→終結),
+//! lead agency (主担当機関), problems from the city's taxonomy, risk and next review date. A case
+//! is its own scope, so it can be shared with partners without sharing anything else.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    Consent, Fields, Household, Note, Person, Record, RecordError, choice, conflicts_of, load_all, load_one,
+    require_text, view,
+};
+use crate::{
+    Error, Vault,
+    ja::Date,
+    log::{EntityState, Scope, Tx},
+};
+
+choice!(CaseStatus, "status", {
+    Intake = "intake" / "受付",
+    Assessment = "assessment" / "アセスメント",
+    Planning = "planning" / "プラン",
+    Active = "active" / "支援中",
+    Closed = "closed" / "終結",
+});
+
+choice!(Risk, "risk", {
+    Low = "low" / "低",
+    Medium = "medium" / "中",
+    High = "high" / "高",
+    Urgent = "urgent" / "緊急",
+});
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Case {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub household: Uuid,
+    pub title: String,
+    pub status: CaseStatus,
+    pub lead_agency: Uuid,
+    #[serde(default)]
+    pub problems: Vec<String>,
+    #[serde(default)]
+    pub risk: Option<Risk>,
+    #[serde(default)]
+    pub next_review: Option<Date>,
+    pub opened: Date,
+    #[serde(default)]
+    pub key_person: Option<Uuid>,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Case {
+    const ETYPE: &'static str = "case";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = conflicts_of(st);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub household: Uuid,
+    pub title: String,
+    pub problems: Vec<String>,
+    /// None: this vault's own agency.
+    pub lead_agency: Option<Uuid>,
+    pub risk: Option<Risk>,
+    pub next_review: Option<Date>,
+    /// None: today.
+    pub opened: Option<Date>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseUpdate {
+    pub title: Option<String>,
+    pub status: Option<CaseStatus>,
+    pub risk: Option<Option<Risk>>,
+    pub lead_agency: Option<Uuid>,
+    pub next_review: Option<Option<Date>>,
+    pub problems: Option<Vec<String>>,
+    pub key_person: Option<Option<Uuid>>,
+}
+
+/// A line of the case list / ledger.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub id: Uuid,
+    pub household: Uuid,
+    pub household_label: String,
+    pub title: String,
+    pub status: CaseStatus,
+    pub risk: Option<Risk>,
+    pub lead_agency: Uuid,
+    pub lead_agency_name: String,
+    pub problems: Vec<String>,
+    pub opened: Date,
+    pub next_review: Option<Date>,
+    /// The next review date has passed.
+    pub review_overdue: bool,
+    pub in_conflict: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub lead_agency: Option<Uuid>,
+    pub problem: Option<String>,
+    pub district: Option<String>,
+    pub include_closed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub case: Case,
+    pub lead_agency_name: String,
+    pub household: Household,
+    pub members: Vec<Person>,
+    /// Contact log, newest first; internal entries are marked.
+    pub notes: Vec<Note>,
+    pub consents: Vec<Consent>,
+}
+
+fn problem_codes(codes: &[String]) -> Result<Vec<String>, RecordError> {
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        let c = c.trim();
+        let p = crate::reference::problem(c).ok_or_else(|| RecordError::UnknownProblem(c.to_string()))?;
+        if !out.iter().any(|x| x == p.code) {
+            out.push(p.code.to_string());
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Date) -> Result<Uuid, Error> {
+    let title = require_text("title", &new.title)?;
+    let problems = problem_codes(&new.problems)?;
+    let lead = new.lead_agency.unwrap_or(own_agency);
+    if tx.expect(lead, "agency").is_err() {
+        return Err(RecordError::UnknownAgency(lead).into());
+    }
+    let opened = new.opened.unwrap_or(today);
+    tx.expect(new.household, "household")?;
+    let fields = Fields::new()
+        .put("household", new.household)
+        .put("title", &title)
+        .put("status", CaseStatus::Intake)
+        .put("lead_agency", lead)
+        .put("problems", &problems)
+        .maybe("risk", new.risk)
+        .maybe("next_review", new.next_review)
+        .put("opened", opened)
+        .into_map();
+    let id = tx.ambient().uuid_v7();
+    tx.create_with_id(id, Scope::Case(id), "case", Some(new.household), fields)?;
+    tx.audit("case.open", Some(id.to_string()), None);
+    Ok(id)
+}
+
+impl Vault {
+    pub fn open_case(&mut self, new: NewCase) -> Result<Uuid, Error> {
+        let (agency, today) = (self.me.agency, self.ambient.clock.today());
+        self.write(|tx| insert(tx, &new, agency, today))
+    }
+
+    pub fn update_case(&mut self, id: Uuid, u: CaseUpdate) -> Result<(), Error> {
+        if let Some(lead) = u.lead_agency {
+            self.agency(lead)?;
+        }
+        let mut f = Fields::new();
+        if let Some(t) = &u.title {
+            f = f.put("title", require_text("title", t)?);
+        }
+        if let Some(p) = &u.problems {
+            f = f.put("problems", problem_codes(p)?);
+        }
+        let fields = f
+            .maybe("status", u.status)
+            .maybe("risk", u.risk)
+            .maybe("lead_agency", u.lead_agency)
+            .maybe("next_review", u.next_review)
+            .maybe("key_person", u.key_person)
+            .into_map();
+        if fields.is_empty() {
+            return Err(RecordError::Missing("at least one field to change").into());
+        }
+        self.write(|tx| {
+            let st = tx.expect(id, "case")?;
+            if let Some(Some(kp)) = u.key_person {
+                let household = st.parent;
+                let kp_household = tx.expect(kp, "person")?.parent;
+                if kp_household != household {
+                    return Err(RecordError::Inconsistent(
+                        "the key person must be a member of the case's household".into(),
+                    )
+                    .into());
+                }
+            }
+            tx.audit(
+                "case.update",
+                Some(id.to_string()),
+                Some(fields.keys().cloned().collect::<Vec<_>>().join(",")),
+            );
+            tx.set(id, fields.clone())?;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn case_quiet(&self, id: Uuid) -> Result<Case, Error> {
+        Ok(view(&load_one(&self.conn, id, "case")?)?)
+    }
+
+    /// A case with its household, members, contact log and consents; logged as a view.
+    pub fn case_detail(&mut self, id: Uuid) -> Result<CaseDetail, Error> {
+        let case = self.case_quiet(id)?;
+        let household = self.household(case.household)?;
+        let today = self.ambient.clock.today();
+        let mut members: Vec<Person> = load_all(&self.conn, "person", Some(case.household))?
+            .iter()
+            .map(|st| view::<Person>(st).map(|p| p.with_age(today)))
+            .collect::<Result<_, _>>()?;
+        members.sort_by(|a, b| {
+            (a.relation != "本人")
+                .cmp(&(b.relation != "本人"))
+                .then_with(|| a.birth.cmp(&b.birth))
+        });
+        let notes = self.notes_of(id)?;
+        let consents = self.consents_of(case.household)?;
+        let lead_agency_name = self.agency(case.lead_agency).map(|a| a.name).unwrap_or_default();
+        self.audit_now("case.view", Some(id.to_string()), None)?;
+        Ok(CaseDetail {
+            case,
+            lead_agency_name,
+            household,
+            members,
+            notes,
+            consents,
+        })
+    }
+
+    /// Cases matching a filter, most urgent review first.
+    pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, Error> {
+        use std::collections::HashMap;
+        let today = self.ambient.clock.today();
+        let agencies: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let households: HashMap<Uuid, Household> = load_all(&self.conn, "household", None)?
+            .iter()
+            .map(|st| view::<Household>(st).map(|h| (h.id, h)))
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for st in load_all(&self.conn, "case", None)? {
+            let c: Case = view(&st)?;
+            if c.status == CaseStatus::Closed && !filter.include_closed && filter.status != Some(CaseStatus::Closed) {
+                continue;
+            }
+            if filter.status.is_some_and(|s| s != c.status)
+                || filter.lead_agency.is_some_and(|l| l != c.lead_agency)
+                || filter.problem.as_ref().is_some_and(|p| !c.problems.contains(p))
+            {
+                continue;
+            }
+            let hh = households.get(&c.household);
+            if let Some(d) = &filter.district {
+                if hh.is_none_or(|h| &h.district != d) {
+                    continue;
+                }
+            }
+            out.push(CaseSummary {
+                household_label: hh.map(|h| h.label.clone()).unwrap_or_default(),
+                lead_agency_name: agencies.get(&c.lead_agency).cloned().unwrap_or_default(),
+                review_overdue: c.status != CaseStatus::Closed && c.next_review.is_some_and(|d| d < today),
+                in_conflict: !c.conflicts.is_empty(),
+                id: c.id,
+                household: c.household,
+                title: c.title,
+                status: c.status,
+                risk: c.risk,
+                lead_agency: c.lead_agency,
+                problems: c.problems,
+                opened: c.opened,
+                next_review: c.next_review,
+            });
+        }
+        out.sort_by(|a, b| {
+            a.next_review
+                .is_none()
+                .cmp(&b.next_review.is_none())
+                .then(a.next_review.cmp(&b.next_review))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(out)
+    }
+}

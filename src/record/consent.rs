@@ -1,0 +1,127 @@
+//! Consent records: what a person agreed to share, with whom, when and how — and when they
+//! withdrew it. Withdrawal is a date, not a deletion: what was shared under the consent stays
+//! explainable.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, require_text, view};
+use crate::{
+    Error, Vault,
+    ja::Date,
+    log::{EntityState, Scope, Tx},
+};
+
+choice!(ConsentHow, "consent method", {
+    Written = "written" / "書面",
+    Verbal = "verbal" / "口頭",
+    Other = "other" / "その他",
+});
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Consent {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    #[serde(skip_deserializing)]
+    pub household: Uuid,
+    pub person: Uuid,
+    /// What the person agreed to, in their words or the form's (e.g. 支援会議での情報共有).
+    pub scope: String,
+    /// The agencies the consent names; empty means the scope text says it all.
+    #[serde(default)]
+    pub agencies: Vec<Uuid>,
+    pub date: Date,
+    pub how: ConsentHow,
+    #[serde(default)]
+    pub withdrawn: Option<Date>,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Consent {
+    const ETYPE: &'static str = "consent";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.household = st.parent.unwrap_or_default();
+        self.conflicts = conflicts_of(st);
+    }
+}
+
+impl Consent {
+    /// In force on `day`: given on or before it and not withdrawn by then.
+    pub fn is_valid_on(&self, day: Date) -> bool {
+        self.date <= day && self.withdrawn.is_none_or(|w| w > day)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConsent {
+    pub person: Uuid,
+    pub scope: String,
+    pub agencies: Vec<Uuid>,
+    pub date: Date,
+    pub how: ConsentHow,
+}
+
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewConsent, today: Date) -> Result<Uuid, Error> {
+    let scope_text = require_text("scope", &new.scope)?;
+    if new.date > today {
+        return Err(RecordError::Inconsistent(format!("the consent date {} is in the future", new.date)).into());
+    }
+    for a in &new.agencies {
+        if tx.expect(*a, "agency").is_err() {
+            return Err(RecordError::UnknownAgency(*a).into());
+        }
+    }
+    let household = tx
+        .expect(new.person, "person")?
+        .parent
+        .ok_or(RecordError::NotFound(new.person))?;
+    let fields = Fields::new()
+        .put("person", new.person)
+        .put("scope", &scope_text)
+        .put("agencies", &new.agencies)
+        .put("date", new.date)
+        .put("how", new.how)
+        .into_map();
+    let id = tx.create(Scope::Household(household), "consent", Some(household), fields)?;
+    tx.audit("consent.add", Some(id.to_string()), None);
+    Ok(id)
+}
+
+impl Vault {
+    pub fn add_consent(&mut self, new: NewConsent) -> Result<Uuid, Error> {
+        let today = self.ambient.clock.today();
+        self.write(|tx| insert(tx, &new, today))
+    }
+
+    pub fn withdraw_consent(&mut self, id: Uuid, on: Date) -> Result<(), Error> {
+        self.write(|tx| {
+            let st = tx.expect(id, "consent")?;
+            let c: Consent = view(st)?;
+            if let Some(w) = c.withdrawn {
+                return Err(RecordError::Refused(format!("this consent was already withdrawn on {w}")).into());
+            }
+            if on < c.date {
+                return Err(RecordError::Inconsistent(format!(
+                    "withdrawal ({on}) cannot be before the consent was given ({})",
+                    c.date
+                ))
+                .into());
+            }
+            tx.set(id, Fields::new().put("withdrawn", on).into_map())?;
+            tx.audit("consent.withdraw", Some(id.to_string()), None);
+            Ok(())
+        })
+    }
+
+    /// Consents of every member of a household.
+    pub fn consents_of(&self, household: Uuid) -> Result<Vec<Consent>, Error> {
+        let mut out: Vec<Consent> = load_all(&self.conn, "consent", Some(household))?
+            .iter()
+            .map(view::<Consent>)
+            .collect::<Result<_, _>>()?;
+        out.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+}

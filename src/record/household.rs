@@ -1,0 +1,232 @@
+//! Households (世帯): the unit cases hang from. A household is archived, never deleted.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    Case, Fields, Person, Record, Relation, conflicts_of, district_code, load_all, load_one, optional_text,
+    require_text, view,
+};
+use crate::{
+    Error, Vault, ja,
+    log::{EntityState, Scope, Tx},
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Household {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub label: String,
+    pub district: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub archived: bool,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Household {
+    const ETYPE: &'static str = "household";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = conflicts_of(st);
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewHousehold {
+    pub label: String,
+    pub district: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Only the fields that are Some change; `Some(None)` clears an optional field.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdUpdate {
+    pub label: Option<String>,
+    pub district: Option<String>,
+    pub address: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub archived: Option<bool>,
+}
+
+/// A line of the household list.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdSummary {
+    pub id: Uuid,
+    pub label: String,
+    pub district: String,
+    pub address: Option<String>,
+    pub archived: bool,
+    /// The head's reading, used for 五十音順.
+    pub reading: Option<String>,
+    pub members: usize,
+    pub open_cases: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    pub district: Option<String>,
+    pub include_archived: bool,
+}
+
+/// A household with everything that hangs from it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdDetail {
+    pub household: Household,
+    pub members: Vec<Person>,
+    pub relations: Vec<Relation>,
+    pub cases: Vec<Case>,
+}
+
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewHousehold) -> Result<Uuid, Error> {
+    let fields = Fields::new()
+        .put("label", require_text("label", &new.label)?)
+        .put("district", district_code(&new.district)?)
+        .maybe("address", optional_text("address", new.address.as_deref())?)
+        .maybe("phone", optional_text("phone", new.phone.as_deref())?)
+        .into_map();
+    let id = tx.ambient().uuid_v7();
+    tx.create_with_id(id, Scope::Household(id), "household", None, fields)?;
+    tx.audit("household.add", Some(id.to_string()), None);
+    Ok(id)
+}
+
+impl Vault {
+    pub fn add_household(&mut self, new: NewHousehold) -> Result<Uuid, Error> {
+        self.write(|tx| insert(tx, &new))
+    }
+
+    pub fn update_household(&mut self, id: Uuid, u: HouseholdUpdate) -> Result<(), Error> {
+        let mut f = Fields::new();
+        if let Some(l) = &u.label {
+            f = f.put("label", require_text("label", l)?);
+        }
+        if let Some(d) = &u.district {
+            f = f.put("district", district_code(d)?);
+        }
+        if let Some(a) = &u.address {
+            f = f.put("address", optional_text("address", a.as_deref())?);
+        }
+        if let Some(p) = &u.phone {
+            f = f.put("phone", optional_text("phone", p.as_deref())?);
+        }
+        f = f.maybe("archived", u.archived);
+        let fields = f.into_map();
+        self.write(|tx| {
+            tx.expect(id, "household")?;
+            let changed: Vec<&str> = fields.keys().map(String::as_str).collect();
+            tx.audit("household.update", Some(id.to_string()), Some(changed.join(",")));
+            tx.set(id, fields.clone())?;
+            Ok(())
+        })
+    }
+
+    pub fn household(&mut self, id: Uuid) -> Result<Household, Error> {
+        Ok(view(&load_one(&self.conn, id, "household")?)?)
+    }
+
+    /// A household with members (heads first, then by age), relations and cases; logged as a view.
+    pub fn household_detail(&mut self, id: Uuid) -> Result<HouseholdDetail, Error> {
+        let household = self.household(id)?;
+        let today = self.ambient.clock.today();
+        let mut members: Vec<Person> = load_all(&self.conn, "person", Some(id))?
+            .iter()
+            .map(|st| view::<Person>(st).map(|p| p.with_age(today)))
+            .collect::<Result<_, _>>()?;
+        members.sort_by(|a, b| {
+            (a.relation != "本人")
+                .cmp(&(b.relation != "本人"))
+                .then_with(|| a.birth.cmp(&b.birth))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let relations = load_all(&self.conn, "relation", Some(id))?
+            .iter()
+            .map(view::<Relation>)
+            .collect::<Result<_, _>>()?;
+        let mut cases: Vec<Case> = load_all(&self.conn, "case", Some(id))?
+            .iter()
+            .map(view::<Case>)
+            .collect::<Result<_, _>>()?;
+        cases.sort_by_key(|c| std::cmp::Reverse(c.opened));
+        self.audit_now("household.view", Some(id.to_string()), None)?;
+        Ok(HouseholdDetail {
+            household,
+            members,
+            relations,
+            cases,
+        })
+    }
+
+    /// Every household, sorted 五十音順 by the head's reading (then by label).
+    pub fn households(&self, filter: &HouseholdFilter) -> Result<Vec<HouseholdSummary>, Error> {
+        use std::collections::HashMap;
+        let mut heads: HashMap<Uuid, String> = HashMap::new();
+        let mut members: HashMap<Uuid, usize> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT parent, json_extract(fields, '$.relation'), json_extract(fields, '$.family_kana'), json_extract(fields, '$.given_kana')
+                 FROM entity WHERE etype = 'person'",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let Some(parent) = r.get::<_, Option<Vec<u8>>>(0)?.and_then(|p| Uuid::from_slice(&p).ok()) else {
+                    continue;
+                };
+                *members.entry(parent).or_default() += 1;
+                if r.get::<_, Option<String>>(1)?.as_deref() == Some("本人") {
+                    let reading = format!(
+                        "{}{}",
+                        r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                        r.get::<_, Option<String>>(3)?.unwrap_or_default()
+                    );
+                    heads.insert(parent, reading);
+                }
+            }
+        }
+        let mut open: HashMap<Uuid, usize> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT parent FROM entity WHERE etype = 'case' AND coalesce(json_extract(fields, '$.status'), '') <> 'closed'",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(p) = r.get::<_, Option<Vec<u8>>>(0)?.and_then(|p| Uuid::from_slice(&p).ok()) {
+                    *open.entry(p).or_default() += 1;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for st in load_all(&self.conn, "household", None)? {
+            let h: Household = view(&st)?;
+            if h.archived && !filter.include_archived {
+                continue;
+            }
+            if filter.district.as_deref().is_some_and(|d| d != h.district) {
+                continue;
+            }
+            out.push(HouseholdSummary {
+                reading: heads.remove(&h.id),
+                members: members.get(&h.id).copied().unwrap_or(0),
+                open_cases: open.get(&h.id).copied().unwrap_or(0),
+                id: h.id,
+                label: h.label,
+                district: h.district,
+                address: h.address,
+                archived: h.archived,
+            });
+        }
+        out.sort_by_cached_key(|s| {
+            (
+                s.reading.is_none(),
+                ja::gojuon_key(s.reading.as_deref().unwrap_or(&s.label)),
+                s.id,
+            )
+        });
+        Ok(out)
+    }
+}

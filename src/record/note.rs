@@ -1,0 +1,125 @@
+//! The contact log (支援経過): dated entries by an agency and worker. Entries are immutable items:
+//! an edit is a new version of the text, a retraction is a tombstone; history stays in the log.
+//! Internal entries live in the case's `local:` scope and never leave this PC.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, require_text, view};
+use crate::{
+    Error, Vault,
+    ja::Date,
+    log::{EntityState, Scope, Tx},
+};
+
+choice!(NoteKind, "contact kind", {
+    Visit = "visit" / "訪問",
+    Office = "office" / "来所",
+    Phone = "phone" / "電話",
+    Email = "email" / "メール",
+    Meeting = "meeting" / "会議",
+    Accompany = "accompany" / "同行",
+    Other = "other" / "その他",
+});
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub case: Uuid,
+    pub date: Date,
+    pub kind: NoteKind,
+    pub agency: Uuid,
+    pub worker: Uuid,
+    pub text: String,
+    #[serde(default)]
+    pub retracted: bool,
+    /// Kept on this PC only (機関内メモ).
+    #[serde(skip_deserializing)]
+    pub internal: bool,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Note {
+    const ETYPE: &'static str = "note";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.internal = st.scope.is_local();
+        self.conflicts = conflicts_of(st);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub case: Uuid,
+    pub kind: NoteKind,
+    pub text: String,
+    /// None: today.
+    pub date: Option<Date>,
+    pub internal: bool,
+}
+
+/// Writes a contact-log entry as `agency` and `worker` (the signed-in ones, except in the demo).
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewNote, agency: Uuid, worker: Uuid, today: Date) -> Result<Uuid, Error> {
+    let text = require_text("text", &new.text)?;
+    let date = new.date.unwrap_or(today);
+    if date > today {
+        return Err(RecordError::Inconsistent(format!("the contact date {date} is in the future")).into());
+    }
+    tx.expect(new.case, "case")?;
+    let scope = if new.internal {
+        Scope::Local(new.case)
+    } else {
+        Scope::Case(new.case)
+    };
+    let fields = Fields::new()
+        .put("case", new.case)
+        .put("date", date)
+        .put("kind", new.kind)
+        .put("agency", agency)
+        .put("worker", worker)
+        .put("text", &text)
+        .into_map();
+    let id = tx.create(scope, "note", Some(new.case), fields)?;
+    tx.audit("note.add", Some(id.to_string()), Some(format!("case {}", new.case)));
+    Ok(id)
+}
+
+impl Vault {
+    pub fn add_note(&mut self, new: NewNote) -> Result<Uuid, Error> {
+        let (agency, worker, today) = (self.me.agency, self.me.worker, self.ambient.clock.today());
+        self.write(|tx| insert(tx, &new, agency, worker, today))
+    }
+
+    /// A new version of an entry's text; the earlier one stays in the log.
+    pub fn edit_note(&mut self, id: Uuid, text: &str) -> Result<(), Error> {
+        let text = require_text("text", text)?;
+        self.write(|tx| {
+            tx.expect(id, "note")?;
+            tx.set(id, Fields::new().put("text", &text).into_map())?;
+            tx.audit("note.edit", Some(id.to_string()), None);
+            Ok(())
+        })
+    }
+
+    /// Marks an entry as retracted (it stays in the log, shown struck through).
+    pub fn retract_note(&mut self, id: Uuid) -> Result<(), Error> {
+        self.write(|tx| {
+            tx.expect(id, "note")?;
+            tx.set(id, Fields::new().put("retracted", true).into_map())?;
+            tx.audit("note.retract", Some(id.to_string()), None);
+            Ok(())
+        })
+    }
+
+    /// The contact log of a case, newest first.
+    pub fn notes_of(&self, case: Uuid) -> Result<Vec<Note>, Error> {
+        let mut notes: Vec<Note> = load_all(&self.conn, "note", Some(case))?
+            .iter()
+            .map(view::<Note>)
+            .collect::<Result<_, _>>()?;
+        notes.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+        Ok(notes)
+    }
+}

@@ -1,0 +1,485 @@
+//! The vault: a folder holding the SQLCipher database (`kasane.db`), its key slots (`keys/`) and a
+//! marker (`vault.json`, written last at setup). Nothing in the folder is readable without a
+//! worker's passphrase or the recovery code: the database, its WAL and temporary data are all
+//! encrypted or kept in memory.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use age::secrecy::SecretString;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::{
+    Error,
+    clock::Ambient,
+    durable,
+    error::Kind,
+    keyring::{DbKey, KdfCost, KeyError, Keyring, RecoveryCode, WorkerSlot, check_new_passphrase},
+    log::{Author, Hlc, Scope, Tx},
+    migrate,
+};
+
+const MARKER: &str = "vault.json";
+const DB_FILE: &str = "kasane.db";
+const VAULT_FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Marker {
+    kasane_vault: u32,
+    id: Uuid,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("there is no vault at {0}; create one with `kasane init` or choose another folder")]
+    Missing(PathBuf),
+    #[error("{0} is not a Kasane vault (it has other files in it)")]
+    NotAVault(PathBuf),
+    #[error("setting up the vault at {0} was interrupted; delete that folder and set it up again")]
+    Incomplete(PathBuf),
+    #[error("{0} already contains files; choose an empty or new folder for a new vault")]
+    NotEmpty(PathBuf),
+    #[error("the vault at {0} was made by a newer version of Kasane; update Kasane to open it")]
+    NewerFormat(PathBuf),
+    #[error(
+        "the vault's database could not be opened with its key; the folder may mix files from different vaults or be damaged"
+    )]
+    Unreadable,
+    #[error("the vault is being used by another Kasane window or command; close it and try again")]
+    Busy,
+    #[error("the vault's own records are damaged: {0}")]
+    Damaged(String),
+    #[error("could not access {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl VaultError {
+    pub fn kind(&self) -> Kind {
+        match self {
+            VaultError::NotEmpty(_) => Kind::BadInput,
+            _ => Kind::Vault,
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultError::Missing(_) => "vault.missing",
+            VaultError::NotAVault(_) => "vault.not-a-vault",
+            VaultError::Incomplete(_) => "vault.incomplete",
+            VaultError::NotEmpty(_) => "vault.not-empty",
+            VaultError::NewerFormat(_) => "vault.newer-version",
+            VaultError::Unreadable => "vault.unreadable",
+            VaultError::Busy => "vault.busy",
+            VaultError::Damaged(_) => "vault.damaged",
+            VaultError::Io { .. } => "vault.io",
+        }
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
+    move |source| VaultError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What a new vault starts with.
+pub struct Setup {
+    pub agency: String,
+    pub site: String,
+    pub worker: String,
+    pub passphrase: SecretString,
+    pub kdf: KdfCost,
+}
+
+/// The identities this vault acts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub vault: Uuid,
+    pub site: Uuid,
+    pub agency: Uuid,
+    pub worker: Uuid,
+}
+
+/// A locked vault folder: what can be known before anyone unlocks it.
+#[derive(Debug, Clone)]
+pub struct VaultDir {
+    dir: PathBuf,
+    id: Uuid,
+    keyring: Keyring,
+}
+
+impl VaultDir {
+    pub fn open(dir: &Path) -> Result<VaultDir, Error> {
+        let marker_path = dir.join(MARKER);
+        let bytes = match fs::read(&marker_path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !dir.exists() {
+                    return Err(VaultError::Missing(dir.to_path_buf()).into());
+                }
+                if dir.join(DB_FILE).exists() {
+                    return Err(VaultError::Incomplete(dir.to_path_buf()).into());
+                }
+                let empty = fs::read_dir(dir).map_err(io(dir))?.next().is_none();
+                return Err(if empty {
+                    VaultError::Missing(dir.to_path_buf())
+                } else {
+                    VaultError::NotAVault(dir.to_path_buf())
+                }
+                .into());
+            }
+            Err(e) => return Err(io(&marker_path)(e).into()),
+        };
+        let marker: Marker =
+            serde_json::from_slice(&bytes).map_err(|e| VaultError::Damaged(format!("{MARKER}: {e}")))?;
+        if marker.kasane_vault > VAULT_FORMAT {
+            return Err(VaultError::NewerFormat(dir.to_path_buf()).into());
+        }
+        let keyring = Keyring::load(dir, marker.id)?;
+        Ok(VaultDir {
+            dir: dir.to_path_buf(),
+            id: marker.id,
+            keyring,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+    pub fn workers(&self) -> &[WorkerSlot] {
+        self.keyring.workers()
+    }
+
+    /// Unlocks as a worker (by name or id; None when the vault has one worker).
+    pub fn unlock(self, worker: Option<&str>, passphrase: &SecretString, ambient: Ambient) -> Result<Vault, Error> {
+        let slot = self.keyring.find(worker)?.clone();
+        let key = self.keyring.unwrap_worker(&slot, passphrase)?;
+        let mut vault = Vault::open_db(self, key, slot.worker, ambient)?;
+        vault.audit_now("unlock", None, None)?;
+        Ok(vault)
+    }
+
+    /// Regains access with the recovery code by giving `worker` a new passphrase.
+    pub fn recover(
+        self,
+        code: &str,
+        worker: Option<&str>,
+        new_passphrase: &SecretString,
+        kdf: KdfCost,
+        ambient: Ambient,
+    ) -> Result<Vault, Error> {
+        check_new_passphrase(new_passphrase)?;
+        let code = RecoveryCode::parse(code)?;
+        let slot = self.keyring.find(worker)?.clone();
+        let key = self.keyring.unwrap_recovery(&code)?;
+        let mut vault = Vault::open_db(self, key, slot.worker, ambient)?;
+        let log_n = kdf.resolve()?;
+        vault.keyring.put_worker(
+            slot.worker,
+            &slot.name,
+            &vault.key,
+            new_passphrase,
+            log_n,
+            &vault.ambient.entropy,
+        )?;
+        vault.audit_now(
+            "recover",
+            Some(slot.worker.to_string()),
+            Some(format!("new passphrase for {}", slot.name)),
+        )?;
+        Ok(vault)
+    }
+}
+
+/// An unlocked vault. Dropping it locks: the key and the connection go away.
+pub struct Vault {
+    pub(crate) conn: Connection,
+    dir: PathBuf,
+    keyring: Keyring,
+    key: DbKey,
+    pub(crate) me: Identity,
+    worker_name: String,
+    pub(crate) ambient: Ambient,
+    hlc: Hlc,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("dir", &self.dir)
+            .field("me", &self.me)
+            .finish()
+    }
+}
+
+fn connect(path: &Path, key: &DbKey, create: bool) -> Result<Connection, Error> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+            Error::Vault(VaultError::Incomplete(path.parent().unwrap_or(path).to_path_buf()))
+        }
+        e => e.into(),
+    })?;
+    let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", key.pragma_value().as_str()));
+    conn.execute_batch(&pragma)?;
+    conn.execute_batch("PRAGMA cipher_compatibility = 4;")?;
+    // The first read is where a wrong key shows up.
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            return Err(VaultError::Unreadable.into());
+        }
+        Err(e) if crate::error::is_busy(&e) => return Err(VaultError::Busy.into()),
+        Err(e) => return Err(e.into()),
+    }
+    // temp_store=MEMORY keeps sorts and temporary tables off the disk, where they would be plain.
+    conn.execute_batch(
+        "PRAGMA temp_store = MEMORY;
+         PRAGMA busy_timeout = 5000;
+         PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -65536;",
+    )
+    .map_err(|e| {
+        if crate::error::is_busy(&e) {
+            Error::Vault(VaultError::Busy)
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(conn)
+}
+
+fn meta_uuid(conn: &Connection, key: &str) -> Result<Uuid, Error> {
+    let v: Option<Vec<u8>> = conn
+        .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?;
+    v.and_then(|b| Uuid::from_slice(&b).ok())
+        .ok_or_else(|| VaultError::Damaged(format!("vault_meta has no {key}")).into())
+}
+
+impl Vault {
+    /// Creates a vault in `dir` (new or empty) and returns it unlocked with the recovery code,
+    /// which is shown once and never stored.
+    pub fn create(dir: &Path, setup: Setup, ambient: Ambient) -> Result<(Vault, RecoveryCode), Error> {
+        check_new_passphrase(&setup.passphrase)?;
+        crate::record::require_text("agency", &setup.agency)?;
+        crate::record::require_text("site", &setup.site)?;
+        crate::record::require_text("worker", &setup.worker)?;
+        let log_n = setup.kdf.resolve()?;
+        if dir.exists() && fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
+            return Err(VaultError::NotEmpty(dir.to_path_buf()).into());
+        }
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        let vault_id = ambient.uuid_v7();
+        let site = ambient.uuid_v7();
+        let agency = ambient.uuid_v7();
+        let worker = ambient.uuid_v7();
+        let key = DbKey::generate(&ambient.entropy);
+        let mut conn = connect(&dir.join(DB_FILE), &key, true)?;
+        migrate::upgrade_to(&mut conn, migrate::latest())?;
+        {
+            let tx = conn.transaction()?;
+            for (k, v) in [("vault_id", vault_id), ("site_id", site), ("agency_id", agency)] {
+                tx.execute(
+                    "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)",
+                    params![k, v.as_bytes()],
+                )?;
+            }
+            tx.commit()?;
+        }
+        let mut keyring = Keyring::create(dir, vault_id)?;
+        keyring.put_worker(
+            worker,
+            setup.worker.trim(),
+            &key,
+            &setup.passphrase,
+            log_n,
+            &ambient.entropy,
+        )?;
+        let code = RecoveryCode::generate(&ambient.entropy);
+        keyring.put_recovery(&key, &code, &ambient.entropy)?;
+        let mut vault = Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            keyring,
+            key,
+            me: Identity {
+                vault: vault_id,
+                site,
+                agency,
+                worker,
+            },
+            worker_name: setup.worker.trim().to_string(),
+            ambient,
+            hlc: Hlc::ZERO,
+        };
+        vault.write(|tx| {
+            let mut f = Map::new();
+            f.insert("name".into(), Value::from(setup.agency.trim()));
+            tx.create_with_id(agency, Scope::Directory, "agency", None, f)?;
+            let mut f = Map::new();
+            f.insert("name".into(), Value::from(setup.site.trim()));
+            f.insert("agency".into(), Value::from(agency.to_string()));
+            tx.create_with_id(site, Scope::Directory, "site", Some(agency), f)?;
+            let mut f = Map::new();
+            f.insert("name".into(), Value::from(setup.worker.trim()));
+            f.insert("agency".into(), Value::from(agency.to_string()));
+            tx.create_with_id(worker, Scope::Directory, "worker", Some(agency), f)?;
+            tx.audit("vault.create", Some(vault_id.to_string()), None);
+            Ok(())
+        })?;
+        let marker = serde_json::to_vec_pretty(&Marker {
+            kasane_vault: VAULT_FORMAT,
+            id: vault_id,
+        })
+        .map_err(|e| VaultError::Damaged(e.to_string()))?;
+        durable::replace(&dir.join(MARKER), &marker, vault.ambient.entropy.u64()).map_err(io(dir))?;
+        Ok((vault, code))
+    }
+
+    fn open_db(vd: VaultDir, key: DbKey, worker: Uuid, ambient: Ambient) -> Result<Vault, Error> {
+        let mut conn = connect(&vd.dir.join(DB_FILE), &key, false)?;
+        migrate::upgrade_to(&mut conn, migrate::latest())?;
+        let vault_id = meta_uuid(&conn, "vault_id")?;
+        if vault_id != vd.id {
+            return Err(VaultError::Unreadable.into());
+        }
+        let site = meta_uuid(&conn, "site_id")?;
+        let agency = meta_uuid(&conn, "agency_id")?;
+        let hlc: Option<i64> = conn
+            .query_row("SELECT value FROM vault_meta WHERE key = 'hlc'", [], |r| r.get(0))
+            .optional()?;
+        let worker_name = vd
+            .keyring
+            .workers()
+            .iter()
+            .find(|w| w.worker == worker)
+            .map(|w| w.name.clone())
+            .unwrap_or_default();
+        Ok(Vault {
+            conn,
+            dir: vd.dir,
+            keyring: vd.keyring,
+            key,
+            me: Identity {
+                vault: vault_id,
+                site,
+                agency,
+                worker,
+            },
+            worker_name,
+            ambient,
+            hlc: Hlc::from_raw(hlc.unwrap_or(0) as u64),
+        })
+    }
+
+    pub fn identity(&self) -> Identity {
+        self.me
+    }
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn worker_name(&self) -> &str {
+        &self.worker_name
+    }
+    pub fn workers(&self) -> &[WorkerSlot] {
+        self.keyring.workers()
+    }
+    pub fn ambient(&self) -> &Ambient {
+        &self.ambient
+    }
+
+    /// Runs `f` in one write transaction: all of its ops land, or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        let author = Author {
+            site: self.me.site,
+            worker: self.me.worker,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| {
+                if crate::error::is_busy(&e) {
+                    Error::Vault(VaultError::Busy)
+                } else {
+                    e.into()
+                }
+            })?;
+        let mut tx = Tx::new(tx, author, &self.ambient, &mut self.hlc);
+        let out = f(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Writes an audit entry on its own (for reads: who looked at what).
+    pub(crate) fn audit_now(
+        &mut self,
+        action: &str,
+        target: Option<String>,
+        detail: Option<String>,
+    ) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        crate::audit::append(
+            &tx,
+            self.ambient.clock.now(),
+            Some(self.me.worker),
+            action,
+            target.as_deref(),
+            detail.as_deref(),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds a worker with their own passphrase. The database is not rewritten: the new slot
+    /// wraps the same key.
+    pub fn add_worker(&mut self, name: &str, passphrase: &SecretString, kdf: KdfCost) -> Result<Uuid, Error> {
+        let name = crate::record::require_text("name", name)?;
+        check_new_passphrase(passphrase)?;
+        if self.keyring.workers().iter().any(|w| w.name == name) {
+            return Err(KeyError::WorkerExists(name).into());
+        }
+        let log_n = kdf.resolve()?;
+        let agency = self.me.agency;
+        let id = self.write(|tx| {
+            let mut f = Map::new();
+            f.insert("name".into(), Value::from(name.as_str()));
+            f.insert("agency".into(), Value::from(agency.to_string()));
+            let id = tx.create(Scope::Directory, "worker", Some(agency), f)?;
+            tx.audit("worker.add", Some(id.to_string()), None);
+            Ok(id)
+        })?;
+        self.keyring
+            .put_worker(id, &name, &self.key, passphrase, log_n, &self.ambient.entropy)?;
+        Ok(id)
+    }
+
+    /// Replaces the signed-in worker's passphrase; only that worker's slot file changes.
+    pub fn change_passphrase(&mut self, new_passphrase: &SecretString, kdf: KdfCost) -> Result<(), Error> {
+        check_new_passphrase(new_passphrase)?;
+        let log_n = kdf.resolve()?;
+        let (id, name) = (self.me.worker, self.worker_name.clone());
+        self.keyring
+            .put_worker(id, &name, &self.key, new_passphrase, log_n, &self.ambient.entropy)?;
+        self.audit_now("passphrase.change", Some(id.to_string()), None)
+    }
+
+    /// The path of a file in the vault folder (for tests and diagnostics).
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}

@@ -1,0 +1,308 @@
+//! The `kasane` binary end to end: real processes, real vault folders, documented exit codes and
+//! JSON shapes.
+
+use std::{path::Path, process::Command};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kasane");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kasane(vault: &Path, pass: &str, args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("KASANE_PASSPHRASE", pass)
+        .env_remove("KASANE_WORKER")
+        .env_remove("KASANE_VAULT")
+        .output()
+        .expect("run kasane");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn ok(vault: &Path, args: &[&str]) -> Value {
+    let r = kasane(vault, "cli test passphrase", &[&["--json"], args].concat());
+    assert_eq!(r.code, 0, "kasane {args:?} failed: {}", r.stderr);
+    serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("kasane {args:?} printed invalid JSON ({e}): {}", r.stdout))
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("an id").to_string()
+}
+
+#[test]
+fn a_worker_records_a_household_and_finds_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let init = ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "福祉総務課",
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    let code = init["recovery_code"]
+        .as_str()
+        .expect("init prints the recovery code once");
+    assert_eq!(code.len(), 69);
+    let hh = id(&ok(
+        &vault,
+        &[
+            "household",
+            "add",
+            "--label",
+            "髙橋家",
+            "--district",
+            "kamakura-2",
+            "--address",
+            "鎌倉市大町2-3-4",
+        ],
+    ));
+    let p = id(&ok(
+        &vault,
+        &[
+            "person",
+            "add",
+            "--household",
+            &hh,
+            "--family-name",
+            "髙橋",
+            "--given-name",
+            "ハル",
+            "--family-kana",
+            "タカハシ",
+            "--given-kana",
+            "ハル",
+            "--birth",
+            "昭和15年",
+            "--sex",
+            "female",
+            "--relation",
+            "本人",
+        ],
+    ));
+    let shown = ok(&vault, &["person", "show", &p]);
+    assert_eq!(shown["birth"], "1940");
+    assert_eq!(shown["birth_wareki"], "昭和15年");
+    assert_eq!(
+        shown["age"]["max"].as_u64().unwrap() - shown["age"]["min"].as_u64().unwrap(),
+        1,
+        "a year-only birth gives a one-year range"
+    );
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "8050",
+            "--problem",
+            "hachimaru-gomaru",
+            "dementia",
+        ],
+    ));
+    ok(
+        &vault,
+        &[
+            "case",
+            "update",
+            &c,
+            "--status",
+            "支援中",
+            "--risk",
+            "high",
+            "--next-review",
+            "R8.12.10",
+        ],
+    );
+    ok(
+        &vault,
+        &[
+            "note",
+            "add",
+            "--case",
+            &c,
+            "--kind",
+            "訪問",
+            "--text",
+            "母は腰痛で通院中。",
+        ],
+    );
+    let case = ok(&vault, &["case", "show", &c]);
+    assert_eq!(case["case"]["status"], "active");
+    assert_eq!(case["case"]["next_review"], "2026-12-10");
+    assert_eq!(case["notes"][0]["kind"], "visit");
+    let hits = ok(&vault, &["search", "高橋"]);
+    assert!(
+        hits.as_array().unwrap().iter().any(|h| h["id"] == p.as_str()),
+        "髙 typed, 高 searched: {hits}"
+    );
+    let hits = ok(&vault, &["search", "takahashi"]);
+    assert!(!hits.as_array().unwrap().is_empty());
+    let list = ok(&vault, &["household", "list"]);
+    assert_eq!(list[0]["members"], 1);
+    let audit = ok(&vault, &["audit"]);
+    assert_eq!(audit["verified"], true);
+    assert!(
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "person.view"),
+        "showing a person is audited"
+    );
+}
+
+#[test]
+fn exit_codes_tell_scripts_what_went_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let missing = kasane(&vault, "x", &["household", "list"]);
+    assert_eq!(missing.code, 6, "no vault: exit 6; stderr: {}", missing.stderr);
+    assert!(
+        missing.stderr.contains("kasane init"),
+        "the message says how to fix it: {}",
+        missing.stderr
+    );
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "A",
+            "--site",
+            "S",
+            "--worker",
+            "W",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    let wrong = kasane(&vault, "not the passphrase", &["household", "list"]);
+    assert_eq!(wrong.code, 3, "wrong passphrase: exit 3");
+    let bad = kasane(
+        &vault,
+        "cli test passphrase",
+        &["household", "add", "--label", "x", "--district", "tokyo"],
+    );
+    assert_eq!(bad.code, 2, "unknown district: exit 2; {}", bad.stderr);
+    assert!(
+        bad.stderr.contains("kamakura-1"),
+        "the message lists valid districts: {}",
+        bad.stderr
+    );
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "x", "--district", "tamanawa"],
+    ));
+    let impossible = kasane(
+        &vault,
+        "cli test passphrase",
+        &[
+            "person",
+            "add",
+            "--household",
+            &hh,
+            "--family-name",
+            "a",
+            "--given-name",
+            "b",
+            "--family-kana",
+            "あ",
+            "--given-kana",
+            "い",
+            "--birth",
+            "R1.4.30",
+            "--sex",
+            "male",
+            "--relation",
+            "本人",
+        ],
+    );
+    assert_eq!(impossible.code, 2, "R1.4.30 does not exist: exit 2");
+    let nobody = kasane(
+        &vault,
+        "cli test passphrase",
+        &["person", "show", "01960000-0000-7000-8000-000000000000"],
+    );
+    assert_eq!(nobody.code, 5, "unknown id: exit 5; {}", nobody.stderr);
+    let json_err = kasane(&vault, "not the passphrase", &["--json", "household", "list"]);
+    let e: Value = serde_json::from_str(json_err.stderr.trim()).expect("--json errors are JSON on stderr");
+    assert_eq!(e["error"]["code"], "key.wrong-passphrase");
+}
+
+#[test]
+fn workers_passphrases_and_recovery_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let init = ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "A",
+            "--site",
+            "S",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    let code = init["recovery_code"].as_str().unwrap().to_string();
+    let add = Command::new(BIN)
+        .args(["--vault"])
+        .arg(&vault)
+        .args(["worker", "add", "佐藤", "--kdf-cost", "10"])
+        .env("KASANE_PASSPHRASE", "cli test passphrase")
+        .env("KASANE_NEW_PASSPHRASE", "sato's own passphrase")
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    let who = kasane(&vault, "cli test passphrase", &["household", "list"]);
+    assert_eq!(who.code, 2, "two workers: say which one");
+    let r = kasane(
+        &vault,
+        "sato's own passphrase",
+        &["--worker", "佐藤", "household", "list"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rec = Command::new(BIN)
+        .args(["--vault"])
+        .arg(&vault)
+        .args(["--worker", "山田", "recover", "--kdf-cost", "10"])
+        .env("KASANE_RECOVERY_CODE", &code)
+        .env("KASANE_NEW_PASSPHRASE", "yamada recovered")
+        .output()
+        .unwrap();
+    assert!(rec.status.success(), "{}", String::from_utf8_lossy(&rec.stderr));
+    assert_eq!(
+        kasane(&vault, "cli test passphrase", &["--worker", "山田", "status"]).code,
+        3,
+        "the old passphrase no longer works"
+    );
+    assert_eq!(
+        kasane(&vault, "yamada recovered", &["--worker", "山田", "status"]).code,
+        0
+    );
+}

@@ -1,0 +1,11 @@
+//! Engine and CLI integration tests: real SQLCipher vaults in temporary folders, real age key
+//! slots, the real `kasane` binary. One test binary keeps the build fast.
+
+mod audit;
+mod cli;
+mod log;
+mod migrations;
+mod records;
+mod search;
+mod support;
+mod vault;

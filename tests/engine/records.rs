@@ -1,0 +1,304 @@
+//! Records: households, persons with 和暦 dates, relationships, cases, consent, contact log —
+//! and the refusals that keep bad input out.
+
+use kasane::{
+    CaseStatus, CaseUpdate, ConsentHow, Error, HouseholdFilter, NewConsent, NewNote, NewPerson, NewRelation, NoteKind,
+    PartialDate, PartnerStatus, RecordError, RelationKind, Risk, Sex,
+};
+
+use crate::support::*;
+
+#[test]
+fn a_household_with_members_relations_and_a_case_reads_back_whole() {
+    let mut t = new_vault(31);
+    let v = &mut t.vault;
+    let hh = household(v, "高橋家", "鎌倉市大町2-3-4");
+    let mother = person(v, hh, "高橋", "ハル", "タカハシ", "ハル", "S15", "本人");
+    let son = person(v, hh, "高橋", "一郎", "たかはし", "いちろう", "昭和48年5月1日", "長男");
+    v.add_relation(NewRelation {
+        a: mother,
+        b: son,
+        kind: RelationKind::ParentChild,
+        status: None,
+    })
+    .unwrap();
+    let c = case(v, hh, "8050問題");
+    let d = v.household_detail(hh).unwrap();
+    assert_eq!(d.members.len(), 2);
+    assert_eq!(d.members[0].relation, "本人", "the head is listed first");
+    let son_p = d.members.iter().find(|p| p.id == son).unwrap();
+    assert_eq!(
+        son_p.birth.map(|b| b.iso()),
+        Some("1973-05-01".into()),
+        "和暦 input is stored as ISO"
+    );
+    assert_eq!(son_p.birth_wareki.as_deref(), Some("昭和48年5月1日"));
+    assert_eq!(
+        son_p.age.and_then(|a| a.exact()),
+        Some(53),
+        "born 1973-05-01, on 2026-11-25 he is 53"
+    );
+    let mother_p = d.members.iter().find(|p| p.id == mother).unwrap();
+    let age = mother_p.age.unwrap();
+    assert_eq!(
+        (age.min, age.max),
+        (85, 86),
+        "a year-only birth date gives an age range"
+    );
+    assert_eq!(d.relations.len(), 1);
+    assert_eq!(d.cases[0].id, c);
+    assert_eq!(d.cases[0].status, CaseStatus::Intake, "new cases start at 受付");
+}
+
+#[test]
+fn impossible_and_future_dates_are_refused_with_the_reason() {
+    let mut t = new_vault(32);
+    let hh = household(&mut t.vault, "a", "b");
+    let err = PartialDate::parse("R1.4.30").expect_err("令和 began on 1 May 2019");
+    assert!(
+        err.to_string().contains("令和"),
+        "the message says which era rule was broken: {err}"
+    );
+    let future = t.vault.add_person(NewPerson {
+        household: hh,
+        family_name: "未来".into(),
+        given_name: "太郎".into(),
+        family_kana: "みらい".into(),
+        given_kana: "たろう".into(),
+        birth: Some(PartialDate::parse("2030-01-01").unwrap()),
+        sex: Sex::Other,
+        relation: "本人".into(),
+        living_together: true,
+        deceased: None,
+    });
+    assert!(
+        matches!(future, Err(Error::Record(RecordError::Inconsistent(_)))),
+        "a birth date after today is refused"
+    );
+}
+
+#[test]
+fn relations_must_stay_inside_one_household_and_partners_carry_a_status() {
+    let mut t = new_vault(33);
+    let v = &mut t.vault;
+    let h1 = household(v, "一", "x");
+    let h2 = household(v, "二", "y");
+    let a = person(v, h1, "甲", "一", "こう", "いち", "1960", "本人");
+    let b = person(v, h2, "乙", "二", "おつ", "に", "1962", "本人");
+    let c = person(v, h1, "甲", "花", "こう", "はな", "1963", "妻");
+    assert!(
+        v.add_relation(NewRelation {
+            a,
+            b,
+            kind: RelationKind::Partner,
+            status: None
+        })
+        .is_err()
+    );
+    assert!(
+        v.add_relation(NewRelation {
+            a,
+            b: a,
+            kind: RelationKind::Partner,
+            status: None
+        })
+        .is_err()
+    );
+    assert!(
+        v.add_relation(NewRelation {
+            a,
+            b: c,
+            kind: RelationKind::ParentChild,
+            status: Some(PartnerStatus::Married)
+        })
+        .is_err(),
+        "a parent-child tie has no marital status"
+    );
+    v.add_relation(NewRelation {
+        a,
+        b: c,
+        kind: RelationKind::Partner,
+        status: Some(PartnerStatus::Separated),
+    })
+    .unwrap();
+    let d = v.household_detail(h1).unwrap();
+    assert_eq!(d.relations[0].status, Some(PartnerStatus::Separated));
+}
+
+#[test]
+fn cases_move_through_their_statuses_and_unknown_codes_are_refused() {
+    let mut t = new_vault(34);
+    let v = &mut t.vault;
+    let hh = household(v, "a", "b");
+    let c = case(v, hh, "ヤングケアラー");
+    for s in ["アセスメント", "プラン", "支援中", "終結"] {
+        v.update_case(
+            c,
+            CaseUpdate {
+                status: Some(CaseStatus::parse(s).unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        v.cases(&Default::default()).unwrap().len(),
+        0,
+        "closed cases are hidden from the default list"
+    );
+    let all = v
+        .cases(&kasane::CaseFilter {
+            include_closed: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all[0].status, CaseStatus::Closed);
+    let err = v.update_case(
+        c,
+        CaseUpdate {
+            problems: Some(vec!["no-such-problem".into()]),
+            ..Default::default()
+        },
+    );
+    assert!(matches!(err, Err(Error::Record(RecordError::UnknownProblem(_)))));
+    let err = v.add_household(kasane::NewHousehold {
+        label: "x".into(),
+        district: "tokyo".into(),
+        address: None,
+        phone: None,
+    });
+    assert!(matches!(err, Err(Error::Record(RecordError::UnknownDistrict(..)))));
+    assert!(CaseStatus::parse("done").is_err());
+    v.update_case(
+        c,
+        CaseUpdate {
+            risk: Some(Some(Risk::parse("緊急").unwrap())),
+            next_review: Some(Some(kasane::parse_date("R8.12.1").unwrap())),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let d = v.case_detail(c).unwrap();
+    assert_eq!(d.case.risk, Some(Risk::Urgent));
+    assert_eq!(d.case.next_review.map(|d| d.to_string()), Some("2026-12-01".into()));
+}
+
+#[test]
+fn consent_is_withdrawn_by_date_and_never_twice() {
+    let mut t = new_vault(35);
+    let v = &mut t.vault;
+    let hh = household(v, "a", "b");
+    let p = person(v, hh, "甲", "一", "こう", "いち", "1960", "本人");
+    let me = v.identity().agency;
+    let k = v
+        .add_consent(NewConsent {
+            person: p,
+            scope: "支援会議での情報共有".into(),
+            agencies: vec![me],
+            date: kasane::parse_date("2026-04-01").unwrap(),
+            how: ConsentHow::Written,
+        })
+        .unwrap();
+    let day = |s| kasane::parse_date(s).unwrap();
+    v.withdraw_consent(k, day("2026-10-01")).unwrap();
+    let c = &v.consents_of(hh).unwrap()[0];
+    assert!(c.is_valid_on(day("2026-09-30")), "valid the day before withdrawal");
+    assert!(!c.is_valid_on(day("2026-10-01")), "not valid from the withdrawal date");
+    assert!(!c.is_valid_on(day("2026-03-31")), "not valid before it was given");
+    assert!(matches!(
+        v.withdraw_consent(k, day("2026-10-02")),
+        Err(Error::Record(RecordError::Refused(_)))
+    ));
+}
+
+#[test]
+fn contact_log_entries_keep_versions_and_internal_ones_are_marked() {
+    let mut t = new_vault(36);
+    let v = &mut t.vault;
+    let hh = household(v, "a", "b");
+    let c = case(v, hh, "x");
+    let n1 = v
+        .add_note(NewNote {
+            case: c,
+            kind: NoteKind::Visit,
+            text: "自宅訪問".into(),
+            date: Some(kasane::parse_date("R8.11.20").unwrap()),
+            internal: false,
+        })
+        .unwrap();
+    let n2 = v
+        .add_note(NewNote {
+            case: c,
+            kind: NoteKind::parse("電話").unwrap(),
+            text: "内部メモ".into(),
+            date: None,
+            internal: true,
+        })
+        .unwrap();
+    v.edit_note(n1, "自宅訪問（本人不在）").unwrap();
+    v.retract_note(n2).unwrap();
+    let notes = v.notes_of(c).unwrap();
+    assert_eq!(notes[0].id, n2, "newest first");
+    assert!(notes[0].internal && notes[0].retracted);
+    assert_eq!(notes[1].text, "自宅訪問（本人不在）");
+    let future = v.add_note(NewNote {
+        case: c,
+        kind: NoteKind::Visit,
+        text: "x".into(),
+        date: Some(kasane::parse_date("2027-01-01").unwrap()),
+        internal: false,
+    });
+    assert!(future.is_err(), "a contact cannot be logged in the future");
+    let versions = v.ops().unwrap().into_iter().filter(|o| o.header.entity == n1).count();
+    assert_eq!(versions, 2, "the first version stays in the log");
+}
+
+#[test]
+fn households_are_listed_in_gojuon_order_of_the_head_and_archived_ones_hidden() {
+    let mut t = new_vault(37);
+    let v = &mut t.vault;
+    for (label, fk) in [
+        ("渡辺家", "ワタナベ"),
+        ("青木家", "アオキ"),
+        ("佐藤家", "さとう"),
+        ("加藤家", "カトウ"),
+    ] {
+        let hh = household(v, label, "x");
+        person(v, hh, "x", "y", fk, "た", "1950", "本人");
+    }
+    let labels: Vec<String> = v
+        .households(&HouseholdFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|h| h.label)
+        .collect();
+    assert_eq!(
+        labels,
+        ["青木家", "加藤家", "佐藤家", "渡辺家"],
+        "あ か さ わ order, katakana and hiragana readings compared alike"
+    );
+    let id = v.households(&HouseholdFilter::default()).unwrap()[0].id;
+    v.update_household(
+        id,
+        kasane::HouseholdUpdate {
+            archived: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        v.households(&HouseholdFilter::default()).unwrap().len(),
+        3,
+        "archived households leave the default list"
+    );
+    assert_eq!(
+        v.households(&HouseholdFilter {
+            include_archived: true,
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        4,
+        "but are not deleted"
+    );
+}
