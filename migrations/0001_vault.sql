@@ -57,20 +57,25 @@ CREATE INDEX entity_by_parent ON entity(parent, etype);
 CREATE INDEX entity_by_type ON entity(etype);
 CREATE INDEX entity_conflicted ON entity(conflicted) WHERE conflicted = 1;
 
--- Search documents: already folded text (NFKC, kana, name variants, romaji keys) per entity.
--- FTS5 trigram serves queries of three characters or more; shorter ones scan `text` with instr.
+-- Search documents: already folded text (NFKC, kana, name variants, romaji keys) per entity,
+-- every field followed by a separator so each character has a successor. FTS5 trigram serves
+-- terms of three characters or more directly; a shorter term becomes the set of indexed trigrams
+-- it begins (found in search_vocab), so one- and two-character terms are index lookups too. The
+-- index is contentless: the folded text is kept once, in search_doc.
 CREATE TABLE search_doc (
     n      INTEGER PRIMARY KEY,
     entity BLOB NOT NULL UNIQUE,
     kind   TEXT NOT NULL,
     text   TEXT NOT NULL
 );
+CREATE INDEX search_doc_by_kind ON search_doc(kind);
 CREATE VIRTUAL TABLE search_fts USING fts5(
     text,
-    content = 'search_doc',
-    content_rowid = 'n',
+    content = '',
+    contentless_delete = 1,
     tokenize = 'trigram'
 );
+CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
 
 -- Who viewed and changed what. Each row's hash covers the previous row's hash, so an edited or
 -- removed row breaks the chain from that point on.

@@ -49,25 +49,38 @@ impl KdfCost {
     }
 }
 
-/// Finds the smallest scrypt cost that takes at least `target` here, by timing a real age
-/// encryption at a cheap cost and doubling from there (scrypt time is linear in N).
+/// Finds the scrypt cost whose unwrap takes between `target` and twice that here. scrypt time is
+/// linear in N, so one timing at a cost large enough to swamp start-up effects (≥ 100 ms, the
+/// faster of two runs) predicts every other cost; the first cost predicted to reach `target` is
+/// taken, which lies below 2 × target.
 pub fn calibrate(target: Duration) -> u8 {
+    let pass = SecretString::from("calibration".to_string());
+    let time = |log_n: u8| {
+        (0..2)
+            .map(|_| {
+                let started = Instant::now();
+                let _ = wrap_with_passphrase(b"calibration", &pass, log_n);
+                started.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
     let mut log_n = 12u8;
-    loop {
-        let started = Instant::now();
-        let _ = wrap_with_passphrase(b"calibration", &SecretString::from("calibration".to_string()), log_n);
-        let took = started.elapsed();
-        if took >= Duration::from_millis(40) || log_n >= 16 {
-            let mut n = log_n;
-            let mut t = took.as_secs_f64().max(1e-6);
-            while t < target.as_secs_f64() && n < MAX_KDF_LOG_N {
-                n += 1;
-                t *= 2.0;
-            }
-            return n;
-        }
+    let mut took = time(log_n);
+    while took < Duration::from_millis(100) && log_n < MAX_KDF_LOG_N {
         log_n += 1;
+        took = time(log_n);
     }
+    let mut predicted = took.as_secs_f64();
+    while predicted < target.as_secs_f64() && log_n < MAX_KDF_LOG_N {
+        log_n += 1;
+        predicted *= 2.0;
+    }
+    while predicted >= 2.0 * target.as_secs_f64() && log_n > 14 {
+        log_n -= 1;
+        predicted /= 2.0;
+    }
+    log_n
 }
 
 /// The database key. Zeroed when dropped.

@@ -106,6 +106,10 @@ pub mod testing {
     pub fn migrations() -> Vec<(u32, &'static str)> {
         crate::migrate::MIGRATIONS.iter().map(|m| (m.0, m.1)).collect()
     }
+    pub use crate::demo::{
+        DemoCase, DemoConfig, DemoConsent, DemoHousehold, DemoNote, DemoPerson, DemoRelation, city as demo_city,
+    };
+
     /// Direct SQL on an unlocked vault, for tests that tamper or inspect.
     pub fn sql(v: &crate::Vault) -> &rusqlite::Connection {
         &v.conn

@@ -342,11 +342,13 @@ impl<'v> Tx<'v> {
                 .execute(params![h.last_seq as i64, h.head.0, h.id])?;
         }
         let entities = std::mem::take(&mut self.entities);
+        let mut index = search::Batch::default();
         for (_, c) in entities.into_iter().filter(|(_, c)| c.dirty) {
             let scope_id = self.scope_id(c.state.scope)?;
             save_entity(&self.tx, &c.state, scope_id)?;
-            search::reindex(&self.tx, &c.state, c.fresh)?;
+            index.stage(&self.tx, &c.state, c.fresh)?;
         }
+        index.apply(&self.tx)?;
         self.tx
             .prepare_cached("INSERT INTO vault_meta (key, value) VALUES ('hlc', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
             .execute([self.hlc.raw() as i64])?;
@@ -490,9 +492,7 @@ pub(crate) fn digest(conn: &rusqlite::Connection) -> Result<std::collections::BT
 /// depend on the order; tests rely on that.
 pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, order: Option<&[usize]>) -> Result<usize, crate::Error> {
     let ops = all_ops(tx)?;
-    tx.execute_batch(
-        "DELETE FROM entity; DELETE FROM search_doc; INSERT INTO search_fts (search_fts) VALUES ('delete-all');",
-    )?;
+    tx.execute_batch("DELETE FROM entity; DELETE FROM search_doc; DELETE FROM search_fts;")?;
     let idx: Vec<usize> = match order {
         Some(o) => o.iter().copied().filter(|&i| i < ops.len()).collect(),
         None => (0..ops.len()).collect(),
@@ -513,6 +513,7 @@ pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, order: Option<&[usize]>) -
         applied.insert(op.header.id);
     }
     let mut scopes: HashMap<Scope, i64> = HashMap::new();
+    let mut index = search::Batch::default();
     for st in states.values() {
         let scope_id = match scopes.get(&st.scope) {
             Some(&id) => id,
@@ -525,7 +526,8 @@ pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, order: Option<&[usize]>) -
             }
         };
         save_entity(tx, st, scope_id)?;
-        search::reindex(tx, st, true)?;
+        index.stage(tx, st, true)?;
     }
+    index.apply(tx)?;
     Ok(ops.len())
 }

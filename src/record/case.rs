@@ -155,14 +155,17 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Da
         .into_map();
     let id = tx.ambient().uuid_v7();
     tx.create_with_id(id, Scope::Case(id), "case", Some(new.household), fields)?;
-    tx.audit("case.open", Some(id.to_string()), None);
     Ok(id)
 }
 
 impl Vault {
     pub fn open_case(&mut self, new: NewCase) -> Result<Uuid, Error> {
         let (agency, today) = (self.me.agency, self.ambient.clock.today());
-        self.write(|tx| insert(tx, &new, agency, today))
+        self.write(|tx| {
+            let id = insert(tx, &new, agency, today)?;
+            tx.audit("case.open", Some(id.to_string()), None);
+            Ok(id)
+        })
     }
 
     pub fn update_case(&mut self, id: Uuid, u: CaseUpdate) -> Result<(), Error> {

@@ -85,14 +85,17 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewConsent, today: Date) -> Result<U
         .put("how", new.how)
         .into_map();
     let id = tx.create(Scope::Household(household), "consent", Some(household), fields)?;
-    tx.audit("consent.add", Some(id.to_string()), None);
     Ok(id)
 }
 
 impl Vault {
     pub fn add_consent(&mut self, new: NewConsent) -> Result<Uuid, Error> {
         let today = self.ambient.clock.today();
-        self.write(|tx| insert(tx, &new, today))
+        self.write(|tx| {
+            let id = insert(tx, &new, today)?;
+            tx.audit("consent.add", Some(id.to_string()), None);
+            Ok(id)
+        })
     }
 
     pub fn withdraw_consent(&mut self, id: Uuid, on: Date) -> Result<(), Error> {

@@ -92,13 +92,16 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewHousehold) -> Result<Uuid, Error>
         .into_map();
     let id = tx.ambient().uuid_v7();
     tx.create_with_id(id, Scope::Household(id), "household", None, fields)?;
-    tx.audit("household.add", Some(id.to_string()), None);
     Ok(id)
 }
 
 impl Vault {
     pub fn add_household(&mut self, new: NewHousehold) -> Result<Uuid, Error> {
-        self.write(|tx| insert(tx, &new))
+        self.write(|tx| {
+            let id = insert(tx, &new)?;
+            tx.audit("household.add", Some(id.to_string()), None);
+            Ok(id)
+        })
     }
 
     pub fn update_household(&mut self, id: Uuid, u: HouseholdUpdate) -> Result<(), Error> {

@@ -82,14 +82,17 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewNote, agency: Uuid, worker: Uuid,
         .put("text", &text)
         .into_map();
     let id = tx.create(scope, "note", Some(new.case), fields)?;
-    tx.audit("note.add", Some(id.to_string()), Some(format!("case {}", new.case)));
     Ok(id)
 }
 
 impl Vault {
     pub fn add_note(&mut self, new: NewNote) -> Result<Uuid, Error> {
         let (agency, worker, today) = (self.me.agency, self.me.worker, self.ambient.clock.today());
-        self.write(|tx| insert(tx, &new, agency, worker, today))
+        self.write(|tx| {
+            let id = insert(tx, &new, agency, worker, today)?;
+            tx.audit("note.add", Some(id.to_string()), Some(format!("case {}", new.case)));
+            Ok(id)
+        })
     }
 
     /// A new version of an entry's text; the earlier one stays in the log.

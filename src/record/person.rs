@@ -162,14 +162,17 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewPerson, today: Date) -> Result<Uu
         .into_map();
     tx.expect(new.household, "household")?;
     let id = tx.create(Scope::Household(new.household), "person", Some(new.household), fields)?;
-    tx.audit("person.add", Some(id.to_string()), None);
     Ok(id)
 }
 
 impl Vault {
     pub fn add_person(&mut self, new: NewPerson) -> Result<Uuid, Error> {
         let today = self.ambient.clock.today();
-        self.write(|tx| insert(tx, &new, today))
+        self.write(|tx| {
+            let id = insert(tx, &new, today)?;
+            tx.audit("person.add", Some(id.to_string()), None);
+            Ok(id)
+        })
     }
 
     pub fn update_person(&mut self, id: Uuid, u: PersonUpdate) -> Result<(), Error> {

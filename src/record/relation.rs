@@ -59,7 +59,11 @@ pub struct NewRelation {
 
 impl Vault {
     pub fn add_relation(&mut self, new: NewRelation) -> Result<Uuid, Error> {
-        self.write(|tx| insert(tx, &new))
+        self.write(|tx| {
+            let id = insert(tx, &new)?;
+            tx.audit("relation.add", Some(id.to_string()), None);
+            Ok(id)
+        })
     }
 }
 
@@ -92,6 +96,5 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewRelation) -> Result<Uuid, Error> 
         .maybe("status", status)
         .into_map();
     let id = tx.create(Scope::Household(household), "relation", Some(household), fields)?;
-    tx.audit("relation.add", Some(id.to_string()), None);
     Ok(id)
 }

@@ -306,3 +306,21 @@ fn workers_passphrases_and_recovery_from_the_command_line() {
         0
     );
 }
+
+#[test]
+fn init_calibrates_the_passphrase_kdf_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    ok(&vault, &["init", "--agency", "A", "--site", "S", "--worker", "W"]);
+    let slot = std::fs::read_dir(vault.join("keys"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("worker-"))
+        .expect("a worker slot");
+    let slot: Value = serde_json::from_slice(&std::fs::read(slot.path()).unwrap()).unwrap();
+    let n = slot["kdf_log_n"].as_u64().unwrap();
+    assert!(
+        (12..=20).contains(&n),
+        "the default cost is measured on this PC (aiming at 0.5–1 s), never the test minimum of 10; got 2^{n}"
+    );
+}

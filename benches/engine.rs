@@ -1,0 +1,390 @@
+//! Engine benchmark: builds a demo vault (10,000 households by default) and prints, in one run and
+//! side by side: write throughput through the operation log against a bare SQL insert of the
+//! same rows, open time without and with the passphrase KDF, and search latency per query kind.
+//! Figures, not assertions: `cargo bench --bench engine` (KASANE_BENCH_HOUSEHOLDS=N to resize).
+
+use std::time::{Duration, Instant};
+
+use kasane::{
+    Ambient, FixedClock, KdfCost, SecretString, Setup, Vault, VaultDir, fill_demo, kana_to_romaji,
+    testing::{DemoConfig, DemoHousehold, demo_city},
+    to_hiragana,
+};
+use rand::{Rng, SeedableRng};
+use rusqlite::{Connection, params};
+
+const SEED: u64 = 2026;
+const PASS: &str = "benchmark passphrase";
+
+fn clock() -> FixedClock {
+    FixedClock::new("2026-11-25T01:00:00Z".parse().expect("timestamp"))
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The same records as plain typed rows in a plain SQLCipher database with the same settings:
+/// what a conventional design would write. `with_search` adds the same trigram index Kasane keeps.
+fn bare_insert(path: &std::path::Path, city: &[DemoHousehold], with_search: bool) -> (usize, Duration) {
+    let mut conn = Connection::open(path).expect("open bare db");
+    conn.execute_batch(
+        "PRAGMA key = \"x'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F'\";
+         PRAGMA cipher_compatibility = 4; PRAGMA temp_store = MEMORY; PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;
+         CREATE TABLE household (id BLOB PRIMARY KEY, label TEXT, district TEXT, address TEXT, phone TEXT);
+         CREATE TABLE person (id BLOB PRIMARY KEY, household BLOB, family_name TEXT, given_name TEXT, family_kana TEXT,
+             given_kana TEXT, birth TEXT, sex TEXT, relation TEXT, living_together INTEGER, deceased TEXT);
+         CREATE INDEX person_household ON person(household);
+         CREATE TABLE relation (id BLOB PRIMARY KEY, household BLOB, a BLOB, b BLOB, kind TEXT, status TEXT);
+         CREATE TABLE kcase (id BLOB PRIMARY KEY, household BLOB, title TEXT, status TEXT, lead TEXT, problems TEXT,
+             risk TEXT, opened TEXT, next_review TEXT);
+         CREATE INDEX case_household ON kcase(household);
+         CREATE TABLE note (id BLOB PRIMARY KEY, kcase BLOB, date TEXT, kind TEXT, agency TEXT, text TEXT, internal INTEGER);
+         CREATE INDEX note_case ON note(kcase);
+         CREATE TABLE consent (id BLOB PRIMARY KEY, person BLOB, scope TEXT, date TEXT, how TEXT, withdrawn TEXT);
+         CREATE TABLE doc (n INTEGER PRIMARY KEY, text TEXT);
+         CREATE VIRTUAL TABLE doc_fts USING fts5(text, content='doc', content_rowid='n', tokenize='trigram');",
+    )
+    .expect("bare schema");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let mut id = move || rng.r#gen::<[u8; 16]>().to_vec();
+    let started = Instant::now();
+    let mut rows = 0usize;
+    for batch in city.chunks(250) {
+        let tx = conn.transaction().expect("tx");
+        {
+            let mut hh_s = tx
+                .prepare_cached("INSERT INTO household VALUES (?1, ?2, ?3, ?4, ?5)")
+                .expect("p");
+            let mut p_s = tx
+                .prepare_cached("INSERT INTO person VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+                .expect("p");
+            let mut r_s = tx
+                .prepare_cached("INSERT INTO relation VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .expect("p");
+            let mut c_s = tx
+                .prepare_cached("INSERT INTO kcase VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                .expect("p");
+            let mut n_s = tx
+                .prepare_cached("INSERT INTO note VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .expect("p");
+            let mut k_s = tx
+                .prepare_cached("INSERT INTO consent VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .expect("p");
+            let mut d_s = tx
+                .prepare_cached("INSERT INTO doc (text) VALUES (?1) RETURNING n")
+                .expect("p");
+            let mut f_s = tx
+                .prepare_cached("INSERT INTO doc_fts (rowid, text) VALUES (?1, ?2)")
+                .expect("p");
+            let mut doc = |text: &str| {
+                if with_search {
+                    let n: i64 = d_s.query_row([text], |r| r.get(0)).expect("doc");
+                    f_s.execute(params![n, text]).expect("fts");
+                }
+            };
+            for h in batch {
+                let hid = id();
+                hh_s.execute(params![hid, h.label, h.district, h.address, h.phone])
+                    .expect("hh");
+                doc(&format!(
+                    "{} {} {}",
+                    h.label,
+                    h.address,
+                    h.phone.as_deref().unwrap_or("")
+                ));
+                rows += 1;
+                let mut pids = Vec::new();
+                for m in &h.members {
+                    let pid = id();
+                    p_s.execute(params![
+                        pid,
+                        hid,
+                        m.family_name,
+                        m.given_name,
+                        m.family_kana,
+                        m.given_kana,
+                        m.birth,
+                        m.sex,
+                        m.relation,
+                        m.living_together,
+                        m.deceased
+                    ])
+                    .expect("person");
+                    doc(&format!(
+                        "{}{} {}{}",
+                        m.family_name, m.given_name, m.family_kana, m.given_kana
+                    ));
+                    pids.push(pid);
+                    rows += 1;
+                }
+                for r in &h.relations {
+                    r_s.execute(params![id(), hid, pids[r.a], pids[r.b], r.kind, r.status])
+                        .expect("relation");
+                    rows += 1;
+                }
+                for c in &h.cases {
+                    let cid = id();
+                    c_s.execute(params![
+                        cid,
+                        hid,
+                        c.title,
+                        c.status,
+                        c.lead_agency,
+                        c.problems.join(","),
+                        c.risk,
+                        c.opened.to_string(),
+                        c.next_review.map(|d| d.to_string())
+                    ])
+                    .expect("case");
+                    rows += 1;
+                    for n in &c.notes {
+                        n_s.execute(params![
+                            id(),
+                            cid,
+                            n.date.to_string(),
+                            n.kind,
+                            n.agency,
+                            n.text,
+                            n.internal
+                        ])
+                        .expect("note");
+                        doc(&n.text);
+                        rows += 1;
+                    }
+                }
+                for k in &h.consents {
+                    k_s.execute(params![
+                        id(),
+                        pids[k.person],
+                        k.scope,
+                        k.date.to_string(),
+                        k.how,
+                        k.withdrawn.map(|d| d.to_string())
+                    ])
+                    .expect("consent");
+                    rows += 1;
+                }
+            }
+        }
+        tx.commit().expect("commit");
+    }
+    (rows, started.elapsed())
+}
+
+fn main() {
+    let households: usize = std::env::var("KASANE_BENCH_HOUSEHOLDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault_path = tmp.path().join("vault");
+    println!("Kasane engine benchmark — {households} demo households, seed {SEED}");
+    println!();
+
+    // 1. Writes through the operation log.
+    let (mut vault, _code) = Vault::create(
+        &vault_path,
+        Setup {
+            agency: "福祉総務課".into(),
+            site: "bench".into(),
+            worker: "bench".into(),
+            passphrase: SecretString::from(PASS.to_string()),
+            kdf: KdfCost::Fixed(10),
+        },
+        Ambient::fixed(clock(), SEED),
+    )
+    .expect("create vault");
+    let report = fill_demo(&mut vault, households, SEED, &mut |_, _| {}).expect("fill demo");
+    let log_rows =
+        report.households + report.persons + report.relations + report.cases + report.notes + report.consents;
+    let log_time = report.seconds;
+
+    let today = vault.ambient().clock.today();
+    let city: Vec<DemoHousehold> = demo_city(&DemoConfig {
+        households,
+        seed: SEED,
+        today,
+    })
+    .collect();
+    let (bare_rows, bare_time) = bare_insert(&tmp.path().join("bare.db"), &city, true);
+    let (plain_rows, plain_time) = bare_insert(&tmp.path().join("plain.db"), &city, false);
+    println!(
+        "Writes ({} households, {} persons, {} cases, {} contact-log entries, {} consents)",
+        report.households, report.persons, report.cases, report.notes, report.consents
+    );
+    println!("  {:<44} {:>9} {:>10} {:>12}", "", "rows", "seconds", "rows/s");
+    let line = |name: &str, rows: usize, secs: f64| {
+        println!("  {:<44} {:>9} {:>10.2} {:>12.0}", name, rows, secs, rows as f64 / secs);
+    };
+    line("operation log (ops, state, search, audit)", log_rows, log_time);
+    line(
+        "bare SQL insert, same rows + trigram index",
+        bare_rows,
+        bare_time.as_secs_f64(),
+    );
+    line(
+        "bare SQL insert, same rows, no search index",
+        plain_rows,
+        plain_time.as_secs_f64(),
+    );
+    let r1 = (log_rows as f64 / log_time) / (bare_rows as f64 / bare_time.as_secs_f64());
+    let r2 = (log_rows as f64 / log_time) / (plain_rows as f64 / plain_time.as_secs_f64());
+    println!(
+        "  ratio log / bare with index: {r1:.2}×   log / bare without index: {r2:.2}×   ({} ops, {:.0} ops/s)",
+        report.ops,
+        report.ops as f64 / log_time
+    );
+    println!();
+
+    // 2. Search latency per kind of query, on samples drawn from the city itself.
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let people: Vec<_> = city.iter().flat_map(|h| h.members.iter()).collect();
+    let notes: Vec<&str> = city
+        .iter()
+        .flat_map(|h| h.cases.iter())
+        .flat_map(|c| c.notes.iter())
+        .map(|n| n.text.as_str())
+        .collect();
+    let sample = |rng: &mut rand_chacha::ChaCha8Rng,
+                  f: &dyn Fn(&kasane::testing::DemoPerson) -> String|
+     -> Vec<String> { (0..200).map(|_| f(people[rng.gen_range(0..people.len())])).collect() };
+    let words = [
+        "通院",
+        "デイサービス",
+        "ケアマネ",
+        "滞納",
+        "民生委員",
+        "食料支援",
+        "登校",
+        "地域包括",
+        "家賃",
+        "訪問した",
+    ];
+    let kinds: Vec<(&str, Vec<String>)> = vec![
+        (
+            "kanji name (family given)",
+            sample(&mut rng, &|p| format!("{} {}", p.family_name, p.given_name)),
+        ),
+        ("kanji family name", sample(&mut rng, &|p| p.family_name.clone())),
+        (
+            "kana reading (hiragana)",
+            sample(&mut rng, &|p| to_hiragana(&p.family_kana)),
+        ),
+        ("romaji", sample(&mut rng, &|p| kana_to_romaji(&p.family_kana))),
+        (
+            "1 character",
+            sample(&mut rng, &|p| {
+                p.given_name.chars().next().map(String::from).unwrap_or_default()
+            }),
+        ),
+        (
+            "2 characters",
+            sample(&mut rng, &|p| p.family_name.chars().take(2).collect()),
+        ),
+        (
+            "full text (contact log)",
+            (0..200)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        words[i / 2 % words.len()].to_string()
+                    } else {
+                        let t = notes[rng.gen_range(0..notes.len())];
+                        let chars: Vec<char> = t.chars().collect();
+                        let start = rng.gen_range(0..chars.len().saturating_sub(6).max(1));
+                        chars[start..(start + 5).min(chars.len())].iter().collect()
+                    }
+                })
+                .collect(),
+        ),
+    ];
+    println!("Search latency (200 queries each, after one warm-up pass)");
+    println!(
+        "  {:<28} {:>9} {:>9} {:>9} {:>10}",
+        "query kind", "p50 ms", "p95 ms", "max ms", "avg hits"
+    );
+    for (name, queries) in &kinds {
+        for q in queries.iter().take(20) {
+            let _ = vault.search_quiet(q);
+        }
+        let mut times = Vec::new();
+        let mut hits = 0usize;
+        for q in queries {
+            let t = Instant::now();
+            hits += vault.search_quiet(q).expect("search").len();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "  {:<28} {:>9.2} {:>9.2} {:>9.2} {:>10.1}",
+            name,
+            ms(pct(&times, 0.5)),
+            ms(pct(&times, 0.95)),
+            ms(*times.last().unwrap_or(&Duration::ZERO)),
+            hits as f64 / queries.len() as f64
+        );
+    }
+    println!();
+
+    // 3. Opening: with a KDF slot at the cheapest cost (≈ no KDF) and with the calibrated cost.
+    vault
+        .add_worker("calibrated", &SecretString::from(PASS.to_string()), KdfCost::Calibrated)
+        .expect("calibrated worker");
+    let calibrated_log_n = vault
+        .workers()
+        .iter()
+        .find(|w| w.name == "calibrated")
+        .map(|w| w.kdf_log_n)
+        .unwrap_or(0);
+    drop(vault);
+    let open = |worker: &str, n: usize| -> Vec<Duration> {
+        let mut t: Vec<Duration> = (0..n)
+            .map(|_| {
+                let s = Instant::now();
+                let v = VaultDir::open(&vault_path)
+                    .and_then(|d| {
+                        d.unlock(
+                            Some(worker),
+                            &SecretString::from(PASS.to_string()),
+                            Ambient::fixed(clock(), 1),
+                        )
+                    })
+                    .expect("unlock");
+                let e = s.elapsed();
+                drop(v);
+                e
+            })
+            .collect();
+        t.sort();
+        t
+    };
+    let cheap = open("bench", 20);
+    let full = open("calibrated", 5);
+    println!("Open and unlock (vault of {households} households)");
+    println!("  {:<44} {:>9} {:>9}", "", "p50 ms", "max ms");
+    println!(
+        "  {:<44} {:>9.1} {:>9.1}",
+        "without KDF (scrypt 2^10, ~1 ms)",
+        ms(pct(&cheap, 0.5)),
+        ms(*cheap.last().unwrap_or(&Duration::ZERO))
+    );
+    println!(
+        "  {:<44} {:>9.1} {:>9.1}",
+        format!("with calibrated KDF (scrypt 2^{calibrated_log_n})"),
+        ms(pct(&full, 0.5)),
+        ms(*full.last().unwrap_or(&Duration::ZERO))
+    );
+    println!(
+        "  ratio: {:.0}×",
+        pct(&full, 0.5).as_secs_f64() / pct(&cheap, 0.5).as_secs_f64().max(1e-9)
+    );
+}
