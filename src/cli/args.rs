@@ -140,6 +140,15 @@ pub struct HouseholdAdd {
 pub struct HouseholdList {
     #[arg(long)]
     pub district: Option<String>,
+    /// Households with an open case of this problem code.
+    #[arg(long)]
+    pub problem: Option<String>,
+    /// Households with a case in this status.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Households with an open case led by this agency.
+    #[arg(long)]
+    pub lead: Option<String>,
     /// Include archived households.
     #[arg(long)]
     pub all: bool,

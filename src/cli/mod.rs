@@ -274,8 +274,17 @@ fn household(g: &Global, out: &Out, cmd: HouseholdCmd) -> Result<()> {
             out.id("household", id);
         }
         HouseholdCmd::List(a) => {
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
             let list = v.households(&HouseholdFilter {
                 district: a.district,
+                problem: a.problem,
+                case_status: a
+                    .status
+                    .as_deref()
+                    .map(CaseStatus::parse)
+                    .transpose()
+                    .map_err(Error::from)?,
+                lead_agency: lead,
                 include_archived: a.all,
             })?;
             out.households(&list);

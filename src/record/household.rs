@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    Case, Fields, Person, Record, Relation, conflicts_of, district_code, load_all, load_one, optional_text,
+    Case, CaseStatus, Fields, Person, Record, Relation, conflicts_of, district_code, load_all, load_one, optional_text,
     require_text, view,
 };
 use crate::{
@@ -66,11 +66,22 @@ pub struct HouseholdSummary {
     pub reading: Option<String>,
     pub members: usize,
     pub open_cases: usize,
+    /// Problem codes of the household's open cases.
+    pub problems: Vec<String>,
+    /// Statuses of all its cases (closed included).
+    pub case_statuses: Vec<CaseStatus>,
+    /// Lead agencies of its open cases.
+    pub lead_agencies: Vec<Uuid>,
 }
 
+/// Narrows the household list; every condition set must hold. Case conditions match when any
+/// case of the household matches.
 #[derive(Debug, Clone, Default)]
 pub struct HouseholdFilter {
     pub district: Option<String>,
+    pub problem: Option<String>,
+    pub case_status: Option<CaseStatus>,
+    pub lead_agency: Option<Uuid>,
     pub include_archived: bool,
 }
 
@@ -191,15 +202,29 @@ impl Vault {
                 }
             }
         }
-        let mut open: HashMap<Uuid, usize> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT parent FROM entity WHERE etype = 'case' AND coalesce(json_extract(fields, '$.status'), '') <> 'closed'",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                if let Some(p) = r.get::<_, Option<Vec<u8>>>(0)?.and_then(|p| Uuid::from_slice(&p).ok()) {
-                    *open.entry(p).or_default() += 1;
+        #[derive(Default)]
+        struct Cases {
+            open: usize,
+            problems: Vec<String>,
+            statuses: Vec<CaseStatus>,
+            leads: Vec<Uuid>,
+        }
+        let mut cases: HashMap<Uuid, Cases> = HashMap::new();
+        for st in load_all(&self.conn, "case", None)? {
+            let c: Case = view(&st)?;
+            let e = cases.entry(c.household).or_default();
+            if !e.statuses.contains(&c.status) {
+                e.statuses.push(c.status);
+            }
+            if c.status != CaseStatus::Closed {
+                e.open += 1;
+                for p in c.problems {
+                    if !e.problems.contains(&p) {
+                        e.problems.push(p);
+                    }
+                }
+                if !e.leads.contains(&c.lead_agency) {
+                    e.leads.push(c.lead_agency);
                 }
             }
         }
@@ -212,10 +237,20 @@ impl Vault {
             if filter.district.as_deref().is_some_and(|d| d != h.district) {
                 continue;
             }
+            let c = cases.remove(&h.id).unwrap_or_default();
+            if filter.problem.as_ref().is_some_and(|p| !c.problems.contains(p))
+                || filter.case_status.is_some_and(|s| !c.statuses.contains(&s))
+                || filter.lead_agency.is_some_and(|l| !c.leads.contains(&l))
+            {
+                continue;
+            }
             out.push(HouseholdSummary {
                 reading: heads.remove(&h.id),
                 members: members.get(&h.id).copied().unwrap_or(0),
-                open_cases: open.get(&h.id).copied().unwrap_or(0),
+                open_cases: c.open,
+                problems: c.problems,
+                case_statuses: c.statuses,
+                lead_agencies: c.leads,
                 id: h.id,
                 label: h.label,
                 district: h.district,
