@@ -8,7 +8,10 @@ use std::{
 };
 
 pub(crate) fn replace(path: &Path, bytes: &[u8], salt: u64) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.{salt:016x}.tmp"));
     let result = (|| {

@@ -2,7 +2,8 @@
 //! turns into an exit code and the desktop app into a translated message.
 
 use crate::{
-    audit::AuditError, keyring::KeyError, log::LogError, migrate::MigrateError, record::RecordError, vault::VaultError,
+    audit::AuditError, bundle::BundleError, keyring::KeyError, log::LogError, migrate::MigrateError,
+    record::RecordError, share::ShareError, site::SiteError, vault::VaultError,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,12 @@ pub enum Error {
     Record(#[from] RecordError),
     #[error(transparent)]
     Audit(#[from] AuditError),
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -37,11 +44,26 @@ pub enum Kind {
     NotFound,
     /// No vault at the folder, or it is in use, damaged or from a newer version. Exit 6.
     Vault,
+    /// A bundle was refused (a layer does not verify, unknown or revoked sender …). Exit 7.
+    Rejected,
     /// Anything else; see the message and the local log. Exit 1.
     Internal,
 }
 
 impl Kind {
+    /// The name used in JSON output and translations.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::BadInput => "bad-input",
+            Kind::Auth => "auth",
+            Kind::Refused => "refused",
+            Kind::NotFound => "not-found",
+            Kind::Vault => "vault",
+            Kind::Rejected => "rejected",
+            Kind::Internal => "internal",
+        }
+    }
+
     pub fn exit_code(self) -> i32 {
         match self {
             Kind::Internal => 1,
@@ -50,6 +72,7 @@ impl Kind {
             Kind::Refused => 4,
             Kind::NotFound => 5,
             Kind::Vault => 6,
+            Kind::Rejected => 7,
         }
     }
 }
@@ -77,6 +100,9 @@ impl Error {
             Error::Log(_) => Kind::Internal,
             Error::Record(e) => e.kind(),
             Error::Audit(_) => Kind::Internal,
+            Error::Site(e) => e.kind(),
+            Error::Share(e) => e.kind(),
+            Error::Bundle(e) => e.kind(),
             Error::Db(e) if is_busy(e) => Kind::Vault,
             Error::Db(_) => Kind::Internal,
         }
@@ -104,6 +130,9 @@ impl Error {
             Error::Log(_) => "internal",
             Error::Record(e) => e.code(),
             Error::Audit(_) => "audit.damaged",
+            Error::Site(e) => e.code(),
+            Error::Share(e) => e.code(),
+            Error::Bundle(e) => e.code(),
             Error::Db(e) if is_busy(e) => "vault.busy",
             Error::Db(_) => "internal",
         }

@@ -7,7 +7,9 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod bundle;
 mod clock;
+mod conflict;
 mod demo;
 mod durable;
 mod error;
@@ -18,10 +20,17 @@ mod migrate;
 mod record;
 mod reference;
 mod search;
+mod share;
+mod site;
 mod vault;
 
 pub use audit::{AuditEntry, AuditError};
+pub use bundle::{
+    BundleError, ExportReport, FORMAT as BUNDLE_FORMAT, ImportStatus, ImportSummary, InboxEntry, Manifest, Preview,
+    Progress, PurgeNotice, QuarantineEntry, READER as BUNDLE_READER,
+};
 pub use clock::{Ambient, Clock, Entropy, FixedClock, SystemClock};
+pub use conflict::{Conflict, ConflictValue};
 pub use demo::{DemoReport, fill_demo};
 pub use error::{Error, Kind};
 pub use ja::{
@@ -44,6 +53,8 @@ pub use reference::{
     assessment_domain, assessment_domains, conference_type, conference_types, district, districts, problem, problems,
 };
 pub use search::Hit;
+pub use share::{Basis, Share, ShareError};
+pub use site::{CardData, SiteError, SiteInfo, fingerprint, parse_card};
 pub use vault::{Identity, Setup, Vault, VaultDir, VaultError};
 
 /// Re-exported so callers can build passphrases without depending on `age` themselves.
@@ -109,6 +120,42 @@ pub mod testing {
     pub use crate::demo::{
         DemoCase, DemoConfig, DemoConsent, DemoHousehold, DemoNote, DemoPerson, DemoRelation, city as demo_city,
     };
+
+    pub use crate::bundle::{BundleHeader, Parts, Segment, Statement, WireOp, reseal};
+
+    /// This site's age recipient (public key), as a card carries it.
+    pub fn age_recipient(v: &crate::Vault) -> Result<String, crate::Error> {
+        Ok(v.site_keys()?.age_recipient()?)
+    }
+
+    /// Unlocks without retrying the inbox, to look at a vault exactly as a crash left it.
+    pub fn unlock_as_left(
+        dir: &std::path::Path,
+        worker: Option<&str>,
+        pass: &crate::SecretString,
+        ambient: crate::Ambient,
+    ) -> Result<crate::Vault, crate::Error> {
+        crate::VaultDir::open(dir)?.unlock_without_inbox(worker, pass, ambient)
+    }
+
+    /// Writes an op without any of the record layer's checks, as a hostile or buggy partner
+    /// might; for tests of what import refuses to apply.
+    pub fn raw_create(
+        v: &mut crate::Vault,
+        id: uuid::Uuid,
+        scope: crate::Scope,
+        etype: &str,
+        parent: Option<uuid::Uuid>,
+        fields: serde_json::Value,
+    ) -> Result<(), crate::Error> {
+        let f = fields.as_object().cloned().unwrap_or_default();
+        v.write(|tx| Ok(tx.create_with_id(id, scope, etype, parent, f)?))
+    }
+
+    pub fn raw_set(v: &mut crate::Vault, id: uuid::Uuid, fields: serde_json::Value) -> Result<(), crate::Error> {
+        let f = fields.as_object().cloned().unwrap_or_default();
+        v.write(|tx| Ok(tx.set(id, f)?))
+    }
 
     /// Direct SQL on an unlocked vault, for tests that tamper or inspect.
     pub fn sql(v: &crate::Vault) -> &rusqlite::Connection {

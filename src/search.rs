@@ -116,6 +116,21 @@ impl Batch {
     }
 }
 
+/// Removes the search documents of every entity in a scope (before it is purged or rebuilt).
+pub(crate) fn drop_scope(conn: &Connection, scope_id: i64) -> rusqlite::Result<()> {
+    let ns: Vec<i64> = conn
+        .prepare_cached("SELECT d.n FROM search_doc d JOIN entity e ON e.id = d.entity WHERE e.scope = ?1")?
+        .query_map([scope_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for n in ns {
+        conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
+            .execute([n])?;
+        conn.prepare_cached("DELETE FROM search_doc WHERE n = ?1")?
+            .execute([n])?;
+    }
+    Ok(())
+}
+
 /// One search hit with what a list needs to show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {

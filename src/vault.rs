@@ -158,8 +158,20 @@ impl VaultDir {
         self.keyring.workers()
     }
 
-    /// Unlocks as a worker (by name or id; None when the vault has one worker).
+    /// Unlocks as a worker (by name or id; None when the vault has one worker). Bundles whose
+    /// import was interrupted are retried now; their outcomes are recorded in the inbox.
     pub fn unlock(self, worker: Option<&str>, passphrase: &SecretString, ambient: Ambient) -> Result<Vault, Error> {
+        let mut vault = self.unlock_without_inbox(worker, passphrase, ambient)?;
+        let _ = vault.process_inbox()?;
+        Ok(vault)
+    }
+
+    pub(crate) fn unlock_without_inbox(
+        self,
+        worker: Option<&str>,
+        passphrase: &SecretString,
+        ambient: Ambient,
+    ) -> Result<Vault, Error> {
         let slot = self.keyring.find(worker)?.clone();
         let key = self.keyring.unwrap_worker(&slot, passphrase)?;
         let mut vault = Vault::open_db(self, key, slot.worker, ambient)?;
@@ -301,6 +313,7 @@ impl Vault {
             }
             tx.commit()?;
         }
+        crate::site::SiteKeys::load_or_create(&conn, &ambient.entropy)?;
         let mut keyring = Keyring::create(dir, vault_id)?;
         keyring.put_worker(
             worker,

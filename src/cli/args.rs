@@ -72,6 +72,105 @@ pub enum Command {
     Demo(DemoArgs),
     /// What this vault is and holds.
     Status,
+    /// Member cards: this site's, and partners'.
+    #[command(subcommand)]
+    Card(CardCmd),
+    /// Partner sites (from their cards) and their state.
+    Sites,
+    /// Sites: revoke a lost or retired PC.
+    #[command(subcommand)]
+    Site(SiteCmd),
+    /// Bundles: export for a partner, inspect, import.
+    #[command(subcommand)]
+    Bundle(BundleCmd),
+    /// Bundles received and what became of them.
+    Inbox,
+    /// Fields two agencies changed concurrently; resolve them.
+    Conflicts(ConflictsArgs),
+    /// Writes received but not applied, and why.
+    Quarantine,
+    /// A hash of the shared state per scope: equal on every site that has seen the same operations.
+    Digest,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CardCmd {
+    /// Write this site's member card to a file.
+    Export(OutArg),
+    /// Import a partner's card; prints its fingerprint to compare by phone.
+    Import(FileArg),
+    /// Mark a partner's card verified after comparing the fingerprint.
+    Verify(CardVerify),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OutArg {
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FileArg {
+    pub file: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CardVerify {
+    pub site: String,
+    /// The fingerprint the partner read out (30 digits; spaces do not matter).
+    #[arg(long)]
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCmd {
+    Revoke(IdArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCmd {
+    /// Write a bundle with what the partner may see and does not yet have.
+    Export(BundleExport),
+    /// Show what a bundle holds without applying it.
+    Inspect(FileArg),
+    /// Verify and apply a bundle.
+    Import(FileArg),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BundleExport {
+    /// A partner agency (all its verified sites) or one site.
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Resend everything the partner may see, not only what it lacks.
+    #[arg(long)]
+    pub full: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConflictsArgs {
+    #[command(subcommand)]
+    pub action: Option<ConflictsCmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConflictsCmd {
+    /// Settle a field: pick one of the values (--pick OP_ID) or give a merged value (--value JSON).
+    Resolve(ConflictResolve),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConflictResolve {
+    pub entity: String,
+    #[arg(long)]
+    pub field: String,
+    #[arg(long, conflicts_with = "value")]
+    pub pick: Option<String>,
+    /// A JSON value (a string needs quotes: '"高橋家"').
+    #[arg(long)]
+    pub value: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -262,6 +361,29 @@ pub enum CaseCmd {
     Update(CaseUpdateArgs),
     Show(IdArg),
     List(CaseList),
+    /// Share a case with an agency under a legal basis (lead agency only).
+    Share(CaseShare),
+    /// Remove an agency from a case; its copy is asked to purge.
+    Unshare(CaseUnshare),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseShare {
+    pub case: String,
+    #[arg(long)]
+    pub agency: String,
+    /// shien-kaigi | jusoteki-shien-kaigi | yotaikyo | chiiki-care-kaigi | consent:<consent id>
+    #[arg(long)]
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseUnshare {
+    pub case: String,
+    #[arg(long)]
+    pub agency: String,
+    #[arg(long, default_value = "共有終了 / share ended")]
+    pub reason: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -45,14 +45,7 @@ impl CliError {
     }
     pub fn kind_name(&self) -> &'static str {
         match self {
-            CliError::Engine(e) => match e.kind() {
-                kasane::Kind::BadInput => "bad-input",
-                kasane::Kind::Auth => "auth",
-                kasane::Kind::Refused => "refused",
-                kasane::Kind::NotFound => "not-found",
-                kasane::Kind::Vault => "vault",
-                kasane::Kind::Internal => "internal",
-            },
+            CliError::Engine(e) => e.kind().name(),
             CliError::Usage(_) => "bad-input",
             CliError::Io(_) => "internal",
         }
@@ -257,6 +250,86 @@ pub fn run(args: Args) -> Result<()> {
             let v = unlock(g)?;
             out.status(&v)?;
         }
+        Command::Card(CardCmd::Export(a)) => {
+            let v = unlock(g)?;
+            let (text, info) = v.my_card()?;
+            std::fs::write(&a.out, text)?;
+            out.card_exported(&info, &a.out);
+        }
+        Command::Card(CardCmd::Import(a)) => {
+            let mut v = unlock(g)?;
+            let text = std::fs::read_to_string(&a.file)?;
+            let info = v.import_card(&text)?;
+            out.site(&info);
+        }
+        Command::Card(CardCmd::Verify(a)) => {
+            let mut v = unlock(g)?;
+            let info = v.verify_card(id(&a.site, "site")?, &a.fingerprint)?;
+            out.site(&info);
+        }
+        Command::Sites => {
+            let v = unlock(g)?;
+            out.sites(&v.sites()?);
+        }
+        Command::Site(SiteCmd::Revoke(a)) => {
+            let mut v = unlock(g)?;
+            let info = v.revoke_site(id(&a.id, "site")?)?;
+            out.site(&info);
+        }
+        Command::Bundle(BundleCmd::Export(a)) => {
+            let mut v = unlock(g)?;
+            let to = match Uuid::parse_str(a.to.trim()) {
+                Ok(u) => u,
+                Err(_) => v.find_agency(&a.to)?.id,
+            };
+            let report = v.export_bundle(to, a.full, &a.out, &mut |p| out.progress(p.phase, p.done, p.total))?;
+            out.exported(&report);
+        }
+        Command::Bundle(BundleCmd::Inspect(a)) => {
+            let v = unlock(g)?;
+            let p = v.inspect_bundle(&a.file)?;
+            out.preview(&p);
+        }
+        Command::Bundle(BundleCmd::Import(a)) => {
+            let mut v = unlock(g)?;
+            let s = v.import_bundle(&a.file, &mut |p| out.progress(p.phase, p.done, p.total))?;
+            out.imported(&s);
+        }
+        Command::Inbox => {
+            let v = unlock(g)?;
+            out.inbox(&v.inbox()?);
+        }
+        Command::Conflicts(ConflictsArgs { action: None }) => {
+            let v = unlock(g)?;
+            out.conflicts(&v.conflicts()?);
+        }
+        Command::Conflicts(ConflictsArgs {
+            action: Some(ConflictsCmd::Resolve(a)),
+        }) => {
+            let mut v = unlock(g)?;
+            let pick = a.pick.as_deref().map(|p| id(p, "operation")).transpose()?;
+            let merged = a
+                .value
+                .as_deref()
+                .map(|t| {
+                    serde_json::from_str::<serde_json::Value>(t).map_err(|e| {
+                        usage(format!(
+                            "--value is not JSON ({e}); a text needs quotes, e.g. '\"高橋家\"'"
+                        ))
+                    })
+                })
+                .transpose()?;
+            let value = v.resolve_conflict(id(&a.entity, "record")?, &a.field, pick, merged)?;
+            out.resolved(&value);
+        }
+        Command::Quarantine => {
+            let v = unlock(g)?;
+            out.quarantine(&v.quarantine()?);
+        }
+        Command::Digest => {
+            let v = unlock(g)?;
+            out.digest(&v.digest()?);
+        }
     }
     Ok(())
 }
@@ -400,6 +473,24 @@ fn case(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
         CaseCmd::Show(a) => {
             let d = v.case_detail(id(&a.id, "case")?)?;
             out.case(&v, &d)?;
+        }
+        CaseCmd::Share(a) => {
+            let case = id(&a.case, "case")?;
+            let to = agency(&v, &a.agency)?;
+            let basis = a
+                .basis
+                .as_deref()
+                .map(kasane::Basis::parse)
+                .transpose()
+                .map_err(Error::from)?;
+            v.share_case(case, to, basis)?;
+            out.shares(&v.shares_of(case)?);
+        }
+        CaseCmd::Unshare(a) => {
+            let case = id(&a.case, "case")?;
+            let to = agency(&v, &a.agency)?;
+            v.unshare_case(case, to, &a.reason)?;
+            out.shares(&v.shares_of(case)?);
         }
         CaseCmd::List(a) => {
             let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;

@@ -4,8 +4,9 @@
 use std::io::Write;
 
 use kasane::{
-    Agency, AuditEntry, CaseDetail, CaseSummary, DemoReport, Hit, HouseholdDetail, HouseholdSummary, Note, Person,
-    Vault, WorkerSlot,
+    Agency, AuditEntry, CaseDetail, CaseSummary, Conflict, DemoReport, ExportReport, Hit, HouseholdDetail,
+    HouseholdSummary, ImportSummary, InboxEntry, Note, Person, Preview, QuarantineEntry, Share, SiteInfo, Vault,
+    WorkerSlot,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -404,6 +405,265 @@ impl Out {
         outln!("  機関: {agency}  担当者: {}", v.worker_name());
         outln!("  世帯 {households}、ケース {cases}");
         Ok(())
+    }
+}
+
+impl Out {
+    pub fn card_exported(&self, info: &SiteInfo, path: &std::path::Path) {
+        if self.json {
+            return self.print_json(&json!({ "site": info, "path": path }));
+        }
+        outln!(
+            "名刺（メンバーカード）を書き出しました / card written: {}",
+            path.display()
+        );
+        outln!("  {}  {}", info.agency_name, info.site_name);
+        outln!("  指紋 / fingerprint:  {}", info.fingerprint);
+    }
+
+    pub fn site(&self, s: &SiteInfo) {
+        if self.json {
+            return self.print_json(s);
+        }
+        let state = if s.own {
+            "この端末"
+        } else if s.revoked {
+            "失効"
+        } else if s.verified {
+            "確認済み"
+        } else {
+            "未確認"
+        };
+        outln!("{}  {}  {}  [{}]", s.site, s.agency_name, s.site_name, state);
+        outln!("  指紋 / fingerprint:  {}", s.fingerprint);
+        if !s.verified && !s.revoked {
+            outln!(
+                "  → 電話等で相手と指紋を読み合わせ、一致したら: kasane card verify {} --fingerprint \"…\"",
+                s.site
+            );
+        }
+    }
+
+    pub fn sites(&self, list: &[SiteInfo]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for s in list {
+            self.site(s);
+        }
+    }
+
+    pub fn shares(&self, list: &[Share]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for s in list {
+            let state = if s.active {
+                format!("共有中 {}〜", s.since)
+            } else {
+                format!("終了 {}", s.removed.map(|d| d.to_string()).unwrap_or_default())
+            };
+            outln!("{}  {}  {}  [{}]", s.agency, s.agency_name, s.basis.label_ja(), state);
+        }
+    }
+
+    pub fn exported(&self, r: &ExportReport) {
+        if self.json {
+            return self.print_json(r);
+        }
+        outln!(
+            "バンドルを書き出しました / bundle written: {} ({} bytes)",
+            r.path.display(),
+            r.bytes
+        );
+        outln!(
+            "  宛先: {} ({} 端末)  範囲: {} スコープ、{} セグメント、{} 操作{}",
+            r.agency_name,
+            r.recipients.len(),
+            r.scopes,
+            r.segments,
+            r.ops,
+            if r.full { "（全件）" } else { "" }
+        );
+        if !r.purges.is_empty() {
+            outln!("  削除依頼 / purge requests: {}", r.purges.join(", "));
+        }
+    }
+
+    pub fn preview(&self, p: &Preview) {
+        if self.json {
+            return self.print_json(p);
+        }
+        let who = p
+            .sender_agency_name
+            .as_deref()
+            .unwrap_or("不明な送信元 / unknown sender");
+        let state = if !p.sender_known {
+            "カード未登録"
+        } else if p.sender_revoked {
+            "失効"
+        } else if p.sender_verified {
+            "確認済み"
+        } else {
+            "未確認（取り込むと保留になります）"
+        };
+        outln!(
+            "バンドル {}  送信元: {} {} [{}]",
+            p.bundle,
+            who,
+            p.sender_site_name.as_deref().unwrap_or(""),
+            state
+        );
+        outln!(
+            "  作成: {}  形式: {}  {} bytes",
+            jiff::Timestamp::from_millisecond(p.created)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            p.format,
+            p.bytes
+        );
+        if let Some(problem) = &p.problem {
+            outln!("  ⚠ {problem}");
+            return;
+        }
+        outln!(
+            "  {} セグメント、{} 操作: {}",
+            p.segments,
+            p.ops,
+            p.scopes
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if p.already_imported {
+            outln!("  取り込み済み / already imported");
+        }
+        if !p.purge.is_empty() {
+            outln!("  削除依頼 / purge requests: {}", p.purge.join(", "));
+        }
+    }
+
+    pub fn imported(&self, s: &ImportSummary) {
+        if self.json {
+            return self.print_json(s);
+        }
+        outln!(
+            "取り込み / import: {:?}  送信元 {}",
+            s.status,
+            s.sender_agency_name.as_deref().unwrap_or("")
+        );
+        outln!(
+            "  新規記録 {}、更新 {}、新しい操作 {}（既知 {}）、セグメント {}",
+            s.records_new,
+            s.records_changed,
+            s.ops_new,
+            s.ops_known,
+            s.segments
+        );
+        if !s.conflicts.is_empty() {
+            outln!("  ⚠ 競合 {} 件: kasane conflicts で確認してください", s.conflicts.len());
+        }
+        for (r, n) in &s.held {
+            outln!("  保留 / held {n}: {r}");
+        }
+        for (r, n) in &s.quarantined {
+            outln!("  隔離 / quarantined {n} segments: {r}");
+        }
+        if s.released > 0 {
+            outln!("  保留から適用 / released {}", s.released);
+        }
+        if !s.purged.is_empty() {
+            outln!("  削除 / purged: {}", s.purged.join(", "));
+        }
+        if s.future_ops > 0 {
+            outln!("  ⚠ 時刻が未来の操作 {} 件（相手の時計を確認）", s.future_ops);
+        }
+    }
+
+    pub fn inbox(&self, list: &[InboxEntry]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for e in list {
+            outln!(
+                "{}  {}  {}  {}",
+                e.file,
+                e.status,
+                e.bundle.map(|b| b.to_string()).unwrap_or_default(),
+                e.reason.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    pub fn conflicts(&self, list: &[Conflict]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for c in list {
+            outln!("{}  {}  項目: {}", c.entity, c.label, c.field);
+            for v in &c.values {
+                let at = jiff::Timestamp::from_millisecond(v.at_ms as i64)
+                    .map(|t| {
+                        t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                            .strftime("%Y-%m-%d %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                outln!(
+                    "    {}  {}  {}  {}  (--pick {})",
+                    v.value,
+                    v.agency_name.as_deref().unwrap_or("?"),
+                    v.worker_name.as_deref().unwrap_or(""),
+                    at,
+                    v.op
+                );
+            }
+        }
+        outln!("{} 件", list.len());
+    }
+
+    pub fn resolved(&self, v: &serde_json::Value) {
+        if self.json {
+            return self.print_json(&json!({ "ok": true, "value": v }));
+        }
+        outln!("解決しました / resolved: {v}");
+    }
+
+    pub fn quarantine(&self, list: &[QuarantineEntry]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for q in list {
+            outln!(
+                "[{}] {}  {}  {}..={} ({}件)  {}: {}",
+                q.kind,
+                q.author_agency.as_deref().unwrap_or("?"),
+                q.scope,
+                q.first,
+                q.last,
+                q.count,
+                q.reason,
+                q.explanation
+            );
+        }
+        outln!("{} 件", list.len());
+    }
+
+    pub fn digest(&self, d: &std::collections::BTreeMap<String, kasane::Hash32>) {
+        let mut all = blake3::Hasher::new();
+        for (k, v) in d {
+            all.update(k.as_bytes());
+            all.update(&v.0);
+        }
+        let total = kasane::Hash32(*all.finalize().as_bytes());
+        if self.json {
+            return self.print_json(&json!({ "digest": total, "scopes": d }));
+        }
+        for (k, v) in d {
+            outln!("{k}  {v}");
+        }
+        outln!("digest {total}");
     }
 }
 

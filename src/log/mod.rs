@@ -70,6 +70,9 @@ pub struct Tx<'v> {
     scopes: HashMap<Scope, i64>,
     series: HashMap<(Uuid, i64), SeriesHead>,
     entities: HashMap<Uuid, Cached>,
+    /// Entities written to the table by `flush` whose search documents wait for commit:
+    /// id → (scope, no search document yet).
+    unindexed: HashMap<Uuid, (Scope, bool)>,
     audit: Vec<(String, Option<String>, Option<String>)>,
 }
 
@@ -83,6 +86,7 @@ impl<'v> Tx<'v> {
             scopes: HashMap::new(),
             series: HashMap::new(),
             entities: HashMap::new(),
+            unindexed: HashMap::new(),
             audit: Vec::new(),
         }
     }
@@ -241,7 +245,7 @@ impl<'v> Tx<'v> {
     }
 
     /// Folds an op (already stored) into the derived state of its entity.
-    fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
+    pub(crate) fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
         let id = header.entity;
         if self.entity(id)?.is_none() {
             self.entities.insert(
@@ -260,7 +264,7 @@ impl<'v> Tx<'v> {
         let mut failure = None;
         let mut seen = |op_id: Uuid| -> bool {
             let r = tx
-                .prepare_cached("SELECT 1 FROM op WHERE id = ?1")
+                .prepare_cached("SELECT 1 FROM op WHERE id = ?1 AND held IS NULL")
                 .and_then(|mut s| s.exists([op_id.as_bytes()]));
             r.unwrap_or_else(|e| {
                 failure = Some(e);
@@ -276,7 +280,147 @@ impl<'v> Tx<'v> {
         }
     }
 
-    fn scope_id(&mut self, scope: Scope) -> Result<i64, LogError> {
+    /// The site this transaction writes as.
+    pub(crate) fn site(&self) -> Uuid {
+        self.author.site
+    }
+
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
+    /// Moves our clock past a timestamp seen on import (within the drift limit).
+    pub(crate) fn observe(&mut self, remote: Hlc) {
+        let now_ms = self.ambient.clock.now().as_millisecond().max(0) as u64;
+        *self.hlc = self.hlc.observe(remote, now_ms);
+    }
+
+    /// The last seq and head hash of a series, 0 and zeros when we hold none of it.
+    pub(crate) fn series_state(&mut self, site: Uuid, scope: Scope) -> Result<(u64, Hash32), LogError> {
+        let scope_id = self.scope_id(scope)?;
+        let h = self.series_head(site, scope_id)?;
+        Ok((h.last_seq, h.head))
+    }
+
+    /// Stores an op received from another site at the end of its series. The caller has checked
+    /// that it continues the series (seq and chain). `held` is why it is not applied, or None.
+    pub(crate) fn store_remote(&mut self, op: &Op, held: Option<&str>) -> Result<(), LogError> {
+        let scope_id = self.scope_id(op.header.scope)?;
+        let head = self.series_head(op.header.site, scope_id)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO op (id, series, seq, hlc, entity, header, body, hash, held) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                op.header.id.as_bytes(),
+                head.id,
+                op.header.seq as i64,
+                op.header.hlc.raw() as i64,
+                op.header.entity.as_bytes(),
+                op.header_bytes,
+                op.body,
+                op.hash.0,
+                held,
+            ])?;
+        self.series.insert(
+            (op.header.site, scope_id),
+            SeriesHead {
+                id: head.id,
+                last_seq: op.header.seq,
+                head: op.hash,
+                dirty: true,
+            },
+        );
+        Ok(())
+    }
+
+    /// The series row id of (site, scope), creating it if needed.
+    pub(crate) fn series_id(&mut self, site: Uuid, scope: Scope) -> Result<i64, LogError> {
+        let scope_id = self.scope_id(scope)?;
+        Ok(self.series_head(site, scope_id)?.id)
+    }
+
+    /// Drops cached state of every entity in `scope` (after the caller rewrote it in SQL).
+    pub(crate) fn forget_scope(&mut self, scope: Scope) {
+        self.entities.retain(|_, c| c.state.scope != scope);
+        self.unindexed.retain(|_, (s, _)| *s != scope);
+    }
+
+    /// Writes derived state changed so far to the `entity` table, so SQL queries later in this
+    /// transaction see it. Search documents still wait for commit.
+    pub(crate) fn flush(&mut self) -> Result<(), crate::Error> {
+        let dirty: Vec<Uuid> = self
+            .entities
+            .iter()
+            .filter(|(_, c)| c.dirty)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in dirty {
+            let Some(c) = self.entities.get(&id) else { continue };
+            let (scope, fresh) = (c.state.scope, c.fresh);
+            let scope_id = self.scope_id(scope)?;
+            if let Some(c) = self.entities.get_mut(&id) {
+                save_entity(&self.tx, &c.state, scope_id)?;
+                c.dirty = false;
+            }
+            let e = self.unindexed.entry(id).or_insert((scope, fresh));
+            e.1 |= fresh;
+        }
+        Ok(())
+    }
+
+    /// Throws away the derived state of one scope and derives it again from `ops` (the
+    /// authorised ops of the scope, any order). Used when an op once applied is no longer
+    /// authorised, or purged bodies came back.
+    pub(crate) fn rebuild_scope(
+        &mut self,
+        scope: Scope,
+        ops: &[(Header, Map<String, Value>)],
+    ) -> Result<(), crate::Error> {
+        let scope_id = self.scope_id(scope)?;
+        self.forget_scope(scope);
+        search::drop_scope(&self.tx, scope_id)?;
+        self.tx.execute("DELETE FROM entity WHERE scope = ?1", [scope_id])?;
+        let mut states: HashMap<Uuid, EntityState> = HashMap::new();
+        let mut applied: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+        let mut sorted: Vec<&(Header, Map<String, Value>)> = ops.iter().collect();
+        sorted.sort_by_key(|(h, _)| (h.hlc, h.site, h.id));
+        for (h, f) in sorted {
+            let st = states
+                .entry(h.entity)
+                .or_insert_with(|| EntityState::new(h.entity, h.scope));
+            let mut seen = |id: Uuid| applied.contains(&id);
+            st.apply(h, f, &mut seen);
+            applied.insert(h.id);
+        }
+        for (id, state) in states {
+            self.entities.insert(
+                id,
+                Cached {
+                    state,
+                    dirty: true,
+                    fresh: true,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Erases the bodies of every op of a scope and its derived state; headers and hashes stay,
+    /// so chains and signatures still verify. Returns how many bodies were erased.
+    pub(crate) fn purge_scope(&mut self, scope: Scope) -> Result<usize, crate::Error> {
+        let scope_id = self.scope_id(scope)?;
+        self.forget_scope(scope);
+        search::drop_scope(&self.tx, scope_id)?;
+        self.tx.execute("DELETE FROM entity WHERE scope = ?1", [scope_id])?;
+        let n = self.tx.execute(
+            "UPDATE op SET body = NULL WHERE body IS NOT NULL AND series IN (SELECT id FROM series WHERE scope = ?1)",
+            [scope_id],
+        )?;
+        Ok(n)
+    }
+
+    pub(crate) fn scope_id(&mut self, scope: Scope) -> Result<i64, LogError> {
         if let Some(&id) = self.scopes.get(&scope) {
             return Ok(id);
         }
@@ -342,11 +486,17 @@ impl<'v> Tx<'v> {
                 .execute(params![h.last_seq as i64, h.head.0, h.id])?;
         }
         let entities = std::mem::take(&mut self.entities);
+        let unindexed = std::mem::take(&mut self.unindexed);
         let mut index = search::Batch::default();
-        for (_, c) in entities.into_iter().filter(|(_, c)| c.dirty) {
-            let scope_id = self.scope_id(c.state.scope)?;
-            save_entity(&self.tx, &c.state, scope_id)?;
-            index.stage(&self.tx, &c.state, c.fresh)?;
+        for (id, c) in entities {
+            let flushed = unindexed.get(&id).map(|(_, fresh)| *fresh);
+            if c.dirty {
+                let scope_id = self.scope_id(c.state.scope)?;
+                save_entity(&self.tx, &c.state, scope_id)?;
+            }
+            if c.dirty || flushed.is_some() {
+                index.stage(&self.tx, &c.state, c.fresh || flushed.unwrap_or(false))?;
+            }
         }
         index.apply(&self.tx)?;
         self.tx
@@ -437,7 +587,12 @@ fn save_entity(conn: &rusqlite::Connection, st: &EntityState, scope_id: i64) -> 
 
 /// Every stored op, in storage order (for export, rebuild and tests).
 pub(crate) fn all_ops(conn: &rusqlite::Connection) -> Result<Vec<Op>, LogError> {
-    let mut stmt = conn.prepare("SELECT header, body FROM op ORDER BY n")?;
+    ops_where(conn, "1")
+}
+
+/// Stored ops matching an SQL condition on `op`, in storage order.
+pub(crate) fn ops_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Op>, LogError> {
+    let mut stmt = conn.prepare(&format!("SELECT header, body FROM op WHERE {condition} ORDER BY n"))?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)))?;
     let mut out = Vec::new();
     for row in rows {
@@ -491,7 +646,7 @@ pub(crate) fn digest(conn: &rusqlite::Connection) -> Result<std::collections::BT
 /// in `order` (a permutation of storage order; None keeps storage order). The result must not
 /// depend on the order; tests rely on that.
 pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, order: Option<&[usize]>) -> Result<usize, crate::Error> {
-    let ops = all_ops(tx)?;
+    let ops = ops_where(tx, "held IS NULL")?;
     tx.execute_batch("DELETE FROM entity; DELETE FROM search_doc; DELETE FROM search_fts;")?;
     let idx: Vec<usize> = match order {
         Some(o) => o.iter().copied().filter(|&i| i < ops.len()).collect(),

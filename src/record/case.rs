@@ -134,11 +134,13 @@ fn problem_codes(codes: &[String]) -> Result<Vec<String>, RecordError> {
     Ok(out)
 }
 
+/// Opens a case led by this agency; when another lead is asked for, the lead is then handed over
+/// in a second op, because only a lead may name the next lead.
 pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Date) -> Result<Uuid, Error> {
     let title = require_text("title", &new.title)?;
     let problems = problem_codes(&new.problems)?;
     let lead = new.lead_agency.unwrap_or(own_agency);
-    if tx.expect(lead, "agency").is_err() {
+    if !super::directory::agency_exists(tx, lead)? {
         return Err(RecordError::UnknownAgency(lead).into());
     }
     let opened = new.opened.unwrap_or(today);
@@ -147,7 +149,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Da
         .put("household", new.household)
         .put("title", &title)
         .put("status", CaseStatus::Intake)
-        .put("lead_agency", lead)
+        .put("lead_agency", own_agency)
         .put("problems", &problems)
         .maybe("risk", new.risk)
         .maybe("next_review", new.next_review)
@@ -155,6 +157,9 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Da
         .into_map();
     let id = tx.ambient().uuid_v7();
     tx.create_with_id(id, Scope::Case(id), "case", Some(new.household), fields)?;
+    if lead != own_agency {
+        tx.set(id, Fields::new().put("lead_agency", lead).into_map())?;
+    }
     Ok(id)
 }
 

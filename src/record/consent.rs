@@ -69,7 +69,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewConsent, today: Date) -> Result<U
         return Err(RecordError::Inconsistent(format!("the consent date {} is in the future", new.date)).into());
     }
     for a in &new.agencies {
-        if tx.expect(*a, "agency").is_err() {
+        if !super::directory::agency_exists(tx, *a)? {
             return Err(RecordError::UnknownAgency(*a).into());
         }
     }
@@ -98,8 +98,10 @@ impl Vault {
         })
     }
 
-    pub fn withdraw_consent(&mut self, id: Uuid, on: Date) -> Result<(), Error> {
-        self.write(|tx| {
+    /// Records a withdrawal. Shares of this agency's cases that rested on the consent end, and
+    /// the partners' copies are asked to purge (returns the (case, agency) shares ended).
+    pub fn withdraw_consent(&mut self, id: Uuid, on: Date) -> Result<Vec<(Uuid, Uuid)>, Error> {
+        let household = self.write(|tx| {
             let st = tx.expect(id, "consent")?;
             let c: Consent = view(st)?;
             if let Some(w) = c.withdrawn {
@@ -114,8 +116,9 @@ impl Vault {
             }
             tx.set(id, Fields::new().put("withdrawn", on).into_map())?;
             tx.audit("consent.withdraw", Some(id.to_string()), None);
-            Ok(())
-        })
+            Ok(c.household)
+        })?;
+        self.end_shares_resting_on(household, id)
     }
 
     /// Consents of every member of a household.

@@ -49,6 +49,17 @@ impl Record for Worker {
     }
 }
 
+/// Whether an agency is known: in the directory, or from a partner's card.
+pub(crate) fn agency_exists(tx: &mut crate::log::Tx<'_>, id: Uuid) -> Result<bool, Error> {
+    if tx.entity(id)?.is_some_and(|st| st.etype == "agency") {
+        return Ok(true);
+    }
+    Ok(tx
+        .conn()
+        .prepare_cached("SELECT 1 FROM card WHERE agency = ?1")?
+        .exists([id.as_bytes()])?)
+}
+
 impl Vault {
     /// Adds an agency to the directory (one that has no Kasane site yet, or before its card
     /// arrives). `code` ties it to the city's agency list.
@@ -73,11 +84,30 @@ impl Vault {
         })
     }
 
+    /// Every agency this vault knows: directory entries, and partners known only from their
+    /// member cards so far (their own directory entries arrive with their first bundle).
     pub fn agencies(&self) -> Result<Vec<Agency>, Error> {
         let mut out: Vec<Agency> = load_all(&self.conn, "agency", None)?
             .iter()
             .map(view::<Agency>)
             .collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT agency, agency_name, agency_code FROM card ORDER BY imported_at")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Agency {
+                id: Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
+                name: r.get(1)?,
+                code: r.get(2)?,
+                conflicts: Vec::new(),
+            })
+        })?;
+        for a in rows {
+            let a = a?;
+            if !out.iter().any(|x| x.id == a.id) {
+                out.push(a);
+            }
+        }
         out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         Ok(out)
     }
@@ -85,7 +115,11 @@ impl Vault {
     pub fn agency(&self, id: Uuid) -> Result<Agency, Error> {
         match load_one(&self.conn, id, "agency") {
             Ok(st) => Ok(view(&st)?),
-            Err(Error::Record(RecordError::NotFound(_)) | Error::Log(_)) => Err(RecordError::UnknownAgency(id).into()),
+            Err(Error::Record(RecordError::NotFound(_)) | Error::Log(_)) => self
+                .agencies()?
+                .into_iter()
+                .find(|a| a.id == id)
+                .ok_or_else(|| RecordError::UnknownAgency(id).into()),
             Err(e) => Err(e),
         }
     }

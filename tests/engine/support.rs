@@ -114,3 +114,51 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
 pub fn op_count(v: &Vault) -> usize {
     v.ops().expect("ops").len()
 }
+
+/// A vault for one agency with its own clock, for exchange tests.
+pub fn agency_vault(seed: u64, agency: &str, clock: FixedClock) -> TestVault {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut s = setup(agency);
+    s.site = format!("{agency}-PC");
+    let (vault, code) = Vault::create(&dir.path().join("vault"), s, Ambient::fixed(clock, seed)).expect("create vault");
+    TestVault {
+        code: code.display().to_string(),
+        path: dir.path().join("vault"),
+        _dir: dir,
+        vault,
+    }
+}
+
+/// Exchanges member cards between two vaults; `verify` also marks them verified.
+pub fn introduce(a: &mut Vault, b: &mut Vault, verify: bool) {
+    let (ca, _) = a.my_card().expect("card a");
+    let (cb, _) = b.my_card().expect("card b");
+    let ib = a.import_card(&cb).expect("a imports b");
+    let ia = b.import_card(&ca).expect("b imports a");
+    if verify {
+        a.verify_card(ib.site, &ib.fingerprint).expect("a verifies b");
+        b.verify_card(ia.site, &ia.fingerprint).expect("b verifies a");
+    }
+}
+
+/// Exports from `from` to `to`'s agency and returns the bundle bytes.
+pub fn bundle_for(from: &mut Vault, to: &Vault, full: bool) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("b.kasane");
+    from.export_bundle(to.identity().agency, full, &path, &mut |_| {})
+        .expect("export");
+    std::fs::read(&path).expect("read bundle")
+}
+
+/// Imports bundle bytes into `to`.
+pub fn deliver(to: &mut Vault, bytes: &[u8]) -> Result<kasane::ImportSummary, kasane::Error> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("in.kasane");
+    std::fs::write(&path, bytes).expect("write bundle");
+    to.import_bundle(&path, &mut |_| {})
+}
+
+pub fn sync(from: &mut Vault, to: &mut Vault) -> kasane::ImportSummary {
+    let b = bundle_for(from, to, false);
+    deliver(to, &b).expect("import")
+}

@@ -1,0 +1,208 @@
+//! Exchange between agencies as files: a bundle carries, for one partner, the signed segments of
+//! every scope it may see that it does not yet hold, encrypted to its sites. Export never puts
+//! local items or other cases in; import verifies every layer before anything is applied, then
+//! applies in one transaction, so a bundle lands whole or not at all.
+
+mod export;
+mod format;
+mod import;
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, params};
+use uuid::Uuid;
+
+pub use export::{ExportReport, Progress};
+pub use format::{FORMAT, FormatError, Header as BundleHeader, Manifest, PurgeNotice, READER, Segment, Statement, WireOp};
+pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEntry};
+
+use crate::{
+    Error,
+    error::Kind,
+    log::{Scope, Tx},
+};
+
+/// Why a bundle was refused. The code is stable (docs/bundle-format.md); the message is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("not a Kasane bundle: {0}")]
+    Format(#[from] FormatError),
+    #[error("the bundle's header signature does not verify: it was altered or damaged")]
+    HeaderSignature,
+    #[error("the encrypted contents do not match the signed header: the file was altered or damaged")]
+    PayloadMismatch,
+    #[error(
+        "the bundle comes from site {0}, whose card has not been imported; import and verify its member card first"
+    )]
+    UnknownSender(Uuid),
+    #[error("the bundle comes from site {0}, which has been revoked")]
+    RevokedSender(Uuid),
+    #[error("the bundle is not addressed to this site (it cannot be decrypted here)")]
+    NotForUs,
+    #[error("the bundle could not be decrypted: it was altered or damaged")]
+    Decrypt,
+    #[error("the bundle's manifest signature does not verify")]
+    ManifestSignature,
+    #[error("the bundle was re-addressed: its signed manifest names another sender or other recipients")]
+    Readdressed,
+    #[error("segment {index} of the bundle: {why}")]
+    Segment { index: usize, why: String },
+    #[error("the bundle is too large to open safely (over {0} bytes once decompressed)")]
+    TooLarge(usize),
+    #[error("this bundle needs a newer version of Kasane (format {0}); it waits in the inbox until Kasane is updated")]
+    NeedsUpdate(u32),
+    #[error("no verified, unrevoked site of {0} to send to; import its member card and verify the fingerprint first")]
+    NoRecipient(String),
+    #[error("could not read or write {path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl BundleError {
+    pub fn kind(&self) -> Kind {
+        match self {
+            BundleError::NoRecipient(_) => Kind::Refused,
+            BundleError::Io { .. } => Kind::Internal,
+            _ => Kind::Rejected,
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            BundleError::Format(FormatError::Truncated) => "bundle.truncated",
+            BundleError::Format(FormatError::NotABundle) => "bundle.not-a-bundle",
+            BundleError::Format(FormatError::Malformed(_)) => "bundle.malformed",
+            BundleError::HeaderSignature => "bundle.header-signature",
+            BundleError::PayloadMismatch => "bundle.payload-mismatch",
+            BundleError::UnknownSender(_) => "bundle.unknown-sender",
+            BundleError::RevokedSender(_) => "bundle.revoked-sender",
+            BundleError::NotForUs => "bundle.not-for-us",
+            BundleError::Decrypt => "bundle.decrypt",
+            BundleError::ManifestSignature => "bundle.manifest-signature",
+            BundleError::Readdressed => "bundle.readdressed",
+            BundleError::Segment { .. } => "bundle.segment",
+            BundleError::TooLarge(_) => "bundle.too-large",
+            BundleError::NeedsUpdate(_) => "bundle.needs-update",
+            BundleError::NoRecipient(_) => "bundle.no-recipient",
+            BundleError::Io { .. } => "bundle.io",
+        }
+    }
+}
+
+/// Every site (card) of an agency, whatever its state.
+pub(crate) fn sites_of_agency(conn: &Connection, agency: Uuid) -> Result<Vec<Uuid>, Error> {
+    let mut stmt = conn.prepare_cached("SELECT site FROM card WHERE agency = ?1")?;
+    let rows = stmt.query_map([agency.as_bytes()], |r| r.get::<_, Vec<u8>>(0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(Uuid::from_slice(&r?).unwrap_or_default());
+    }
+    Ok(out)
+}
+
+/// Forgets what a peer is known to hold of some scopes, so the next export resends them whole.
+pub(crate) fn forget_acks(tx: &mut Tx<'_>, peer: Uuid, scopes: &[Scope]) -> Result<(), Error> {
+    for s in scopes {
+        tx.conn()
+            .prepare_cached("DELETE FROM peer_ack WHERE peer = ?1 AND scope = ?2")?
+            .execute(params![peer.as_bytes(), s.to_string()])?;
+    }
+    Ok(())
+}
+
+/// How far we hold each series of one site: scope → last seq.
+pub(crate) fn series_frontier_of(conn: &Connection, site: Uuid) -> Result<BTreeMap<String, u64>, Error> {
+    let mut stmt = conn
+        .prepare_cached("SELECT s.name, r.last_seq FROM series r JOIN scope s ON s.id = r.scope WHERE r.site = ?1")?;
+    let rows = stmt.query_map([site.as_bytes()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let (s, n) = r?;
+        out.insert(s, n as u64);
+    }
+    Ok(out)
+}
+
+/// The decrypted parts of a bundle, for tests that build malformed ones.
+#[doc(hidden)]
+pub struct Parts {
+    pub header: format::Header,
+    pub manifest_bytes: Vec<u8>,
+    pub manifest_signature: [u8; 64],
+    pub segments: Vec<format::Segment>,
+    /// Sign the manifest again after editing it (otherwise the old signature stays).
+    pub resign_manifest: bool,
+    /// Extra sites to encrypt to, besides the recipient.
+    pub also_to: Vec<String>,
+    /// Encrypt only to `also_to`, not to the recipient that opened it.
+    pub not_to_recipient: bool,
+}
+
+/// Opens a bundle as `recipient`, lets `edit` change it, and seals it again as `sender`
+/// (re-signing the header, so only the edited inner layer is wrong). Tests only.
+#[doc(hidden)]
+pub fn reseal(
+    sender: &crate::Vault,
+    recipient: &crate::Vault,
+    file: &[u8],
+    edit: &mut dyn FnMut(&mut Parts),
+) -> Result<Vec<u8>, Error> {
+    use std::io::{Read, Write};
+    let outer = format::split_outer(file).map_err(BundleError::from)?;
+    let identity = recipient.site_keys()?.age_identity()?;
+    let dec = age::Decryptor::new(outer.payload).map_err(|_| BundleError::Decrypt)?;
+    let mut compressed = Vec::new();
+    dec.decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|_| BundleError::Decrypt)?
+        .read_to_end(&mut compressed)
+        .map_err(|_| BundleError::Decrypt)?;
+    let plain = zstd::stream::decode_all(&compressed[..]).map_err(|_| BundleError::Decrypt)?;
+    let inner = format::decode_inner(&plain).map_err(BundleError::from)?;
+    let mut parts = Parts {
+        header: outer.header.clone(),
+        manifest_bytes: inner.manifest_bytes,
+        manifest_signature: inner.manifest_signature,
+        segments: inner.segments,
+        resign_manifest: false,
+        also_to: Vec::new(),
+        not_to_recipient: false,
+    };
+    edit(&mut parts);
+    let keys = sender.site_keys()?;
+    if parts.resign_manifest {
+        let mut msg = format::MANIFEST_DOMAIN.to_vec();
+        msg.extend_from_slice(&parts.manifest_bytes);
+        parts.manifest_signature = keys.sign(&msg).to_bytes();
+    }
+    let plain = format::encode_inner(&parts.manifest_bytes, &parts.manifest_signature, &parts.segments);
+    let compressed = zstd::bulk::compress(&plain, 3).map_err(|source| BundleError::Io {
+        path: "<memory>".into(),
+        source,
+    })?;
+    let mut recipients: Vec<age::x25519::Recipient> = Vec::new();
+    if !parts.not_to_recipient {
+        recipients.push(identity.to_public());
+    }
+    for r in &parts.also_to {
+        recipients.push(r.parse().map_err(|_| BundleError::NoRecipient(r.clone()))?);
+    }
+    let enc = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+        .map_err(|_| BundleError::Decrypt)?;
+    let mut payload = Vec::new();
+    let io = |source| BundleError::Io {
+        path: "<memory>".into(),
+        source,
+    };
+    let mut w = enc.wrap_output(&mut payload).map_err(io)?;
+    w.write_all(&compressed).map_err(io)?;
+    w.finish().map_err(io)?;
+    let mut header = parts.header.clone();
+    header.payload_hash = format::payload_hash(&payload);
+    header.payload_len = payload.len() as u64;
+    let header_bytes = serde_json::to_vec(&header).map_err(|e| crate::vault::VaultError::Damaged(e.to_string()))?;
+    let mut msg = format::HEADER_DOMAIN.to_vec();
+    msg.extend_from_slice(&header_bytes);
+    let sig = keys.sign(&msg).to_bytes();
+    Ok(format::join_outer(&header_bytes, &sig, &payload))
+}

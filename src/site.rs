@@ -1,0 +1,609 @@
+//! Sites and member cards. Each site (one installation) has an Ed25519 signing key and an age
+//! X25519 identity, kept only inside the encrypted database. A member card carries a site's
+//! public keys, self-signed, with a fingerprint people compare aloud over the phone; a partner's
+//! card is trusted for data only after that comparison, and a revoked site is refused.
+
+use std::str::FromStr;
+
+use base64::Engine as _;
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::{Error, Vault, clock::Entropy, error::Kind};
+
+const CARD_FORMAT: u32 = 1;
+const CARD_DOMAIN: &[u8] = b"kasane card v1\0";
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("this is not a Kasane member card ({0})")]
+    NotACard(String),
+    #[error("the member card's signature does not match its contents: it was altered or damaged")]
+    CardSignature,
+    #[error("this member card is from a newer version of Kasane; update Kasane to import it")]
+    CardTooNew,
+    #[error("that is this site's own card")]
+    OwnCard,
+    #[error(
+        "a different card for site {0} was imported before (other keys); if that PC was reinstalled, revoke the old site first"
+    )]
+    CardKeysChanged(Uuid),
+    #[error("no card has been imported for site {0}")]
+    UnknownSite(Uuid),
+    #[error(
+        "the fingerprint does not match the card of site {0}: do not trust this card, and ask the partner for a new one"
+    )]
+    FingerprintMismatch(Uuid),
+    #[error("site {0} has been revoked; it cannot be verified again")]
+    Revoked(Uuid),
+    #[error("this site cannot revoke itself; revoke it from another site of the agency, or from a partner's vault")]
+    RevokeSelf,
+    #[error("the site keys in this vault are damaged: {0}")]
+    KeysDamaged(String),
+}
+
+impl SiteError {
+    pub fn kind(&self) -> Kind {
+        match self {
+            SiteError::UnknownSite(_) => Kind::NotFound,
+            SiteError::FingerprintMismatch(_)
+            | SiteError::Revoked(_)
+            | SiteError::RevokeSelf
+            | SiteError::CardKeysChanged(_)
+            | SiteError::OwnCard => Kind::Refused,
+            SiteError::KeysDamaged(_) => Kind::Vault,
+            _ => Kind::BadInput,
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            SiteError::NotACard(_) => "card.invalid",
+            SiteError::CardSignature => "card.signature",
+            SiteError::CardTooNew => "card.too-new",
+            SiteError::OwnCard => "card.own",
+            SiteError::CardKeysChanged(_) => "card.keys-changed",
+            SiteError::UnknownSite(_) => "site.unknown",
+            SiteError::FingerprintMismatch(_) => "card.fingerprint-mismatch",
+            SiteError::Revoked(_) => "site.revoked",
+            SiteError::RevokeSelf => "site.revoke-self",
+            SiteError::KeysDamaged(_) => "site.keys-damaged",
+        }
+    }
+}
+
+/// This site's secret keys. Both zeroise when dropped.
+pub(crate) struct SiteKeys {
+    pub signing: SigningKey,
+    age_secret: Zeroizing<[u8; 32]>,
+}
+
+impl SiteKeys {
+    pub fn generate(entropy: &Entropy) -> SiteKeys {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        entropy.fill(&mut seed[..]);
+        let mut age_secret = Zeroizing::new([0u8; 32]);
+        entropy.fill(&mut age_secret[..]);
+        SiteKeys {
+            signing: SigningKey::from_bytes(&seed),
+            age_secret,
+        }
+    }
+
+    pub fn age_identity(&self) -> Result<age::x25519::Identity, SiteError> {
+        age_identity_from(&self.age_secret)
+    }
+
+    pub fn age_recipient(&self) -> Result<String, SiteError> {
+        Ok(self.age_identity()?.to_public().to_string())
+    }
+
+    pub fn sign(&self, msg: &[u8]) -> Signature {
+        self.signing.sign(msg)
+    }
+
+    /// Loads the keys, creating them the first time (vaults made before exchange existed).
+    pub fn load_or_create(conn: &Connection, entropy: &Entropy) -> Result<SiteKeys, Error> {
+        let get = |k: &str| -> rusqlite::Result<Option<Vec<u8>>> {
+            conn.query_row("SELECT value FROM vault_meta WHERE key = ?1", [k], |r| r.get(0))
+                .optional()
+        };
+        match (get("site_sign_key")?, get("site_age_key")?) {
+            (Some(s), Some(a)) => {
+                let s: [u8; 32] = s
+                    .try_into()
+                    .map_err(|_| SiteError::KeysDamaged("signing key length".into()))?;
+                let a: [u8; 32] = a
+                    .try_into()
+                    .map_err(|_| SiteError::KeysDamaged("age key length".into()))?;
+                Ok(SiteKeys {
+                    signing: SigningKey::from_bytes(&s),
+                    age_secret: Zeroizing::new(a),
+                })
+            }
+            _ => {
+                let keys = SiteKeys::generate(entropy);
+                conn.execute(
+                    "INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('site_sign_key', ?1), ('site_age_key', ?2)",
+                    params![&keys.signing.to_bytes()[..], &keys.age_secret[..]],
+                )?;
+                Ok(keys)
+            }
+        }
+    }
+}
+
+fn age_identity_from(secret: &[u8; 32]) -> Result<age::x25519::Identity, SiteError> {
+    let hrp = bech32::Hrp::parse("age-secret-key-").map_err(|e| SiteError::KeysDamaged(e.to_string()))?;
+    let s = Zeroizing::new(
+        bech32::encode::<bech32::Bech32>(hrp, secret)
+            .map_err(|e| SiteError::KeysDamaged(e.to_string()))?
+            .to_uppercase(),
+    );
+    age::x25519::Identity::from_str(&s).map_err(|e| SiteError::KeysDamaged(e.to_string()))
+}
+
+/// The signed contents of a member card (frozen, version 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardData {
+    pub card: u32,
+    pub site: Uuid,
+    pub site_name: String,
+    pub agency: Uuid,
+    pub agency_name: String,
+    #[serde(default)]
+    pub agency_code: Option<String>,
+    /// Ed25519 public key, base64url without padding.
+    pub sign_key: String,
+    /// age X25519 recipient ("age1…").
+    pub age_recipient: String,
+    pub issued: i64,
+}
+
+/// A partner site as this vault knows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteInfo {
+    pub site: Uuid,
+    pub site_name: String,
+    pub agency: Uuid,
+    pub agency_name: String,
+    pub agency_code: Option<String>,
+    pub fingerprint: String,
+    pub verified: bool,
+    pub revoked: bool,
+    /// This vault's own site (listed for completeness; always trusted).
+    pub own: bool,
+}
+
+/// The fingerprint of a site's keys: 30 digits in six groups of five, easy to read aloud
+/// (about 100 bits; in the manner of Signal's safety numbers).
+pub fn fingerprint(site: Uuid, sign_key: &[u8; 32], age_recipient: &str) -> String {
+    let mut h = blake3::Hasher::new_derive_key("kasane card fingerprint v1");
+    h.update(site.as_bytes());
+    h.update(sign_key);
+    h.update(age_recipient.as_bytes());
+    let d = h.finalize();
+    let b = d.as_bytes();
+    (0..6)
+        .map(|i| {
+            let chunk = &b[i * 5..i * 5 + 5];
+            let n = chunk.iter().fold(0u64, |a, &x| (a << 8) | x as u64);
+            format!("{:05}", n % 100_000)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn digits(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            // Full-width digits are what a Japanese IME may type.
+            let c = if ('０'..='９').contains(&c) {
+                char::from_u32(c as u32 - '０' as u32 + '0' as u32)?
+            } else {
+                c
+            };
+            c.is_ascii_digit().then_some(c)
+        })
+        .collect()
+}
+
+pub(crate) fn verifying_key(b64: &str) -> Result<VerifyingKey, SiteError> {
+    let bytes = B64
+        .decode(b64.trim())
+        .map_err(|_| SiteError::NotACard("signing key is not base64".into()))?;
+    let arr: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| SiteError::NotACard("signing key has the wrong length".into()))?;
+    VerifyingKey::from_bytes(&arr).map_err(|_| SiteError::NotACard("signing key is not a valid Ed25519 key".into()))
+}
+
+/// Reads a card file and checks its self-signature.
+pub fn parse_card(text: &str) -> Result<(CardData, String), SiteError> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("");
+    let Some(version) = first.strip_prefix("KASANE MEMBER CARD ") else {
+        return Err(SiteError::NotACard(
+            "the first line must be \"KASANE MEMBER CARD 1\"".into(),
+        ));
+    };
+    if version
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| SiteError::NotACard("bad version line".into()))?
+        > CARD_FORMAT
+    {
+        return Err(SiteError::CardTooNew);
+    }
+    let mut data = None;
+    let mut sig = None;
+    for l in lines {
+        if let Some(v) = l.strip_prefix("data:") {
+            data = Some(v.trim());
+        } else if let Some(v) = l.strip_prefix("signature:") {
+            sig = Some(v.trim());
+        }
+    }
+    let data = B64
+        .decode(data.ok_or_else(|| SiteError::NotACard("no data line".into()))?)
+        .map_err(|_| SiteError::NotACard("data is not base64".into()))?;
+    let sig = B64
+        .decode(sig.ok_or_else(|| SiteError::NotACard("no signature line".into()))?)
+        .map_err(|_| SiteError::NotACard("signature is not base64".into()))?;
+    let sig = Signature::from_slice(&sig).map_err(|_| SiteError::CardSignature)?;
+    let card: CardData = serde_json::from_slice(&data).map_err(|e| SiteError::NotACard(e.to_string()))?;
+    if card.card > CARD_FORMAT {
+        return Err(SiteError::CardTooNew);
+    }
+    let key = verifying_key(&card.sign_key)?;
+    let mut msg = CARD_DOMAIN.to_vec();
+    msg.extend_from_slice(&data);
+    key.verify_strict(&msg, &sig).map_err(|_| SiteError::CardSignature)?;
+    age::x25519::Recipient::from_str(&card.age_recipient)
+        .map_err(|_| SiteError::NotACard("the encryption key is not an age recipient".into()))?;
+    let fp = fingerprint(card.site, key.as_bytes(), &card.age_recipient);
+    Ok((card, fp))
+}
+
+fn card_text(data: &CardData, keys: &SiteKeys) -> Result<String, SiteError> {
+    let bytes = serde_json::to_vec(data).map_err(|e| SiteError::KeysDamaged(e.to_string()))?;
+    let mut msg = CARD_DOMAIN.to_vec();
+    msg.extend_from_slice(&bytes);
+    let sig = keys.sign(&msg);
+    let key = keys.signing.verifying_key();
+    Ok(format!(
+        "KASANE MEMBER CARD {CARD_FORMAT}\n\
+         agency: {}\n\
+         site: {}\n\
+         fingerprint: {}\n\
+         data: {}\n\
+         signature: {}\n",
+        data.agency_name,
+        data.site_name,
+        fingerprint(data.site, key.as_bytes(), &data.age_recipient),
+        B64.encode(&bytes),
+        B64.encode(sig.to_bytes()),
+    ))
+}
+
+/// What this vault needs to know of any site to verify and encrypt: from its card, or our own.
+#[derive(Debug, Clone)]
+pub(crate) struct KnownSite {
+    pub agency: Uuid,
+    pub key: VerifyingKey,
+    pub verified: bool,
+    pub revoked: bool,
+    pub revoked_frontier: Option<std::collections::BTreeMap<String, u64>>,
+}
+
+pub(crate) fn known_site(conn: &Connection, site: Uuid) -> Result<Option<KnownSite>, Error> {
+    let row = conn
+        .prepare_cached("SELECT agency, sign_key, verified_at, revoked_at, revoked_frontier FROM card WHERE site = ?1")?
+        .query_row([site.as_bytes()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((agency, key, verified, revoked, frontier)) = row else {
+        return Ok(None);
+    };
+    let key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| SiteError::KeysDamaged("stored card key".into()))?;
+    Ok(Some(KnownSite {
+        agency: Uuid::from_slice(&agency).unwrap_or_default(),
+        key: VerifyingKey::from_bytes(&key).map_err(|_| SiteError::KeysDamaged("stored card key".into()))?,
+        verified: verified.is_some(),
+        revoked: revoked.is_some(),
+        revoked_frontier: frontier.and_then(|f| serde_json::from_str(&f).ok()),
+    }))
+}
+
+/// Agency of every site we know (cards and ourselves).
+pub(crate) fn site_agencies(
+    conn: &Connection,
+    me: crate::vault::Identity,
+) -> Result<std::collections::HashMap<Uuid, Uuid>, Error> {
+    let mut out = std::collections::HashMap::new();
+    out.insert(me.site, me.agency);
+    let mut stmt = conn.prepare_cached("SELECT site, agency FROM card")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let s = Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default();
+        let a = Uuid::from_slice(&r.get::<_, Vec<u8>>(1)?).unwrap_or_default();
+        out.insert(s, a);
+    }
+    Ok(out)
+}
+
+impl Vault {
+    /// This site's member card, to give to partners (e.g. on a USB stick or by email).
+    pub fn my_card(&self) -> Result<(String, SiteInfo), Error> {
+        let me = self.identity();
+        let agency = self.agency(me.agency)?;
+        let site_name = crate::record::load_one(&self.conn, me.site, "site")
+            .ok()
+            .and_then(|st| st.fields.get("name").and_then(|v| v.as_str()).map(str::to_string))
+            .unwrap_or_default();
+        let keys = self.site_keys()?;
+        let data = CardData {
+            card: CARD_FORMAT,
+            site: me.site,
+            site_name: site_name.clone(),
+            agency: me.agency,
+            agency_name: agency.name.clone(),
+            agency_code: agency.code.clone(),
+            sign_key: B64.encode(keys.signing.verifying_key().as_bytes()),
+            age_recipient: keys.age_recipient()?,
+            issued: self.ambient.clock.now().as_millisecond(),
+        };
+        let text = card_text(&data, &keys)?;
+        let fp = fingerprint(me.site, keys.signing.verifying_key().as_bytes(), &data.age_recipient);
+        Ok((
+            text,
+            SiteInfo {
+                site: me.site,
+                site_name,
+                agency: me.agency,
+                agency_name: agency.name,
+                agency_code: agency.code,
+                fingerprint: fp,
+                verified: true,
+                revoked: false,
+                own: true,
+            },
+        ))
+    }
+
+    /// Imports a partner's card (unverified until the fingerprint is compared). Importing the
+    /// same card again changes nothing.
+    pub fn import_card(&mut self, text: &str) -> Result<SiteInfo, Error> {
+        let (card, fp) = parse_card(text)?;
+        if card.site == self.me.site {
+            return Err(SiteError::OwnCard.into());
+        }
+        let key = verifying_key(&card.sign_key)?;
+        let now = self.ambient.clock.now().as_millisecond();
+        let tx = self.conn.transaction()?;
+        let existing: Option<(Vec<u8>, String)> = tx
+            .query_row(
+                "SELECT sign_key, age_recipient FROM card WHERE site = ?1",
+                [card.site.as_bytes()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match existing {
+            Some((k, a)) if k != key.as_bytes() || a != card.age_recipient => {
+                return Err(SiteError::CardKeysChanged(card.site).into());
+            }
+            Some(_) => {
+                tx.execute(
+                    "UPDATE card SET agency_name = ?2, agency_code = ?3, site_name = ?4 WHERE site = ?1",
+                    params![card.site.as_bytes(), card.agency_name, card.agency_code, card.site_name],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO card (site, agency, agency_name, agency_code, site_name, sign_key, age_recipient, fingerprint, text, imported_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    params![
+                        card.site.as_bytes(),
+                        card.agency.as_bytes(),
+                        card.agency_name,
+                        card.agency_code,
+                        card.site_name,
+                        &key.as_bytes()[..],
+                        card.age_recipient,
+                        fp,
+                        text,
+                        now
+                    ],
+                )?;
+            }
+        }
+        crate::audit::append(
+            &tx,
+            self.ambient.clock.now(),
+            Some(self.me.worker),
+            "card.import",
+            Some(&card.site.to_string()),
+            Some(&card.agency_name),
+        )?;
+        tx.commit()?;
+        self.site_info(card.site)
+    }
+
+    /// Marks a partner's card as verified after a person compared the fingerprint with the
+    /// partner (by phone, in person). Segments quarantined because it was unverified are then
+    /// applied.
+    pub fn verify_card(&mut self, site: Uuid, fingerprint_text: &str) -> Result<SiteInfo, Error> {
+        let info = self.site_info(site)?;
+        if info.revoked {
+            return Err(SiteError::Revoked(site).into());
+        }
+        if digits(fingerprint_text) != digits(&info.fingerprint) {
+            self.audit_now("card.verify-failed", Some(site.to_string()), None)?;
+            return Err(SiteError::FingerprintMismatch(site).into());
+        }
+        let now = self.ambient.clock.now().as_millisecond();
+        self.conn.execute(
+            "UPDATE card SET verified_at = coalesce(verified_at, ?2) WHERE site = ?1",
+            params![site.as_bytes(), now],
+        )?;
+        self.audit_now("card.verify", Some(site.to_string()), None)?;
+        self.retry_quarantine()?;
+        self.site_info(site)
+    }
+
+    /// Revokes a site (a lost or retired PC): its later bundles are refused and its later
+    /// segments quarantined. Revoking a site of our own agency also tells partners.
+    pub fn revoke_site(&mut self, site: Uuid) -> Result<SiteInfo, Error> {
+        if site == self.me.site {
+            return Err(SiteError::RevokeSelf.into());
+        }
+        let info = self.site_info(site)?;
+        let frontier = crate::bundle::series_frontier_of(&self.conn, site)?;
+        let now = self.ambient.clock.now().as_millisecond();
+        self.conn.execute(
+            "UPDATE card SET revoked_at = coalesce(revoked_at, ?2), revoked_frontier = coalesce(revoked_frontier, ?3) WHERE site = ?1",
+            params![site.as_bytes(), now, serde_json::to_string(&frontier).unwrap_or_default()],
+        )?;
+        if info.agency == self.me.agency {
+            let exists = crate::log::load_entity(&self.conn, site)?.is_some_and(|st| st.etype == "site");
+            self.write(|tx| {
+                let f = crate::record::Fields::new().put("revoked", true).into_map();
+                if exists {
+                    tx.set(site, f)?;
+                } else {
+                    let f = crate::record::Fields::new()
+                        .put("name", &info.site_name)
+                        .put("agency", info.agency)
+                        .put("revoked", true)
+                        .into_map();
+                    tx.create_with_id(site, crate::log::Scope::Directory, "site", Some(info.agency), f)?;
+                }
+                tx.audit("site.revoke", Some(site.to_string()), None);
+                Ok(())
+            })?;
+        } else {
+            self.audit_now("site.revoke", Some(site.to_string()), Some("local".into()))?;
+        }
+        self.site_info(site)
+    }
+
+    pub fn site_info(&self, site: Uuid) -> Result<SiteInfo, Error> {
+        self.sites()?
+            .into_iter()
+            .find(|s| s.site == site)
+            .ok_or_else(|| SiteError::UnknownSite(site).into())
+    }
+
+    /// Our own site and every partner site whose card was imported.
+    pub fn sites(&self) -> Result<Vec<SiteInfo>, Error> {
+        let (_, mine) = self.my_card()?;
+        let mut out = vec![mine];
+        let mut stmt = self.conn.prepare(
+            "SELECT site, site_name, agency, agency_name, agency_code, fingerprint, verified_at, revoked_at FROM card ORDER BY agency_name, site_name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SiteInfo {
+                site: Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
+                site_name: r.get(1)?,
+                agency: Uuid::from_slice(&r.get::<_, Vec<u8>>(2)?).unwrap_or_default(),
+                agency_name: r.get(3)?,
+                agency_code: r.get(4)?,
+                fingerprint: r.get(5)?,
+                verified: r.get::<_, Option<i64>>(6)?.is_some(),
+                revoked: r.get::<_, Option<i64>>(7)?.is_some(),
+                own: false,
+            })
+        })?;
+        for r in rows {
+            out.push(r?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn site_keys(&self) -> Result<SiteKeys, Error> {
+        SiteKeys::load_or_create(&self.conn, &self.ambient.entropy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_six_groups_of_five_digits_and_depend_on_every_key() {
+        let site = Uuid::from_u128(1);
+        let fp = fingerprint(site, &[7; 32], "age1x");
+        assert_eq!(fp.len(), 35);
+        assert!(
+            fp.split(' ')
+                .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_digit()))
+        );
+        assert_ne!(
+            fp,
+            fingerprint(site, &[8; 32], "age1x"),
+            "another signing key must change the fingerprint"
+        );
+        assert_ne!(
+            fp,
+            fingerprint(site, &[7; 32], "age1y"),
+            "another encryption key must change the fingerprint"
+        );
+        assert_ne!(fp, fingerprint(Uuid::from_u128(2), &[7; 32], "age1x"));
+        assert_eq!(
+            digits("１２３４５ 67890-11111"),
+            "123456789011111",
+            "full-width digits and separators are read as typed"
+        );
+    }
+
+    #[test]
+    fn a_card_round_trips_and_an_edit_breaks_its_signature() {
+        let keys = SiteKeys::generate(&Entropy::from_seed(3));
+        let data = CardData {
+            card: 1,
+            site: Uuid::from_u128(9),
+            site_name: "本庁舎PC-1".into(),
+            agency: Uuid::from_u128(10),
+            agency_name: "福祉総務課".into(),
+            agency_code: Some("fukushi-somu".into()),
+            sign_key: B64.encode(keys.signing.verifying_key().as_bytes()),
+            age_recipient: keys.age_recipient().unwrap(),
+            issued: 0,
+        };
+        let text = card_text(&data, &keys).unwrap();
+        let (back, fp) = parse_card(&text).expect("a fresh card parses");
+        assert_eq!(back, data);
+        assert!(text.contains(&fp), "the card shows the fingerprint people compare");
+        let forged = text.replace(
+            &B64.encode(serde_json::to_vec(&data).unwrap()),
+            &B64.encode(
+                serde_json::to_vec(&CardData {
+                    agency_name: "偽の課".into(),
+                    ..data.clone()
+                })
+                .unwrap(),
+            ),
+        );
+        assert!(
+            matches!(parse_card(&forged), Err(SiteError::CardSignature)),
+            "changing the agency name must break the signature"
+        );
+        assert!(matches!(parse_card("hello"), Err(SiteError::NotACard(_))));
+        assert!(matches!(
+            parse_card(&text.replace("CARD 1", "CARD 2")),
+            Err(SiteError::CardTooNew)
+        ));
+    }
+}

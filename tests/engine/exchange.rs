@@ -1,0 +1,391 @@
+//! Exchange between agencies: cards, sharing rules, bundles both ways, conflicts, quarantine and
+//! purge — with real keys, real encryption, real vaults.
+
+use kasane::{Basis, CaseUpdate, Error, HouseholdUpdate, ImportStatus, Kind, NewConsent, NoteKind};
+
+use crate::support::*;
+
+struct Pair {
+    a: TestVault,
+    b: TestVault,
+    case: uuid::Uuid,
+    household: uuid::Uuid,
+}
+
+/// A (福祉総務課, lead) records a household and case and shares it with B (生活福祉課).
+fn pair() -> Pair {
+    let mut a = agency_vault(101, "福祉総務課", clock());
+    let mut b = agency_vault(102, "生活福祉課", clock());
+    introduce(&mut a.vault, &mut b.vault, true);
+    let household = household(&mut a.vault, "高橋家", "鎌倉市大町2-3-4");
+    person(
+        &mut a.vault,
+        household,
+        "高橋",
+        "ハル",
+        "タカハシ",
+        "ハル",
+        "S15",
+        "本人",
+    );
+    let case = case(&mut a.vault, household, "8050");
+    a.vault
+        .add_note(kasane::NewNote {
+            case,
+            kind: NoteKind::Visit,
+            text: "共有される経過".into(),
+            date: None,
+            internal: false,
+        })
+        .unwrap();
+    a.vault
+        .add_note(kasane::NewNote {
+            case,
+            kind: NoteKind::Other,
+            text: "機関内メモ：共有しない".into(),
+            date: None,
+            internal: true,
+        })
+        .unwrap();
+    let b_agency = b.vault.identity().agency;
+    a.vault.share_case(case, b_agency, Some(Basis::ShienKaigi)).unwrap();
+    Pair { a, b, case, household }
+}
+
+#[test]
+fn a_shared_case_reaches_the_partner_without_internal_items() {
+    let mut p = pair();
+    let s = sync(&mut p.a.vault, &mut p.b.vault);
+    assert_eq!(s.status, ImportStatus::Applied);
+    let d = p.b.vault.case_detail(p.case).expect("B sees the shared case");
+    assert_eq!(d.household.label, "高橋家");
+    assert_eq!(d.members.len(), 1);
+    assert_eq!(d.notes.len(), 1, "internal (local) notes never leave A");
+    assert_eq!(d.notes[0].text, "共有される経過");
+    let a_digest = p.a.vault.digest().unwrap();
+    let b_digest = p.b.vault.digest().unwrap();
+    for scope in [format!("case:{}", p.case), format!("household:{}", p.household)] {
+        assert_eq!(
+            a_digest.get(&scope),
+            b_digest.get(&scope),
+            "{scope} must be identical on both sides"
+        );
+    }
+    let again = bundle_for(&mut p.a.vault, &p.b.vault, false);
+    let s = deliver(&mut p.b.vault, &again).unwrap();
+    assert_eq!(s.ops_new, 0, "an incremental export only carries what B lacks: {s:?}");
+}
+
+#[test]
+fn an_unshared_case_is_never_exported() {
+    let mut p = pair();
+    let other_hh = household(&mut p.a.vault, "秘密家", "鎌倉市雪ノ下1-1");
+    let other = case(&mut p.a.vault, other_hh, "共有していないケース");
+    sync(&mut p.a.vault, &mut p.b.vault);
+    assert!(
+        p.b.vault.case_detail(other).is_err(),
+        "B must not receive a case that was not shared with it"
+    );
+    assert!(p.b.vault.search_quiet("秘密").unwrap().is_empty(), "nor its household");
+}
+
+#[test]
+fn sharing_needs_a_basis_the_lead_and_for_consent_bases_a_valid_consent() {
+    let mut p = pair();
+    let b_agency = p.b.vault.identity().agency;
+    let hh = household(&mut p.a.vault, "青木家", "x");
+    let person = person(&mut p.a.vault, hh, "青木", "一", "あおき", "はじめ", "1950", "本人");
+    let c = case(&mut p.a.vault, hh, "x");
+    let err = p.a.vault.share_case(c, b_agency, None).unwrap_err();
+    assert_eq!(err.code(), "share.no-basis");
+    assert_eq!(err.kind(), Kind::Refused);
+    let err =
+        p.a.vault
+            .share_case(c, b_agency, Some(Basis::JusotekiShienKaigi))
+            .unwrap_err();
+    assert_eq!(err.code(), "share.consent", "重層的支援会議 needs consent: {err}");
+    let k =
+        p.a.vault
+            .add_consent(NewConsent {
+                person,
+                scope: "重層的支援会議での共有".into(),
+                agencies: vec![b_agency],
+                date: kasane::parse_date("2026-11-01").unwrap(),
+                how: kasane::ConsentHow::Written,
+            })
+            .unwrap();
+    p.a.vault
+        .share_case(c, b_agency, Some(Basis::Consent(k)))
+        .expect("a consent naming B is a basis");
+    sync(&mut p.a.vault, &mut p.b.vault);
+    let a_agency = p.a.vault.identity().agency;
+    let err = p.b.vault.share_case(c, a_agency, Some(Basis::ShienKaigi)).unwrap_err();
+    assert_eq!(err.code(), "share.not-lead", "B is not the lead: {err}");
+}
+
+#[test]
+fn concurrent_edits_become_a_conflict_that_either_side_resolves() {
+    let mut p = pair();
+    sync(&mut p.a.vault, &mut p.b.vault);
+    p.a.vault
+        .update_household(
+            p.household,
+            HouseholdUpdate {
+                label: Some("髙橋家".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    p.b.vault
+        .update_household(
+            p.household,
+            HouseholdUpdate {
+                label: Some("高橋 世帯".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    sync(&mut p.b.vault, &mut p.a.vault);
+    let s = sync(&mut p.a.vault, &mut p.b.vault);
+    assert_eq!(
+        s.ops_new, 1,
+        "only A's own edit goes to B; B's comes back only as an ack"
+    );
+    let ca = p.a.vault.conflicts().unwrap();
+    let cb = p.b.vault.conflicts().unwrap();
+    assert_eq!(ca.len(), 1, "both edits kept as a conflict at A");
+    assert_eq!(cb.len(), 1, "and at B");
+    let values: Vec<String> = ca[0]
+        .values
+        .iter()
+        .map(|v| v.value.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        values.contains(&"髙橋家".to_string()) && values.contains(&"高橋 世帯".to_string()),
+        "no edit is lost: {values:?}"
+    );
+    assert!(
+        ca[0].values.iter().all(|v| v.agency_name.is_some()),
+        "each value names its agency"
+    );
+    let pick = ca[0].values.iter().find(|v| v.value == "高橋 世帯").unwrap().op;
+    p.a.vault
+        .resolve_conflict(p.household, "label", Some(pick), None)
+        .unwrap();
+    assert!(p.a.vault.conflicts().unwrap().is_empty());
+    sync(&mut p.a.vault, &mut p.b.vault);
+    assert!(
+        p.b.vault.conflicts().unwrap().is_empty(),
+        "the resolution travels like any change"
+    );
+    assert_eq!(p.b.vault.household(p.household).unwrap().label, "高橋 世帯");
+    assert_eq!(p.a.vault.digest().unwrap(), p.b.vault.digest().unwrap());
+}
+
+#[test]
+fn writes_by_an_agency_never_given_the_case_are_quarantined_not_applied() {
+    let mut p = pair();
+    let mut c = agency_vault(103, "高齢者いきいき課", clock());
+    introduce(&mut p.a.vault, &mut c.vault, true);
+    let a_agency = p.a.vault.identity().agency;
+    // C never received the case, but forges it (same id, A as lead) and writes into it.
+    kasane::testing::raw_create(&mut c.vault, p.case, kasane::Scope::Case(p.case), "case", Some(p.household),
+        serde_json::json!({"household": p.household, "title": "乗っ取り", "status": "closed", "lead_agency": a_agency, "problems": [], "opened": "2026-11-25"})).unwrap();
+    let cid = c.vault.identity();
+    kasane::testing::raw_create(&mut c.vault, uuid::Uuid::from_u128(77), kasane::Scope::Case(p.case), "note", Some(p.case),
+        serde_json::json!({"case": p.case, "date": "2026-11-25", "kind": "visit", "agency": cid.agency, "worker": cid.worker, "text": "偽の経過"})).unwrap();
+    let before = p.a.vault.digest().unwrap();
+    let s = sync(&mut c.vault, &mut p.a.vault);
+    assert_eq!(s.held.values().sum::<usize>(), 2, "both forged ops are held: {s:?}");
+    assert!(
+        s.held.contains_key("not-lead"),
+        "a case opened by an agency that names another as lead is not a valid opening: {s:?}"
+    );
+    let after = p.a.vault.digest().unwrap();
+    let scope = format!("case:{}", p.case);
+    assert_eq!(before.get(&scope), after.get(&scope), "the case at A is untouched");
+    assert_eq!(p.a.vault.case_detail(p.case).unwrap().case.title, "8050");
+    let q = p.a.vault.quarantine().unwrap();
+    assert_eq!(
+        q.iter().filter(|e| e.kind == "ops").map(|e| e.count).sum::<usize>(),
+        2,
+        "kept and shown with the reason: {q:?}"
+    );
+    // A partner in the share set may not extend the share set either.
+    sync(&mut p.a.vault, &mut p.b.vault);
+    let c_agency = c.vault.identity().agency;
+    kasane::testing::raw_create(
+        &mut p.b.vault,
+        uuid::Uuid::from_u128(88),
+        kasane::Scope::Case(p.case),
+        "share",
+        Some(p.case),
+        serde_json::json!({"agency": c_agency, "basis": "shien-kaigi", "active": true, "since": "2026-11-25"}),
+    )
+    .unwrap();
+    let s = sync(&mut p.b.vault, &mut p.a.vault);
+    assert_eq!(s.held.get("not-lead").copied(), Some(1), "{s:?}");
+    assert!(
+        p.a.vault
+            .shares_of(p.case)
+            .unwrap()
+            .iter()
+            .all(|sh| sh.agency != c_agency),
+        "C is not in A's share set"
+    );
+}
+
+#[test]
+fn a_write_made_after_removal_is_held_while_earlier_writes_stand() {
+    let mut p = pair();
+    sync(&mut p.a.vault, &mut p.b.vault);
+    p.b.vault
+        .add_note(kasane::NewNote {
+            case: p.case,
+            kind: NoteKind::Phone,
+            text: "共有中の記録".into(),
+            date: None,
+            internal: false,
+        })
+        .unwrap();
+    let early = bundle_for(&mut p.b.vault, &p.a.vault, false);
+    let b_agency = p.b.vault.identity().agency;
+    p.a.vault.unshare_case(p.case, b_agency, "終了").unwrap();
+    // B has not heard of the removal and writes again, later.
+    p.b.vault
+        .add_note(kasane::NewNote {
+            case: p.case,
+            kind: NoteKind::Phone,
+            text: "終了後の記録".into(),
+            date: None,
+            internal: false,
+        })
+        .unwrap();
+    let late = bundle_for(&mut p.b.vault, &p.a.vault, false);
+    // Delivered in reverse order: the verdicts depend on when B wrote, not on arrival.
+    let s_late = deliver(&mut p.a.vault, &late).unwrap();
+    let s_early = deliver(&mut p.a.vault, &early).unwrap();
+    let notes: Vec<String> =
+        p.a.vault
+            .notes_of(p.case)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.text)
+            .collect();
+    assert!(
+        notes.contains(&"共有中の記録".to_string()),
+        "written while shared: applied ({s_early:?})"
+    );
+    assert!(
+        !notes.contains(&"終了後の記録".to_string()),
+        "written after removal: held ({s_late:?})"
+    );
+}
+
+#[test]
+fn removing_an_agency_purges_its_copy_and_keeps_an_audit_stub() {
+    let mut p = pair();
+    sync(&mut p.a.vault, &mut p.b.vault);
+    assert!(p.b.vault.case_detail(p.case).is_ok());
+    let b_agency = p.b.vault.identity().agency;
+    p.a.vault.unshare_case(p.case, b_agency, "支援終了").unwrap();
+    let s = sync(&mut p.a.vault, &mut p.b.vault);
+    assert!(
+        s.purged.contains(&format!("case:{}", p.case)),
+        "B is asked to purge: {s:?}"
+    );
+    assert!(p.b.vault.case_detail(p.case).is_err(), "the case is gone from B");
+    assert!(
+        p.b.vault.search_quiet("高橋").unwrap().is_empty(),
+        "and so is the household, with its search entries"
+    );
+    let ops = p.b.vault.ops().unwrap();
+    assert!(
+        ops.iter()
+            .filter(|o| o.header.scope == kasane::Scope::Case(p.case))
+            .all(|o| o.body.is_none()),
+        "bodies erased"
+    );
+    assert!(
+        ops.iter().any(|o| o.header.scope == kasane::Scope::Case(p.case)),
+        "headers and hashes kept, so sequences still verify"
+    );
+    let trail = p.b.vault.audit_trail().unwrap();
+    assert!(
+        trail.iter().any(|e| e.action == "purge"),
+        "an audit stub says what was purged and why"
+    );
+    // Sharing again sends everything again, bodies included.
+    p.a.vault.share_case(p.case, b_agency, Some(Basis::ShienKaigi)).unwrap();
+    sync(&mut p.a.vault, &mut p.b.vault);
+    let d = p.b.vault.case_detail(p.case).expect("re-shared case is readable again");
+    assert_eq!(d.notes.len(), 1);
+}
+
+#[test]
+fn withdrawing_the_consent_a_share_rests_on_ends_the_share() {
+    let mut p = pair();
+    let b_agency = p.b.vault.identity().agency;
+    let hh = household(&mut p.a.vault, "青木家", "x");
+    let person = person(&mut p.a.vault, hh, "青木", "一", "あおき", "はじめ", "1950", "本人");
+    let c = case(&mut p.a.vault, hh, "consent case");
+    let k =
+        p.a.vault
+            .add_consent(NewConsent {
+                person,
+                scope: "情報共有".into(),
+                agencies: vec![],
+                date: kasane::parse_date("2026-11-01").unwrap(),
+                how: kasane::ConsentHow::Verbal,
+            })
+            .unwrap();
+    p.a.vault.share_case(c, b_agency, Some(Basis::Consent(k))).unwrap();
+    sync(&mut p.a.vault, &mut p.b.vault);
+    assert!(p.b.vault.case_detail(c).is_ok());
+    let ended =
+        p.a.vault
+            .withdraw_consent(k, kasane::parse_date("2026-11-25").unwrap())
+            .unwrap();
+    assert_eq!(ended, vec![(c, b_agency)], "the share resting on the consent ends");
+    let s = sync(&mut p.a.vault, &mut p.b.vault);
+    assert!(s.purged.contains(&format!("case:{c}")));
+    assert!(p.b.vault.case_detail(c).is_err());
+    assert!(
+        p.b.vault.case_detail(p.case).is_ok(),
+        "the other case, shared under 支援会議, stays"
+    );
+}
+
+#[test]
+fn a_partner_edit_travels_back_and_case_updates_by_the_partner_apply() {
+    let mut p = pair();
+    sync(&mut p.a.vault, &mut p.b.vault);
+    p.b.vault
+        .update_case(
+            p.case,
+            CaseUpdate {
+                risk: Some(Some(kasane::Risk::High)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    p.b.vault
+        .add_note(kasane::NewNote {
+            case: p.case,
+            kind: NoteKind::Phone,
+            text: "Bからの電話".into(),
+            date: None,
+            internal: false,
+        })
+        .unwrap();
+    let s = sync(&mut p.b.vault, &mut p.a.vault);
+    assert!(s.held.is_empty(), "B is in the share set: nothing is held: {s:?}");
+    let d = p.a.vault.case_detail(p.case).unwrap();
+    assert_eq!(d.case.risk, Some(kasane::Risk::High));
+    assert!(d.notes.iter().any(|n| n.text == "Bからの電話"));
+    let err =
+        p.b.vault
+            .unshare_case(p.case, p.a.vault.identity().agency, "x")
+            .unwrap_err();
+    assert!(matches!(err, Error::Share(_)));
+}
