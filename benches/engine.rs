@@ -204,7 +204,14 @@ fn main() {
         Ambient::fixed(clock(), SEED),
     )
     .expect("create vault");
-    let report = fill_demo(&mut vault, households, SEED, &mut |_, _| {}).expect("fill demo");
+    let report = fill_demo(
+        &mut vault,
+        households,
+        SEED,
+        kasane::DemoLead::AsGenerated,
+        &mut |_, _| {},
+    )
+    .expect("fill demo");
     let log_rows =
         report.households + report.persons + report.relations + report.cases + report.notes + report.consents;
     let log_time = report.seconds;

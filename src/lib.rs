@@ -31,7 +31,7 @@ pub use bundle::{
 };
 pub use clock::{Ambient, Clock, Entropy, FixedClock, SystemClock};
 pub use conflict::{Conflict, ConflictValue};
-pub use demo::{DemoReport, fill_demo};
+pub use demo::{DemoLead, DemoReport, fill_demo};
 pub use error::{Error, Kind};
 pub use ja::{
     Age, Date, DateError, DateField, Era, EraProblem, GojuonKey, PartialDate, fold_for_search, gojuon_key,
@@ -121,7 +121,18 @@ pub mod testing {
         DemoCase, DemoConfig, DemoConsent, DemoHousehold, DemoNote, DemoPerson, DemoRelation, city as demo_city,
     };
 
-    pub use crate::bundle::{BundleHeader, Parts, Segment, Statement, WireOp, reseal};
+    pub use crate::bundle::{BundleHeader, Parts, Segment, Statement, Verified, WireOp, reseal, verify_file};
+
+    /// This site's public signing key (base64url) and age secret key, for writing golden
+    /// vectors from a test vault. Never use on a real vault.
+    pub fn site_secrets(v: &crate::Vault) -> Result<(String, String), crate::Error> {
+        use age::secrecy::ExposeSecret;
+        use base64::Engine as _;
+        let keys = v.site_keys()?;
+        let pk = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(keys.signing.verifying_key().as_bytes());
+        let sk = keys.age_identity()?.to_string().expose_secret().to_string();
+        Ok((pk, sk))
+    }
 
     /// This site's age recipient (public key), as a card carries it.
     pub fn age_recipient(v: &crate::Vault) -> Result<String, crate::Error> {
@@ -155,6 +166,23 @@ pub mod testing {
     pub fn raw_set(v: &mut crate::Vault, id: uuid::Uuid, fields: serde_json::Value) -> Result<(), crate::Error> {
         let f = fields.as_object().cloned().unwrap_or_default();
         v.write(|tx| Ok(tx.set(id, f)?))
+    }
+
+    /// The derived state of one entity (live ops of every field), for invariant checks.
+    pub fn entity_state(v: &crate::Vault, id: uuid::Uuid) -> Result<Option<crate::EntityState>, crate::Error> {
+        Ok(crate::log::load_entity(&v.conn, id)?)
+    }
+
+    /// Ids of ops held back by authorisation.
+    pub fn held_ops(v: &crate::Vault) -> Result<Vec<(uuid::Uuid, String)>, crate::Error> {
+        let mut stmt = v.conn.prepare("SELECT id, held FROM op WHERE held IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (id, h) = r?;
+            out.push((uuid::Uuid::from_slice(&id).unwrap_or_default(), h));
+        }
+        Ok(out)
     }
 
     /// Direct SQL on an unlocked vault, for tests that tamper or inspect.

@@ -175,6 +175,76 @@ pub fn explain(reason: &str) -> &'static str {
     }
 }
 
+/// Opens a bundle file given the sender's key and our identity: header signature, payload hash,
+/// decryption, manifest signature, and that the manifest names this site as a recipient.
+pub(crate) fn open_with(
+    bytes: &[u8],
+    sender_key: &VerifyingKey,
+    identity: &age::x25519::Identity,
+    me: Uuid,
+) -> Result<(format::Header, Manifest, Vec<Segment>), BundleError> {
+    let outer = format::split_outer(bytes)?;
+    let header = outer.header;
+    if header.min_reader > format::READER {
+        return Err(BundleError::NeedsUpdate(header.format));
+    }
+    let mut msg = format::HEADER_DOMAIN.to_vec();
+    msg.extend_from_slice(outer.header_bytes);
+    sender_key
+        .verify_strict(&msg, &Signature::from_bytes(&outer.signature))
+        .map_err(|_| BundleError::HeaderSignature)?;
+    if format::payload_hash(outer.payload) != header.payload_hash {
+        return Err(BundleError::PayloadMismatch);
+    }
+    let plain = decrypt(outer.payload, identity)?;
+    let inner = format::decode_inner(&plain)?;
+    drop(plain);
+    let mut msg = MANIFEST_DOMAIN.to_vec();
+    msg.extend_from_slice(&inner.manifest_bytes);
+    sender_key
+        .verify_strict(&msg, &Signature::from_bytes(&inner.manifest_signature))
+        .map_err(|_| BundleError::ManifestSignature)?;
+    let manifest: Manifest = serde_json::from_slice(&inner.manifest_bytes)
+        .map_err(|_| BundleError::Format(format::FormatError::Malformed("manifest")))?;
+    if manifest.bundle != header.bundle || manifest.sender != header.sender || !manifest.recipients.contains(&me) {
+        return Err(BundleError::Readdressed);
+    }
+    if manifest.segments != inner.segments.len() as u64 {
+        return Err(BundleError::Format(format::FormatError::Malformed("segment count")));
+    }
+    Ok((header, manifest, inner.segments))
+}
+
+/// A bundle with every layer verified, decoded.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Verified {
+    pub header: format::Header,
+    pub manifest: Manifest,
+    pub segments: Vec<(Statement, Vec<Op>)>,
+}
+
+/// Opens and verifies a whole bundle whose segments are all by its sender (for golden-vector
+/// tests of the format, independent of any vault).
+pub(crate) fn verify_standalone(
+    bytes: &[u8],
+    sender_key: &VerifyingKey,
+    identity: &age::x25519::Identity,
+    me: Uuid,
+) -> Result<Verified, BundleError> {
+    let (header, manifest, segments) = open_with(bytes, sender_key, identity, me)?;
+    let mut out = Vec::new();
+    for (i, s) in segments.into_iter().enumerate() {
+        let c = check_segment(s, i, Some(sender_key))?;
+        out.push((c.statement, c.ops));
+    }
+    Ok(Verified {
+        header,
+        manifest,
+        segments: out,
+    })
+}
+
 /// A segment whose signature and chain have been checked.
 struct Checked {
     statement: Statement,
@@ -240,50 +310,21 @@ impl Vault {
     /// Checks the outer layers and decrypts. `Err(NeedsUpdate)` when the bundle is too new.
     fn open_bundle(&self, bytes: &[u8]) -> Result<Opened, Error> {
         let outer = format::split_outer(bytes).map_err(BundleError::from)?;
-        let header = outer.header;
-        if header.min_reader > format::READER {
-            return Err(BundleError::NeedsUpdate(header.format).into());
+        if outer.header.min_reader > format::READER {
+            return Err(BundleError::NeedsUpdate(outer.header.format).into());
         }
-        let Some(sender) = site::known_site(&self.conn, header.sender)? else {
-            return Err(BundleError::UnknownSender(header.sender).into());
+        let Some(sender) = site::known_site(&self.conn, outer.header.sender)? else {
+            return Err(BundleError::UnknownSender(outer.header.sender).into());
         };
         if sender.revoked {
-            return Err(BundleError::RevokedSender(header.sender).into());
-        }
-        let mut msg = format::HEADER_DOMAIN.to_vec();
-        msg.extend_from_slice(outer.header_bytes);
-        sender
-            .key
-            .verify_strict(&msg, &Signature::from_bytes(&outer.signature))
-            .map_err(|_| BundleError::HeaderSignature)?;
-        if format::payload_hash(outer.payload) != header.payload_hash {
-            return Err(BundleError::PayloadMismatch.into());
+            return Err(BundleError::RevokedSender(outer.header.sender).into());
         }
         let identity = self.site_keys()?.age_identity()?;
-        let plain = decrypt(outer.payload, &identity)?;
-        let inner = format::decode_inner(&plain).map_err(BundleError::from)?;
-        drop(plain);
-        let mut msg = MANIFEST_DOMAIN.to_vec();
-        msg.extend_from_slice(&inner.manifest_bytes);
-        sender
-            .key
-            .verify_strict(&msg, &Signature::from_bytes(&inner.manifest_signature))
-            .map_err(|_| BundleError::ManifestSignature)?;
-        let manifest: Manifest = serde_json::from_slice(&inner.manifest_bytes)
-            .map_err(|_| BundleError::Format(format::FormatError::Malformed("manifest")))?;
-        if manifest.bundle != header.bundle
-            || manifest.sender != header.sender
-            || !manifest.recipients.contains(&self.me.site)
-        {
-            return Err(BundleError::Readdressed.into());
-        }
-        if manifest.segments != inner.segments.len() as u64 {
-            return Err(BundleError::Format(format::FormatError::Malformed("segment count")).into());
-        }
+        let (header, manifest, segments) = open_with(bytes, &sender.key, &identity, self.me.site)?;
         Ok(Opened {
             header,
             manifest,
-            segments: inner.segments,
+            segments,
             sender,
         })
     }

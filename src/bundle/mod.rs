@@ -13,8 +13,10 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 pub use export::{ExportReport, Progress};
-pub use format::{FORMAT, FormatError, Header as BundleHeader, Manifest, PurgeNotice, READER, Segment, Statement, WireOp};
-pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEntry};
+pub use format::{
+    FORMAT, FormatError, Header as BundleHeader, Manifest, PurgeNotice, READER, Segment, Statement, WireOp,
+};
+pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEntry, Verified};
 
 use crate::{
     Error,
@@ -122,6 +124,21 @@ pub(crate) fn series_frontier_of(conn: &Connection, site: Uuid) -> Result<BTreeM
         out.insert(s, n as u64);
     }
     Ok(out)
+}
+
+/// Verifies a bundle file with only the sender's public key (base64url Ed25519) and the
+/// recipient's age secret key: every layer, every segment signature and chain. Golden vectors.
+#[doc(hidden)]
+pub fn verify_file(
+    bytes: &[u8],
+    sender_key: &str,
+    recipient_secret: &str,
+    recipient_site: Uuid,
+) -> Result<import::Verified, Error> {
+    use std::str::FromStr;
+    let key = crate::site::verifying_key(sender_key)?;
+    let identity = age::x25519::Identity::from_str(recipient_secret).map_err(|_| BundleError::Decrypt)?;
+    Ok(import::verify_standalone(bytes, &key, &identity, recipient_site)?)
 }
 
 /// The decrypted parts of a bundle, for tests that build malformed ones.

@@ -549,4 +549,7 @@ pub struct DemoArgs {
     pub households: usize,
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+    /// Make this vault's agency the lead of every demo case (so they can be shared from here).
+    #[arg(long)]
+    pub lead_here: bool,
 }

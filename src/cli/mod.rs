@@ -241,9 +241,19 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Demo(a) => {
             let mut v = unlock(g)?;
-            let report = kasane::fill_demo(&mut v, a.households, a.seed, &mut |done, total| {
-                out.progress("demo", done, total);
-            })?;
+            let report = kasane::fill_demo(
+                &mut v,
+                a.households,
+                a.seed,
+                if a.lead_here {
+                    kasane::DemoLead::ThisAgency
+                } else {
+                    kasane::DemoLead::AsGenerated
+                },
+                &mut |done, total| {
+                    out.progress("demo", done, total);
+                },
+            )?;
             out.demo(&report);
         }
         Command::Status => {

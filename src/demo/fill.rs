@@ -32,6 +32,15 @@ pub struct DemoReport {
 
 const PER_TRANSACTION: usize = 250;
 
+/// Who leads the demo cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoLead {
+    /// The agency the generator picks for each kind of case (a city-wide picture).
+    AsGenerated,
+    /// This vault's own agency, so every case can be shared from here (exchange demos, benchmarks).
+    ThisAgency,
+}
+
 /// Agency code → (agency id, a demo worker of that agency).
 type Staff = HashMap<&'static str, (Uuid, Uuid)>;
 
@@ -87,6 +96,7 @@ fn write_household(
     h: &DemoHousehold,
     staff: &Staff,
     own: (Uuid, Uuid),
+    lead_here: bool,
     today: Date,
     r: &mut DemoReport,
 ) -> Result<(), Error> {
@@ -140,7 +150,7 @@ fn write_household(
     }
     let agency = |code: &str| staff.get(code).copied().unwrap_or(own);
     for c in &h.cases {
-        let (lead, _) = agency(c.lead_agency);
+        let lead = if lead_here { own.0 } else { agency(c.lead_agency).0 };
         let case = record::insert_case(
             tx,
             &NewCase {
@@ -204,6 +214,7 @@ pub fn fill_demo(
     v: &mut Vault,
     households: usize,
     seed: u64,
+    lead: DemoLead,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoReport, Error> {
     let started = Instant::now();
@@ -223,7 +234,7 @@ pub fn fill_demo(
         let batch: Vec<DemoHousehold> = stream.by_ref().take(PER_TRANSACTION).collect();
         v.write(|tx| {
             for h in &batch {
-                write_household(tx, h, &staff, own, today, &mut report)?;
+                write_household(tx, h, &staff, own, lead == DemoLead::ThisAgency, today, &mut report)?;
             }
             tx.audit("demo.fill", None, Some(format!("{} households", batch.len())));
             Ok(())

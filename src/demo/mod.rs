@@ -16,7 +16,7 @@ mod util;
 #[cfg(test)]
 mod tests;
 
-pub use fill::{DemoReport, fill_demo};
+pub use fill::{DemoLead, DemoReport, fill_demo};
 
 use jiff::civil::Date;
 use serde::Serialize;

@@ -45,7 +45,7 @@ impl Hlc {
 
     /// Takes a remote timestamp into account (on import), within the drift limit.
     pub fn observe(self, remote: Hlc, now_ms: u64) -> Hlc {
-        let ceiling = Hlc::new(now_ms.saturating_add(MAX_FORWARD_DRIFT_MS), u16::MAX);
+        let ceiling = Hlc::new(now_ms.saturating_add(MAX_FORWARD_DRIFT_MS), 0);
         self.max(remote.min(ceiling))
     }
 

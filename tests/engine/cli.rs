@@ -324,3 +324,178 @@ fn init_calibrates_the_passphrase_kdf_unless_told_otherwise() {
         "the default cost is measured on this PC (aiming at 0.5–1 s), never the test minimum of 10; got 2^{n}"
     );
 }
+
+#[test]
+fn two_vaults_exchange_cards_and_bundles_both_ways_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    ok(
+        &a,
+        &[
+            "init",
+            "--agency",
+            "福祉総務課",
+            "--site",
+            "A-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    ok(
+        &b,
+        &[
+            "init",
+            "--agency",
+            "生活福祉課",
+            "--site",
+            "B-1",
+            "--worker",
+            "佐藤",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    let (card_a, card_b) = (dir.path().join("a.card"), dir.path().join("b.card"));
+    ok(&a, &["card", "export", "--out", card_a.to_str().unwrap()]);
+    ok(&b, &["card", "export", "--out", card_b.to_str().unwrap()]);
+    let b_at_a = ok(&a, &["card", "import", card_b.to_str().unwrap()]);
+    let a_at_b = ok(&b, &["card", "import", card_a.to_str().unwrap()]);
+    assert_eq!(b_at_a["verified"], false, "an imported card starts unverified");
+    let wrong = kasane(
+        &a,
+        "cli test passphrase",
+        &[
+            "card",
+            "verify",
+            b_at_a["site"].as_str().unwrap(),
+            "--fingerprint",
+            "11111 22222 33333 44444 55555 66666",
+        ],
+    );
+    assert_eq!(
+        wrong.code, 4,
+        "a fingerprint that does not match is refused: {}",
+        wrong.stderr
+    );
+    ok(
+        &a,
+        &[
+            "card",
+            "verify",
+            b_at_a["site"].as_str().unwrap(),
+            "--fingerprint",
+            b_at_a["fingerprint"].as_str().unwrap(),
+        ],
+    );
+    ok(
+        &b,
+        &[
+            "card",
+            "verify",
+            a_at_b["site"].as_str().unwrap(),
+            "--fingerprint",
+            a_at_b["fingerprint"].as_str().unwrap(),
+        ],
+    );
+    let sites = ok(&a, &["sites"]);
+    assert_eq!(sites.as_array().unwrap().len(), 2);
+
+    let hh = id(&ok(
+        &a,
+        &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
+    ));
+    let c = id(&ok(
+        &a,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "8050",
+            "--problem",
+            "hachimaru-gomaru",
+        ],
+    ));
+    let b_agency = b_at_a["agency"].as_str().unwrap();
+    let no_basis = kasane(&a, "cli test passphrase", &["case", "share", &c, "--agency", b_agency]);
+    assert_eq!(
+        no_basis.code, 4,
+        "a share without a legal basis is refused: {}",
+        no_basis.stderr
+    );
+    ok(
+        &a,
+        &["case", "share", &c, "--agency", b_agency, "--basis", "shien-kaigi"],
+    );
+    let a2b = dir.path().join("a2b.kasane");
+    let report = ok(
+        &a,
+        &["bundle", "export", "--to", b_agency, "--out", a2b.to_str().unwrap()],
+    );
+    assert!(report["ops"].as_u64().unwrap() > 0);
+    let preview = ok(&b, &["bundle", "inspect", a2b.to_str().unwrap()]);
+    assert_eq!(preview["sender_verified"], true);
+    let summary = ok(&b, &["bundle", "import", a2b.to_str().unwrap()]);
+    assert_eq!(summary["status"], "applied");
+    assert_eq!(ok(&b, &["case", "show", &c])["case"]["title"], "8050");
+
+    ok(&b, &["case", "update", &c, "--title", "8050（Bより）"]);
+    ok(&a, &["case", "update", &c, "--title", "8050（Aより）"]);
+    let b2a = dir.path().join("b2a.kasane");
+    ok(
+        &b,
+        &[
+            "bundle",
+            "export",
+            "--to",
+            a_at_b["agency"].as_str().unwrap(),
+            "--out",
+            b2a.to_str().unwrap(),
+        ],
+    );
+    let summary = ok(&a, &["bundle", "import", b2a.to_str().unwrap()]);
+    assert_eq!(
+        summary["conflicts"].as_array().unwrap().len(),
+        1,
+        "both changed the title: {summary}"
+    );
+    let conflicts = ok(&a, &["conflicts"]);
+    let pick = conflicts[0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["value"] == "8050（Bより）")
+        .unwrap()["op"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&a, &["conflicts", "resolve", &c, "--field", "title", "--pick", &pick]);
+    let a2b2 = dir.path().join("a2b2.kasane");
+    ok(
+        &a,
+        &["bundle", "export", "--to", b_agency, "--out", a2b2.to_str().unwrap()],
+    );
+    ok(&b, &["bundle", "import", a2b2.to_str().unwrap()]);
+    assert_eq!(
+        ok(&a, &["digest"])["scopes"][format!("case:{c}")],
+        ok(&b, &["digest"])["scopes"][format!("case:{c}")],
+        "both sides agree on the case"
+    );
+    let again = ok(&b, &["bundle", "import", a2b2.to_str().unwrap()]);
+    assert_eq!(again["status"], "already-imported");
+    let rejected = kasane(
+        &b,
+        "cli test passphrase",
+        &["bundle", "import", card_a.to_str().unwrap()],
+    );
+    assert_eq!(
+        rejected.code, 7,
+        "a rejected bundle has its own exit code: {}",
+        rejected.stderr
+    );
+    assert_eq!(rejected.stderr.trim().lines().count(), 1, "and a one-line reason");
+    assert!(ok(&b, &["quarantine"]).as_array().unwrap().is_empty());
+}

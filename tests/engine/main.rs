@@ -3,10 +3,14 @@
 
 mod audit;
 mod cli;
+mod convergence;
+mod crash;
 mod exchange;
 mod log;
 mod migrations;
 mod records;
 mod search;
 mod support;
+mod tamper;
 mod vault;
+mod vectors;
