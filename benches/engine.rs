@@ -200,6 +200,7 @@ fn main() {
             worker: "bench".into(),
             passphrase: SecretString::from(PASS.to_string()),
             kdf: KdfCost::Fixed(10),
+            join: None,
         },
         Ambient::fixed(clock(), SEED),
     )

@@ -175,42 +175,53 @@ impl Vault {
     /// Shares a case with an agency under a legal basis. Only the lead agency may; a basis that
     /// needs consent is checked against the consent records.
     pub fn share_case(&mut self, case: Uuid, agency: Uuid, basis: Option<Basis>) -> Result<(), Error> {
+        self.share_cases(&[case], agency, basis)
+    }
+
+    /// Shares several cases with one agency in one transaction (all or none).
+    pub fn share_cases(&mut self, cases: &[Uuid], agency: Uuid, basis: Option<Basis>) -> Result<(), Error> {
         let basis = basis.ok_or(ShareError::NoBasis)?;
-        let c = self.case_quiet(case)?;
         let target = self.agency(agency)?;
-        self.require_lead(&c)?;
-        if agency == c.lead_agency {
-            return Err(ShareError::OwnAgency(target.name).into());
-        }
         let today = self.ambient.clock.today();
-        if basis.needs_consent() {
-            self.check_consent(c.household, agency, &target.name, basis, today)?;
+        let mut checked = Vec::with_capacity(cases.len());
+        for &case in cases {
+            let c = self.case_quiet(case)?;
+            self.require_lead(&c)?;
+            if agency == c.lead_agency {
+                return Err(ShareError::OwnAgency(target.name).into());
+            }
+            if basis.needs_consent() {
+                self.check_consent(c.household, agency, &target.name, basis, today)?;
+            }
+            checked.push((case, c.household));
         }
-        let id = share_id(case, agency);
         let peers = crate::bundle::sites_of_agency(&self.conn, agency)?;
         self.write(|tx| {
-            let fields = Fields::new()
-                .put("agency", agency)
-                .put("basis", basis)
-                .put("active", true)
-                .put("since", today)
-                .put("removed", Value::Null)
-                .put("removed_reason", Value::Null)
-                .into_map();
-            if tx.entity(id)?.is_some() {
-                tx.set(id, fields)?;
-            } else {
-                tx.create_with_id(id, Scope::Case(case), "share", Some(case), fields)?;
+            for &(case, household) in &checked {
+                let id = share_id(case, agency);
+                let fields = Fields::new()
+                    .put("agency", agency)
+                    .put("basis", basis)
+                    .put("active", true)
+                    .put("since", today)
+                    .put("removed", Value::Null)
+                    .put("removed_reason", Value::Null)
+                    .into_map();
+                if tx.entity(id)?.is_some() {
+                    tx.set(id, fields)?;
+                } else {
+                    tx.create_with_id(id, Scope::Case(case), "share", Some(case), fields)?;
+                }
+                // The agency may hold stubs from an earlier share that was removed: send it all again.
+                for site in &peers {
+                    crate::bundle::forget_acks(tx, *site, &[Scope::Case(case), Scope::Household(household)])?;
+                }
+                tx.audit(
+                    "case.share",
+                    Some(case.to_string()),
+                    Some(format!("{} {}", agency, basis.code())),
+                );
             }
-            // The agency may hold stubs from an earlier share that was removed: send it all again.
-            for site in &peers {
-                crate::bundle::forget_acks(tx, *site, &[Scope::Case(case), Scope::Household(c.household)])?;
-            }
-            tx.audit(
-                "case.share",
-                Some(case.to_string()),
-                Some(format!("{} {}", agency, basis.code())),
-            );
             Ok(())
         })
     }
@@ -394,17 +405,17 @@ pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Resul
 
 /// What the judge needs of one op.
 #[derive(Debug, Clone)]
-pub(crate) struct OpFacts {
+pub(crate) struct OpFacts<'a> {
     pub id: Uuid,
     pub site: Uuid,
     pub hlc: Hlc,
-    pub etype: String,
+    pub etype: &'a str,
     pub entity: Uuid,
     pub kind: OpKind,
-    pub fields: Option<Map<String, Value>>,
+    pub fields: Option<&'a Map<String, Value>>,
 }
 
-impl OpFacts {
+impl OpFacts<'_> {
     fn order(&self) -> (Hlc, Uuid, Uuid) {
         (self.hlc, self.site, self.id)
     }
@@ -468,7 +479,7 @@ pub(crate) fn judge_case(
             verdicts.insert(op.id, Some(HOLD_UNKNOWN_SITE));
             continue;
         };
-        let fields = op.fields.as_ref();
+        let fields = op.fields;
         if op.etype == "case" && op.entity == case && op.kind == OpKind::Create {
             // A case is opened by its lead: a create naming another agency is not a valid opening
             // (handing over is a separate op by the lead), and a second create is a forgery or a
@@ -605,19 +616,21 @@ mod tests {
         id: u128,
         site: u128,
         hlc: u64,
-        etype: &str,
+        etype: &'static str,
         entity: u128,
         kind: OpKind,
         fields: serde_json::Value,
-    ) -> OpFacts {
+    ) -> OpFacts<'static> {
+        // Tests leak their small field maps so the facts can borrow them for 'static.
+        let fields: &'static Map<String, Value> = Box::leak(Box::new(fields.as_object().cloned().unwrap_or_default()));
         OpFacts {
             id: Uuid::from_u128(id),
             site: Uuid::from_u128(site),
             hlc: Hlc::new(hlc, 0),
-            etype: etype.into(),
+            etype,
             entity: Uuid::from_u128(entity),
             kind,
-            fields: fields.as_object().cloned(),
+            fields: Some(fields),
         }
     }
 

@@ -94,6 +94,9 @@ pub struct Setup {
     pub worker: String,
     pub passphrase: SecretString,
     pub kdf: KdfCost,
+    /// The member card of another site of the same agency, when this PC joins an agency that
+    /// already uses Kasane (its name and id come from the card, which is imported unverified).
+    pub join: Option<String>,
 }
 
 /// The identities this vault acts as.
@@ -288,7 +291,14 @@ impl Vault {
     /// which is shown once and never stored.
     pub fn create(dir: &Path, setup: Setup, ambient: Ambient) -> Result<(Vault, RecoveryCode), Error> {
         check_new_passphrase(&setup.passphrase)?;
-        crate::record::require_text("agency", &setup.agency)?;
+        let joined = match &setup.join {
+            Some(text) => Some(crate::site::parse_card(text)?.0),
+            None => None,
+        };
+        let agency_name = match &joined {
+            Some(card) => card.agency_name.clone(),
+            None => crate::record::require_text("agency", &setup.agency)?,
+        };
         crate::record::require_text("site", &setup.site)?;
         crate::record::require_text("worker", &setup.worker)?;
         let log_n = setup.kdf.resolve()?;
@@ -298,7 +308,8 @@ impl Vault {
         fs::create_dir_all(dir).map_err(io(dir))?;
         let vault_id = ambient.uuid_v7();
         let site = ambient.uuid_v7();
-        let agency = ambient.uuid_v7();
+        let fresh_agency = ambient.uuid_v7();
+        let agency = joined.as_ref().map_or(fresh_agency, |c| c.agency);
         let worker = ambient.uuid_v7();
         let key = DbKey::generate(&ambient.entropy);
         let mut conn = connect(&dir.join(DB_FILE), &key, true)?;
@@ -340,10 +351,16 @@ impl Vault {
             ambient,
             hlc: Hlc::ZERO,
         };
+        if let Some(text) = &setup.join {
+            vault.import_card(text)?;
+        }
         vault.write(|tx| {
-            let mut f = Map::new();
-            f.insert("name".into(), Value::from(setup.agency.trim()));
-            tx.create_with_id(agency, Scope::Directory, "agency", None, f)?;
+            if joined.is_none() {
+                // A joining site leaves the agency's entry to the site that made it.
+                let mut f = Map::new();
+                f.insert("name".into(), Value::from(agency_name.as_str()));
+                tx.create_with_id(agency, Scope::Directory, "agency", None, f)?;
+            }
             let mut f = Map::new();
             f.insert("name".into(), Value::from(setup.site.trim()));
             f.insert("agency".into(), Value::from(agency.to_string()));

@@ -96,8 +96,8 @@ impl Vault {
         let mut ops_n = 0usize;
         let mut frontier = Vec::with_capacity(series.len());
         for (i, s) in series.iter().enumerate() {
-            frontier.push((s.scope.to_string(), s.site, s.last));
             let have = acks.get(&(s.site, s.scope.to_string())).copied().unwrap_or(0);
+            let mut sent_to = 0;
             if have < s.last {
                 let before = segments.len();
                 if s.site == me {
@@ -106,6 +106,12 @@ impl Vault {
                     segments.extend(self.relayed_segments(s, have + 1)?);
                 }
                 ops_n += segments[before..].iter().map(|g: &Segment| g.ops.len()).sum::<usize>();
+                sent_to = if segments.len() > before { s.last } else { 0 };
+            }
+            // A series sent up to its end says by itself how far we hold it; only the others
+            // need a frontier entry.
+            if sent_to < s.last {
+                frontier.push((s.scope.to_string(), s.site, s.last));
             }
             if i % 256 == 0 {
                 progress(Progress {

@@ -152,7 +152,6 @@ const Q_REVOKED: &str = "revoked-author";
 const Q_EQUIVOCATION: &str = "equivocation";
 const Q_GAP: &str = "gap";
 const Q_LOCAL: &str = "local-scope";
-const PENDING: &str = "pending";
 
 pub fn explain(reason: &str) -> &'static str {
     match reason {
@@ -614,6 +613,10 @@ impl Vault {
             .filter(|(s, _)| **s != me.site)
             .map(|(_, a)| *a)
             .collect();
+        let sent: Vec<(String, Uuid, u64)> = checked
+            .iter()
+            .map(|(c, _)| (c.statement.scope.to_string(), c.statement.site, c.statement.last))
+            .collect();
         let bundle = o.header.bundle;
         let manifest = o.manifest;
         let sender_site = o.header.sender;
@@ -624,7 +627,8 @@ impl Vault {
             for (i, (c, quarantine)) in checked.into_iter().enumerate() {
                 if c.statement.site == me.site {
                     // Our own ops coming back: they must be the ones we wrote.
-                    if let Some(reason) = compare_known(tx, &c)? {
+                    let (stored_last, _) = tx.series_state(me.site, c.statement.scope)?;
+                    if let Some(reason) = compare_known(tx, &c, stored_last, &touched)? {
                         quarantine_segment(tx, bundle, &c, reason, now.as_millisecond())?;
                         *summary.quarantined.entry(reason.into()).or_default() += 1;
                     } else {
@@ -637,12 +641,12 @@ impl Vault {
                     *summary.quarantined.entry(reason.into()).or_default() += 1;
                     continue;
                 }
-                match store_segment(tx, &c, &mut touched)? {
+                match store_segment(tx, c, &mut touched)? {
                     Stored::Ok { new, known } => {
                         summary.ops_new += new;
                         summary.ops_known += known;
                     }
-                    Stored::Quarantine(reason) => {
+                    Stored::Quarantine(c, reason) => {
                         quarantine_segment(tx, bundle, &c, reason, now.as_millisecond())?;
                         *summary.quarantined.entry(reason.into()).or_default() += 1;
                     }
@@ -651,8 +655,13 @@ impl Vault {
                     progress(Progress { phase: "apply", done: i, total });
                 }
             }
+            // Only a site entry can carry a revocation; most bundles have none.
+            let touched_sites = touched
+                .incoming
+                .get(&Scope::Directory)
+                .is_some_and(|ops| ops.iter().any(|i| i.op.header.etype == "site"));
             if sender_verified {
-                let report = settle(tx, &touched, &agency_of, &card_agencies)?;
+                let report = settle(tx, &mut touched, &agency_of, &card_agencies)?;
                 summary.records_new = report.records_new;
                 summary.records_changed = report.records_changed;
                 summary.conflicts = report.conflicts;
@@ -663,8 +672,10 @@ impl Vault {
                     tx.observe(*h);
                 }
                 summary.purged = purge(tx, &manifest, sender_agency, me.agency)?;
-                summary.acks_learned = learn_acks(tx, sender_site, &manifest)?;
-                sync_revocations(tx)?;
+                summary.acks_learned = learn_acks(tx, sender_site, &manifest, &sent)?;
+                if touched_sites {
+                    sync_revocations(tx)?;
+                }
             }
             let status = if sender_verified { "applied" } else { "quarantined" };
             tx.conn().execute(
@@ -749,9 +760,9 @@ impl Vault {
                     .collect();
                 let applied = self.write(|tx| {
                     let mut touched = Touched::default();
-                    match store_segment(tx, &c, &mut touched)? {
+                    match store_segment(tx, c, &mut touched)? {
                         Stored::Ok { .. } => {
-                            settle(tx, &touched, &agency_of, &card_agencies)?;
+                            settle(tx, &mut touched, &agency_of, &card_agencies)?;
                             if let Some(h) = touched.max_hlc.iter().max() {
                                 tx.observe(*h);
                             }
@@ -767,8 +778,8 @@ impl Vault {
                             );
                             Ok(true)
                         }
-                        Stored::Quarantine(Q_GAP) => Ok(false),
-                        Stored::Quarantine(reason) => {
+                        Stored::Quarantine(_, Q_GAP) => Ok(false),
+                        Stored::Quarantine(_, reason) => {
                             tx.conn()
                                 .execute("UPDATE quarantine SET reason = ?2 WHERE n = ?1", params![n, reason])?;
                             Ok(false)
@@ -903,82 +914,108 @@ struct Touched {
     scopes: BTreeSet<Scope>,
     /// Scopes whose purged bodies came back: derive them again whole.
     restored: BTreeSet<Scope>,
-    new_ops: HashSet<Uuid>,
+    /// Verified ops that continue their series, in series order, not yet written: their
+    /// verdicts are decided first so each is written once, already applied or held.
+    incoming: BTreeMap<Scope, Vec<Incoming>>,
+    /// Series heads as they stand with the incoming ops: (site, scope) → (last seq, head hash).
+    heads: HashMap<(Uuid, Scope), (u64, Hash32)>,
     entities: BTreeSet<Uuid>,
     max_hlc: Vec<crate::log::Hlc>,
     /// Case → household, from case create ops in this import.
     case_household: HashMap<Uuid, Uuid>,
 }
 
-enum Stored {
-    Ok { new: usize, known: usize },
-    Quarantine(&'static str),
+struct Incoming {
+    op: Op,
+    fields: Option<Map<String, Value>>,
 }
 
-/// Ops we already hold must be byte-identical; returns the quarantine reason if not.
-fn compare_known(tx: &mut Tx<'_>, c: &Checked) -> Result<Option<&'static str>, Error> {
+enum Stored {
+    Ok { new: usize, known: usize },
+    Quarantine(Box<Checked>, &'static str),
+}
+
+/// Ops we already hold (stored, or queued earlier in this import) must be byte-identical;
+/// returns the quarantine reason if not.
+fn compare_known(
+    tx: &mut Tx<'_>,
+    c: &Checked,
+    stored_last: u64,
+    touched: &Touched,
+) -> Result<Option<&'static str>, Error> {
     let series = tx.series_id(c.statement.site, c.statement.scope)?;
+    let queued: HashMap<u64, Hash32> = touched
+        .incoming
+        .get(&c.statement.scope)
+        .map(|q| {
+            q.iter()
+                .filter(|i| i.op.header.site == c.statement.site)
+                .map(|i| (i.op.header.seq, i.op.hash))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut stmt = tx
         .conn()
         .prepare_cached("SELECT hash FROM op WHERE series = ?1 AND seq = ?2")?;
     for op in &c.ops {
-        let h: Option<Vec<u8>> = stmt
-            .query_row(params![series, op.header.seq as i64], |r| r.get(0))
-            .optional()?;
-        if h.is_some_and(|h| h != op.hash.0) {
+        let seq = op.header.seq;
+        let known = if seq <= stored_last {
+            stmt.query_row(params![series, seq as i64], |r| r.get::<_, Vec<u8>>(0))
+                .optional()?
+                .and_then(|h| Hash32::from_slice(&h))
+        } else {
+            queued.get(&seq).copied()
+        };
+        if known.is_some_and(|h| h != op.hash) {
             return Ok(Some(Q_EQUIVOCATION));
         }
     }
     Ok(None)
 }
 
-/// Appends a verified segment's new ops to their series (held as pending until settled).
-fn store_segment(tx: &mut Tx<'_>, c: &Checked, touched: &mut Touched) -> Result<Stored, Error> {
+/// Checks that a verified segment continues its series (no gap, no fork, identical where it
+/// overlaps what we hold) and queues its new ops for settling.
+fn store_segment(tx: &mut Tx<'_>, c: Checked, touched: &mut Touched) -> Result<Stored, Error> {
     let st = &c.statement;
     if st.scope.is_local() {
-        return Ok(Stored::Quarantine(Q_LOCAL));
+        return Ok(Stored::Quarantine(Box::new(c), Q_LOCAL));
     }
-    let (last, mut head) = tx.series_state(st.site, st.scope)?;
+    let key = (st.site, st.scope);
+    let (stored_last, stored_head) = tx.series_state(st.site, st.scope)?;
+    let (last, head) = touched.heads.get(&key).copied().unwrap_or((stored_last, stored_head));
     if st.first > last + 1 {
-        return Ok(Stored::Quarantine(Q_GAP));
+        return Ok(Stored::Quarantine(Box::new(c), Q_GAP));
     }
-    if let Some(reason) = compare_known(tx, c)? {
-        return Ok(Stored::Quarantine(reason));
+    if let Some(reason) = compare_known(tx, &c, stored_last, touched)? {
+        return Ok(Stored::Quarantine(Box::new(c), reason));
     }
     let series = tx.series_id(st.site, st.scope)?;
+    let mut restored = false;
+    let mut new_head = head;
     let (mut new, mut known) = (0, 0);
     for op in &c.ops {
         let h = &op.header;
         if h.seq <= last {
             known += 1;
-            if op.body.is_some() {
-                let restored = tx
+            if h.seq <= stored_last && op.body.is_some() {
+                let n = tx
                     .conn()
                     .prepare_cached("UPDATE op SET body = ?3 WHERE series = ?1 AND seq = ?2 AND body IS NULL")?
                     .execute(params![series, h.seq as i64, op.body])?;
-                if restored > 0 {
-                    touched.restored.insert(h.scope);
-                    touched.scopes.insert(h.scope);
-                }
+                restored |= n > 0;
             }
             continue;
         }
-        if h.chain != head {
+        if h.chain != new_head {
             // The same (site, scope, seq) would follow a different op than ours: a fork.
-            return Ok(Stored::Quarantine(Q_EQUIVOCATION));
+            return Ok(Stored::Quarantine(Box::new(c), Q_EQUIVOCATION));
         }
-        tx.store_remote(op, Some(PENDING))?;
-        head = op.hash;
+        new_head = op.hash;
         new += 1;
-        touched.scopes.insert(h.scope);
-        touched.new_ops.insert(h.id);
-        touched.entities.insert(h.entity);
-        touched.max_hlc.push(h.hlc);
-        if h.etype == "case" && h.kind == OpKind::Create {
-            if let Some(p) = h.parent {
-                touched.case_household.insert(h.entity, p);
-            }
-        }
+    }
+    if restored {
+        touched.restored.insert(st.scope);
+        touched.scopes.insert(st.scope);
     }
     tx.conn()
         .prepare_cached(
@@ -991,6 +1028,21 @@ fn store_segment(tx: &mut Tx<'_>, c: &Checked, touched: &mut Touched) -> Result<
             c.raw.statement,
             &c.raw.signature[..]
         ])?;
+    touched.heads.insert(key, (last.max(st.last), new_head));
+    let queue = touched.incoming.entry(st.scope).or_default();
+    for op in c.ops.into_iter().filter(|o| o.header.seq > last) {
+        let h = &op.header;
+        touched.scopes.insert(h.scope);
+        touched.entities.insert(h.entity);
+        touched.max_hlc.push(h.hlc);
+        if h.etype == "case" && h.kind == OpKind::Create {
+            if let Some(p) = h.parent {
+                touched.case_household.insert(h.entity, p);
+            }
+        }
+        let fields = op.fields().map_err(crate::log::LogError::from)?;
+        queue.push(Incoming { op, fields });
+    }
     Ok(Stored::Ok { new, known })
 }
 
@@ -1046,53 +1098,57 @@ fn scope_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<Vec<StoredOp>, Error> {
     Ok(out)
 }
 
-fn facts(ops: &[StoredOp]) -> Vec<OpFacts> {
-    ops.iter()
-        .map(|o| OpFacts {
-            id: o.header.id,
-            site: o.header.site,
-            hlc: o.header.hlc,
-            etype: o.header.etype.clone(),
-            entity: o.header.entity,
-            kind: o.header.kind,
-            fields: o.fields.clone(),
-        })
-        .collect()
+fn facts_of<'a>(header: &'a Header, fields: Option<&'a Map<String, Value>>) -> OpFacts<'a> {
+    OpFacts {
+        id: header.id,
+        site: header.site,
+        hlc: header.hlc,
+        etype: &header.etype,
+        entity: header.entity,
+        kind: header.kind,
+        fields,
+    }
 }
 
-/// Decides, for every touched scope, which of its ops are authorised, applies the newly
-/// authorised ones and holds the rest; a scope where an applied op lost its authorisation, or
-/// whose purged bodies came back, is derived again from its authorised ops.
+fn facts(ops: &[StoredOp]) -> Vec<OpFacts<'_>> {
+    ops.iter().map(|o| facts_of(&o.header, o.fields.as_ref())).collect()
+}
+
+/// Whether any op of the scope is already stored (before this import's ops are written).
+fn scope_has_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<bool, Error> {
+    let scope_id = tx.scope_id(scope)?;
+    Ok(tx
+        .conn()
+        .prepare_cached("SELECT 1 FROM series WHERE scope = ?1 AND last_seq > 0")?
+        .exists([scope_id])?)
+}
+
+/// Decides, for every touched scope, which ops are authorised — the stored ones and those this
+/// import brings — writes the new ops (applied or held, once), applies what became authorised,
+/// and derives a scope again when an applied op lost its authorisation or purged bodies came back.
 fn settle(
     tx: &mut Tx<'_>,
-    t: &Touched,
+    t: &mut Touched,
     agency_of: &HashMap<Uuid, Uuid>,
     card_agencies: &BTreeSet<Uuid>,
 ) -> Result<Settled, Error> {
     let me_site = tx.site();
     let lookup = |s: Uuid| agency_of.get(&s).copied();
-    let existed: HashSet<Uuid> = {
-        let mut set = HashSet::new();
-        let mut stmt = tx.conn().prepare_cached("SELECT 1 FROM entity WHERE id = ?1")?;
-        for e in &t.entities {
-            if stmt.exists([e.as_bytes()])? {
-                set.insert(*e);
-            }
-        }
-        set
-    };
-    let was_conflicted: HashSet<Uuid> = {
-        let mut set = HashSet::new();
+    let mut existed: HashSet<Uuid> = HashSet::new();
+    let mut was_conflicted: HashSet<Uuid> = HashSet::new();
+    {
         let mut stmt = tx
             .conn()
-            .prepare_cached("SELECT 1 FROM entity WHERE id = ?1 AND conflicted = 1")?;
+            .prepare_cached("SELECT conflicted FROM entity WHERE id = ?1")?;
         for e in &t.entities {
-            if stmt.exists([e.as_bytes()])? {
-                set.insert(*e);
+            if let Some(c) = stmt.query_row([e.as_bytes()], |r| r.get::<_, bool>(0)).optional()? {
+                existed.insert(*e);
+                if c {
+                    was_conflicted.insert(*e);
+                }
             }
         }
-        set
-    };
+    }
     let mut report = Settled {
         records_new: 0,
         records_changed: 0,
@@ -1139,93 +1195,103 @@ fn settle(
             tx.flush()?;
             flushed = true;
         }
-        let ops = scope_ops(tx, scope)?;
-        let mut f = facts(&ops);
-        let verdicts: HashMap<Uuid, Verdict> = match scope {
-            Scope::Directory => share::judge_directory(&mut f, &lookup, card_agencies),
-            Scope::Case(c) => {
-                let (v, access) = share::judge_case(c, &mut f, &lookup);
-                accesses.insert(c, access);
-                v
-            }
-            Scope::Household(h) => {
-                let mut cases: BTreeSet<Uuid> = t
-                    .case_household
-                    .iter()
-                    .filter(|(_, hh)| **hh == h)
-                    .map(|(c, _)| *c)
-                    .collect();
-                {
-                    let mut stmt = tx
-                        .conn()
-                        .prepare_cached("SELECT id FROM entity WHERE etype = 'case' AND parent = ?1")?;
-                    let rows = stmt.query_map([h.as_bytes()], |r| r.get::<_, Vec<u8>>(0))?;
-                    for r in rows {
-                        cases.insert(Uuid::from_slice(&r?).unwrap_or_default());
-                    }
+        let had_ops = scope_has_ops(tx, scope)?;
+        let stored = if had_ops { scope_ops(tx, scope)? } else { Vec::new() };
+        let incoming = t.incoming.remove(&scope).unwrap_or_default();
+        let verdicts: HashMap<Uuid, Verdict> = {
+            let mut f = facts(&stored);
+            f.extend(incoming.iter().map(|i| facts_of(&i.op.header, i.fields.as_ref())));
+            match scope {
+                Scope::Directory => share::judge_directory(&mut f, &lookup, card_agencies),
+                Scope::Case(c) => {
+                    let (v, access) = share::judge_case(c, &mut f, &lookup);
+                    accesses.insert(c, access);
+                    v
                 }
-                let mut list = Vec::new();
-                for c in cases {
-                    if let std::collections::hash_map::Entry::Vacant(slot) = accesses.entry(c) {
-                        let cops = scope_ops(tx, Scope::Case(c))?;
-                        let (_, a) = share::judge_case(c, &mut facts(&cops), &lookup);
-                        slot.insert(a);
+                Scope::Household(h) => {
+                    let mut cases: BTreeSet<Uuid> = t
+                        .case_household
+                        .iter()
+                        .filter(|(_, hh)| **hh == h)
+                        .map(|(c, _)| *c)
+                        .collect();
+                    {
+                        let mut stmt = tx
+                            .conn()
+                            .prepare_cached("SELECT id FROM entity WHERE etype = 'case' AND parent = ?1")?;
+                        let rows = stmt.query_map([h.as_bytes()], |r| r.get::<_, Vec<u8>>(0))?;
+                        for r in rows {
+                            cases.insert(Uuid::from_slice(&r?).unwrap_or_default());
+                        }
                     }
-                    if let Some(a) = accesses.get(&c) {
-                        list.push(a.clone());
+                    let mut list = Vec::new();
+                    for c in cases {
+                        if let std::collections::hash_map::Entry::Vacant(slot) = accesses.entry(c) {
+                            let cops = scope_ops(tx, Scope::Case(c))?;
+                            let (_, a) = share::judge_case(c, &mut facts(&cops), &lookup);
+                            slot.insert(a);
+                        }
+                        if let Some(a) = accesses.get(&c) {
+                            list.push(a.clone());
+                        }
                     }
+                    share::judge_household(h, &mut f, &lookup, &list)
                 }
-                share::judge_household(h, &mut f, &lookup, &list)
+                // Meetings and anything newer: applied as written (their rules live elsewhere).
+                _ => f.iter().map(|o| (o.id, None)).collect(),
             }
-            // Meetings and anything newer: applied as written (their rules live elsewhere).
-            _ => ops.iter().map(|o| (o.header.id, None)).collect(),
         };
         // What this site wrote itself was checked when it was written; a partner's ops can never
         // make this vault withdraw its own.
-        let own: HashSet<Uuid> = ops
-            .iter()
-            .filter(|o| o.header.site == me_site)
-            .map(|o| o.header.id)
-            .collect();
-        let verdict = |id: &Uuid| {
-            if own.contains(id) {
+        let verdict = |h: &Header| {
+            if h.site == me_site {
                 None
             } else {
-                verdicts.get(id).copied().flatten()
+                verdicts.get(&h.id).copied().flatten()
             }
         };
-        let lost = ops.iter().any(|o| o.held.is_none() && verdict(&o.header.id).is_some());
+        // The new ops are written once, with their verdict.
+        for i in &incoming {
+            let v = verdict(&i.op.header);
+            tx.store_remote(&i.op, v)?;
+            if let Some(reason) = v {
+                *report.held.entry(reason.to_string()).or_default() += 1;
+            }
+        }
+        let lost = stored.iter().any(|o| o.held.is_none() && verdict(&o.header).is_some());
         if lost || t.restored.contains(&scope) {
-            let authorised: Vec<(Header, Map<String, Value>)> = ops
+            let authorised: Vec<(Header, Map<String, Value>)> = stored
                 .iter()
-                .filter(|o| verdict(&o.header.id).is_none())
-                .filter_map(|o| o.fields.clone().map(|f| (o.header.clone(), f)))
+                .map(|o| (&o.header, o.fields.as_ref()))
+                .chain(incoming.iter().map(|i| (&i.op.header, i.fields.as_ref())))
+                .filter(|(h, _)| verdict(h).is_none())
+                .filter_map(|(h, f)| f.map(|f| (h.clone(), f.clone())))
                 .collect();
             tx.rebuild_scope(scope, &authorised)?;
         } else {
-            let mut to_apply: Vec<&StoredOp> = ops
+            let mut to_apply: Vec<(&Header, &Map<String, Value>)> = stored
                 .iter()
-                .filter(|o| o.held.is_some() && verdict(&o.header.id).is_none() && o.fields.is_some())
+                .filter(|o| o.held.is_some() && verdict(&o.header).is_none())
+                .filter_map(|o| o.fields.as_ref().map(|f| (&o.header, f)))
+                .chain(
+                    incoming
+                        .iter()
+                        .filter(|i| verdict(&i.op.header).is_none())
+                        .filter_map(|i| i.fields.as_ref().map(|f| (&i.op.header, f))),
+                )
                 .collect();
-            to_apply.sort_by_key(|o| (o.header.hlc, o.header.site, o.header.id));
-            for o in to_apply {
-                if let Some(fields) = &o.fields {
-                    tx.apply(&o.header, fields)?;
-                }
+            to_apply.sort_by_key(|(h, _)| (h.hlc, h.site, h.id));
+            for (h, f) in to_apply {
+                tx.apply_in(h, f, !had_ops)?;
             }
         }
         let mut upd = tx.conn().prepare_cached("UPDATE op SET held = ?2 WHERE id = ?1")?;
-        for o in &ops {
-            let v = verdict(&o.header.id);
+        for o in &stored {
+            let v = verdict(&o.header);
             if o.held.as_deref() != v {
                 upd.execute(params![o.header.id.as_bytes(), v])?;
-                if v.is_none() && !t.new_ops.contains(&o.header.id) {
+                if v.is_none() {
                     report.released += 1;
-                }
-            }
-            if let Some(reason) = v {
-                if t.new_ops.contains(&o.header.id) {
-                    *report.held.entry(reason.to_string()).or_default() += 1;
                 }
             }
         }
@@ -1308,15 +1374,22 @@ fn purge(tx: &mut Tx<'_>, manifest: &Manifest, sender_agency: Uuid, our_agency: 
 }
 
 /// Records what the sender holds (its frontier), so our next export sends only beyond.
-fn learn_acks(tx: &mut Tx<'_>, sender: Uuid, manifest: &Manifest) -> Result<usize, Error> {
+/// The sender holds what it listed in its frontier and, for each segment it sent, at least up
+/// to the segment's end.
+fn learn_acks(
+    tx: &mut Tx<'_>,
+    sender: Uuid,
+    manifest: &Manifest,
+    sent: &[(String, Uuid, u64)],
+) -> Result<usize, Error> {
     let mut stmt = tx.conn().prepare_cached(
         "INSERT INTO peer_ack (peer, site, scope, seq) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(peer, site, scope) DO UPDATE SET seq = max(seq, excluded.seq)",
     )?;
-    for (scope, site, seq) in &manifest.frontier {
+    for (scope, site, seq) in manifest.frontier.iter().chain(sent) {
         stmt.execute(params![sender.as_bytes(), site.as_bytes(), scope, *seq as i64])?;
     }
-    Ok(manifest.frontier.len())
+    Ok(manifest.frontier.len() + sent.len())
 }
 
 /// A site revoked by its own agency (a directory entry) is revoked here too.

@@ -175,8 +175,12 @@ pub struct ConflictResolve {
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    #[arg(long)]
-    pub agency: String,
+    /// The agency's name (not needed with --join).
+    #[arg(long, required_unless_present = "join")]
+    pub agency: Option<String>,
+    /// Join an agency that already uses Kasane: the member card of one of its sites.
+    #[arg(long, value_name = "CARD")]
+    pub join: Option<PathBuf>,
     #[arg(long)]
     pub site: String,
     #[arg(long)]

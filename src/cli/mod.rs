@@ -127,10 +127,12 @@ pub fn run(args: Args) -> Result<()> {
         Command::Init(a) => {
             let dir = vault_dir(g)?;
             let passphrase = secrets::new_passphrase("KASANE_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
+            let join = a.join.as_deref().map(std::fs::read_to_string).transpose()?;
             let (vault, code) = Vault::create(
                 &dir,
                 Setup {
-                    agency: a.agency,
+                    agency: a.agency.unwrap_or_default(),
+                    join,
                     site: a.site,
                     worker: a.worker,
                     passphrase,

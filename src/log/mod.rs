@@ -246,8 +246,24 @@ impl<'v> Tx<'v> {
 
     /// Folds an op (already stored) into the derived state of its entity.
     pub(crate) fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
+        self.apply_in(header, fields, false)
+    }
+
+    /// `apply`, told whether the op's scope held nothing before this transaction: then its
+    /// entities cannot be in the table yet, and looking for them is skipped.
+    pub(crate) fn apply_in(
+        &mut self,
+        header: &Header,
+        fields: &Map<String, Value>,
+        new_scope: bool,
+    ) -> Result<(), LogError> {
         let id = header.entity;
-        if self.entity(id)?.is_none() {
+        let known = if new_scope {
+            self.entities.contains_key(&id)
+        } else {
+            self.entity(id)?.is_some()
+        };
+        if !known {
             self.entities.insert(
                 id,
                 Cached {

@@ -26,21 +26,74 @@ impl OpRef {
     }
 }
 
-/// The bookkeeping behind `fields`; stored as JSON beside it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The bookkeeping behind `fields`; stored as JSON beside it (see `MetaWire` for the layout).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Meta {
     /// Op references used by `live`.
-    #[serde(rename = "o", default)]
     ops: Vec<OpRef>,
     /// Field → indices into `ops` of its live ops, the shown one first, the rest in order.
-    #[serde(rename = "l", default)]
     live: BTreeMap<String, Vec<u32>>,
     /// Field → values of the live ops after the first (only for fields in conflict).
-    #[serde(rename = "a", default, skip_serializing_if = "BTreeMap::is_empty")]
     alt: BTreeMap<String, Vec<Value>>,
     /// Field → ops named in a `prev` before they arrived; when they arrive they are dead on arrival.
-    #[serde(rename = "p", default, skip_serializing_if = "BTreeMap::is_empty")]
     pend: BTreeMap<String, Vec<Uuid>>,
+}
+
+/// Stored form of `Meta`, compact because every record carries one: op references as arrays,
+/// and the common case — a field whose only live op is the first reference — as a bare name.
+#[derive(Serialize, Deserialize)]
+struct MetaWire {
+    o: Vec<(Uuid, Hlc, Uuid, Uuid)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    d: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    l: BTreeMap<String, Vec<u32>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    a: BTreeMap<String, Vec<Value>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    p: BTreeMap<String, Vec<Uuid>>,
+}
+
+impl Serialize for Meta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut d = Vec::new();
+        let mut l = BTreeMap::new();
+        for (f, idx) in &self.live {
+            if idx.as_slice() == [0] {
+                d.push(f.clone());
+            } else {
+                l.insert(f.clone(), idx.clone());
+            }
+        }
+        MetaWire {
+            o: self.ops.iter().map(|r| (r.id, r.hlc, r.site, r.by)).collect(),
+            d,
+            l,
+            a: self.alt.clone(),
+            p: self.pend.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Meta {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = MetaWire::deserialize(d)?;
+        let mut live = w.l;
+        for f in w.d {
+            live.insert(f, vec![0]);
+        }
+        Ok(Meta {
+            ops: w
+                .o
+                .into_iter()
+                .map(|(id, hlc, site, by)| OpRef { id, hlc, site, by })
+                .collect(),
+            live,
+            alt: w.a,
+            pend: w.p,
+        })
+    }
 }
 
 /// One value of a field, as shown to a user choosing between concurrent edits.

@@ -389,3 +389,46 @@ fn a_partner_edit_travels_back_and_case_updates_by_the_partner_apply() {
             .unwrap_err();
     assert!(matches!(err, Error::Share(_)));
 }
+
+#[test]
+fn a_second_pc_joins_its_agency_and_a_lost_pc_is_revoked_for_every_partner() {
+    let mut a1 = agency_vault(150, "福祉総務課", clock());
+    let (card_a1, _) = a1.vault.my_card().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = setup("");
+    s.site = "福祉総務課-PC2".into();
+    s.join = Some(card_a1.clone());
+    let (mut a2, _) = kasane::Vault::create(&dir.path().join("a2"), s, ambient(151)).unwrap();
+    assert_eq!(
+        a2.identity().agency,
+        a1.vault.identity().agency,
+        "the joining PC is a site of the same agency"
+    );
+    let mut b = agency_vault(152, "生活福祉課", clock());
+    introduce(&mut a1.vault, &mut a2, true);
+    introduce(&mut a1.vault, &mut b.vault, true);
+    introduce(&mut a2, &mut b.vault, true);
+    // B shares a case with agency A: the bundle is readable on both of A's PCs.
+    let hh = household(&mut b.vault, "青木家", "x");
+    let c = case(&mut b.vault, hh, "共有ケース");
+    b.vault
+        .share_case(c, a1.vault.identity().agency, Some(Basis::ShienKaigi))
+        .unwrap();
+    let bytes = bundle_for(&mut b.vault, &a1.vault, false);
+    deliver(&mut a1.vault, &bytes).expect("PC 1 reads it");
+    deliver(&mut a2, &bytes).expect("PC 2 reads the same file");
+    assert!(a2.case_detail(c).is_ok());
+    // PC 2 is lost: PC 1 revokes it, and B learns it from PC 1's next bundle.
+    let a2_site = a2.identity().site;
+    a1.vault.revoke_site(a2_site).unwrap();
+    sync(&mut a1.vault, &mut b.vault);
+    let info = b.vault.site_info(a2_site).unwrap();
+    assert!(info.revoked, "the revocation travelled to the partner");
+    let from_lost = bundle_for(&mut a2, &b.vault, true);
+    let err = deliver(&mut b.vault, &from_lost).unwrap_err();
+    assert_eq!(err.code(), "bundle.revoked-sender");
+    assert!(
+        a1.vault.revoke_site(a1.vault.identity().site).is_err(),
+        "a PC cannot revoke itself"
+    );
+}

@@ -31,6 +31,7 @@ pub fn setup(agency: &str) -> Setup {
         worker: "山田".into(),
         passphrase: pass(PASS),
         kdf: KdfCost::Fixed(10),
+        join: None,
     }
 }
 
