@@ -2,8 +2,8 @@
 //! turns into an exit code and the desktop app into a translated message.
 
 use crate::{
-    audit::AuditError, bundle::BundleError, keyring::KeyError, log::LogError, migrate::MigrateError,
-    record::RecordError, share::ShareError, site::SiteError, vault::VaultError,
+    audit::AuditError, bundle::BundleError, keyring::KeyError, log::LogError, meeting::MeetingError,
+    migrate::MigrateError, record::RecordError, share::ShareError, site::SiteError, vault::VaultError,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +26,8 @@ pub enum Error {
     Share(#[from] ShareError),
     #[error(transparent)]
     Bundle(#[from] BundleError),
+    #[error(transparent)]
+    Meeting(#[from] MeetingError),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -103,6 +105,7 @@ impl Error {
             Error::Site(e) => e.kind(),
             Error::Share(e) => e.kind(),
             Error::Bundle(e) => e.kind(),
+            Error::Meeting(e) => e.kind(),
             Error::Db(e) if is_busy(e) => Kind::Vault,
             Error::Db(_) => Kind::Internal,
         }
@@ -133,6 +136,7 @@ impl Error {
             Error::Site(e) => e.code(),
             Error::Share(e) => e.code(),
             Error::Bundle(e) => e.code(),
+            Error::Meeting(e) => e.code(),
             Error::Db(e) if is_busy(e) => "vault.busy",
             Error::Db(_) => "internal",
         }

@@ -16,9 +16,11 @@ mod error;
 mod ja;
 mod keyring;
 mod log;
+mod meeting;
 mod migrate;
 mod record;
 mod reference;
+mod report;
 mod search;
 mod share;
 mod site;
@@ -41,17 +43,23 @@ pub use keyring::{KdfCost, KeyError, MAX_KDF_LOG_N, MIN_KDF_LOG_N, MIN_PASSPHRAS
 pub use log::{
     EntityState, Hash32, Header, Hlc, LiveValue, LogError, Op, OpKind, OpRef, Scope, header_hash as op_hash,
 };
+pub use meeting::{
+    AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LedgerFilter, LedgerRow, LedgerSort, Meeting,
+    MeetingDetail, MeetingError, NewMeeting, PackResult, Proposal, ProposalReason,
+};
 pub use migrate::MigrateError;
 pub use record::{
-    Agency, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, Consent, ConsentHow, Household,
-    HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, MAX_TEXT_CHARS, NewCase, NewConsent,
-    NewHousehold, NewNote, NewPerson, NewRelation, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError,
-    Relation, RelationKind, Risk, Sex, Worker,
+    Action, ActionStatus, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary,
+    CaseUpdate, Consent, ConsentHow, DomainView, Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary,
+    HouseholdUpdate, MAX_TEXT_CHARS, NewAction, NewAssessmentEntry, NewCase, NewConsent, NewHousehold, NewNote,
+    NewPerson, NewReferral, NewRelation, NewResource, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError,
+    Referral, ReferralStatus, Relation, RelationKind, Resource, Risk, RoleAgency, RoleMatrix, Sex, Worker,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,
     assessment_domain, assessment_domains, conference_type, conference_types, district, districts, problem, problems,
 };
+pub use report::PrintWhat;
 pub use search::Hit;
 pub use share::{Basis, Share, ShareError};
 pub use site::{CardData, SiteError, SiteInfo, fingerprint, parse_card};

@@ -388,6 +388,38 @@ pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Resul
             cases.insert(Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default());
         }
     }
+    // A meeting goes to its coordinator and attendees — to each only if every case on its agenda
+    // is one that agency may see, because the record holds what was said about each.
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT m.id, json_extract(m.fields, '$.coordinator'), json_extract(m.fields, '$.attendees') FROM entity m WHERE m.etype = 'meeting'",
+        )?;
+        let meetings: Vec<(Vec<u8>, Option<String>, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut items = conn.prepare_cached(
+            "SELECT json_extract(fields, '$.case') FROM entity WHERE etype = 'agenda-item' AND parent = ?1 AND coalesce(json_extract(fields, '$.removed'), 0) = 0",
+        )?;
+        for (id, coordinator, attendees) in meetings {
+            let Ok(id) = Uuid::from_slice(&id) else { continue };
+            let invited = coordinator.as_deref() == Some(a.as_str())
+                || attendees.as_deref().is_some_and(|list| list.contains(&a));
+            if !invited {
+                continue;
+            }
+            let agenda: Vec<Option<String>> = items
+                .query_map([id.as_bytes()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let all_visible = agenda.iter().all(|c| {
+                c.as_deref()
+                    .and_then(|c| Uuid::parse_str(c).ok())
+                    .is_some_and(|c| cases.contains(&c))
+            });
+            if all_visible {
+                out.insert(Scope::Conference(id));
+            }
+        }
+    }
     let mut stmt = conn.prepare_cached("SELECT parent FROM entity WHERE id = ?1 AND etype = 'case'")?;
     for c in cases {
         out.insert(Scope::Case(c));
@@ -431,6 +463,9 @@ pub(crate) const HOLD_HOUSEHOLD_UNKNOWN: &str = "household-unknown";
 pub(crate) const HOLD_NOT_CREATOR: &str = "not-creator";
 pub(crate) const HOLD_UNKNOWN_SITE: &str = "unknown-site";
 pub(crate) const HOLD_DUPLICATE_CREATE: &str = "duplicate-create";
+pub(crate) const HOLD_NOT_COORDINATOR: &str = "not-coordinator";
+pub(crate) const HOLD_FINALISED: &str = "finalised";
+pub(crate) const HOLD_MEETING_UNKNOWN: &str = "meeting-unknown";
 
 /// Who could write a case, when: per agency, half-open HLC intervals.
 #[derive(Debug, Clone, Default)]
@@ -566,6 +601,66 @@ pub(crate) fn judge_household(
             Some(HOLD_HOUSEHOLD_UNKNOWN)
         } else {
             Some(HOLD_NOT_SHARED)
+        };
+        verdicts.insert(op.id, v);
+    }
+    verdicts
+}
+
+/// Verdicts for a meeting's scope: the coordinating agency (which opened it) records it, until
+/// it is finalised; afterwards only corrections, which any attendee may add.
+pub(crate) fn judge_conference(
+    meeting: Uuid,
+    ops: &mut [OpFacts<'_>],
+    agency_of: &dyn Fn(Uuid) -> Option<Uuid>,
+) -> HashMap<Uuid, Verdict> {
+    ops.sort_by_key(OpFacts::order);
+    let mut verdicts = HashMap::new();
+    let mut coordinator: Option<Uuid> = None;
+    let mut attendees: Vec<Uuid> = Vec::new();
+    let mut finalised = false;
+    let list = |f: Option<&Map<String, Value>>, k: &str| -> Option<Vec<Uuid>> {
+        f?.get(k)?.as_array().map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().and_then(|s| Uuid::parse_str(s).ok()))
+                .collect()
+        })
+    };
+    for op in ops.iter() {
+        let Some(author) = agency_of(op.site) else {
+            verdicts.insert(op.id, Some(HOLD_UNKNOWN_SITE));
+            continue;
+        };
+        let v = if op.etype == "meeting" && op.entity == meeting && op.kind == OpKind::Create && coordinator.is_none() {
+            if uuid_field(op.fields, "coordinator") == Some(author) {
+                coordinator = Some(author);
+                attendees = list(op.fields, "attendees").unwrap_or_default();
+                None
+            } else {
+                Some(HOLD_NOT_COORDINATOR)
+            }
+        } else if coordinator.is_none() {
+            Some(HOLD_MEETING_UNKNOWN)
+        } else if op.etype == "correction" && op.kind == OpKind::Create {
+            if coordinator == Some(author) || attendees.contains(&author) {
+                None
+            } else {
+                Some(HOLD_NOT_SHARED)
+            }
+        } else if finalised {
+            Some(HOLD_FINALISED)
+        } else if coordinator == Some(author) {
+            if op.entity == meeting {
+                if let Some(a) = list(op.fields, "attendees") {
+                    attendees = a;
+                }
+                finalised |= op
+                    .fields
+                    .is_some_and(|f| f.get("finalised").is_some_and(|v| !v.is_null()));
+            }
+            None
+        } else {
+            Some(HOLD_NOT_COORDINATOR)
         };
         verdicts.insert(op.id, v);
     }

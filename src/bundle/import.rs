@@ -167,6 +167,9 @@ pub fn explain(reason: &str) -> &'static str {
         share::HOLD_HOUSEHOLD_UNKNOWN => "the household has not arrived yet",
         share::HOLD_NOT_CREATOR => "a directory entry of another agency",
         share::HOLD_UNKNOWN_SITE => "written by an unknown site",
+        share::HOLD_NOT_COORDINATOR => "only the coordinating agency records a meeting",
+        share::HOLD_FINALISED => "the meeting record was already finalised; only corrections are accepted",
+        share::HOLD_MEETING_UNKNOWN => "the meeting itself has not arrived yet",
         share::HOLD_DUPLICATE_CREATE => {
             "a second opening of a case that already exists: a forgery or a fault; alert the partner"
         }
@@ -1237,8 +1240,9 @@ fn settle(
                     }
                     share::judge_household(h, &mut f, &lookup, &list)
                 }
-                // Meetings and anything newer: applied as written (their rules live elsewhere).
-                _ => f.iter().map(|o| (o.id, None)).collect(),
+                Scope::Conference(m) => share::judge_conference(m, &mut f, &lookup),
+                // Local scopes never arrive (refused earlier).
+                Scope::Local(_) => f.iter().map(|o| (o.id, None)).collect(),
             }
         };
         // What this site wrote itself was checked when it was written; a partner's ops can never

@@ -91,6 +91,377 @@ pub enum Command {
     Quarantine,
     /// A hash of the shared state per scope: equal on every site that has seen the same operations.
     Digest,
+    /// The shared family assessment (見立て).
+    #[command(subcommand)]
+    Assessment(AssessmentCmd),
+    /// Goals and actions with role assignments (役割分担).
+    #[command(subcommand)]
+    Plan(PlanCmd),
+    /// Referrals (つなぎ) to agencies and community resources.
+    #[command(subcommand)]
+    Referral(ReferralCmd),
+    /// Community resources (居場所, 食料支援, 学習支援 …).
+    #[command(subcommand)]
+    Resource(ResourceCmd),
+    /// Support meetings: agenda, record, finalise, packs, printing.
+    #[command(subcommand)]
+    Meeting(MeetingCmd),
+    /// The case ledger (進行管理台帳).
+    Ledger(LedgerArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssessmentCmd {
+    Add(AssessmentAdd),
+    /// Every agency's entries side by side, per domain.
+    List(CaseArg),
+    /// What changed since the last meeting that discussed the case.
+    Changes(CaseArg),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseArg {
+    #[arg(long)]
+    pub case: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AssessmentAdd {
+    #[arg(long)]
+    pub case: String,
+    /// wishes household health care money housing children safety connection daily-life
+    #[arg(long)]
+    pub domain: String,
+    /// What was seen (for wishes: what the person or family wants, in their words).
+    #[arg(long)]
+    pub seen: String,
+    #[arg(long)]
+    pub strengths: Option<String>,
+    #[arg(long)]
+    pub needs: Option<String>,
+    #[arg(long)]
+    pub risk: Option<String>,
+    /// The member it is about (default: the whole household).
+    #[arg(long)]
+    pub person: Option<String>,
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The person or family does not want contact.
+    #[arg(long)]
+    pub no_contact: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCmd {
+    #[command(subcommand)]
+    Goal(GoalCmd),
+    #[command(subcommand)]
+    Action(ActionCmd),
+    /// The role matrix: agencies × actions, the lead marked.
+    Roles(IdArg),
+    /// Open actions past their due date.
+    Overdue(OverdueArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalCmd {
+    Add(GoalAdd),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GoalAdd {
+    #[arg(long)]
+    pub case: String,
+    #[arg(long)]
+    pub text: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCmd {
+    Add(ActionAdd),
+    Update(ActionUpdateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ActionAdd {
+    #[arg(long)]
+    pub case: String,
+    #[arg(long)]
+    pub text: String,
+    /// Owner agency (id, name or code).
+    #[arg(long)]
+    pub owner: String,
+    #[arg(long)]
+    pub worker: Option<String>,
+    /// キーパーソン: a member of the household.
+    #[arg(long)]
+    pub key_person: Option<String>,
+    #[arg(long)]
+    pub due: Option<String>,
+    #[arg(long)]
+    pub goal: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ActionUpdateArgs {
+    pub id: String,
+    /// not-started | in-progress | done | could-not | did-not (or 未着手 / 実施中 / 完了 / 実施できず / 未実施)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Why (required for could-not and did-not).
+    #[arg(long)]
+    pub note: Option<String>,
+    /// A date, or "none".
+    #[arg(long)]
+    pub due: Option<String>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OverdueArgs {
+    #[arg(long)]
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferralCmd {
+    Add(ReferralAdd),
+    Update(ReferralUpdateArgs),
+    List(CaseArg),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReferralAdd {
+    #[arg(long)]
+    pub case: String,
+    /// An agency (id, name or code).
+    #[arg(long, conflicts_with = "resource")]
+    pub to: Option<String>,
+    /// A community resource id.
+    #[arg(long)]
+    pub resource: Option<String>,
+    #[arg(long)]
+    pub reason: String,
+    /// The consent the referral rests on (needed when the agency cannot see the case yet).
+    #[arg(long)]
+    pub consent: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReferralUpdateArgs {
+    pub id: String,
+    /// requested | accepted | declined | completed (or 依頼中 / 受理 / 不受理 / 完了)
+    #[arg(long)]
+    pub status: String,
+    #[arg(long)]
+    pub response: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResourceCmd {
+    Add(ResourceAdd),
+    List(ResourceList),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResourceAdd {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub kind: String,
+    #[arg(long)]
+    pub district: Option<String>,
+    #[arg(long)]
+    pub contact: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResourceList {
+    #[arg(long)]
+    pub district: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCmd {
+    /// Plan a meeting coordinated by this agency.
+    New(MeetingNew),
+    Show(IdArg),
+    List,
+    /// Cases proposed for the agenda, each with its reasons.
+    Propose(IdArg),
+    #[command(subcommand)]
+    Agenda(AgendaCmd),
+    /// Record attendance, or (with --case) the discussion of one item.
+    Record(MeetingRecord),
+    /// Record an action decided at the meeting (it goes into the case's plan).
+    Action(MeetingAction),
+    /// Close the record (refused while an item has no next review date).
+    Finalise(IdArg),
+    /// Add a correction to a finalised record.
+    Correct(MeetingCorrect),
+    /// One bundle per attendee agency, each with only the cases it may see.
+    Pack(MeetingPack),
+    /// Printable HTML (A4): agenda, prep pack or minutes.
+    Print(MeetingPrint),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeetingNew {
+    /// shien-kaigi | jusoteki-shien-kaigi | kobetsu-case-kento | jitsumusha-kaigi | chiiki-care-kaigi | consent-only
+    #[arg(long = "type")]
+    pub kind: String,
+    /// "2026-12-10 14:00", "R8.12.10 14:00" …
+    #[arg(long)]
+    pub date: String,
+    #[arg(long)]
+    pub place: String,
+    #[arg(long, num_args = 1.., required = true)]
+    pub attendee: Vec<String>,
+    #[arg(long)]
+    pub chair: Option<String>,
+    /// Meetings of one series follow each other (default: the type).
+    #[arg(long)]
+    pub series: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgendaCmd {
+    Add(AgendaAdd),
+    Remove(AgendaCase),
+    /// Move an item (--to N, 1 = first) and/or set its time (--minutes).
+    Move(AgendaMove),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AgendaAdd {
+    pub meeting: String,
+    #[arg(long)]
+    pub case: String,
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AgendaCase {
+    pub meeting: String,
+    #[arg(long)]
+    pub case: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AgendaMove {
+    pub meeting: String,
+    #[arg(long)]
+    pub case: String,
+    #[arg(long)]
+    pub to: Option<usize>,
+    #[arg(long)]
+    pub minutes: Option<u32>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeetingRecord {
+    pub meeting: String,
+    #[arg(long, num_args = 1..)]
+    pub present: Vec<String>,
+    #[arg(long, num_args = 1..)]
+    pub apologies: Vec<String>,
+    #[arg(long)]
+    pub observer: Vec<String>,
+    #[arg(long)]
+    pub case: Option<String>,
+    #[arg(long)]
+    pub discussion: Option<String>,
+    #[arg(long)]
+    pub decision: Vec<String>,
+    #[arg(long)]
+    pub next_review: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeetingAction {
+    pub meeting: String,
+    #[arg(long)]
+    pub case: String,
+    #[arg(long)]
+    pub text: String,
+    #[arg(long)]
+    pub owner: String,
+    #[arg(long)]
+    pub worker: Option<String>,
+    #[arg(long)]
+    pub due: Option<String>,
+    #[arg(long)]
+    pub key_person: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeetingCorrect {
+    pub meeting: String,
+    #[arg(long)]
+    pub text: String,
+    #[arg(long)]
+    pub case: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeetingPack {
+    pub meeting: String,
+    #[arg(long)]
+    pub out_dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeetingPrint {
+    pub meeting: String,
+    /// agenda | pack | minutes
+    #[arg(long)]
+    pub what: String,
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Numbered handouts 配布資料 No. 1/N … N/N.
+    #[arg(long, default_value_t = 1)]
+    pub copies: u32,
+    /// With --what pack: only this case.
+    #[arg(long)]
+    pub case: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LedgerArgs {
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub lead: Option<String>,
+    #[arg(long)]
+    pub risk: Option<String>,
+    #[arg(long)]
+    pub district: Option<String>,
+    #[arg(long)]
+    pub problem: Option<String>,
+    /// Only cases with overdue actions or an overdue review.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Include closed cases.
+    #[arg(long)]
+    pub all: bool,
+    /// next-review | last-review | risk | lead | opened | household
+    #[arg(long, default_value = "next-review")]
+    pub sort: String,
+    /// Write a printable HTML ledger here instead of listing it.
+    #[arg(long)]
+    pub print: Option<PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    pub copies: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -369,6 +740,18 @@ pub enum CaseCmd {
     Share(CaseShare),
     /// Remove an agency from a case; its copy is asked to purge.
     Unshare(CaseUnshare),
+    /// Ask for the case to be discussed (or closed) at the next meeting.
+    Flag(CaseFlag),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseFlag {
+    pub case: String,
+    #[arg(long)]
+    pub reason: String,
+    /// Propose closing the case.
+    #[arg(long)]
+    pub close: bool,
 }
 
 #[derive(Debug, clap::Args)]

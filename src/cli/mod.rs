@@ -342,6 +342,310 @@ pub fn run(args: Args) -> Result<()> {
             let v = unlock(g)?;
             out.digest(&v.digest()?);
         }
+        Command::Assessment(cmd) => assessment(g, &out, cmd)?,
+        Command::Plan(cmd) => plan(g, &out, cmd)?,
+        Command::Referral(cmd) => referral(g, &out, cmd)?,
+        Command::Resource(cmd) => resource(g, &out, cmd)?,
+        Command::Meeting(cmd) => meeting(g, &out, cmd)?,
+        Command::Ledger(a) => {
+            let mut v = unlock(g)?;
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
+            let filter = kasane::LedgerFilter {
+                cases: CaseFilter {
+                    status: a
+                        .status
+                        .as_deref()
+                        .map(CaseStatus::parse)
+                        .transpose()
+                        .map_err(Error::from)?,
+                    lead_agency: lead,
+                    problem: a.problem,
+                    district: a.district,
+                    include_closed: a.all,
+                },
+                risk: a.risk.as_deref().map(Risk::parse).transpose().map_err(Error::from)?,
+                overdue_only: a.overdue,
+                sort: kasane::LedgerSort::parse(&a.sort).map_err(Error::from)?,
+            };
+            match a.print {
+                Some(path) => {
+                    let html = v.print_ledger(&filter, a.copies)?;
+                    std::fs::write(&path, html)?;
+                    out.done(&format!(
+                        "進行管理台帳を書き出しました / ledger written: {}",
+                        path.display()
+                    ));
+                }
+                None => out.ledger(&v.ledger(&filter)?),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "2026-12-10 14:00", "R8.12.10 14:00", "2026-12-10T14:00" or a date alone.
+fn date_time(s: &str) -> Result<(kasane::Date, Option<String>)> {
+    let t = s.trim();
+    let (d, time) = match t.rsplit_once([' ', 'T', '\u{3000}']) {
+        Some((d, tm)) if tm.contains(':') => (d, Some(tm.trim().to_string())),
+        _ => (t, None),
+    };
+    if let Some(tm) = &time {
+        let ok = tm.split_once(':').is_some_and(|(h, m)| {
+            h.parse::<u8>().is_ok_and(|h| h < 24) && m.len() == 2 && m.parse::<u8>().is_ok_and(|m| m < 60)
+        });
+        if !ok {
+            return Err(usage(format!("\"{tm}\" is not a time; write it as 14:00")));
+        }
+    }
+    Ok((date(d)?, time))
+}
+
+fn person_id(s: &Option<String>) -> Result<Option<Uuid>> {
+    s.as_deref().map(|p| id(p, "person")).transpose()
+}
+
+fn assessment(g: &Global, out: &Out, cmd: AssessmentCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        AssessmentCmd::Add(a) => {
+            let idv = v.add_assessment(kasane::NewAssessmentEntry {
+                case: id(&a.case, "case")?,
+                domain: a.domain,
+                person: person_id(&a.person)?,
+                seen: a.seen,
+                strengths: a.strengths,
+                needs: a.needs,
+                risk: a.risk.as_deref().map(Risk::parse).transpose().map_err(Error::from)?,
+                no_contact: a.no_contact,
+                date: a.date.as_deref().map(date).transpose()?,
+            })?;
+            out.id("assessment", idv);
+        }
+        AssessmentCmd::List(a) => {
+            let view = v.assessment_view(id(&a.case, "case")?)?;
+            out.assessment(&view);
+        }
+        AssessmentCmd::Changes(a) => {
+            let ch = v.assessment_changes(id(&a.case, "case")?)?;
+            out.changes(ch.as_ref());
+        }
+    }
+    Ok(())
+}
+
+fn plan(g: &Global, out: &Out, cmd: PlanCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        PlanCmd::Goal(GoalCmd::Add(a)) => {
+            let idv = v.add_goal(id(&a.case, "case")?, &a.text)?;
+            out.id("goal", idv);
+        }
+        PlanCmd::Action(ActionCmd::Add(a)) => {
+            let owner = agency(&v, &a.owner)?;
+            let idv = v.add_action(kasane::NewAction {
+                case: id(&a.case, "case")?,
+                goal: a.goal.as_deref().map(|g| id(g, "goal")).transpose()?,
+                text: a.text,
+                owner_agency: owner,
+                owner_worker: a.worker,
+                key_person: person_id(&a.key_person)?,
+                due: a.due.as_deref().map(date).transpose()?,
+                meeting: None,
+            })?;
+            out.id("action", idv);
+        }
+        PlanCmd::Action(ActionCmd::Update(a)) => {
+            let owner = a.owner.as_deref().map(|s| agency(&v, s)).transpose()?;
+            v.update_action(
+                id(&a.id, "action")?,
+                kasane::ActionUpdate {
+                    status: a
+                        .status
+                        .as_deref()
+                        .map(kasane::ActionStatus::parse)
+                        .transpose()
+                        .map_err(Error::from)?,
+                    note: a.note,
+                    due: clearable(&a.due, date)?,
+                    owner_agency: owner,
+                    owner_worker: None,
+                    text: a.text,
+                },
+            )?;
+            out.done("action updated");
+        }
+        PlanCmd::Roles(a) => {
+            let m = v.role_matrix(id(&a.id, "case")?)?;
+            out.roles(&m);
+        }
+        PlanCmd::Overdue(a) => {
+            let ag = a.agency.as_deref().map(|s| agency(&v, s)).transpose()?;
+            out.actions(&v.overdue_actions(ag)?);
+        }
+    }
+    Ok(())
+}
+
+fn referral(g: &Global, out: &Out, cmd: ReferralCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        ReferralCmd::Add(a) => {
+            let to = a.to.as_deref().map(|s| agency(&v, s)).transpose()?;
+            let idv = v.add_referral(kasane::NewReferral {
+                case: id(&a.case, "case")?,
+                to_agency: to,
+                to_resource: a.resource.as_deref().map(|r| id(r, "resource")).transpose()?,
+                reason: a.reason,
+                consent: a.consent.as_deref().map(|k| id(k, "consent")).transpose()?,
+            })?;
+            out.id("referral", idv);
+        }
+        ReferralCmd::Update(a) => {
+            v.update_referral(
+                id(&a.id, "referral")?,
+                kasane::ReferralStatus::parse(&a.status).map_err(Error::from)?,
+                a.response.as_deref(),
+            )?;
+            out.done("referral updated");
+        }
+        ReferralCmd::List(a) => out.referrals(&v.referrals_of(id(&a.case, "case")?)?),
+    }
+    Ok(())
+}
+
+fn resource(g: &Global, out: &Out, cmd: ResourceCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        ResourceCmd::Add(a) => {
+            let idv = v.add_resource(kasane::NewResource {
+                name: a.name,
+                kind: a.kind,
+                district: a.district,
+                contact: a.contact,
+                note: a.note,
+            })?;
+            out.id("resource", idv);
+        }
+        ResourceCmd::List(a) => out.resources(&v.resources(a.district.as_deref(), a.kind.as_deref())?),
+    }
+    Ok(())
+}
+
+fn meeting(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        MeetingCmd::New(a) => {
+            let (d, time) = date_time(&a.date)?;
+            let attendees = a.attendee.iter().map(|s| agency(&v, s)).collect::<Result<Vec<_>>>()?;
+            let chair = a.chair.as_deref().map(|s| agency(&v, s)).transpose()?;
+            let idv = v.new_meeting(kasane::NewMeeting {
+                kind: a.kind,
+                series: a.series,
+                date: d,
+                time,
+                place: a.place,
+                chair,
+                attendees,
+            })?;
+            out.id("meeting", idv);
+        }
+        MeetingCmd::Show(a) => {
+            let d = v.meeting_detail(id(&a.id, "meeting")?)?;
+            out.meeting(&d);
+        }
+        MeetingCmd::List => out.meetings(&v.meetings()?),
+        MeetingCmd::Propose(a) => out.proposals(&v.propose_agenda(id(&a.id, "meeting")?)?),
+        MeetingCmd::Agenda(AgendaCmd::Add(a)) => {
+            let m = id(&a.meeting, "meeting")?;
+            let c = id(&a.case, "case")?;
+            let reasons: Vec<String> = v
+                .propose_agenda(m)?
+                .into_iter()
+                .find(|p| p.case == c)
+                .map(|p| p.reasons.into_iter().map(|r| r.code.to_string()).collect())
+                .unwrap_or_default();
+            let idv = v.add_to_agenda(m, c, a.minutes, reasons, a.note.as_deref())?;
+            out.id("agenda-item", idv);
+        }
+        MeetingCmd::Agenda(AgendaCmd::Remove(a)) => {
+            v.remove_from_agenda(id(&a.meeting, "meeting")?, id(&a.case, "case")?)?;
+            out.done("removed from the agenda");
+        }
+        MeetingCmd::Agenda(AgendaCmd::Move(a)) => {
+            v.arrange_agenda(id(&a.meeting, "meeting")?, id(&a.case, "case")?, a.to, a.minutes)?;
+            out.done("agenda arranged");
+        }
+        MeetingCmd::Record(a) => {
+            let m = id(&a.meeting, "meeting")?;
+            match &a.case {
+                None => {
+                    let present = a.present.iter().map(|s| agency(&v, s)).collect::<Result<Vec<_>>>()?;
+                    let apologies = a.apologies.iter().map(|s| agency(&v, s)).collect::<Result<Vec<_>>>()?;
+                    v.record_attendance(m, present, apologies, a.observer)?;
+                    out.done("attendance recorded");
+                }
+                Some(c) => {
+                    v.record_item(
+                        m,
+                        id(c, "case")?,
+                        kasane::ItemRecord {
+                            discussion: a.discussion,
+                            decisions: a.decision,
+                            next_review: a.next_review.as_deref().map(date).transpose()?,
+                            actions: Vec::new(),
+                        },
+                    )?;
+                    out.done("item recorded");
+                }
+            }
+        }
+        MeetingCmd::Action(a) => {
+            let m = id(&a.meeting, "meeting")?;
+            let c = id(&a.case, "case")?;
+            let owner = agency(&v, &a.owner)?;
+            let ids = v.record_item(
+                m,
+                c,
+                kasane::ItemRecord {
+                    actions: vec![kasane::NewAction {
+                        case: c,
+                        goal: None,
+                        text: a.text,
+                        owner_agency: owner,
+                        owner_worker: a.worker,
+                        key_person: person_id(&a.key_person)?,
+                        due: a.due.as_deref().map(date).transpose()?,
+                        meeting: Some(m),
+                    }],
+                    ..Default::default()
+                },
+            )?;
+            out.id("action", ids.first().copied().unwrap_or_default());
+        }
+        MeetingCmd::Finalise(a) => {
+            v.finalise_meeting(id(&a.id, "meeting")?)?;
+            out.done("record finalised (now read-only)");
+        }
+        MeetingCmd::Correct(a) => {
+            let case = a.case.as_deref().map(|c| id(c, "case")).transpose()?;
+            let idv = v.correct_meeting(id(&a.meeting, "meeting")?, case, &a.text)?;
+            out.id("correction", idv);
+        }
+        MeetingCmd::Pack(a) => {
+            let results = v.export_meeting_pack(id(&a.meeting, "meeting")?, &a.out_dir)?;
+            out.pack(&v, &results);
+        }
+        MeetingCmd::Print(a) => {
+            let case = a.case.as_deref().map(|c| id(c, "case")).transpose()?;
+            let what = kasane::PrintWhat::parse(&a.what, case).map_err(Error::from)?;
+            let html = v.print_meeting(id(&a.meeting, "meeting")?, what, a.copies)?;
+            std::fs::write(&a.out, html)?;
+            out.done(&format!(
+                "印刷用ファイルを書き出しました / written: {}",
+                a.out.display()
+            ));
+        }
     }
     Ok(())
 }
@@ -503,6 +807,10 @@ fn case(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
             let to = agency(&v, &a.agency)?;
             v.unshare_case(case, to, &a.reason)?;
             out.shares(&v.shares_of(case)?);
+        }
+        CaseCmd::Flag(a) => {
+            let idv = v.flag_case(id(&a.case, "case")?, a.close, &a.reason)?;
+            out.id("flag", idv);
         }
         CaseCmd::List(a) => {
             let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;

@@ -372,11 +372,13 @@ impl Out {
             return self.print_json(r);
         }
         outln!(
-            "デモ市を作成しました: 世帯 {}、世帯員 {}、ケース {}、支援経過 {}、同意 {} ({} ops, {:.1} s)",
+            "デモ市を作成しました: 世帯 {}、世帯員 {}、ケース {}、支援経過 {}、見立て {}、役割 {}、同意 {} ({} ops, {:.1} s)",
             r.households,
             r.persons,
             r.cases,
             r.notes,
+            r.assessments,
+            r.actions,
             r.consents,
             r.ops,
             r.seconds
@@ -664,6 +666,265 @@ impl Out {
             outln!("{k}  {v}");
         }
         outln!("digest {total}");
+    }
+}
+
+impl Out {
+    pub fn assessment(&self, view: &[kasane::DomainView]) {
+        if self.json {
+            return self.print_json(&view);
+        }
+        for d in view {
+            outln!("■ {}（{}）", d.label_ja, d.entries.len());
+            for e in &d.entries {
+                outln!(
+                    "  {}  {}  {}{}  リスク:{}",
+                    e.date,
+                    e.agency_name,
+                    e.seen.replace('\n', " "),
+                    if e.no_contact {
+                        " 【連絡を望まない】"
+                    } else {
+                        ""
+                    },
+                    e.risk.map(|r| r.label_ja()).unwrap_or("-")
+                );
+                if let Some(n) = &e.needs {
+                    outln!("      ニーズ: {n}");
+                }
+                if let Some(st) = &e.strengths {
+                    outln!("      強み: {st}");
+                }
+            }
+        }
+    }
+
+    pub fn changes(&self, ch: Option<&kasane::AssessmentChanges>) {
+        if self.json {
+            return self.print_json(&ch);
+        }
+        match ch {
+            None => outln!("まだ会議で検討されていません / not discussed at a finalised meeting yet"),
+            Some(ch) => {
+                outln!(
+                    "前回 {} {} 以降: 新規 {}、更新 {}、取消 {}",
+                    ch.since.type_label,
+                    ch.since.date,
+                    ch.added.len(),
+                    ch.revised.len(),
+                    ch.retracted.len()
+                );
+                for (label, list) in [("新規", &ch.added), ("更新", &ch.revised), ("取消", &ch.retracted)] {
+                    for e in list {
+                        outln!(
+                            "  [{label}] {} {} {}",
+                            e.domain,
+                            e.agency_name,
+                            e.seen.replace('\n', " ")
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn roles(&self, m: &kasane::RoleMatrix) {
+        if self.json {
+            return self.print_json(m);
+        }
+        for (i, g) in m.agencies.iter().enumerate() {
+            outln!(
+                "[{}] {}{}  未完了 {}  期限超過 {}",
+                i + 1,
+                g.name,
+                if g.lead { "（主担当）" } else { "" },
+                g.open,
+                g.overdue
+            );
+        }
+        outln!();
+        for (a, owner) in m.actions.iter().zip(&m.owner_of) {
+            let cells: String = (0..m.agencies.len())
+                .map(|k| if k == *owner { "●" } else { "・" })
+                .collect();
+            outln!(
+                "{cells}  {}  [{}]  期限 {}{}",
+                a.text,
+                a.status.label_ja(),
+                a.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                if a.overdue { " ⚠期限超過" } else { "" }
+            );
+        }
+    }
+
+    pub fn actions(&self, list: &[kasane::Action]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for a in list {
+            outln!(
+                "{}  {}  {}  期限 {}  [{}]",
+                a.id,
+                a.owner_agency_name,
+                a.text,
+                a.due.map(|d| d.to_string()).unwrap_or_default(),
+                a.status.label_ja()
+            );
+        }
+        outln!("{} 件", list.len());
+    }
+
+    pub fn referrals(&self, list: &[kasane::Referral]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for r in list {
+            outln!(
+                "{}  {} → {}  [{}]  {}  {}",
+                r.id,
+                r.date,
+                r.to_name,
+                r.status.label_ja(),
+                r.reason,
+                r.response.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    pub fn resources(&self, list: &[kasane::Resource]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for r in list {
+            outln!(
+                "{}  [{}] {}  {}  {}",
+                r.id,
+                r.kind,
+                r.name,
+                r.district.as_deref().map(district_name).unwrap_or_default(),
+                r.contact.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    pub fn meetings(&self, list: &[kasane::Meeting]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for m in list {
+            outln!(
+                "{}  {} {}  {}  {}{}",
+                m.id,
+                m.date,
+                m.time.as_deref().unwrap_or(""),
+                m.type_label,
+                m.place,
+                if m.finalised.is_some() { "  [確定]" } else { "" }
+            );
+        }
+    }
+
+    pub fn meeting(&self, d: &kasane::MeetingDetail) {
+        if self.json {
+            return self.print_json(d);
+        }
+        let m = &d.meeting;
+        let name = |a: &Uuid| d.agency_names.get(a).cloned().unwrap_or_else(|| a.to_string());
+        outln!(
+            "{}  {} {}  {}",
+            m.type_label,
+            m.date,
+            m.time.as_deref().unwrap_or(""),
+            m.place
+        );
+        outln!("  根拠: {}  守秘義務: {}", m.legal_basis, m.confidentiality);
+        outln!(
+            "  出席機関: {}",
+            m.attendees.iter().map(name).collect::<Vec<_>>().join("、")
+        );
+        if m.finalised.is_some() {
+            outln!("  [確定済み・読み取り専用]");
+        }
+        for (i, e) in d.agenda.iter().enumerate() {
+            outln!(
+                "  {}. {}分  {}  {}  ({})  {}{}",
+                i + 1,
+                e.item.minutes,
+                e.household_label,
+                e.title,
+                e.item.reasons.join(","),
+                e.item.next_review.map(|r| format!("次回 {r}")).unwrap_or_default(),
+                if e.needs_review_date {
+                    "  ⚠次回見直し未設定"
+                } else {
+                    ""
+                }
+            );
+        }
+        outln!("  合計 {} 分", d.total_minutes);
+    }
+
+    pub fn proposals(&self, list: &[kasane::Proposal]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for p in list {
+            outln!(
+                "{}  {}  {}  主担当:{}{}",
+                p.case,
+                p.household_label,
+                p.title,
+                p.lead_agency_name,
+                if p.on_agenda { "  [次第に追加済み]" } else { "" }
+            );
+            for r in &p.reasons {
+                outln!("    - {}: {}", r.label_ja, r.detail);
+            }
+        }
+        outln!("{} 件", list.len());
+    }
+
+    pub fn pack(&self, v: &Vault, results: &[kasane::PackResult]) {
+        if self.json {
+            let list: Vec<serde_json::Value> = results
+                .iter()
+                .map(|(a, r)| match r {
+                    Ok(rep) => json!({ "agency": a, "ok": true, "report": rep }),
+                    Err(e) => json!({ "agency": a, "ok": false, "reason": e }),
+                })
+                .collect();
+            return self.print_json(&list);
+        }
+        for (a, r) in results {
+            let name = v.agency(*a).map(|x| x.name).unwrap_or_default();
+            match r {
+                Ok(rep) => outln!("{name}: {} ({} ops)", rep.path.display(), rep.ops),
+                Err(e) => outln!("{name}: 書き出せません / not written: {e}"),
+            }
+        }
+    }
+
+    pub fn ledger(&self, rows: &[kasane::LedgerRow]) {
+        if self.json {
+            return self.print_json(&rows);
+        }
+        for r in rows {
+            outln!(
+                "{}  {}  {}  主担当:{}  [{}]  リスク:{}  前回:{}  次回:{}{}  未完了:{}  超過:{}",
+                r.case,
+                r.household_label,
+                r.title,
+                r.lead_agency_name,
+                r.status.label_ja(),
+                r.risk.map(|x| x.label_ja()).unwrap_or("-"),
+                r.last_review.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                r.next_review.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                if r.review_overdue { "⚠" } else { "" },
+                r.open_actions,
+                r.overdue_actions
+            );
+        }
+        outln!("{} 件", rows.len());
     }
 }
 

@@ -12,8 +12,8 @@ use crate::{
     ja::{Date, PartialDate},
     log::{Scope, Tx},
     record::{
-        self, CaseStatus, ConsentHow, NewCase, NewConsent, NewHousehold, NewNote, NewPerson, NewRelation, NoteKind,
-        PartnerStatus, RelationKind, Risk, Sex,
+        self, ActionStatus, CaseStatus, ConsentHow, NewCase, NewConsent, NewHousehold, NewNote, NewPerson, NewRelation,
+        NoteKind, PartnerStatus, RelationKind, Risk, Sex,
     },
 };
 
@@ -26,6 +26,8 @@ pub struct DemoReport {
     pub cases: usize,
     pub notes: usize,
     pub consents: usize,
+    pub assessments: usize,
+    pub actions: usize,
     pub ops: usize,
     pub seconds: f64,
 }
@@ -187,6 +189,7 @@ fn write_household(
             )?;
             r.notes += 1;
         }
+        plan_and_assessment(tx, case, c, lead, &ids, &agency, today, r)?;
     }
     for k in &h.consents {
         let id = record::insert_consent(
@@ -204,6 +207,151 @@ fn write_household(
             tx.set(id, record::Fields::new().put("withdrawn", w).into_map())?;
         }
         r.consents += 1;
+    }
+    Ok(())
+}
+
+/// Problem group → the assessment domain a worker would file it under.
+fn domain_of(problem: &str) -> &'static str {
+    match crate::reference::problem(problem).map(|p| p.group) {
+        Some("money") => "money",
+        Some("housing") => "housing",
+        Some("health") => "health",
+        Some("rights") | Some("justice") => "safety",
+        Some("isolation") => "connection",
+        Some("daily-life") => "daily-life",
+        _ if problem.contains("carer") || problem == "double-care" || problem == "rorou-kaigo" => "care",
+        _ if problem == "non-attendance" || problem == "child-poverty" || problem == "single-parent" => "children",
+        _ => "household",
+    }
+}
+
+const WISHES: &[&str] = &[
+    "本人は「できるだけ今の家で暮らしたい」と話している。",
+    "母は「息子のことを誰かに相談したかった」と話す。",
+    "本人は「人に迷惑をかけたくない」と繰り返している。",
+    "家族は支援を受けることに前向き。まずは家計の相談から始めたい意向。",
+    "本人は訪問は月1回程度なら受け入れるとのこと。",
+];
+const NEEDS: &[&str] = &[
+    "定期的な見守りと、困った時に相談できる窓口の確保が必要。",
+    "家計の立て直しと滞納の整理が必要。",
+    "介護負担の軽減とレスパイトの検討が必要。",
+    "通院の継続と服薬管理の支援が必要。",
+    "地域とのつながりを少しずつ作ることが必要。",
+];
+const ACTIONS: &[(&str, &str)] = &[
+    ("月1回の定期訪問による見守り", "household"),
+    ("家計相談への同行", "money"),
+    ("地域包括支援センターへのつなぎ", "care"),
+    ("学校との情報共有", "children"),
+    ("ケアマネジャーとの連携会議", "care"),
+    ("食料支援の手配", "money"),
+    ("受診同行", "health"),
+    ("民生委員による声かけ", "connection"),
+    ("居場所（サロン）の紹介", "connection"),
+    ("住居確保給付金の申請支援", "housing"),
+];
+
+/// A few assessment entries and plan actions for a demo case, drawn from its problems and notes
+/// (deterministic: choices follow the case's own data).
+#[allow(clippy::too_many_arguments)]
+fn plan_and_assessment(
+    tx: &mut Tx<'_>,
+    case: Uuid,
+    c: &super::DemoCase,
+    lead: Uuid,
+    members: &[Uuid],
+    agency: &dyn Fn(&str) -> (Uuid, Uuid),
+    today: Date,
+    r: &mut DemoReport,
+) -> Result<(), Error> {
+    let pick =
+        |salt: usize, n: usize| (c.title.len() + c.notes.len() * 7 + salt * 13 + c.opened.day() as usize) % n.max(1);
+    let authors: Vec<(Uuid, Uuid)> = c.notes.iter().map(|n| agency(n.agency)).collect();
+    let author = |i: usize| {
+        authors
+            .get(i % authors.len().max(1))
+            .copied()
+            .unwrap_or((lead, Uuid::nil()))
+    };
+    let first_text = c
+        .notes
+        .first()
+        .map(|n| n.text.clone())
+        .unwrap_or_else(|| c.title.clone());
+    for (i, p) in c.problems.iter().take(2).enumerate() {
+        let (a, w) = author(i);
+        let entry = record::NewAssessmentEntry {
+            case,
+            domain: domain_of(p).to_string(),
+            person: None,
+            seen: if i == 0 {
+                first_text.clone()
+            } else {
+                format!(
+                    "{}について関係機関で状況を確認中。",
+                    crate::reference::problem(p).map(|x| x.label_ja).unwrap_or(p)
+                )
+            },
+            strengths: (pick(i, 3) == 0)
+                .then(|| "近隣との関係は良好で、民生委員の声かけを受け入れている。".to_string()),
+            needs: Some(NEEDS[pick(i + 1, NEEDS.len())].to_string()),
+            risk: Risk::parse(c.risk).ok(),
+            no_contact: false,
+            date: c.notes.first().map(|n| n.date).or(Some(c.opened)),
+        };
+        record::insert_assessment(tx, &entry, a, w, today)?;
+        r.assessments += 1;
+    }
+    if pick(5, 2) == 0 {
+        let (a, w) = author(0);
+        let entry = record::NewAssessmentEntry {
+            case,
+            domain: "wishes".into(),
+            person: members.first().copied(),
+            seen: WISHES[pick(6, WISHES.len())].to_string(),
+            strengths: None,
+            needs: None,
+            risk: None,
+            no_contact: pick(7, 20) == 0,
+            date: Some(c.opened),
+        };
+        record::insert_assessment(tx, &entry, a, w, today)?;
+        r.assessments += 1;
+    }
+    let n_actions = 1 + pick(8, 3);
+    for i in 0..n_actions {
+        let (text, _) = ACTIONS[pick(9 + i, ACTIONS.len())];
+        let (owner, _) = author(i + 1);
+        let due = c
+            .opened
+            .checked_add(jiff::Span::new().days(30 + 30 * (pick(10 + i, 4) as i64)))
+            .ok();
+        let id = record::insert_action(
+            tx,
+            &record::NewAction {
+                case,
+                goal: None,
+                text: text.into(),
+                owner_agency: owner,
+                owner_worker: None,
+                key_person: members.first().copied(),
+                due,
+                meeting: None,
+            },
+            today,
+        )?;
+        let status = match (c.status, pick(11 + i, 5)) {
+            ("closed", _) => Some(ActionStatus::Done),
+            (_, 0) => Some(ActionStatus::Done),
+            (_, 1 | 2) => Some(ActionStatus::InProgress),
+            _ => None,
+        };
+        if let Some(s) = status {
+            tx.set(id, record::Fields::new().put("status", s).into_map())?;
+        }
+        r.actions += 1;
     }
     Ok(())
 }

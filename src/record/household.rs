@@ -140,7 +140,7 @@ impl Vault {
         })
     }
 
-    pub fn household(&mut self, id: Uuid) -> Result<Household, Error> {
+    pub fn household(&self, id: Uuid) -> Result<Household, Error> {
         Ok(view(&load_one(&self.conn, id, "household")?)?)
     }
 

@@ -2,31 +2,39 @@
 //! directory — as typed views over derived state, and the vault operations that write them.
 //! Validation happens here, before any op is written: a refused input leaves no trace.
 
+mod assessment;
 mod case;
 mod consent;
 mod directory;
 mod household;
 mod note;
 mod person;
+mod plan;
+mod referral;
 mod relation;
 
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub use assessment::{AssessmentEntry, DomainView, NewAssessmentEntry};
 pub use case::{Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, NewCase, Risk};
 pub use consent::{Consent, ConsentHow, NewConsent};
 pub use directory::{Agency, Worker};
 pub use household::{Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, NewHousehold};
 pub use note::{NewNote, Note, NoteKind};
 pub use person::{NewPerson, Person, PersonUpdate, Sex};
+pub use plan::{Action, ActionStatus, ActionUpdate, Goal, NewAction, RoleAgency, RoleMatrix};
+pub use referral::{NewReferral, NewResource, Referral, ReferralStatus, Resource};
 pub use relation::{NewRelation, PartnerStatus, Relation, RelationKind};
 
+pub(crate) use assessment::insert as insert_assessment;
 pub(crate) use case::insert as insert_case;
 pub(crate) use consent::insert as insert_consent;
 pub(crate) use household::insert as insert_household;
 pub(crate) use note::insert as insert_note;
 pub(crate) use person::insert as insert_person;
+pub(crate) use plan::insert_action;
 pub(crate) use relation::insert as insert_relation;
 
 use crate::{error::Kind, ja::DateError, log::EntityState};

@@ -7,6 +7,7 @@ mod convergence;
 mod crash;
 mod exchange;
 mod log;
+mod meetings;
 mod migrations;
 mod records;
 mod search;

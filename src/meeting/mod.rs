@@ -1,0 +1,754 @@
+//! Support meetings (支援会議, 重層的支援会議, 個別ケース検討会議, 実務者会議, 地域ケア会議): the
+//! meeting with its type (which fixes the legal basis and the confidentiality statement), its
+//! agenda built from proposals, the record made during the meeting, and finalisation, after
+//! which the record is read-only and corrections are new entries. A meeting is its own scope,
+//! shared with its attendee agencies.
+
+mod ledger;
+mod propose;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+pub use ledger::{LedgerFilter, LedgerRow, LedgerSort};
+pub use propose::{Proposal, ProposalReason};
+
+use crate::{
+    Error, Vault,
+    error::Kind,
+    ja::Date,
+    log::{EntityState, Scope},
+    record::{self, Fields, NewAction, Record, RecordError, load_all, load_one, optional_text, require_text, view},
+    share::{Basis, ShareError},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MeetingError {
+    #[error(
+        "\"{0}\" is not a meeting type; use one of: shien-kaigi, jusoteki-shien-kaigi, kobetsu-case-kento, jitsumusha-kaigi, chiiki-care-kaigi, consent-only"
+    )]
+    UnknownType(String),
+    #[error("this meeting's record is finalised and read-only; add a correction instead")]
+    Finalised,
+    #[error("the case is already on the agenda")]
+    AlreadyOnAgenda,
+    #[error("the case is not on the agenda")]
+    NotOnAgenda,
+    #[error("{0}")]
+    ConsentMissing(String),
+    #[error(
+        "only the lead agency ({lead}) can share this case with {missing}; ask them to, or take those agencies off the attendee list"
+    )]
+    NotShareable { lead: String, missing: String },
+    #[error("these agenda items have no next review date yet: {0}; set one (or close the case) before finalising")]
+    ReviewMissing(String),
+    #[error("only the coordinating agency records this meeting")]
+    NotCoordinator,
+}
+
+impl MeetingError {
+    pub fn kind(&self) -> Kind {
+        match self {
+            MeetingError::UnknownType(_) => Kind::BadInput,
+            _ => Kind::Refused,
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            MeetingError::UnknownType(_) => "meeting.unknown-type",
+            MeetingError::Finalised => "meeting.finalised",
+            MeetingError::AlreadyOnAgenda => "meeting.already-on-agenda",
+            MeetingError::NotOnAgenda => "meeting.not-on-agenda",
+            MeetingError::ConsentMissing(_) => "meeting.consent-missing",
+            MeetingError::NotShareable { .. } => "meeting.not-shareable",
+            MeetingError::ReviewMissing(_) => "meeting.review-missing",
+            MeetingError::NotCoordinator => "meeting.not-coordinator",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meeting {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    /// A code from conference-types.tsv.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Meetings of one series follow each other ("cases new since the last meeting").
+    pub series: String,
+    pub date: Date,
+    /// "14:00" as typed.
+    #[serde(default)]
+    pub time: Option<String>,
+    pub place: String,
+    #[serde(default)]
+    pub chair: Option<Uuid>,
+    pub coordinator: Uuid,
+    pub attendees: Vec<Uuid>,
+    #[serde(default)]
+    pub present: Vec<Uuid>,
+    #[serde(default)]
+    pub apologies: Vec<Uuid>,
+    #[serde(default)]
+    pub observers: Vec<String>,
+    #[serde(default)]
+    pub finalised: Option<Date>,
+    #[serde(skip_deserializing)]
+    pub type_label: String,
+    #[serde(skip_deserializing)]
+    pub legal_basis: String,
+    /// The confidentiality statement printed on every page, in Japanese.
+    #[serde(skip_deserializing)]
+    pub confidentiality: String,
+    #[serde(skip_deserializing)]
+    pub confidentiality_en: String,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+/// What members of each kind of meeting are bound by, as the handout says it.
+fn confidentiality_ja(kind: &str) -> &'static str {
+    match kind {
+        "shien-kaigi" => "本会議の構成員には社会福祉法第106条の6に基づく守秘義務（罰則付き）があります。",
+        "jusoteki-shien-kaigi" => "本人の同意に基づき、本会議で定めた取扱いに従って情報を共有します。",
+        "kobetsu-case-kento" | "jitsumusha-kaigi" => "構成員には児童福祉法第25条の5に基づく守秘義務があります。",
+        "chiiki-care-kaigi" => "構成員には介護保険法第115条の48に基づく守秘義務があります。",
+        _ => "本人が同意した範囲に限って利用します。",
+    }
+}
+
+impl Record for Meeting {
+    const ETYPE: &'static str = "meeting";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = record::conflicts_of(st);
+        if let Some(t) = crate::reference::conference_type(&self.kind) {
+            self.type_label = t.label_ja.to_string();
+            self.legal_basis = t.legal_basis.to_string();
+            self.confidentiality = confidentiality_ja(&self.kind).to_string();
+            self.confidentiality_en = t.confidentiality.to_string();
+        }
+    }
+}
+
+/// A case on the agenda, with what was recorded about it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgendaItem {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub meeting: Uuid,
+    pub case: Uuid,
+    /// Why it is on the agenda (proposal reason codes, or "added").
+    pub reasons: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub order: i64,
+    pub minutes: u32,
+    #[serde(default)]
+    pub removed: bool,
+    #[serde(default)]
+    pub discussion: Option<String>,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    #[serde(default)]
+    pub next_review: Option<Date>,
+    /// (assessment entry, version op) at finalisation: what "changed since" compares against.
+    #[serde(default)]
+    pub snapshot: Vec<(Uuid, Uuid)>,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for AgendaItem {
+    const ETYPE: &'static str = "agenda-item";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = record::conflicts_of(st);
+    }
+}
+
+/// A correction to a finalised record (the record itself stays as it was).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Correction {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub meeting: Uuid,
+    #[serde(default)]
+    pub case: Option<Uuid>,
+    pub text: String,
+    pub agency: Uuid,
+    pub date: Date,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Correction {
+    const ETYPE: &'static str = "correction";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = record::conflicts_of(st);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeeting {
+    pub kind: String,
+    pub series: Option<String>,
+    pub date: Date,
+    pub time: Option<String>,
+    pub place: String,
+    pub chair: Option<Uuid>,
+    pub attendees: Vec<Uuid>,
+}
+
+/// What is recorded for one agenda item during the meeting.
+#[derive(Debug, Clone, Default)]
+pub struct ItemRecord {
+    pub discussion: Option<String>,
+    pub decisions: Vec<String>,
+    pub next_review: Option<Date>,
+    pub actions: Vec<NewAction>,
+}
+
+/// A meeting with its agenda and corrections.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingDetail {
+    pub meeting: Meeting,
+    pub agenda: Vec<AgendaEntry>,
+    pub total_minutes: u32,
+    pub corrections: Vec<Correction>,
+    pub agency_names: HashMap<Uuid, String>,
+}
+
+/// An agenda item with what a list needs to show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgendaEntry {
+    pub item: AgendaItem,
+    pub household_label: String,
+    pub title: String,
+    pub lead_agency_name: String,
+    /// Flagged before finalisation: no next review date and the case is not being closed.
+    pub needs_review_date: bool,
+}
+
+/// One attendee agency's bundle from a meeting pack, or why none was written.
+pub type PackResult = (Uuid, Result<crate::ExportReport, String>);
+
+/// (assessment entry, version op) pairs kept with an agenda item at finalisation.
+pub type Snapshot = Vec<(Uuid, Uuid)>;
+
+fn meeting_scope(id: Uuid) -> Scope {
+    Scope::Conference(id)
+}
+
+impl Vault {
+    /// Plans a meeting coordinated by this agency.
+    pub fn new_meeting(&mut self, new: NewMeeting) -> Result<Uuid, Error> {
+        let kind = crate::reference::conference_type(new.kind.trim())
+            .ok_or_else(|| MeetingError::UnknownType(new.kind.clone()))?
+            .code;
+        let place = require_text("place", &new.place)?;
+        if new.attendees.is_empty() {
+            return Err(RecordError::Missing("at least one attendee agency").into());
+        }
+        for a in new.attendees.iter().chain(new.chair.iter()) {
+            self.agency(*a)?;
+        }
+        let mut attendees = new.attendees.clone();
+        attendees.sort();
+        attendees.dedup();
+        let me = self.me.agency;
+        let series = new
+            .series
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(kind)
+            .to_string();
+        self.write(|tx| {
+            let id = tx.ambient().uuid_v7();
+            let f = Fields::new()
+                .put("type", kind)
+                .put("series", &series)
+                .put("date", new.date)
+                .maybe("time", optional_text("time", new.time.as_deref())?)
+                .put("place", &place)
+                .maybe("chair", new.chair)
+                .put("coordinator", me)
+                .put("attendees", &attendees)
+                .into_map();
+            tx.create_with_id(id, meeting_scope(id), "meeting", None, f)?;
+            tx.audit("meeting.new", Some(id.to_string()), Some(kind.to_string()));
+            Ok(id)
+        })
+    }
+
+    pub fn meeting(&self, id: Uuid) -> Result<Meeting, Error> {
+        Ok(view(&load_one(&self.conn, id, "meeting")?)?)
+    }
+
+    /// Every meeting, newest first.
+    pub fn meetings(&self) -> Result<Vec<Meeting>, Error> {
+        let mut out: Vec<Meeting> = load_all(&self.conn, "meeting", None)?
+            .iter()
+            .map(view::<Meeting>)
+            .collect::<Result<_, _>>()?;
+        out.sort_by(|a, b| b.date.cmp(&a.date).then(b.time.cmp(&a.time)).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    fn items_of(&self, meeting: Uuid) -> Result<Vec<AgendaItem>, Error> {
+        let mut items: Vec<AgendaItem> = load_all(&self.conn, "agenda-item", Some(meeting))?
+            .iter()
+            .map(view::<AgendaItem>)
+            .collect::<Result<_, _>>()?;
+        items.retain(|i| !i.removed);
+        items.sort_by_key(|i| (i.order, i.id));
+        Ok(items)
+    }
+
+    /// A meeting with its agenda (in order, with total time) and corrections.
+    pub fn meeting_detail(&mut self, id: Uuid) -> Result<MeetingDetail, Error> {
+        let d = self.meeting_detail_quiet(id)?;
+        self.audit_now("meeting.view", Some(id.to_string()), None)?;
+        Ok(d)
+    }
+
+    pub(crate) fn meeting_detail_quiet(&self, id: Uuid) -> Result<MeetingDetail, Error> {
+        let meeting = self.meeting(id)?;
+        let agency_names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let mut agenda = Vec::new();
+        for item in self.items_of(id)? {
+            let c = self.case_quiet(item.case).ok();
+            let household_label = c
+                .as_ref()
+                .and_then(|c| self.household(c.household).ok())
+                .map(|h| h.label)
+                .unwrap_or_default();
+            let closing = c.as_ref().is_some_and(|c| c.status == record::CaseStatus::Closed);
+            agenda.push(AgendaEntry {
+                needs_review_date: item.next_review.is_none() && !closing,
+                household_label,
+                title: c
+                    .as_ref()
+                    .map(|c| c.title.clone())
+                    .unwrap_or_else(|| "（閲覧できないケース）".into()),
+                lead_agency_name: c
+                    .as_ref()
+                    .and_then(|c| agency_names.get(&c.lead_agency).cloned())
+                    .unwrap_or_default(),
+                item,
+            });
+        }
+        let total_minutes = agenda.iter().map(|e| e.item.minutes).sum();
+        let mut corrections: Vec<Correction> = load_all(&self.conn, "correction", Some(id))?
+            .iter()
+            .map(view::<Correction>)
+            .collect::<Result<_, _>>()?;
+        corrections.sort_by_key(|c| (c.date, c.id));
+        Ok(MeetingDetail {
+            meeting,
+            agenda,
+            total_minutes,
+            corrections,
+            agency_names,
+        })
+    }
+
+    fn require_open(&self, meeting: &Meeting) -> Result<(), Error> {
+        if meeting.finalised.is_some() {
+            return Err(MeetingError::Finalised.into());
+        }
+        if meeting.coordinator != self.me.agency {
+            return Err(MeetingError::NotCoordinator.into());
+        }
+        Ok(())
+    }
+
+    /// Puts a case on the agenda. The meeting's legal basis is checked first: a consent-based
+    /// meeting needs a valid consent covering every attendee; then the case is shared with the
+    /// attendees under that basis (recorded), which only the lead may do.
+    pub fn add_to_agenda(
+        &mut self,
+        meeting: Uuid,
+        case: Uuid,
+        minutes: Option<u32>,
+        reasons: Vec<String>,
+        note: Option<&str>,
+    ) -> Result<Uuid, Error> {
+        let m = self.meeting(meeting)?;
+        self.require_open(&m)?;
+        let items = self.items_of(meeting)?;
+        if items.iter().any(|i| i.case == case) {
+            return Err(MeetingError::AlreadyOnAgenda.into());
+        }
+        let c = self.case_quiet(case)?;
+        let basis = Basis::of_conference_type(&m.kind).ok_or_else(|| MeetingError::UnknownType(m.kind.clone()))?;
+        let shares = self.shares_of(case)?;
+        let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let name = |a: &Uuid| names.get(a).cloned().unwrap_or_else(|| a.to_string());
+        let missing: Vec<Uuid> = m
+            .attendees
+            .iter()
+            .copied()
+            .filter(|a| *a != c.lead_agency && !shares.iter().any(|s| s.active && s.agency == *a))
+            .collect();
+        if basis.needs_consent() {
+            let day = m.date;
+            let consents = self.consents_of(c.household)?;
+            let uncovered: Vec<String> = m
+                .attendees
+                .iter()
+                .filter(|a| **a != c.lead_agency)
+                .filter(|a| {
+                    !consents
+                        .iter()
+                        .any(|k| k.is_valid_on(day) && (k.agencies.is_empty() || k.agencies.contains(a)))
+                })
+                .map(&name)
+                .collect();
+            if !uncovered.is_empty() {
+                return Err(MeetingError::ConsentMissing(format!(
+                    "{} is held with the person's consent, and no member of this household has a consent valid on {} that covers: {}; record one (kasane consent add) or discuss the case at a 支援会議 instead",
+                    m.type_label,
+                    day,
+                    uncovered.join("、")
+                ))
+                .into());
+            }
+        }
+        if !missing.is_empty() {
+            if c.lead_agency != self.me.agency {
+                return Err(MeetingError::NotShareable {
+                    lead: name(&c.lead_agency),
+                    missing: missing.iter().map(&name).collect::<Vec<_>>().join("、"),
+                }
+                .into());
+            }
+            for a in &missing {
+                // Under a consent-based meeting the share rests on 重層的支援会議 (checked above).
+                match self.share_case(case, *a, Some(basis)) {
+                    Ok(()) | Err(Error::Share(ShareError::OwnAgency(_))) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        let order = items.iter().map(|i| i.order).max().unwrap_or(0) + 1;
+        let reasons = if reasons.is_empty() {
+            vec!["added".to_string()]
+        } else {
+            reasons
+        };
+        let minutes = minutes.unwrap_or(10).clamp(1, 240);
+        let note = optional_text("note", note)?;
+        self.write(|tx| {
+            let f = Fields::new()
+                .put("meeting", meeting)
+                .put("case", case)
+                .put("reasons", &reasons)
+                .maybe("note", note.as_ref())
+                .put("order", order)
+                .put("minutes", minutes)
+                .into_map();
+            let id = tx.create(meeting_scope(meeting), "agenda-item", Some(meeting), f)?;
+            tx.audit(
+                "meeting.agenda.add",
+                Some(meeting.to_string()),
+                Some(format!("case {case}")),
+            );
+            Ok(id)
+        })
+    }
+
+    fn item_for(&self, meeting: Uuid, case: Uuid) -> Result<AgendaItem, Error> {
+        self.items_of(meeting)?
+            .into_iter()
+            .find(|i| i.case == case)
+            .ok_or_else(|| MeetingError::NotOnAgenda.into())
+    }
+
+    pub fn remove_from_agenda(&mut self, meeting: Uuid, case: Uuid) -> Result<(), Error> {
+        let m = self.meeting(meeting)?;
+        self.require_open(&m)?;
+        let item = self.item_for(meeting, case)?;
+        self.write(|tx| {
+            tx.set(item.id, Fields::new().put("removed", true).into_map())?;
+            tx.audit(
+                "meeting.agenda.remove",
+                Some(meeting.to_string()),
+                Some(format!("case {case}")),
+            );
+            Ok(())
+        })
+    }
+
+    /// Moves an item to a position (1 = first) and/or sets its time.
+    pub fn arrange_agenda(
+        &mut self,
+        meeting: Uuid,
+        case: Uuid,
+        position: Option<usize>,
+        minutes: Option<u32>,
+    ) -> Result<(), Error> {
+        let m = self.meeting(meeting)?;
+        self.require_open(&m)?;
+        let mut items = self.items_of(meeting)?;
+        let from = items
+            .iter()
+            .position(|i| i.case == case)
+            .ok_or(MeetingError::NotOnAgenda)?;
+        let mut changes: Vec<(Uuid, serde_json::Map<String, Value>)> = Vec::new();
+        if let Some(p) = position {
+            let item = items.remove(from);
+            let to = p.saturating_sub(1).min(items.len());
+            items.insert(to, item);
+            for (n, i) in items.iter().enumerate() {
+                let order = n as i64 + 1;
+                if i.order != order {
+                    changes.push((i.id, Fields::new().put("order", order).into_map()));
+                }
+            }
+        }
+        if let Some(mins) = minutes {
+            let id = items.iter().find(|i| i.case == case).map(|i| i.id).unwrap_or_default();
+            changes.push((id, Fields::new().put("minutes", mins.clamp(1, 240)).into_map()));
+        }
+        self.write(|tx| {
+            for (id, f) in &changes {
+                tx.set(*id, f.clone())?;
+            }
+            tx.audit(
+                "meeting.agenda.arrange",
+                Some(meeting.to_string()),
+                Some(format!("case {case}")),
+            );
+            Ok(())
+        })
+    }
+
+    /// Who came, who sent apologies, who observed.
+    pub fn record_attendance(
+        &mut self,
+        meeting: Uuid,
+        present: Vec<Uuid>,
+        apologies: Vec<Uuid>,
+        observers: Vec<String>,
+    ) -> Result<(), Error> {
+        let m = self.meeting(meeting)?;
+        self.require_open(&m)?;
+        for a in present.iter().chain(&apologies) {
+            self.agency(*a)?;
+        }
+        self.write(|tx| {
+            let f = Fields::new()
+                .put("present", &present)
+                .put("apologies", &apologies)
+                .put("observers", &observers)
+                .into_map();
+            tx.set(meeting, f)?;
+            tx.audit("meeting.attendance", Some(meeting.to_string()), None);
+            Ok(())
+        })
+    }
+
+    /// Records the discussion of one item: notes, decisions, new actions (in the case's plan)
+    /// and the next review date (which becomes the case's).
+    pub fn record_item(&mut self, meeting: Uuid, case: Uuid, rec: ItemRecord) -> Result<Vec<Uuid>, Error> {
+        let m = self.meeting(meeting)?;
+        self.require_open(&m)?;
+        let item = self.item_for(meeting, case)?;
+        let today = self.ambient.clock.today();
+        let mut f = Fields::new();
+        if let Some(d) = &rec.discussion {
+            f = f.put("discussion", optional_text("discussion", Some(d))?);
+        }
+        let decisions: Vec<String> = rec
+            .decisions
+            .iter()
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if !decisions.is_empty() {
+            let mut all = item.decisions.clone();
+            all.extend(decisions);
+            f = f.put("decisions", all);
+        }
+        let fields = f.maybe("next_review", rec.next_review).into_map();
+        let actions = rec.actions.clone();
+        self.write(|tx| {
+            if !fields.is_empty() {
+                tx.set(item.id, fields.clone())?;
+            }
+            if let Some(d) = rec.next_review {
+                tx.set(case, Fields::new().put("next_review", d).into_map())?;
+            }
+            let mut ids = Vec::new();
+            for a in &actions {
+                let mut a = a.clone();
+                a.case = case;
+                a.meeting = Some(meeting);
+                ids.push(record::insert_action(tx, &a, today)?);
+            }
+            tx.audit(
+                "meeting.record",
+                Some(meeting.to_string()),
+                Some(format!("case {case}")),
+            );
+            Ok(ids)
+        })
+    }
+
+    /// Closes the record: refused while an item has no next review date (unless its case is
+    /// being closed). Keeps a snapshot of each case's assessment for "changed since", and marks
+    /// discussion requests as dealt with. Afterwards the record is read-only.
+    pub fn finalise_meeting(&mut self, meeting: Uuid) -> Result<(), Error> {
+        let m = self.meeting(meeting)?;
+        self.require_open(&m)?;
+        let detail = self.meeting_detail_quiet(meeting)?;
+        let flagged: Vec<String> = detail
+            .agenda
+            .iter()
+            .filter(|e| e.needs_review_date)
+            .map(|e| format!("{}（{}）", e.household_label, e.title))
+            .collect();
+        if !flagged.is_empty() {
+            return Err(MeetingError::ReviewMissing(flagged.join("、")).into());
+        }
+        let mut snapshots = Vec::new();
+        let mut flags = Vec::new();
+        for e in &detail.agenda {
+            let snap: Vec<(Uuid, Uuid)> = self
+                .assessment_entries(e.item.case)?
+                .into_iter()
+                .filter(|a| !a.retracted)
+                .filter_map(|a| a.version.map(|v| (a.id, v)))
+                .collect();
+            snapshots.push((e.item.id, snap));
+            flags.extend(propose::open_flags(self, e.item.case)?.into_iter().map(|f| f.id));
+        }
+        let today = self.ambient.clock.today();
+        self.write(|tx| {
+            for (item, snap) in &snapshots {
+                tx.set(*item, Fields::new().put("snapshot", snap).into_map())?;
+            }
+            for f in &flags {
+                tx.set(*f, Fields::new().put("resolved_meeting", meeting).into_map())?;
+            }
+            tx.set(meeting, Fields::new().put("finalised", today).into_map())?;
+            tx.audit("meeting.finalise", Some(meeting.to_string()), None);
+            Ok(())
+        })
+    }
+
+    /// Adds a correction to a finalised record.
+    pub fn correct_meeting(&mut self, meeting: Uuid, case: Option<Uuid>, text: &str) -> Result<Uuid, Error> {
+        let m = self.meeting(meeting)?;
+        if m.finalised.is_none() {
+            return Err(RecordError::Refused("the record is not finalised yet: change it directly".into()).into());
+        }
+        let text = require_text("correction", text)?;
+        let (agency, today) = (self.me.agency, self.ambient.clock.today());
+        self.write(|tx| {
+            let f = Fields::new()
+                .put("meeting", meeting)
+                .maybe("case", case)
+                .put("text", &text)
+                .put("agency", agency)
+                .put("date", today)
+                .into_map();
+            let id = tx.create(meeting_scope(meeting), "correction", Some(meeting), f)?;
+            tx.audit("meeting.correct", Some(meeting.to_string()), None);
+            Ok(id)
+        })
+    }
+
+    /// Writes one bundle per attendee agency (that has a verified site) into `dir`: each holds
+    /// the meeting and only the cases that agency may see. Returns (agency, file or why not).
+    pub fn export_meeting_pack(&mut self, meeting: Uuid, dir: &std::path::Path) -> Result<Vec<PackResult>, Error> {
+        let m = self.meeting(meeting)?;
+        std::fs::create_dir_all(dir).map_err(|source| crate::BundleError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let mut out = Vec::new();
+        let me = self.me.agency;
+        for a in m.attendees.iter().filter(|a| **a != me) {
+            let name = self.agency(*a).map(|x| x.name).unwrap_or_else(|_| a.to_string());
+            let file = dir.join(format!("{}-{}-{}.kasane", m.date, sanitize(&name), &a.to_string()[..8]));
+            let r = self
+                .export_bundle(*a, false, &file, &mut |_| {})
+                .map_err(|e| e.to_string());
+            out.push((*a, r));
+        }
+        self.audit_now(
+            "meeting.pack",
+            Some(meeting.to_string()),
+            Some(format!("{} agencies", out.len())),
+        )?;
+        Ok(out)
+    }
+
+    /// What changed in a case's assessment since the last finalised meeting that discussed it:
+    /// (new or revised entries, entries retracted since). None when it was never discussed.
+    pub fn assessment_changes(&self, case: Uuid) -> Result<Option<AssessmentChanges>, Error> {
+        let Some((meeting, snapshot)) = self.last_discussion(case)? else {
+            return Ok(None);
+        };
+        let before: HashMap<Uuid, Uuid> = snapshot.into_iter().collect();
+        let now = self.assessment_entries(case)?;
+        let mut added = Vec::new();
+        let mut revised = Vec::new();
+        let mut retracted = Vec::new();
+        for e in now {
+            match (before.get(&e.id), e.retracted) {
+                (None, false) => added.push(e),
+                (Some(_), true) => retracted.push(e),
+                (Some(v), false) if Some(*v) != e.version => revised.push(e),
+                _ => {}
+            }
+        }
+        Ok(Some(AssessmentChanges {
+            since: meeting,
+            added,
+            revised,
+            retracted,
+        }))
+    }
+
+    /// The last finalised meeting that discussed a case, with its assessment snapshot.
+    pub(crate) fn last_discussion(&self, case: Uuid) -> Result<Option<(Meeting, Snapshot)>, Error> {
+        let mut best: Option<(Meeting, Snapshot)> = None;
+        for st in load_all(&self.conn, "agenda-item", None)? {
+            let item: AgendaItem = view(&st)?;
+            if item.case != case || item.removed {
+                continue;
+            }
+            let Ok(m) = self.meeting(item.meeting) else { continue };
+            if m.finalised.is_none() {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(b, _)| m.date > b.date) {
+                best = Some((m, item.snapshot));
+            }
+        }
+        Ok(best)
+    }
+}
+
+/// Assessment entries that are new, revised or retracted since a meeting.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentChanges {
+    pub since: Meeting,
+    pub added: Vec<record::AssessmentEntry>,
+    pub revised: Vec<record::AssessmentEntry>,
+    pub retracted: Vec<record::AssessmentEntry>,
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+        .collect()
+}

@@ -1,0 +1,219 @@
+//! The shared family assessment (見立て): entries by domain, about the whole household or one
+//! member, each by an agency and worker, with what was seen, strengths, needs and risk. Every
+//! agency on the case adds its own view; entries are immutable items (edits are new versions).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Fields, Record, RecordError, Risk, conflicts_of, load_all, optional_text, require_text, view};
+use crate::{
+    Error, Vault,
+    ja::Date,
+    log::{EntityState, Scope, Tx},
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssessmentEntry {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub case: Uuid,
+    /// A code from assessment-domains.tsv.
+    pub domain: String,
+    /// The member it is about; None: the whole household.
+    #[serde(default)]
+    pub person: Option<Uuid>,
+    pub agency: Uuid,
+    pub worker: Uuid,
+    pub date: Date,
+    /// What was seen (in the wishes domain: what the person or family wants, in their words).
+    pub seen: String,
+    #[serde(default)]
+    pub strengths: Option<String>,
+    #[serde(default)]
+    pub needs: Option<String>,
+    #[serde(default)]
+    pub risk: Option<Risk>,
+    /// The person (or family) does not want contact — recorded in their own place.
+    #[serde(default)]
+    pub no_contact: bool,
+    #[serde(default)]
+    pub retracted: bool,
+    #[serde(skip_deserializing)]
+    pub agency_name: String,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+    /// The op that wrote the current text; a meeting snapshot records it, so later changes show.
+    #[serde(skip_deserializing)]
+    pub version: Option<Uuid>,
+}
+
+impl Record for AssessmentEntry {
+    const ETYPE: &'static str = "assessment";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = conflicts_of(st);
+        self.version = ["seen", "strengths", "needs", "risk", "no_contact", "retracted"]
+            .iter()
+            .filter_map(|f| st.author(f))
+            .max_by_key(|r| (r.hlc, r.id))
+            .map(|r| r.id);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAssessmentEntry {
+    pub case: Uuid,
+    pub domain: String,
+    pub person: Option<Uuid>,
+    pub seen: String,
+    pub strengths: Option<String>,
+    pub needs: Option<String>,
+    pub risk: Option<Risk>,
+    pub no_contact: bool,
+    /// None: today.
+    pub date: Option<Date>,
+}
+
+/// One domain of the household view: every agency's entries, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainView {
+    pub domain: String,
+    pub label_ja: String,
+    pub label_en: String,
+    pub entries: Vec<AssessmentEntry>,
+}
+
+pub(crate) fn insert(
+    tx: &mut Tx<'_>,
+    new: &NewAssessmentEntry,
+    agency: Uuid,
+    worker: Uuid,
+    today: Date,
+) -> Result<Uuid, Error> {
+    let domain = crate::reference::assessment_domain(new.domain.trim())
+        .ok_or_else(|| RecordError::BadChoice {
+            field: "assessment domain",
+            value: new.domain.clone(),
+            allowed: "wishes household health care money housing children safety connection daily-life",
+        })?
+        .code;
+    let seen = require_text("what was seen", &new.seen)?;
+    let date = new.date.unwrap_or(today);
+    if date > today {
+        return Err(RecordError::Inconsistent(format!("the assessment date {date} is in the future")).into());
+    }
+    let case = tx.expect(new.case, "case")?;
+    let household = case.parent;
+    if let Some(p) = new.person {
+        if tx.expect(p, "person")?.parent != household {
+            return Err(RecordError::Inconsistent("the person must be a member of the case's household".into()).into());
+        }
+    }
+    let fields = Fields::new()
+        .put("case", new.case)
+        .put("domain", domain)
+        .maybe("person", new.person)
+        .put("agency", agency)
+        .put("worker", worker)
+        .put("date", date)
+        .put("seen", seen)
+        .maybe("strengths", optional_text("strengths", new.strengths.as_deref())?)
+        .maybe("needs", optional_text("needs", new.needs.as_deref())?)
+        .maybe("risk", new.risk)
+        .put("no_contact", new.no_contact)
+        .into_map();
+    Ok(tx.create(Scope::Case(new.case), "assessment", Some(new.case), fields)?)
+}
+
+impl Vault {
+    pub fn add_assessment(&mut self, new: NewAssessmentEntry) -> Result<Uuid, Error> {
+        let (agency, worker, today) = (self.me.agency, self.me.worker, self.ambient.clock.today());
+        self.write(|tx| {
+            let id = insert(tx, &new, agency, worker, today)?;
+            tx.audit(
+                "assessment.add",
+                Some(id.to_string()),
+                Some(format!("case {}", new.case)),
+            );
+            Ok(id)
+        })
+    }
+
+    /// A new version of an entry's text (seen, strengths, needs, risk); the old one stays in the log.
+    pub fn revise_assessment(
+        &mut self,
+        id: Uuid,
+        seen: Option<&str>,
+        strengths: Option<&str>,
+        needs: Option<&str>,
+        risk: Option<Risk>,
+    ) -> Result<(), Error> {
+        let mut f = Fields::new();
+        if let Some(s) = seen {
+            f = f.put("seen", require_text("what was seen", s)?);
+        }
+        if let Some(s) = strengths {
+            f = f.put("strengths", optional_text("strengths", Some(s))?);
+        }
+        if let Some(s) = needs {
+            f = f.put("needs", optional_text("needs", Some(s))?);
+        }
+        let fields = f.maybe("risk", risk).into_map();
+        if fields.is_empty() {
+            return Err(RecordError::Missing("something to change").into());
+        }
+        self.write(|tx| {
+            tx.expect(id, "assessment")?;
+            tx.set(id, fields.clone())?;
+            tx.audit("assessment.revise", Some(id.to_string()), None);
+            Ok(())
+        })
+    }
+
+    pub fn retract_assessment(&mut self, id: Uuid) -> Result<(), Error> {
+        self.write(|tx| {
+            tx.expect(id, "assessment")?;
+            tx.set(id, Fields::new().put("retracted", true).into_map())?;
+            tx.audit("assessment.retract", Some(id.to_string()), None);
+            Ok(())
+        })
+    }
+
+    /// Every assessment entry of a case (retracted ones included, marked), newest first.
+    pub fn assessment_entries(&self, case: Uuid) -> Result<Vec<AssessmentEntry>, Error> {
+        let names: std::collections::HashMap<Uuid, String> =
+            self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let mut out: Vec<AssessmentEntry> = load_all(&self.conn, "assessment", Some(case))?
+            .iter()
+            .map(view::<AssessmentEntry>)
+            .collect::<Result<_, _>>()?;
+        for e in &mut out {
+            e.agency_name = names.get(&e.agency).cloned().unwrap_or_default();
+        }
+        out.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+        Ok(out)
+    }
+
+    /// The household view: per domain (in the city's order), every agency's current entries side
+    /// by side, newest first, so the family need not tell its story again to each agency.
+    pub fn assessment_view(&mut self, case: Uuid) -> Result<Vec<DomainView>, Error> {
+        let entries = self.assessment_entries(case)?;
+        let mut by: BTreeMap<String, Vec<AssessmentEntry>> = BTreeMap::new();
+        for e in entries.into_iter().filter(|e| !e.retracted) {
+            by.entry(e.domain.clone()).or_default().push(e);
+        }
+        let out = crate::reference::assessment_domains()
+            .iter()
+            .map(|d| DomainView {
+                domain: d.code.to_string(),
+                label_ja: d.label_ja.to_string(),
+                label_en: d.label_en.to_string(),
+                entries: by.remove(d.code).unwrap_or_default(),
+            })
+            .collect();
+        self.audit_now("assessment.view", Some(case.to_string()), None)?;
+        Ok(out)
+    }
+}

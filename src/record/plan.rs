@@ -1,0 +1,406 @@
+//! The support plan: goals, and actions with an owner agency (and worker), a key person, a due
+//! date and a status that distinguishes 完了, 実施中, 実施できず (could not) and 未実施 (did not) —
+//! with the reason noted for the last two. The role matrix (役割分担) and overdue lists derive
+//! from the actions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, optional_text, require_text, view};
+use crate::{
+    Error, Vault,
+    ja::Date,
+    log::{EntityState, Scope, Tx},
+};
+
+choice!(ActionStatus, "action status", {
+    NotStarted = "not-started" / "未着手",
+    InProgress = "in-progress" / "実施中",
+    Done = "done" / "完了",
+    CouldNot = "could-not" / "実施できず",
+    DidNot = "did-not" / "未実施",
+});
+
+impl ActionStatus {
+    /// Still to be carried out.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::NotStarted | ActionStatus::InProgress)
+    }
+    /// Whether a status may follow another. Finished actions can be reopened (to 実施中) when
+    /// a meeting decides to try again; nothing goes back to 未着手 once started.
+    pub fn can_become(self, next: ActionStatus) -> bool {
+        use ActionStatus::*;
+        match (self, next) {
+            (a, b) if a == b => true,
+            (NotStarted, _) => true,
+            (InProgress, NotStarted) => false,
+            (InProgress, _) => true,
+            (Done | CouldNot | DidNot, InProgress) => true,
+            (Done | CouldNot | DidNot, _) => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Goal {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub case: Uuid,
+    pub text: String,
+    pub agency: Uuid,
+    pub date: Date,
+    #[serde(default)]
+    pub achieved: Option<Date>,
+    #[serde(default)]
+    pub retracted: bool,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Goal {
+    const ETYPE: &'static str = "goal";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = conflicts_of(st);
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Action {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    pub case: Uuid,
+    #[serde(default)]
+    pub goal: Option<Uuid>,
+    pub text: String,
+    pub owner_agency: Uuid,
+    #[serde(default)]
+    pub owner_worker: Option<String>,
+    /// キーパーソン: the member of the household this action works with.
+    #[serde(default)]
+    pub key_person: Option<Uuid>,
+    #[serde(default)]
+    pub due: Option<Date>,
+    pub status: ActionStatus,
+    /// Why (required for 実施できず and 未実施), or any note.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The meeting that decided it, if any.
+    #[serde(default)]
+    pub meeting: Option<Uuid>,
+    pub created: Date,
+    #[serde(default)]
+    pub retracted: bool,
+    #[serde(skip_deserializing)]
+    pub owner_agency_name: String,
+    #[serde(skip_deserializing)]
+    pub overdue: bool,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Action {
+    const ETYPE: &'static str = "action";
+    fn set_meta(&mut self, st: &EntityState) {
+        self.id = st.id;
+        self.conflicts = conflicts_of(st);
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAction {
+    pub case: Uuid,
+    pub goal: Option<Uuid>,
+    pub text: String,
+    pub owner_agency: Uuid,
+    pub owner_worker: Option<String>,
+    pub key_person: Option<Uuid>,
+    pub due: Option<Date>,
+    pub meeting: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActionUpdate {
+    pub status: Option<ActionStatus>,
+    pub note: Option<String>,
+    pub due: Option<Option<Date>>,
+    pub owner_agency: Option<Uuid>,
+    pub owner_worker: Option<Option<String>>,
+    pub text: Option<String>,
+}
+
+/// 役割分担: which agency carries which action; the lead agency is marked.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleMatrix {
+    pub case: Uuid,
+    pub lead_agency: Uuid,
+    pub agencies: Vec<RoleAgency>,
+    pub actions: Vec<Action>,
+    /// For each action (same order), the index into `agencies` of its owner.
+    pub owner_of: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleAgency {
+    pub id: Uuid,
+    pub name: String,
+    pub lead: bool,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Result<Uuid, Error> {
+    let text = require_text("action", &new.text)?;
+    let case = tx.expect(new.case, "case")?;
+    let household = case.parent;
+    if !super::directory::agency_exists(tx, new.owner_agency)? {
+        return Err(RecordError::UnknownAgency(new.owner_agency).into());
+    }
+    if let Some(p) = new.key_person {
+        if tx.expect(p, "person")?.parent != household {
+            return Err(
+                RecordError::Inconsistent("the key person must be a member of the case's household".into()).into(),
+            );
+        }
+    }
+    if let Some(g) = new.goal {
+        if tx.expect(g, "goal")?.parent != Some(new.case) {
+            return Err(RecordError::Inconsistent("the goal belongs to another case".into()).into());
+        }
+    }
+    let fields = Fields::new()
+        .put("case", new.case)
+        .maybe("goal", new.goal)
+        .put("text", text)
+        .put("owner_agency", new.owner_agency)
+        .maybe("owner_worker", optional_text("worker", new.owner_worker.as_deref())?)
+        .maybe("key_person", new.key_person)
+        .maybe("due", new.due)
+        .put("status", ActionStatus::NotStarted)
+        .maybe("meeting", new.meeting)
+        .put("created", today)
+        .into_map();
+    Ok(tx.create(Scope::Case(new.case), "action", Some(new.case), fields)?)
+}
+
+impl Vault {
+    pub fn add_goal(&mut self, case: Uuid, text: &str) -> Result<Uuid, Error> {
+        let text = require_text("goal", text)?;
+        let (agency, today) = (self.me.agency, self.ambient.clock.today());
+        self.write(|tx| {
+            tx.expect(case, "case")?;
+            let f = Fields::new()
+                .put("case", case)
+                .put("text", &text)
+                .put("agency", agency)
+                .put("date", today)
+                .into_map();
+            let id = tx.create(Scope::Case(case), "goal", Some(case), f)?;
+            tx.audit("plan.goal", Some(id.to_string()), Some(format!("case {case}")));
+            Ok(id)
+        })
+    }
+
+    pub fn goals_of(&self, case: Uuid) -> Result<Vec<Goal>, Error> {
+        let mut out: Vec<Goal> = load_all(&self.conn, "goal", Some(case))?
+            .iter()
+            .map(view::<Goal>)
+            .collect::<Result<_, _>>()?;
+        out.retain(|g| !g.retracted);
+        out.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    pub fn add_action(&mut self, new: NewAction) -> Result<Uuid, Error> {
+        let today = self.ambient.clock.today();
+        self.write(|tx| {
+            let id = insert_action(tx, &new, today)?;
+            tx.audit("plan.action", Some(id.to_string()), Some(format!("case {}", new.case)));
+            Ok(id)
+        })
+    }
+
+    /// Changes an action; a status must follow the allowed transitions, and 実施できず / 未実施
+    /// need a note saying why.
+    pub fn update_action(&mut self, id: Uuid, u: ActionUpdate) -> Result<(), Error> {
+        let current = self.action(id)?;
+        if let Some(next) = u.status {
+            if !current.status.can_become(next) {
+                return Err(RecordError::Refused(format!(
+                    "an action cannot go from {} to {}",
+                    current.status.label_ja(),
+                    next.label_ja()
+                ))
+                .into());
+            }
+            let note = u.note.as_deref().or(current.note.as_deref()).unwrap_or("").trim();
+            if matches!(next, ActionStatus::CouldNot | ActionStatus::DidNot) && note.is_empty() {
+                return Err(
+                    RecordError::Missing("a note saying why the action could not be or was not carried out").into(),
+                );
+            }
+        }
+        if let Some(a) = u.owner_agency {
+            self.agency(a)?;
+        }
+        let mut f = Fields::new();
+        if let Some(t) = &u.text {
+            f = f.put("text", require_text("action", t)?);
+        }
+        if let Some(n) = &u.note {
+            f = f.put("note", optional_text("note", Some(n))?);
+        }
+        if let Some(w) = &u.owner_worker {
+            f = f.put("owner_worker", optional_text("worker", w.as_deref())?);
+        }
+        let fields = f
+            .maybe("status", u.status)
+            .maybe("due", u.due)
+            .maybe("owner_agency", u.owner_agency)
+            .into_map();
+        if fields.is_empty() {
+            return Err(RecordError::Missing("something to change").into());
+        }
+        self.write(|tx| {
+            tx.set(id, fields.clone())?;
+            tx.audit(
+                "plan.action.update",
+                Some(id.to_string()),
+                Some(fields.keys().cloned().collect::<Vec<_>>().join(",")),
+            );
+            Ok(())
+        })
+    }
+
+    pub fn action(&self, id: Uuid) -> Result<Action, Error> {
+        let mut a: Action = view(&super::load_one(&self.conn, id, "action")?)?;
+        self.dress_action(&mut a, &HashMap::new())?;
+        Ok(a)
+    }
+
+    fn dress_action(&self, a: &mut Action, names: &HashMap<Uuid, String>) -> Result<(), Error> {
+        let today = self.ambient.clock.today();
+        a.overdue = a.status.is_open() && a.due.is_some_and(|d| d < today);
+        a.owner_agency_name = match names.get(&a.owner_agency) {
+            Some(n) => n.clone(),
+            None => self.agency(a.owner_agency).map(|x| x.name).unwrap_or_default(),
+        };
+        Ok(())
+    }
+
+    /// The actions of a case (retracted ones left out), by due date.
+    pub fn actions_of(&self, case: Uuid) -> Result<Vec<Action>, Error> {
+        let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let mut out: Vec<Action> = load_all(&self.conn, "action", Some(case))?
+            .iter()
+            .map(view::<Action>)
+            .collect::<Result<_, _>>()?;
+        out.retain(|a| !a.retracted);
+        for a in &mut out {
+            self.dress_action(a, &names)?;
+        }
+        out.sort_by(|a, b| {
+            a.due
+                .is_none()
+                .cmp(&b.due.is_none())
+                .then(a.due.cmp(&b.due))
+                .then(a.created.cmp(&b.created))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(out)
+    }
+
+    /// Every open action past its due date, optionally of one agency, oldest due first.
+    pub fn overdue_actions(&self, agency: Option<Uuid>) -> Result<Vec<Action>, Error> {
+        let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let mut out = Vec::new();
+        for st in load_all(&self.conn, "action", None)? {
+            let mut a: Action = view(&st)?;
+            if a.retracted || agency.is_some_and(|g| g != a.owner_agency) {
+                continue;
+            }
+            self.dress_action(&mut a, &names)?;
+            if a.overdue {
+                out.push(a);
+            }
+        }
+        out.sort_by_key(|a| (a.due, a.id));
+        Ok(out)
+    }
+
+    /// 役割分担: the agencies of a case (lead first, then by name) against its actions.
+    pub fn role_matrix(&self, case: Uuid) -> Result<RoleMatrix, Error> {
+        let c = self.case_quiet(case)?;
+        let actions = self.actions_of(case)?;
+        let mut agencies: BTreeMap<(bool, String, Uuid), (usize, usize)> = BTreeMap::new();
+        let name = |id: Uuid| self.agency(id).map(|a| a.name).unwrap_or_else(|_| id.to_string());
+        agencies.insert((false, name(c.lead_agency), c.lead_agency), (0, 0));
+        for s in self.shares_of(case)?.into_iter().filter(|s| s.active) {
+            agencies
+                .entry((true, s.agency_name.clone(), s.agency))
+                .or_insert((0, 0));
+        }
+        for a in &actions {
+            let key = if a.owner_agency == c.lead_agency {
+                (false, name(c.lead_agency), c.lead_agency)
+            } else {
+                (true, a.owner_agency_name.clone(), a.owner_agency)
+            };
+            let e = agencies.entry(key).or_insert((0, 0));
+            if a.status.is_open() {
+                e.0 += 1;
+            }
+            if a.overdue {
+                e.1 += 1;
+            }
+        }
+        let list: Vec<RoleAgency> = agencies
+            .into_iter()
+            .map(|((_, name, id), (open, overdue))| RoleAgency {
+                id,
+                name,
+                lead: id == c.lead_agency,
+                open,
+                overdue,
+            })
+            .collect();
+        let owner_of = actions
+            .iter()
+            .map(|a| list.iter().position(|g| g.id == a.owner_agency).unwrap_or(0))
+            .collect();
+        Ok(RoleMatrix {
+            case,
+            lead_agency: c.lead_agency,
+            agencies: list,
+            actions,
+            owner_of,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ActionStatus::*;
+
+    #[test]
+    fn action_statuses_follow_the_allowed_transitions() {
+        assert!(NotStarted.can_become(InProgress));
+        assert!(NotStarted.can_become(DidNot));
+        assert!(InProgress.can_become(Done));
+        assert!(InProgress.can_become(CouldNot));
+        assert!(
+            !InProgress.can_become(NotStarted),
+            "a started action does not become 未着手 again"
+        );
+        assert!(
+            !Done.can_become(CouldNot),
+            "a finished action is reopened first, not relabelled"
+        );
+        assert!(Done.can_become(InProgress), "a meeting may decide to try again");
+        assert!(
+            NotStarted.is_open() && InProgress.is_open() && !Done.is_open() && !CouldNot.is_open() && !DidNot.is_open()
+        );
+    }
+}

@@ -1,0 +1,482 @@
+//! Printable documents for meetings and the ledger: the agenda (次第), the per-case prep pack
+//! (household summary with genogram, assessment changes since last time, open actions by
+//! agency, last decisions), the minutes (記録) and the case ledger (進行管理台帳). Each is one
+//! self-contained HTML file for A4 printing or "print to PDF".
+
+mod genogram;
+mod html;
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use uuid::Uuid;
+
+use html::{Document, esc, paragraphs};
+
+use crate::{
+    Error, Vault,
+    ja::wareki,
+    meeting::{LedgerFilter, MeetingDetail},
+    record::{self, RecordError},
+};
+
+/// What to print for a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintWhat {
+    Agenda,
+    /// Prep pack for every case on the agenda, or one case.
+    Pack(Option<Uuid>),
+    Minutes,
+}
+
+impl PrintWhat {
+    pub fn parse(s: &str, case: Option<Uuid>) -> Result<PrintWhat, RecordError> {
+        match s.trim() {
+            "agenda" | "次第" => Ok(PrintWhat::Agenda),
+            "pack" | "資料" => Ok(PrintWhat::Pack(case)),
+            "minutes" | "記録" => Ok(PrintWhat::Minutes),
+            other => Err(RecordError::BadChoice {
+                field: "document",
+                value: other.into(),
+                allowed: "agenda (次第) | pack (資料) | minutes (記録)",
+            }),
+        }
+    }
+}
+
+fn date_text(d: jiff::civil::Date) -> String {
+    format!("{}（{}）", wareki(d), weekday(d))
+}
+
+fn weekday(d: jiff::civil::Date) -> &'static str {
+    ["月", "火", "水", "木", "金", "土", "日"][d.weekday().to_monday_zero_offset() as usize]
+}
+
+fn names(d: &MeetingDetail, ids: &[Uuid]) -> String {
+    ids.iter()
+        .map(|a| d.agency_names.get(a).cloned().unwrap_or_else(|| a.to_string()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn meeting_facts(d: &MeetingDetail) -> String {
+    let m = &d.meeting;
+    let mut s = String::from("<dl class=\"facts\">");
+    let _ = write!(
+        s,
+        "<dt>日時</dt><dd>{} {}</dd>",
+        esc(&date_text(m.date)),
+        esc(m.time.as_deref().unwrap_or(""))
+    );
+    let _ = write!(s, "<dt>場所</dt><dd>{}</dd>", esc(&m.place));
+    let _ = write!(
+        s,
+        "<dt>会議</dt><dd>{}（根拠：{}）</dd>",
+        esc(&m.type_label),
+        esc(&m.legal_basis)
+    );
+    if let Some(c) = m.chair {
+        let _ = write!(s, "<dt>司会</dt><dd>{}</dd>", esc(&names(d, &[c])));
+    }
+    let _ = write!(s, "<dt>事務局</dt><dd>{}</dd>", esc(&names(d, &[m.coordinator])));
+    let _ = write!(s, "<dt>出席機関</dt><dd>{}</dd>", esc(&names(d, &m.attendees)));
+    let _ = write!(s, "<dt>守秘義務</dt><dd>{}</dd>", esc(&m.confidentiality));
+    s.push_str("</dl>");
+    s
+}
+
+fn reason_label(code: &str) -> &'static str {
+    match code {
+        "review-due" => "見直し期日",
+        "new-case" => "新規ケース",
+        "overdue-actions" => "期限超過の役割",
+        "flagged" => "協議の依頼",
+        "propose-close" => "終結の提案",
+        _ => "追加",
+    }
+}
+
+impl Vault {
+    /// A meeting document as HTML, `copies` numbered handouts. Printing is audited.
+    pub fn print_meeting(&mut self, meeting: Uuid, what: PrintWhat, copies: u32) -> Result<String, Error> {
+        let d = self.meeting_detail_quiet(meeting)?;
+        let m = &d.meeting;
+        let mut sections = Vec::new();
+        let title = match what {
+            PrintWhat::Agenda => {
+                let mut s = format!("<h1>{} 次第</h1>{}", esc(&m.type_label), meeting_facts(&d));
+                s.push_str("<h2>検討ケース</h2><table class=\"grid\"><thead><tr><th class=\"num\">No.</th><th>世帯</th><th>ケース</th><th>主担当</th><th>提案理由</th><th class=\"num\">時間</th></tr></thead><tbody>");
+                for (i, e) in d.agenda.iter().enumerate() {
+                    let reasons = e
+                        .item
+                        .reasons
+                        .iter()
+                        .map(|r| reason_label(r))
+                        .collect::<Vec<_>>()
+                        .join("・");
+                    let _ = write!(
+                        s,
+                        "<tr class=\"keep\"><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td class=\"num\">{}分</td></tr>",
+                        i + 1,
+                        esc(&e.household_label),
+                        esc(&e.title),
+                        esc(&e.lead_agency_name),
+                        esc(&reasons),
+                        e.item
+                            .note
+                            .as_deref()
+                            .map(|n| format!("<br><span class=\"muted\">{}</span>", esc(n)))
+                            .unwrap_or_default(),
+                        e.item.minutes
+                    );
+                }
+                let _ = write!(s, "</tbody></table><p class=\"total\">合計 {}分</p>", d.total_minutes);
+                sections.push(s);
+                format!("{} 次第 {}", m.type_label, m.date)
+            }
+            PrintWhat::Pack(only) => {
+                let cases: Vec<Uuid> = match only {
+                    Some(c) => vec![c],
+                    None => d.agenda.iter().map(|e| e.item.case).collect(),
+                };
+                for c in cases {
+                    sections.push(self.prep_pack(c, &d)?);
+                }
+                format!("{} ケース資料 {}", m.type_label, m.date)
+            }
+            PrintWhat::Minutes => {
+                sections.push(self.minutes(&d)?);
+                format!("{} 記録 {}", m.type_label, m.date)
+            }
+        };
+        let page_per_section = matches!(what, PrintWhat::Pack(_));
+        let doc = Document {
+            title: title.clone(),
+            subtitle: format!("{} {}", m.type_label, wareki(m.date)),
+            confidentiality: m.confidentiality.clone(),
+            sections,
+            page_per_section,
+        };
+        self.audit_now("print", Some(meeting.to_string()), Some(format!("{title} ×{copies}")))?;
+        Ok(doc.render(copies))
+    }
+
+    fn prep_pack(&self, case: Uuid, d: &MeetingDetail) -> Result<String, Error> {
+        let c = self.case_quiet(case)?;
+        let h = self.household(c.household)?;
+        let today = self.ambient.clock.today();
+        let mut members: Vec<record::Person> = record::load_all(&self.conn, "person", Some(c.household))?
+            .iter()
+            .map(|st| record::view::<record::Person>(st).map(|p| p.with_age(today)))
+            .collect::<Result<_, _>>()?;
+        members.retain(|p| !p.archived);
+        members.sort_by(|a, b| {
+            (a.relation != "本人")
+                .cmp(&(b.relation != "本人"))
+                .then(a.birth.cmp(&b.birth))
+        });
+        let relations: Vec<record::Relation> = record::load_all(&self.conn, "relation", Some(c.household))?
+            .iter()
+            .map(record::view::<record::Relation>)
+            .collect::<Result<_, _>>()?;
+        let lead = d.agency_names.get(&c.lead_agency).cloned().unwrap_or_default();
+        let problems = c
+            .problems
+            .iter()
+            .map(|p| crate::reference::problem(p).map(|x| x.label_ja).unwrap_or(p))
+            .collect::<Vec<_>>()
+            .join("・");
+        let mut s = String::from("<section class=\"case\">");
+        let _ = write!(s, "<h1>{}　{}</h1>", esc(&h.label), esc(&c.title));
+        let _ = write!(
+            s,
+            "<dl class=\"facts\"><dt>主担当機関</dt><dd>{}</dd><dt>状況</dt><dd>{}　リスク：{}</dd><dt>課題</dt><dd>{}</dd><dt>受付日</dt><dd>{}</dd><dt>次回見直し</dt><dd>{}</dd></dl>",
+            esc(&lead),
+            c.status.label_ja(),
+            c.risk.map(|r| r.label_ja()).unwrap_or("—"),
+            esc(&problems),
+            esc(&wareki(c.opened)),
+            c.next_review.map(|r| esc(&wareki(r))).unwrap_or_else(|| "—".into())
+        );
+        s.push_str("<h2>世帯の状況</h2><table class=\"grid\"><thead><tr><th>続柄</th><th>氏名</th><th>ふりがな</th><th class=\"num\">年齢</th><th>生年月日</th><th>同居</th></tr></thead><tbody>");
+        for p in &members {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&p.relation),
+                esc(&p.full_name()),
+                if p.deceased.is_some() { "（故）" } else { "" },
+                esc(&crate::ja::to_hiragana(&p.full_kana())),
+                p.age.map(|a| format!("{a}歳")).unwrap_or_else(|| "—".into()),
+                esc(p.birth_wareki.as_deref().unwrap_or("—")),
+                if p.living_together { "同居" } else { "別居" }
+            );
+        }
+        s.push_str("</tbody></table>");
+        s.push_str(&genogram::svg(&members, &relations));
+        s.push_str("<h2>見立ての変化（前回検討以降）</h2>");
+        match self.assessment_changes(case)? {
+            None => {
+                let entries = self
+                    .assessment_entries(case)?
+                    .into_iter()
+                    .filter(|e| !e.retracted)
+                    .collect::<Vec<_>>();
+                s.push_str("<p class=\"muted\">初めての検討です。現在の見立て：</p>");
+                s.push_str(&assessment_table(&entries));
+            }
+            Some(ch) if ch.added.is_empty() && ch.revised.is_empty() && ch.retracted.is_empty() => {
+                let _ = write!(
+                    s,
+                    "<p>前回（{}）以降、見立ての変更はありません。</p>",
+                    esc(&wareki(ch.since.date))
+                );
+            }
+            Some(ch) => {
+                let _ = write!(
+                    s,
+                    "<p class=\"muted\">前回：{} {}</p>",
+                    esc(&ch.since.type_label),
+                    esc(&wareki(ch.since.date))
+                );
+                if !ch.added.is_empty() {
+                    s.push_str("<h3>新しい見立て</h3>");
+                    s.push_str(&assessment_table(&ch.added));
+                }
+                if !ch.revised.is_empty() {
+                    s.push_str("<h3>更新された見立て</h3>");
+                    s.push_str(&assessment_table(&ch.revised));
+                }
+                if !ch.retracted.is_empty() {
+                    s.push_str("<h3>取り消された見立て</h3>");
+                    s.push_str(&assessment_table(&ch.retracted));
+                }
+            }
+        }
+        s.push_str("<h2>役割分担（未完了）</h2>");
+        let actions = self.actions_of(case)?;
+        let mut by_agency: BTreeMap<String, Vec<&record::Action>> = BTreeMap::new();
+        for a in actions.iter().filter(|a| a.status.is_open()) {
+            by_agency.entry(a.owner_agency_name.clone()).or_default().push(a);
+        }
+        if by_agency.is_empty() {
+            s.push_str("<p>未完了の役割はありません。</p>");
+        } else {
+            s.push_str("<table class=\"grid\"><thead><tr><th>機関</th><th>役割</th><th>期限</th><th>状況</th></tr></thead><tbody>");
+            for (agency, list) in &by_agency {
+                for a in list {
+                    let _ = write!(
+                        s,
+                        "<tr><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+                        esc(agency),
+                        esc(&a.text),
+                        a.due.map(|d| esc(&wareki(d))).unwrap_or_else(|| "—".into()),
+                        if a.overdue {
+                            " <span class=\"warn\">期限超過</span>"
+                        } else {
+                            ""
+                        },
+                        a.status.label_ja()
+                    );
+                }
+            }
+            s.push_str("</tbody></table>");
+        }
+        s.push_str("<h2>前回の決定事項</h2>");
+        match self.last_discussion(case)? {
+            Some((m, _)) => {
+                let item = self
+                    .meeting_detail_quiet(m.id)?
+                    .agenda
+                    .into_iter()
+                    .find(|e| e.item.case == case);
+                let decisions = item.as_ref().map(|e| e.item.decisions.clone()).unwrap_or_default();
+                let _ = write!(
+                    s,
+                    "<p class=\"muted\">{} {}</p>",
+                    esc(&m.type_label),
+                    esc(&wareki(m.date))
+                );
+                if decisions.is_empty() {
+                    s.push_str("<p>記録された決定事項はありません。</p>");
+                } else {
+                    s.push_str("<ul>");
+                    for dcs in decisions {
+                        let _ = write!(s, "<li>{}</li>", esc(&dcs));
+                    }
+                    s.push_str("</ul>");
+                }
+            }
+            None => s.push_str("<p>前回の検討はありません。</p>"),
+        }
+        s.push_str("</section>");
+        Ok(s)
+    }
+
+    fn minutes(&self, d: &MeetingDetail) -> Result<String, Error> {
+        let m = &d.meeting;
+        let mut s = format!("<h1>{} 記録</h1>", esc(&m.type_label));
+        match m.finalised {
+            Some(f) => {
+                let _ = write!(s, "<p class=\"muted\">確定：{}</p>", esc(&wareki(f)));
+            }
+            None => s.push_str("<p class=\"warn\">（未確定の記録）</p>"),
+        }
+        s.push_str(&meeting_facts(d));
+        let _ = write!(
+            s,
+            "<h2>出欠</h2><dl class=\"facts\"><dt>出席</dt><dd>{}</dd><dt>欠席</dt><dd>{}</dd><dt>オブザーバー</dt><dd>{}</dd></dl>",
+            esc(&names(d, &m.present)),
+            esc(&names(d, &m.apologies)),
+            esc(&m.observers.join("、"))
+        );
+        for (i, e) in d.agenda.iter().enumerate() {
+            let _ = write!(
+                s,
+                "<div class=\"keep\"><h2>{}. {}　{}</h2>",
+                i + 1,
+                esc(&e.household_label),
+                esc(&e.title)
+            );
+            match &e.item.discussion {
+                Some(t) => {
+                    s.push_str("<h3>協議内容</h3>");
+                    s.push_str(&paragraphs(t));
+                }
+                None => s.push_str("<p class=\"muted\">協議内容の記録なし</p>"),
+            }
+            if !e.item.decisions.is_empty() {
+                s.push_str("<h3>決定事項</h3><ul>");
+                for dcs in &e.item.decisions {
+                    let _ = write!(s, "<li>{}</li>", esc(dcs));
+                }
+                s.push_str("</ul>");
+            }
+            let actions: Vec<record::Action> = self
+                .actions_of(e.item.case)?
+                .into_iter()
+                .filter(|a| a.meeting == Some(m.id))
+                .collect();
+            if !actions.is_empty() {
+                s.push_str("<h3>役割分担</h3><table class=\"grid\"><thead><tr><th>機関</th><th>担当者</th><th>役割</th><th>期限</th></tr></thead><tbody>");
+                for a in &actions {
+                    let _ = write!(
+                        s,
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        esc(&a.owner_agency_name),
+                        esc(a.owner_worker.as_deref().unwrap_or("")),
+                        esc(&a.text),
+                        a.due.map(|d| esc(&wareki(d))).unwrap_or_else(|| "—".into())
+                    );
+                }
+                s.push_str("</tbody></table>");
+            }
+            match e.item.next_review {
+                Some(r) => {
+                    let _ = write!(s, "<p><strong>次回見直し：</strong>{}</p>", esc(&date_text(r)));
+                }
+                None if e.needs_review_date => s.push_str("<p class=\"warn\">次回見直し日が未設定です</p>"),
+                None => s.push_str("<p>終結</p>"),
+            }
+            s.push_str("</div>");
+        }
+        if !d.corrections.is_empty() {
+            s.push_str("<h2>訂正</h2><ul>");
+            for c in &d.corrections {
+                let _ = write!(
+                    s,
+                    "<li>{}：{}（{}）</li>",
+                    esc(&wareki(c.date)),
+                    esc(&c.text),
+                    esc(&names(d, &[c.agency]))
+                );
+            }
+            s.push_str("</ul>");
+        }
+        Ok(s)
+    }
+
+    /// The case ledger as a printable HTML table.
+    pub fn print_ledger(&mut self, filter: &LedgerFilter, copies: u32) -> Result<String, Error> {
+        let rows = self.ledger(filter)?;
+        let today = self.ambient.clock.today();
+        let mut s = format!(
+            "<h1>進行管理台帳</h1><p class=\"muted\">{} 現在　{} 件</p>",
+            esc(&wareki(today)),
+            rows.len()
+        );
+        s.push_str("<table class=\"grid\"><thead><tr><th>世帯</th><th>ケース</th><th>主担当</th><th>状況</th><th>リスク</th><th>前回検討</th><th>次回見直し</th><th class=\"num\">未完了</th><th class=\"num\">期限超過</th></tr></thead><tbody>");
+        for r in &rows {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&r.household_label),
+                esc(&r.title),
+                esc(&r.lead_agency_name),
+                r.status.label_ja(),
+                r.risk.map(|x| x.label_ja()).unwrap_or("—"),
+                r.last_review.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                r.next_review.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                if r.review_overdue {
+                    " <span class=\"warn\">超過</span>"
+                } else {
+                    ""
+                },
+                r.open_actions,
+                if r.overdue_actions > 0 {
+                    format!("<span class=\"warn\">{}</span>", r.overdue_actions)
+                } else {
+                    "0".into()
+                }
+            );
+        }
+        s.push_str("</tbody></table>");
+        let doc = Document {
+            title: format!("進行管理台帳 {today}"),
+            subtitle: "進行管理台帳".into(),
+            confidentiality: "関係機関限り。個人情報を含むため取扱いに注意してください。".into(),
+            sections: vec![s],
+            page_per_section: false,
+        };
+        self.audit_now("print", None, Some(format!("ledger ×{copies}")))?;
+        Ok(doc.render(copies))
+    }
+}
+
+fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
+    if entries.is_empty() {
+        return "<p>記録はありません。</p>".into();
+    }
+    let mut s = String::from(
+        "<table class=\"grid\"><thead><tr><th>領域</th><th>機関</th><th>日付</th><th>状況</th><th>ニーズ・強み</th><th>リスク</th></tr></thead><tbody>",
+    );
+    for e in entries {
+        let domain = crate::reference::assessment_domain(&e.domain)
+            .map(|d| d.label_ja)
+            .unwrap_or(&e.domain);
+        let mut needs = String::new();
+        if let Some(n) = &e.needs {
+            let _ = write!(needs, "ニーズ：{}", esc(n));
+        }
+        if let Some(st) = &e.strengths {
+            let _ = write!(needs, "{}強み：{}", if needs.is_empty() { "" } else { "<br>" }, esc(st));
+        }
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+            esc(domain),
+            esc(&e.agency_name),
+            e.date,
+            esc(&e.seen),
+            if e.no_contact {
+                " <span class=\"warn\">（連絡を望まない）</span>"
+            } else {
+                ""
+            },
+            needs,
+            e.risk.map(|r| r.label_ja()).unwrap_or("—")
+        );
+    }
+    s.push_str("</tbody></table>");
+    s
+}
