@@ -209,7 +209,7 @@ fn main() {
         &mut vault,
         households,
         SEED,
-        kasane::DemoLead::AsGenerated,
+        kasane::DemoLead::ThisAgency,
         &mut |_, _| {},
     )
     .expect("fill demo");
@@ -343,7 +343,94 @@ fn main() {
     }
     println!();
 
-    // 3. Opening: with a KDF slot at the cheapest cost (≈ no KDF) and with the calibrated cost.
+    // 3. Meetings: proposing an agenda over every case, and a pack for two attendee agencies
+    //    after 40 cases went on the agenda (each put there through the legal-basis gate).
+    let mut partners: Vec<Vault> = ["生活福祉課", "高齢者いきいき課"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            Vault::create(
+                &tmp.path().join(format!("partner{i}")),
+                Setup {
+                    agency: (*name).into(),
+                    site: "PC".into(),
+                    worker: "bench".into(),
+                    passphrase: SecretString::from(PASS.to_string()),
+                    kdf: KdfCost::Fixed(10),
+                    join: None,
+                },
+                Ambient::fixed(clock(), 10 + i as u64),
+            )
+            .expect("partner vault")
+            .0
+        })
+        .collect();
+    for p in &mut partners {
+        let (mine, _) = vault.my_card().unwrap();
+        let (theirs, _) = p.my_card().unwrap();
+        let info = vault.import_card(&theirs).unwrap();
+        vault.verify_card(info.site, &info.fingerprint).unwrap();
+        let back = p.import_card(&mine).unwrap();
+        p.verify_card(back.site, &back.fingerprint).unwrap();
+    }
+    let attendees: Vec<uuid::Uuid> = partners.iter().map(|p| p.identity().agency).collect();
+    let meeting = vault
+        .new_meeting(kasane::NewMeeting {
+            kind: "shien-kaigi".into(),
+            series: None,
+            date: "2026-12-10".parse().unwrap(),
+            time: Some("14:00".into()),
+            place: "本庁舎".into(),
+            chair: None,
+            attendees: attendees.clone(),
+        })
+        .unwrap();
+    let t = Instant::now();
+    let proposals = vault.propose_agenda(meeting).unwrap();
+    let propose_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for p in proposals.iter().take(40) {
+        let reasons = p.reasons.iter().map(|r| r.code.to_string()).collect();
+        vault.add_to_agenda(meeting, p.case, Some(10), reasons, None).unwrap();
+    }
+    let agenda_s = t.elapsed().as_secs_f64();
+    let pack_dir = tmp.path().join("pack");
+    let t = Instant::now();
+    let pack = vault.export_meeting_pack(meeting, &pack_dir).unwrap();
+    let pack_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let html = vault.print_meeting(meeting, kasane::PrintWhat::Pack(None), 1).unwrap();
+    let print_s = t.elapsed().as_secs_f64();
+    println!("Meetings ({households} households, {} cases proposed)", proposals.len());
+    println!(
+        "  {:<52} {:>9.1} ms",
+        "propose an agenda (every open case, every reason)",
+        propose_s * 1000.0
+    );
+    println!(
+        "  {:<52} {:>9.1} ms",
+        "put 40 cases on it (legal-basis gate, shares)",
+        agenda_s * 1000.0
+    );
+    println!(
+        "  {:<52} {:>9.1} ms   {} bundles, {} ops",
+        "export the meeting pack",
+        pack_s * 1000.0,
+        pack.len(),
+        pack.iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .map(|r| r.ops)
+            .sum::<usize>()
+    );
+    println!(
+        "  {:<52} {:>9.1} ms   {} KB of HTML",
+        "print the 40 prep packs",
+        print_s * 1000.0,
+        html.len() / 1024
+    );
+    println!();
+
+    // 4. Opening: with a KDF slot at the cheapest cost (≈ no KDF) and with the calibrated cost.
     vault
         .add_worker("calibrated", &SecretString::from(PASS.to_string()), KdfCost::Calibrated)
         .expect("calibrated worker");

@@ -109,6 +109,21 @@ impl Vault {
             .collect();
         let names: std::collections::HashMap<Uuid, String> =
             self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        // Every action and request once, grouped by case, rather than a query per case.
+        let mut actions: std::collections::HashMap<Uuid, Vec<record::Action>> = std::collections::HashMap::new();
+        for st in load_all(&self.conn, "action", None)? {
+            let a: record::Action = view(&st)?;
+            if !a.retracted && a.status.is_open() && a.due.is_some_and(|d| d < day) {
+                actions.entry(a.case).or_default().push(a);
+            }
+        }
+        let mut flags: std::collections::HashMap<Uuid, Vec<Flag>> = std::collections::HashMap::new();
+        for st in load_all(&self.conn, "flag", None)? {
+            let f: Flag = view(&st)?;
+            if f.resolved_meeting.is_none() {
+                flags.entry(f.case).or_default().push(f);
+            }
+        }
         let mut out = Vec::new();
         for c in self.cases(&record::CaseFilter::default())? {
             if c.status == CaseStatus::Closed {
@@ -129,11 +144,7 @@ impl Vault {
                     detail: format!("受付 {}（前回 {since} 以降）", c.opened),
                 });
             }
-            let overdue: Vec<_> = self
-                .actions_of(c.id)?
-                .into_iter()
-                .filter(|a| a.status.is_open() && a.due.is_some_and(|d| d < day))
-                .collect();
+            let overdue = actions.remove(&c.id).unwrap_or_default();
             if !overdue.is_empty() {
                 let detail = overdue
                     .iter()
@@ -141,7 +152,7 @@ impl Vault {
                         format!(
                             "{}（{}、期限 {}）",
                             a.text,
-                            a.owner_agency_name,
+                            names.get(&a.owner_agency).map(String::as_str).unwrap_or(""),
                             a.due.map(|d| d.to_string()).unwrap_or_default()
                         )
                     })
@@ -153,7 +164,9 @@ impl Vault {
                     detail,
                 });
             }
-            for f in open_flags(self, c.id)? {
+            let mut case_flags = flags.remove(&c.id).unwrap_or_default();
+            case_flags.sort_by_key(|f| (f.date, f.id));
+            for f in case_flags {
                 let by = names.get(&f.agency).cloned().unwrap_or_default();
                 if f.kind == "close" {
                     reasons.push(ProposalReason {
