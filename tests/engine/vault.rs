@@ -287,3 +287,39 @@ fn nothing_personal_is_readable_in_the_vault_folder() {
     drop(t.vault);
     check("after closing");
 }
+
+#[test]
+fn a_vault_in_use_elsewhere_is_reported_as_busy_and_nothing_is_written() {
+    let t = new_vault(13);
+    let mut other = VaultDir::open(&t.path)
+        .unwrap()
+        .unlock(None, &pass(PASS), ambient(14))
+        .unwrap();
+    let before = other.op_count().unwrap();
+    // The first window holds a write transaction open (as a long import would).
+    kasane::testing::sql(&t.vault).execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = other
+        .add_household(kasane::NewHousehold {
+            label: "x".into(),
+            district: "tamanawa".into(),
+            address: None,
+            phone: None,
+        })
+        .expect_err("a second writer must wait and then give up, not corrupt anything");
+    assert!(matches!(err, Error::Vault(VaultError::Busy)), "got {err:?}");
+    assert_eq!(err.kind(), Kind::Vault);
+    kasane::testing::sql(&t.vault).execute_batch("ROLLBACK").unwrap();
+    assert_eq!(
+        other.op_count().unwrap(),
+        before,
+        "nothing was written by the refused attempt"
+    );
+    other
+        .add_household(kasane::NewHousehold {
+            label: "x".into(),
+            district: "tamanawa".into(),
+            address: None,
+            phone: None,
+        })
+        .expect("works once the other window is done");
+}
