@@ -1,0 +1,333 @@
+//! Case commands: the home list (this agency's cases, most urgent review first), one case with its
+//! contact log and consents, and the forms that open and change cases, add and retract contact-log
+//! entries, and record or withdraw consent.
+
+use kasane::{Case, CaseDetail, CaseFilter, CaseSummary, CaseUpdate, Consent, NewCase, NewConsent, NewNote, Note};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{
+    desktop::Desktop,
+    error::CommandError,
+    household::{HouseholdView, PersonView},
+    view::{CaseStatus, Change, ConsentHow, DateView, NoteKind, Risk, date_input, id, id_text, ids},
+};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CaseView {
+    pub id: String,
+    pub household: String,
+    pub title: String,
+    pub status: CaseStatus,
+    pub lead_agency: String,
+    pub problems: Vec<String>,
+    pub risk: Option<Risk>,
+    pub next_review: Option<DateView>,
+    pub opened: DateView,
+    pub key_person: Option<String>,
+    pub conflicts: Vec<String>,
+}
+
+impl From<Case> for CaseView {
+    fn from(c: Case) -> Self {
+        CaseView {
+            id: id_text(c.id),
+            household: id_text(c.household),
+            title: c.title,
+            status: c.status.into(),
+            lead_agency: id_text(c.lead_agency),
+            problems: c.problems,
+            risk: c.risk.map(Risk::from),
+            next_review: c.next_review.map(DateView::from),
+            opened: c.opened.into(),
+            key_person: c.key_person.map(id_text),
+            conflicts: c.conflicts,
+        }
+    }
+}
+
+/// A line of a case list.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CaseRow {
+    pub id: String,
+    pub household: String,
+    pub household_label: String,
+    pub title: String,
+    pub status: CaseStatus,
+    pub risk: Option<Risk>,
+    pub lead_agency: String,
+    pub lead_agency_name: String,
+    pub problems: Vec<String>,
+    pub opened: DateView,
+    pub next_review: Option<DateView>,
+    /// The next review date has passed (the engine's judgement).
+    pub review_overdue: bool,
+    pub in_conflict: bool,
+}
+
+impl From<CaseSummary> for CaseRow {
+    fn from(c: CaseSummary) -> Self {
+        CaseRow {
+            id: id_text(c.id),
+            household: id_text(c.household),
+            household_label: c.household_label,
+            title: c.title,
+            status: c.status.into(),
+            risk: c.risk.map(Risk::from),
+            lead_agency: id_text(c.lead_agency),
+            lead_agency_name: c.lead_agency_name,
+            problems: c.problems,
+            opened: c.opened.into(),
+            next_review: c.next_review.map(DateView::from),
+            review_overdue: c.review_overdue,
+            in_conflict: c.in_conflict,
+        }
+    }
+}
+
+/// The home screen's data: the signed-in agency's open cases, earliest review first.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HomeView {
+    pub today: DateView,
+    pub cases: Vec<CaseRow>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct NoteView {
+    pub id: String,
+    pub case: String,
+    pub date: DateView,
+    pub kind: NoteKind,
+    pub agency: String,
+    pub worker: String,
+    pub text: String,
+    pub retracted: bool,
+    /// 機関内メモ: kept on this PC only, never shared.
+    pub internal: bool,
+    pub conflicts: Vec<String>,
+}
+
+impl From<Note> for NoteView {
+    fn from(n: Note) -> Self {
+        NoteView {
+            id: id_text(n.id),
+            case: id_text(n.case),
+            date: n.date.into(),
+            kind: n.kind.into(),
+            agency: id_text(n.agency),
+            worker: id_text(n.worker),
+            text: n.text,
+            retracted: n.retracted,
+            internal: n.internal,
+            conflicts: n.conflicts,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConsentView {
+    pub id: String,
+    pub household: String,
+    pub person: String,
+    pub scope: String,
+    pub agencies: Vec<String>,
+    pub date: DateView,
+    pub how: ConsentHow,
+    pub withdrawn: Option<DateView>,
+    pub conflicts: Vec<String>,
+}
+
+impl From<Consent> for ConsentView {
+    fn from(c: Consent) -> Self {
+        ConsentView {
+            id: id_text(c.id),
+            household: id_text(c.household),
+            person: id_text(c.person),
+            scope: c.scope,
+            agencies: c.agencies.into_iter().map(id_text).collect(),
+            date: c.date.into(),
+            how: c.how.into(),
+            withdrawn: c.withdrawn.map(DateView::from),
+            conflicts: c.conflicts,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CaseDetailView {
+    pub case: CaseView,
+    pub lead_agency_name: String,
+    pub household: HouseholdView,
+    pub members: Vec<PersonView>,
+    /// Newest first; internal entries are marked.
+    pub notes: Vec<NoteView>,
+    /// Newest first.
+    pub consents: Vec<ConsentView>,
+}
+
+impl From<CaseDetail> for CaseDetailView {
+    fn from(d: CaseDetail) -> Self {
+        CaseDetailView {
+            case: d.case.into(),
+            lead_agency_name: d.lead_agency_name,
+            household: d.household.into(),
+            members: d.members.into_iter().map(PersonView::from).collect(),
+            notes: d.notes.into_iter().map(NoteView::from).collect(),
+            consents: d.consents.into_iter().map(ConsentView::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct NewCaseInput {
+    pub household: String,
+    pub title: String,
+    pub problems: Vec<String>,
+    /// Agency id; null: this vault's agency.
+    pub lead_agency: Option<String>,
+    pub risk: Option<Risk>,
+    /// As typed; blank: none.
+    pub next_review: String,
+    /// As typed; blank: today.
+    pub opened: String,
+}
+
+/// Only the fields that are not null change.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CaseUpdateInput {
+    pub title: Option<String>,
+    pub status: Option<CaseStatus>,
+    pub risk: Option<Change<Risk>>,
+    pub lead_agency: Option<String>,
+    /// `value` as typed; null or blank clears the review date.
+    pub next_review: Option<Change<String>>,
+    pub problems: Option<Vec<String>>,
+    pub key_person: Option<Change<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct NewNoteInput {
+    pub case: String,
+    pub kind: NoteKind,
+    pub text: String,
+    /// As typed; blank: today.
+    pub date: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct NewConsentInput {
+    pub person: String,
+    pub scope: String,
+    pub agencies: Vec<String>,
+    /// As typed; blank: today.
+    pub date: String,
+    pub how: ConsentHow,
+}
+
+pub fn home(desk: &Desktop) -> Result<HomeView, CommandError> {
+    desk.with_vault(|v| {
+        let filter = CaseFilter {
+            lead_agency: Some(v.identity().agency),
+            ..CaseFilter::default()
+        };
+        Ok(HomeView {
+            today: v.ambient().clock.today().into(),
+            cases: v.cases(&filter)?.into_iter().map(CaseRow::from).collect(),
+        })
+    })
+}
+
+pub fn case_detail(desk: &Desktop, case: String) -> Result<CaseDetailView, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| Ok(v.case_detail(case)?.into()))
+}
+
+pub fn case_open(desk: &Desktop, input: NewCaseInput) -> Result<String, CommandError> {
+    let new = NewCase {
+        household: id("household", &input.household)?,
+        title: input.title,
+        problems: input.problems,
+        lead_agency: input.lead_agency.as_deref().map(|a| id("agency", a)).transpose()?,
+        risk: input.risk.map(kasane::Risk::from),
+        next_review: date_input("next review", &input.next_review)?,
+        opened: date_input("opened", &input.opened)?,
+    };
+    desk.with_vault(|v| Ok(id_text(v.open_case(new)?)))
+}
+
+pub fn case_update(desk: &Desktop, case: String, input: CaseUpdateInput) -> Result<(), CommandError> {
+    let case = id("case", &case)?;
+    let next_review = match input.next_review {
+        None => None,
+        Some(Change { value: None }) => Some(None),
+        Some(Change { value: Some(text) }) => Some(date_input("next review", &text)?),
+    };
+    let key_person = match input.key_person {
+        None => None,
+        Some(Change { value: None }) => Some(None),
+        Some(Change { value: Some(p) }) => Some(Some(id("person", &p)?)),
+    };
+    let update = CaseUpdate {
+        title: input.title,
+        status: input.status.map(kasane::CaseStatus::from),
+        risk: input.risk.map(|c| c.value.map(kasane::Risk::from)),
+        lead_agency: input.lead_agency.as_deref().map(|a| id("agency", a)).transpose()?,
+        next_review,
+        problems: input.problems,
+        key_person,
+    };
+    desk.with_vault(|v| Ok(v.update_case(case, update)?))
+}
+
+pub fn note_add(desk: &Desktop, input: NewNoteInput) -> Result<String, CommandError> {
+    let new = NewNote {
+        case: id("case", &input.case)?,
+        kind: input.kind.into(),
+        text: input.text,
+        date: date_input("date", &input.date)?,
+        internal: input.internal,
+    };
+    desk.with_vault(|v| Ok(id_text(v.add_note(new)?)))
+}
+
+pub fn note_edit(desk: &Desktop, note: String, text: String) -> Result<(), CommandError> {
+    let note = id("note", &note)?;
+    desk.with_vault(|v| Ok(v.edit_note(note, &text)?))
+}
+
+pub fn note_retract(desk: &Desktop, note: String) -> Result<(), CommandError> {
+    let note = id("note", &note)?;
+    desk.with_vault(|v| Ok(v.retract_note(note)?))
+}
+
+pub fn consent_add(desk: &Desktop, input: NewConsentInput) -> Result<String, CommandError> {
+    let person = id("person", &input.person)?;
+    let agencies = ids("agency", &input.agencies)?;
+    let date = date_input("date", &input.date)?;
+    desk.with_vault(|v| {
+        let new = NewConsent {
+            person,
+            scope: input.scope,
+            agencies,
+            // The engine needs a date; the form's blank means "today", as for contact-log entries.
+            date: date.unwrap_or_else(|| v.ambient().clock.today()),
+            how: input.how.into(),
+        };
+        Ok(id_text(v.add_consent(new)?))
+    })
+}
+
+pub fn consent_withdraw(desk: &Desktop, consent: String, date: String) -> Result<(), CommandError> {
+    let consent = id("consent", &consent)?;
+    let date = date_input("date", &date)?;
+    desk.with_vault(|v| {
+        let on = date.unwrap_or_else(|| v.ambient().clock.today());
+        v.withdraw_consent(consent, on)?;
+        Ok(())
+    })
+}

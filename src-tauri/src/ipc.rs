@@ -1,0 +1,239 @@
+//! The Tauri commands: each deserialises its arguments, runs the plain command function of the
+//! same name on a blocking worker thread (engine calls touch the disk and may run the KDF, and the
+//! window must never freeze), and returns its result or `CommandError`. Nothing else happens here.
+
+use tauri::{State, ipc::Channel};
+
+use crate::{
+    case::{self, CaseDetailView, CaseUpdateInput, HomeView, NewCaseInput, NewConsentInput, NewNoteInput},
+    desktop::Desktop,
+    error::CommandError,
+    household::{
+        self, HouseholdDetailView, HouseholdFilterInput, HouseholdRow, HouseholdUpdateInput, NewHouseholdInput,
+        NewPersonInput, NewRelationInput, PersonUpdateInput,
+    },
+    progress::Progress,
+    reference::{self, Directory, Reference},
+    search::{self, HitView},
+    vault::{
+        self, CreatedVault, NewVaultInput, NewWorkerInput, PassphraseChangeInput, RecoverInput, Session, StartInfo,
+        UnlockInput, VaultFolder, WorkerSlotView,
+    },
+    view::DateView,
+};
+
+type Answer<T> = Result<T, CommandError>;
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Answer<T> + Send + 'static) -> Answer<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CommandError::task(e.to_string()))?
+}
+
+fn desk(state: &State<'_, Desktop>) -> Desktop {
+    state.inner().clone()
+}
+
+/// A progress sink that forwards to the window; a closed channel (window reloaded) is ignored.
+fn reporter(channel: Channel<Progress>) -> impl Fn(Progress) + Send {
+    move |p| {
+        let _ = channel.send(p);
+    }
+}
+
+#[tauri::command]
+pub async fn app_start(state: State<'_, Desktop>) -> Answer<StartInfo> {
+    let d = desk(&state);
+    blocking(move || vault::app_start(&d)).await
+}
+
+#[tauri::command]
+pub async fn vault_inspect(path: String) -> Answer<VaultFolder> {
+    blocking(move || vault::vault_inspect(path)).await
+}
+
+#[tauri::command]
+pub async fn vault_create(
+    state: State<'_, Desktop>,
+    input: NewVaultInput,
+    progress: Channel<Progress>,
+) -> Answer<CreatedVault> {
+    let d = desk(&state);
+    blocking(move || vault::vault_create(&d, input, &reporter(progress))).await
+}
+
+#[tauri::command]
+pub async fn vault_unlock(
+    state: State<'_, Desktop>,
+    input: UnlockInput,
+    progress: Channel<Progress>,
+) -> Answer<Session> {
+    let d = desk(&state);
+    blocking(move || vault::vault_unlock(&d, input, &reporter(progress))).await
+}
+
+#[tauri::command]
+pub async fn vault_recover(
+    state: State<'_, Desktop>,
+    input: RecoverInput,
+    progress: Channel<Progress>,
+) -> Answer<Session> {
+    let d = desk(&state);
+    blocking(move || vault::vault_recover(&d, input, &reporter(progress))).await
+}
+
+#[tauri::command]
+pub async fn vault_lock(state: State<'_, Desktop>) -> Answer<bool> {
+    let d = desk(&state);
+    blocking(move || Ok(vault::vault_lock(&d))).await
+}
+
+#[tauri::command]
+pub async fn vault_workers(state: State<'_, Desktop>) -> Answer<Vec<WorkerSlotView>> {
+    let d = desk(&state);
+    blocking(move || vault::vault_workers(&d)).await
+}
+
+#[tauri::command]
+pub async fn session(state: State<'_, Desktop>) -> Answer<Session> {
+    let d = desk(&state);
+    blocking(move || vault::session(&d)).await
+}
+
+#[tauri::command]
+pub async fn worker_add(
+    state: State<'_, Desktop>,
+    input: NewWorkerInput,
+    progress: Channel<Progress>,
+) -> Answer<WorkerSlotView> {
+    let d = desk(&state);
+    blocking(move || vault::worker_add(&d, input, &reporter(progress))).await
+}
+
+#[tauri::command]
+pub async fn passphrase_change(
+    state: State<'_, Desktop>,
+    input: PassphraseChangeInput,
+    progress: Channel<Progress>,
+) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || vault::passphrase_change(&d, input, &reporter(progress))).await
+}
+
+#[tauri::command]
+pub async fn reference_data() -> Answer<Reference> {
+    blocking(|| Ok(reference::reference_data())).await
+}
+
+#[tauri::command]
+pub async fn directory(state: State<'_, Desktop>) -> Answer<Directory> {
+    let d = desk(&state);
+    blocking(move || reference::directory(&d)).await
+}
+
+#[tauri::command]
+pub async fn date_check(text: String, partial: bool) -> Answer<DateView> {
+    blocking(move || reference::date_check(text, partial)).await
+}
+
+#[tauri::command]
+pub async fn home(state: State<'_, Desktop>) -> Answer<HomeView> {
+    let d = desk(&state);
+    blocking(move || case::home(&d)).await
+}
+
+#[tauri::command]
+pub async fn households(state: State<'_, Desktop>, filter: HouseholdFilterInput) -> Answer<Vec<HouseholdRow>> {
+    let d = desk(&state);
+    blocking(move || household::households(&d, filter)).await
+}
+
+#[tauri::command]
+pub async fn household_detail(state: State<'_, Desktop>, id: String) -> Answer<HouseholdDetailView> {
+    let d = desk(&state);
+    blocking(move || household::household_detail(&d, id)).await
+}
+
+#[tauri::command]
+pub async fn household_add(state: State<'_, Desktop>, input: NewHouseholdInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || household::household_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn household_update(state: State<'_, Desktop>, id: String, input: HouseholdUpdateInput) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || household::household_update(&d, id, input)).await
+}
+
+#[tauri::command]
+pub async fn person_add(state: State<'_, Desktop>, input: NewPersonInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || household::person_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn person_update(state: State<'_, Desktop>, id: String, input: PersonUpdateInput) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || household::person_update(&d, id, input)).await
+}
+
+#[tauri::command]
+pub async fn relation_add(state: State<'_, Desktop>, input: NewRelationInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || household::relation_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn case_detail(state: State<'_, Desktop>, id: String) -> Answer<CaseDetailView> {
+    let d = desk(&state);
+    blocking(move || case::case_detail(&d, id)).await
+}
+
+#[tauri::command]
+pub async fn case_open(state: State<'_, Desktop>, input: NewCaseInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || case::case_open(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn case_update(state: State<'_, Desktop>, id: String, input: CaseUpdateInput) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || case::case_update(&d, id, input)).await
+}
+
+#[tauri::command]
+pub async fn note_add(state: State<'_, Desktop>, input: NewNoteInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || case::note_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn note_edit(state: State<'_, Desktop>, id: String, text: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || case::note_edit(&d, id, text)).await
+}
+
+#[tauri::command]
+pub async fn note_retract(state: State<'_, Desktop>, id: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || case::note_retract(&d, id)).await
+}
+
+#[tauri::command]
+pub async fn consent_add(state: State<'_, Desktop>, input: NewConsentInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || case::consent_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn consent_withdraw(state: State<'_, Desktop>, id: String, date: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || case::consent_withdraw(&d, id, date)).await
+}
+
+#[tauri::command]
+pub async fn search(state: State<'_, Desktop>, query: String, submitted: bool) -> Answer<Vec<HitView>> {
+    let d = desk(&state);
+    blocking(move || search::search(&d, query, submitted)).await
+}

@@ -1,0 +1,666 @@
+//! The command layer against real vaults: each test creates a SQLCipher vault in a temporary
+//! folder through `vault_create` (KDF cost 2^10 so tests stay quick) and calls the same functions
+//! the Tauri commands call, checking what the window would receive — data and error payloads.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use kasane::KdfCost;
+use kasane_desktop::{
+    Desktop,
+    case::{self, CaseUpdateInput, NewCaseInput, NewConsentInput, NewNoteInput},
+    error::{CommandError, DateProblem, EraIssue, EraName, ErrorKind},
+    household::{self, HouseholdFilterInput, NewHouseholdInput, NewPersonInput, NewRelationInput, PersonUpdateInput},
+    progress::{Progress, Step},
+    reference,
+    search::{self, HitKind},
+    vault::{self, NewVaultInput, NewWorkerInput, PassphraseChangeInput, RecoverInput, UnlockInput},
+    view::{CaseStatus, Change, ConsentHow, NoteKind, RelationKind, Risk, Sex},
+};
+
+const PASS: &str = "correct horse battery";
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    path: PathBuf,
+    desk: Desktop,
+    recovery_code: String,
+    worker: String,
+    agency: String,
+}
+
+fn no_progress(_: Progress) {}
+
+fn create_in(path: &Path) -> (Desktop, vault::CreatedVault) {
+    let desk = Desktop::new(None).with_kdf(KdfCost::Fixed(10));
+    let created = vault::vault_create(
+        &desk,
+        NewVaultInput {
+            path: path.display().to_string(),
+            agency: "福祉総務課".into(),
+            site: "本庁舎PC-1".into(),
+            worker: "山田".into(),
+            passphrase: PASS.into(),
+            passphrase_again: PASS.into(),
+        },
+        &no_progress,
+    )
+    .expect("a vault is created in an empty temporary folder");
+    (desk, created)
+}
+
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let path = tmp.path().join("vault");
+    let (desk, created) = create_in(&path);
+    Fixture {
+        _tmp: tmp,
+        path,
+        desk,
+        recovery_code: created.recovery_code,
+        worker: created.session.worker_id,
+        agency: created.session.agency_id,
+    }
+}
+
+fn household(f: &Fixture, label: &str, district: &str) -> String {
+    household::household_add(
+        &f.desk,
+        NewHouseholdInput {
+            label: label.into(),
+            district: district.into(),
+            address: "鎌倉市大町2-3-4".into(),
+            phone: String::new(),
+        },
+    )
+    .expect("a household with a known district is added")
+}
+
+fn person(f: &Fixture, household: &str, names: (&str, &str, &str, &str), birth: &str) -> Result<String, CommandError> {
+    household::person_add(
+        &f.desk,
+        NewPersonInput {
+            household: household.into(),
+            family_name: names.0.into(),
+            given_name: names.1.into(),
+            family_kana: names.2.into(),
+            given_kana: names.3.into(),
+            birth: birth.into(),
+            sex: Sex::Female,
+            relation: "本人".into(),
+            living_together: true,
+            deceased: String::new(),
+        },
+    )
+}
+
+fn open_case(f: &Fixture, household: &str, problems: &[&str], next_review: &str) -> String {
+    case::case_open(
+        &f.desk,
+        NewCaseInput {
+            household: household.into(),
+            title: "母の認知症と長男のひきこもり".into(),
+            problems: problems.iter().map(|p| p.to_string()).collect(),
+            lead_agency: None,
+            risk: Some(Risk::High),
+            next_review: next_review.into(),
+            opened: String::new(),
+        },
+    )
+    .expect("a case with known problem codes opens")
+}
+
+#[test]
+fn creating_a_vault_reports_each_step_and_returns_a_recovery_code_in_fourteen_groups() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let desk = Desktop::new(None).with_kdf(KdfCost::Fixed(10));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = {
+        let seen = seen.clone();
+        move |p: Progress| seen.lock().expect("progress list").push(p.step)
+    };
+    let created = vault::vault_create(
+        &desk,
+        NewVaultInput {
+            path: tmp.path().join("v").display().to_string(),
+            agency: "福祉総務課".into(),
+            site: "PC-1".into(),
+            worker: "山田".into(),
+            passphrase: PASS.into(),
+            passphrase_again: PASS.into(),
+        },
+        &sink,
+    )
+    .expect("vault created");
+    assert_eq!(created.session.worker_name, "山田", "the first worker is signed in");
+    assert_eq!(
+        created.session.agency_name, "福祉総務課",
+        "the session names the agency"
+    );
+    let groups: Vec<&str> = created.recovery_code.split('-').collect();
+    assert_eq!(
+        groups.len(),
+        14,
+        "the recovery code is shown in 14 groups of four so it can be written down: {}",
+        created.recovery_code
+    );
+    assert!(groups.iter().all(|g| g.len() == 4), "each group has four symbols");
+    assert_eq!(
+        *seen.lock().expect("progress list"),
+        vec![Step::CreateVault, Step::ReadIdentity, Step::Done],
+        "the window is told each step, ending with Done"
+    );
+    assert!(desk.is_unlocked(), "a new vault is open for the worker who created it");
+}
+
+#[test]
+fn mismatched_or_short_passphrases_are_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let desk = Desktop::new(None).with_kdf(KdfCost::Fixed(10));
+    let path = tmp.path().join("v");
+    let input = |a: &str, b: &str| NewVaultInput {
+        path: path.display().to_string(),
+        agency: "福祉総務課".into(),
+        site: "PC".into(),
+        worker: "山田".into(),
+        passphrase: a.into(),
+        passphrase_again: b.into(),
+    };
+    let e = vault::vault_create(&desk, input(PASS, "something else"), &no_progress).expect_err("mismatch refused");
+    assert_eq!(e.code, "key.passphrase-mismatch", "the two entries differ: {e}");
+    let e = vault::vault_create(&desk, input("short", "short"), &no_progress).expect_err("short refused");
+    assert_eq!(e.code, "key.passphrase-too-short", "{e}");
+    assert_eq!(e.kind, ErrorKind::BadInput);
+    assert!(!path.exists(), "a refused setup leaves no folder behind");
+    let e = vault::vault_create(
+        &desk,
+        NewVaultInput {
+            path: "relative/v".into(),
+            ..input(PASS, PASS)
+        },
+        &no_progress,
+    )
+    .expect_err("relative path refused");
+    assert_eq!(e.code, "input.relative-path", "{e}");
+}
+
+#[test]
+fn locking_drops_the_vault_and_unlocking_needs_the_right_passphrase() {
+    let f = fixture();
+    assert!(vault::vault_lock(&f.desk), "the open vault is locked");
+    let e = household::households(&f.desk, HouseholdFilterInput::default()).expect_err("locked");
+    assert_eq!(e.code, "vault.locked", "commands on a locked vault say so: {e}");
+
+    let folder = vault::vault_inspect(f.path.display().to_string()).expect("the folder is readable while locked");
+    assert_eq!(folder.workers.len(), 1, "the unlock screen can offer the one worker");
+    assert_eq!(folder.workers[0].name, "山田");
+
+    let unlock = |pass: &str| {
+        vault::vault_unlock(
+            &f.desk,
+            UnlockInput {
+                path: f.path.display().to_string(),
+                worker: folder.workers[0].id.clone(),
+                passphrase: pass.into(),
+            },
+            &no_progress,
+        )
+    };
+    let e = unlock("wrong passphrase").expect_err("wrong passphrase refused");
+    assert_eq!(e.code, "key.wrong-passphrase", "{e}");
+    assert_eq!(
+        e.kind,
+        ErrorKind::Auth,
+        "the window shows a clear wrong-passphrase message for kind auth"
+    );
+    assert!(!f.desk.is_unlocked(), "a failed unlock leaves the vault locked");
+    let session = unlock(PASS).expect("right passphrase unlocks");
+    assert_eq!(session.worker_id, f.worker);
+    assert!(household::households(&f.desk, HouseholdFilterInput::default()).is_ok());
+}
+
+#[test]
+fn missing_folders_are_reported_with_the_engines_code() {
+    let tmp = tempfile::tempdir().expect("temporary folder");
+    let e = vault::vault_inspect(tmp.path().join("nothing").display().to_string()).expect_err("no vault there");
+    assert_eq!(e.code, "vault.missing", "{e}");
+    assert_eq!(e.kind, ErrorKind::Vault);
+}
+
+#[test]
+fn a_member_with_a_wareki_birth_date_shows_its_wareki_and_age() {
+    let f = fixture();
+    let h = household(&f, "髙橋家", "kamakura-2");
+    person(&f, &h, ("髙橋", "ハル", "タカハシ", "ハル"), "S15").expect("昭和15 is a valid partial birth date");
+    person(&f, &h, ("髙橋", "一郎", "たかはし", "いちろう"), "昭和45年3月2日").expect("a full 和暦 date");
+    let detail = household::household_detail(&f.desk, h.clone()).expect("household detail");
+    assert_eq!(detail.members.len(), 2);
+    let haru = detail
+        .members
+        .iter()
+        .find(|m| m.given_name == "ハル")
+        .expect("ハル is a member");
+    let birth = haru.birth.as_ref().expect("birth recorded");
+    assert_eq!(birth.iso, "1940", "S15 is the year 1940");
+    assert_eq!(birth.wareki, "昭和15年", "the engine's 和暦 is passed through");
+    let age = haru.age.expect("age known from the year");
+    assert_eq!(age.max - age.min, 1, "a year-only birth date gives a one-year range");
+    let ichiro = detail
+        .members
+        .iter()
+        .find(|m| m.given_name == "一郎")
+        .expect("一郎 is a member");
+    assert_eq!(ichiro.birth.as_ref().map(|b| b.iso.as_str()), Some("1970-03-02"));
+}
+
+#[test]
+fn impossible_dates_come_back_as_structured_problems_for_the_form() {
+    let f = fixture();
+    let h = household(&f, "佐藤家", "koshigoe");
+    let e = person(&f, &h, ("佐藤", "花子", "サトウ", "ハナコ"), "R1.4.30").expect_err("令和 began on 2019-05-01");
+    assert_eq!(e.code, "input.bad-date", "{e}");
+    assert_eq!(
+        e.field.as_deref(),
+        Some("birth"),
+        "the form can put the message under the birth field"
+    );
+    match e.date.as_deref() {
+        Some(DateProblem::NotInEra {
+            era, issue, era_start, ..
+        }) => {
+            assert_eq!(*era, EraName::Reiwa);
+            assert_eq!(*issue, EraIssue::BeforeStart);
+            assert_eq!(era_start, "2019-05-01", "the UI says when 令和 began");
+        }
+        other => panic!("expected a not-in-era problem, got {other:?}"),
+    }
+    let e = reference::date_check("2023-02-29".into(), false).expect_err("2023 is not a leap year");
+    assert!(
+        matches!(e.date.as_deref(), Some(DateProblem::DayNotInMonth { days: 28, .. })),
+        "February 2023 has 28 days: {e:?}"
+    );
+    let ok = reference::date_check("令和元年5月1日".into(), false).expect("the first day of 令和");
+    assert_eq!(ok.iso, "2019-05-01");
+    assert_eq!(ok.wareki, "令和元年5月1日");
+    let e = reference::date_check("S15".into(), false).expect_err("a full date is needed here");
+    assert!(
+        matches!(e.date.as_deref(), Some(DateProblem::Incomplete { .. })),
+        "{e:?}"
+    );
+    let e = person(&f, &h, ("佐藤", "花子", "sato", "ハナコ"), "").expect_err("readings are kana");
+    assert_eq!(e.code, "input.not-kana", "{e}");
+    assert_eq!(e.field.as_deref(), Some("family name reading"));
+}
+
+#[test]
+fn households_filter_by_district_problem_status_and_lead_agency() {
+    let f = fixture();
+    let a = household(&f, "高橋家", "kamakura-2");
+    let b = household(&f, "鈴木家", "koshigoe");
+    person(&f, &a, ("高橋", "ハル", "タカハシ", "ハル"), "S15").expect("member");
+    person(&f, &b, ("鈴木", "次郎", "スズキ", "ジロウ"), "H2").expect("member");
+    let c = open_case(&f, &a, &["hachimaru-gomaru", "dementia"], "");
+    let list = |filter: HouseholdFilterInput| {
+        household::households(&f.desk, filter)
+            .expect("list")
+            .into_iter()
+            .map(|r| r.label)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list(HouseholdFilterInput::default()).len(), 2);
+    assert_eq!(
+        list(HouseholdFilterInput {
+            district: Some("koshigoe".into()),
+            ..Default::default()
+        }),
+        vec!["鈴木家"]
+    );
+    assert_eq!(
+        list(HouseholdFilterInput {
+            problem: Some("dementia".into()),
+            ..Default::default()
+        }),
+        vec!["高橋家"]
+    );
+    assert_eq!(
+        list(HouseholdFilterInput {
+            case_status: Some(CaseStatus::Intake),
+            lead_agency: Some(f.agency.clone()),
+            ..Default::default()
+        }),
+        vec!["高橋家"],
+        "a new case is 受付 and led by this agency"
+    );
+    case::case_update(
+        &f.desk,
+        c,
+        CaseUpdateInput {
+            status: Some(CaseStatus::Active),
+            ..Default::default()
+        },
+    )
+    .expect("status changes");
+    assert!(
+        list(HouseholdFilterInput {
+            case_status: Some(CaseStatus::Intake),
+            ..Default::default()
+        })
+        .is_empty(),
+        "no household has an intake case any more"
+    );
+}
+
+#[test]
+fn home_lists_this_agencys_cases_with_reviews_and_the_case_page_shows_the_contact_log() {
+    let f = fixture();
+    let h = household(&f, "高橋家", "kamakura-2");
+    let p = person(&f, &h, ("高橋", "ハル", "タカハシ", "ハル"), "S15").expect("member");
+    let c = open_case(&f, &h, &["dementia"], "2020-04-01");
+    let home = case::home(&f.desk).expect("home");
+    assert_eq!(home.cases.len(), 1, "the new case is led by this agency");
+    assert!(home.cases[0].review_overdue, "a review date in 2020 is overdue");
+    assert_eq!(home.cases[0].household_label, "高橋家");
+
+    let shared = case::note_add(
+        &f.desk,
+        NewNoteInput {
+            case: c.clone(),
+            kind: NoteKind::Visit,
+            text: "長男は自室から出てこず".into(),
+            date: "R6.6.14".into(),
+            internal: false,
+        },
+    )
+    .expect("a shared entry");
+    case::note_add(
+        &f.desk,
+        NewNoteInput {
+            case: c.clone(),
+            kind: NoteKind::Phone,
+            text: "機関内の覚え書き".into(),
+            date: String::new(),
+            internal: true,
+        },
+    )
+    .expect("an internal entry");
+    case::consent_add(
+        &f.desk,
+        NewConsentInput {
+            person: p,
+            scope: "支援会議での情報共有".into(),
+            agencies: vec![],
+            date: String::new(),
+            how: ConsentHow::Written,
+        },
+    )
+    .expect("consent recorded");
+    let detail = case::case_detail(&f.desk, c.clone()).expect("case detail");
+    assert_eq!(detail.notes.len(), 2);
+    assert!(
+        detail.notes[0].internal,
+        "the newest entry (today) is the internal one, marked as such"
+    );
+    assert!(!detail.notes[1].internal);
+    assert_eq!(
+        detail.notes[1].date.wareki, "令和6年6月14日",
+        "the date typed as R6.6.14"
+    );
+    assert_eq!(detail.lead_agency_name, "福祉総務課");
+
+    case::note_retract(&f.desk, shared.clone()).expect("retract");
+    let detail = case::case_detail(&f.desk, c.clone()).expect("case detail");
+    assert!(
+        detail.notes.iter().any(|n| n.id == shared && n.retracted),
+        "a retracted entry stays, marked"
+    );
+
+    let consent = detail.consents[0].id.clone();
+    case::consent_withdraw(&f.desk, consent.clone(), String::new()).expect("withdraw");
+    let e = case::consent_withdraw(&f.desk, consent, String::new()).expect_err("only once");
+    assert_eq!(e.code, "refused", "{e}");
+    assert_eq!(e.kind, ErrorKind::Refused);
+
+    case::case_update(
+        &f.desk,
+        c.clone(),
+        CaseUpdateInput {
+            next_review: Some(Change { value: None }),
+            risk: Some(Change { value: None }),
+            ..Default::default()
+        },
+    )
+    .expect("review date and risk cleared");
+    let detail = case::case_detail(&f.desk, c).expect("case detail");
+    assert!(
+        detail.case.next_review.is_none() && detail.case.risk.is_none(),
+        "both were cleared"
+    );
+}
+
+#[test]
+fn search_finds_a_person_by_kana_romaji_and_kanji_variant() {
+    let f = fixture();
+    let h = household(&f, "髙橋家", "kamakura-2");
+    person(&f, &h, ("髙橋", "ハル", "タカハシ", "ハル"), "S15").expect("member");
+    for query in ["たかはし", "takahashi", "高橋", "ﾀｶﾊｼ"] {
+        let hits = search::search(&f.desk, query.into(), false).expect("search");
+        assert!(
+            hits.iter().any(|h| h.kind == HitKind::Person && h.label == "髙橋 ハル"),
+            "{query} should find 髙橋 ハル, got {hits:?}"
+        );
+    }
+    assert!(
+        search::search(&f.desk, "   ".into(), true).expect("blank").is_empty(),
+        "a blank query finds nothing"
+    );
+}
+
+#[test]
+fn members_can_be_related_and_edited() {
+    let f = fixture();
+    let h = household(&f, "高橋家", "kamakura-2");
+    let mother = person(&f, &h, ("高橋", "ハル", "タカハシ", "ハル"), "S15").expect("member");
+    let son = person(&f, &h, ("高橋", "一郎", "タカハシ", "イチロウ"), "S45").expect("member");
+    relation::add(&f, &mother, &son);
+    household::person_update(
+        &f.desk,
+        son.clone(),
+        PersonUpdateInput {
+            relation: Some("長男".into()),
+            birth: Some(Change {
+                value: Some("昭和45年3月2日".into()),
+            }),
+            ..Default::default()
+        },
+    )
+    .expect("edit");
+    let detail = household::household_detail(&f.desk, h).expect("detail");
+    assert_eq!(detail.relations.len(), 1);
+    assert_eq!(detail.relations[0].kind, RelationKind::ParentChild);
+    let ichiro = detail.members.iter().find(|m| m.id == son).expect("son");
+    assert_eq!(ichiro.relation, "長男");
+    assert_eq!(ichiro.birth.as_ref().map(|b| b.wareki.as_str()), Some("昭和45年3月2日"));
+}
+
+mod relation {
+    use super::*;
+    pub fn add(f: &Fixture, parent: &str, child: &str) {
+        household::relation_add(
+            &f.desk,
+            NewRelationInput {
+                a: parent.into(),
+                b: child.into(),
+                kind: RelationKind::ParentChild,
+                status: None,
+            },
+        )
+        .expect("parent and child in one household");
+    }
+}
+
+#[test]
+fn workers_passphrases_and_the_recovery_code() {
+    let f = fixture();
+    let added = vault::worker_add(
+        &f.desk,
+        NewWorkerInput {
+            name: "佐々木".into(),
+            passphrase: "sasaki passphrase".into(),
+            passphrase_again: "sasaki passphrase".into(),
+        },
+        &no_progress,
+    )
+    .expect("a second worker");
+    assert_eq!(vault::vault_workers(&f.desk).expect("workers").len(), 2);
+
+    vault::passphrase_change(
+        &f.desk,
+        PassphraseChangeInput {
+            passphrase: "a new passphrase".into(),
+            passphrase_again: "a new passphrase".into(),
+        },
+        &no_progress,
+    )
+    .expect("passphrase changed");
+    vault::vault_lock(&f.desk);
+    let unlock = |worker: &str, pass: &str| {
+        vault::vault_unlock(
+            &f.desk,
+            UnlockInput {
+                path: f.path.display().to_string(),
+                worker: worker.into(),
+                passphrase: pass.into(),
+            },
+            &no_progress,
+        )
+    };
+    assert_eq!(
+        unlock(&f.worker, PASS).expect_err("old passphrase").code,
+        "key.wrong-passphrase",
+        "the old passphrase no longer works"
+    );
+    unlock(&f.worker, "a new passphrase").expect("the new one does");
+    vault::vault_lock(&f.desk);
+    unlock(&added.id, "sasaki passphrase").expect("the second worker unlocks with their own");
+
+    let recover = |code: &str| {
+        vault::vault_recover(
+            &f.desk,
+            RecoverInput {
+                path: f.path.display().to_string(),
+                worker: f.worker.clone(),
+                recovery_code: code.into(),
+                new_passphrase: "recovered passphrase".into(),
+                new_passphrase_again: "recovered passphrase".into(),
+            },
+            &no_progress,
+        )
+    };
+    let mut typo = f.recovery_code.clone();
+    let last = if typo.ends_with('0') { "1" } else { "0" };
+    typo.replace_range(typo.len() - 1.., last);
+    assert_eq!(
+        recover(&typo).expect_err("typo").code,
+        "key.recovery-code-typo",
+        "a mistyped code is reported as a typo"
+    );
+    let session = recover(&f.recovery_code.to_lowercase()).expect("the code, typed in lower case, recovers");
+    assert_eq!(session.worker_id, f.worker, "signed in as the recovered worker");
+    vault::vault_lock(&f.desk);
+    unlock(&f.worker, "recovered passphrase").expect("the new passphrase works");
+}
+
+#[test]
+fn app_start_names_the_env_vault_and_the_open_session() {
+    let f = fixture();
+    let desk = Desktop::new(Some(f.path.clone()));
+    let start = vault::app_start(&desk).expect("start info");
+    assert_eq!(start.env_vault.as_deref(), Some(f.path.display().to_string().as_str()));
+    assert!(start.session.is_none(), "a fresh window has nothing unlocked");
+    assert_eq!(start.min_passphrase_chars, kasane::MIN_PASSPHRASE_CHARS as u32);
+    let start = vault::app_start(&f.desk).expect("start info");
+    assert_eq!(
+        start.session.map(|s| s.worker_name),
+        Some("山田".to_string()),
+        "a reloaded window gets the session back"
+    );
+}
+
+#[test]
+fn reference_data_offers_the_citys_districts_and_problems() {
+    let r = reference::reference_data();
+    assert!(r.districts.iter().any(|d| d.code == "kamakura-2"));
+    assert!(r.problems.iter().any(|p| p.code == "hachimaru-gomaru"));
+    assert_eq!(
+        r.case_statuses.first(),
+        Some(&CaseStatus::Intake),
+        "in the engine's order"
+    );
+    assert_eq!(r.note_kinds.len(), kasane::NoteKind::ALL.len());
+}
+
+/// Every command is in the app manifest, in the invoke handler and allowed by the one capability —
+/// and nothing else is: a command missing from the manifest would bypass the ACL.
+#[test]
+fn commands_manifest_handler_and_capability_agree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("read src/lib.rs");
+    let handler = lib
+        .split("generate_handler![")
+        .nth(1)
+        .and_then(|s| s.split(']').next())
+        .expect("lib.rs has one generate_handler! list");
+    let mut handled: Vec<String> = handler
+        .split(',')
+        .map(|s| s.trim().trim_start_matches("ipc::").to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut listed: Vec<String> = kasane_desktop::COMMANDS.iter().map(|s| s.to_string()).collect();
+    handled.sort();
+    listed.sort();
+    assert_eq!(
+        handled, listed,
+        "the invoke handler and COMMANDS must list the same commands"
+    );
+
+    let cap: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("capabilities/main.json")).expect("read the capability"),
+    )
+    .expect("the capability is JSON");
+    let mut allowed: Vec<String> = cap["permissions"]
+        .as_array()
+        .expect("permissions list")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .map(str::to_string)
+        .collect();
+    allowed.sort();
+    let mut expected: Vec<String> = listed
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    expected.push("dialog:allow-open".into());
+    expected.sort();
+    assert_eq!(
+        allowed, expected,
+        "the capability allows exactly the app's commands and the folder chooser"
+    );
+    let caps = std::fs::read_dir(root.join("capabilities"))
+        .expect("capabilities folder")
+        .count();
+    assert_eq!(caps, 1, "there is exactly one capability");
+
+    let conf: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).expect("read tauri.conf.json"))
+            .expect("tauri.conf.json is JSON");
+    assert_eq!(conf["app"]["withGlobalTauri"], serde_json::Value::Bool(false));
+    let csp = conf["app"]["security"]["csp"].to_string();
+    assert!(!csp.contains("unsafe-eval"), "no eval in the window: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "no inline scripts or styles: {csp}");
+    assert!(
+        !csp.contains("https:") && !csp.contains("http://localhost") && !csp.contains('*'),
+        "no remote origins: {csp}"
+    );
+}
