@@ -432,3 +432,82 @@ fn a_second_pc_joins_its_agency_and_a_lost_pc_is_revoked_for_every_partner() {
         "a PC cannot revoke itself"
     );
 }
+
+#[test]
+fn a_partner_relays_the_lead_s_segments_unchanged_with_the_lead_s_signature() {
+    let mut a = agency_vault(160, "福祉総務課", clock());
+    let mut b = agency_vault(161, "生活福祉課", clock());
+    let mut c = agency_vault(162, "高齢者いきいき課", clock());
+    introduce(&mut a.vault, &mut b.vault, true);
+    introduce(&mut a.vault, &mut c.vault, true);
+    introduce(&mut b.vault, &mut c.vault, true);
+    let hh = household(&mut a.vault, "高橋家", "x");
+    let case_id = case(&mut a.vault, hh, "8050");
+    a.vault
+        .add_note(kasane::NewNote {
+            case: case_id,
+            kind: NoteKind::Visit,
+            text: "Aの記録".into(),
+            date: None,
+            internal: false,
+        })
+        .unwrap();
+    for partner in [b.vault.identity().agency, c.vault.identity().agency] {
+        a.vault.share_case(case_id, partner, Some(Basis::ShienKaigi)).unwrap();
+    }
+    sync(&mut a.vault, &mut b.vault);
+    // C never hears from A directly: B passes A's segments on.
+    let s = sync(&mut b.vault, &mut c.vault);
+    assert!(s.ops_new > 0 && s.held.is_empty() && s.quarantined.is_empty(), "{s:?}");
+    let notes = c.vault.notes_of(case_id).unwrap();
+    assert_eq!(notes[0].text, "Aの記録");
+    let a_site = a.vault.identity().site;
+    assert!(
+        c.vault
+            .ops()
+            .unwrap()
+            .iter()
+            .any(|o| o.header.site == a_site && o.header.scope == kasane::Scope::Case(case_id)),
+        "C holds A's own ops (authored and signed by A), not copies re-signed by B"
+    );
+    let scope = format!("case:{case_id}");
+    assert_eq!(
+        a.vault.digest().unwrap().get(&scope),
+        c.vault.digest().unwrap().get(&scope)
+    );
+    // Had B altered A's ops on the way, A's signature would not verify at C.
+    let full = bundle_for(&mut b.vault, &c.vault, true);
+    let forged = kasane::testing::reseal(&b.vault, &c.vault, &full, &mut |p| {
+        let seg = p
+            .segments
+            .iter_mut()
+            .find(|s| {
+                s.ops.iter().any(|o| {
+                    o.body
+                        .as_ref()
+                        .is_some_and(|b| String::from_utf8_lossy(b).contains("Aの記録"))
+                })
+            })
+            .unwrap();
+        let op = seg
+            .ops
+            .iter_mut()
+            .find(|o| {
+                o.body
+                    .as_ref()
+                    .is_some_and(|b| String::from_utf8_lossy(b).contains("Aの記録"))
+            })
+            .unwrap();
+        let text = String::from_utf8(op.body.clone().unwrap())
+            .unwrap()
+            .replace("Aの記録", "Bの改ざん");
+        op.body = Some(text.into_bytes());
+    })
+    .unwrap();
+    let err = deliver(&mut c.vault, &forged).unwrap_err();
+    assert_eq!(
+        err.code(),
+        "bundle.segment",
+        "a relay cannot alter another agency's record: {err}"
+    );
+}
