@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Installs what the desktop app (src-tauri/, ui/) needs beyond scripts/setup.sh: the WebKitGTK
+# and GTK development packages Tauri v2 builds against, the Japanese fonts the window uses, Xvfb
+# and WebKitWebDriver for the end-to-end test, tauri-driver (into .tools/, not system-wide) and
+# the UI's node packages (exact versions from ui/package-lock.json). Installs only what is missing;
+# safe to run again. Needs Node >= 20.19 with npm (Debian 12's own nodejs is too old).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian 12 (bookworm) versions this was built and tested with (apt-cache madison, 2026-11).
+# libwebkit2gtk-4.1-dev brings GTK 3, libsoup 3 and JavaScriptCore; librsvg2-dev is for icons.
+# No tray icon and no menu accelerators, so neither appindicator nor libxdo; the engine vendors
+# OpenSSL, so no libssl-dev.
+PINNED=(
+  "build-essential=12.9"
+  "pkg-config=1.8.1-1"
+  "libwebkit2gtk-4.1-dev=2.50.6-1~deb12u2"
+  "librsvg2-dev=2.54.7+dfsg-1~deb12u1"
+  "fonts-noto-cjk=1:20220127+repack1-1"
+  "xvfb=2:21.1.7-3+deb12u13"
+  "xauth=1:1.1.2-1"
+  "webkit2gtk-driver=2.50.6-1~deb12u2"
+)
+TAURI_DRIVER_VERSION="2.1.0"
+NODE_MIN="20.19.0"
+
+sudo_() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for spec in "${PINNED[@]}"; do
+  pkg="${spec%%=*}"
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$spec")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup-desktop: installing ${missing[*]}"
+  sudo_ apt-get update -qq
+  to_install=()
+  for spec in "${missing[@]}"; do
+    pkg="${spec%%=*}"
+    ver="${spec#*=}"
+    if apt-cache madison "$pkg" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -qxF "$ver"; then
+      to_install+=("$spec")
+    else
+      echo "setup-desktop: warning: $pkg $ver is not offered here; installing this release's version" >&2
+      to_install+=("$pkg")
+    fi
+  done
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${to_install[@]}"
+fi
+
+# shellcheck disable=SC1091
+[[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup-desktop: no Rust toolchain; run scripts/setup.sh first" >&2
+  exit 1
+fi
+
+# Tauri 2.12 needs a newer Rust than the engine alone.
+rust_min="1.90.0"
+have_rust="$(rustc --version | awk '{print $2}')"
+if [[ "$(printf '%s\n%s\n' "$rust_min" "$have_rust" | sort -V | head -n1)" != "$rust_min" ]]; then
+  echo "setup-desktop: rustc $have_rust is older than $rust_min (Tauri 2.12); run 'rustup update stable'" >&2
+  exit 1
+fi
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup-desktop: Node.js >= $NODE_MIN with npm is needed for the UI (https://nodejs.org or your distribution's nodesource packages)" >&2
+  exit 1
+fi
+have_node="$(node --version | sed 's/^v//')"
+if [[ "$(printf '%s\n%s\n' "$NODE_MIN" "$have_node" | sort -V | head -n1)" != "$NODE_MIN" ]]; then
+  echo "setup-desktop: Node.js $have_node is older than $NODE_MIN (Vite 8 needs it)" >&2
+  exit 1
+fi
+
+driver=".tools/bin/tauri-driver"
+if [[ ! -x "$driver" ]] || ! "$driver" --help >/dev/null 2>&1 || [[ "$(cat .tools/tauri-driver.version 2>/dev/null)" != "$TAURI_DRIVER_VERSION" ]]; then
+  echo "setup-desktop: installing tauri-driver $TAURI_DRIVER_VERSION into .tools/"
+  cargo install --locked tauri-driver --version "$TAURI_DRIVER_VERSION" --root .tools
+  echo "$TAURI_DRIVER_VERSION" > .tools/tauri-driver.version
+fi
+
+# npm ci only when the lock file changed since the last install; no install scripts run (none of
+# the pinned packages needs one).
+if [[ ! -f ui/node_modules/.package-lock.json ]] || [[ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]]; then
+  echo "setup-desktop: installing the UI's node packages (npm ci)"
+  (cd ui && npm ci --ignore-scripts --no-audit --no-fund)
+fi
+
+echo "setup-desktop: ready (node $have_node, tauri-driver $TAURI_DRIVER_VERSION)"

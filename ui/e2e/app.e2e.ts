@@ -1,0 +1,230 @@
+// The real Kasane window, driven as a case worker would use it on first start: create a vault,
+// confirm the recovery code, add a household with a member (和暦 birth date) and a case, write a
+// contact-log entry, find the person by kana and by romaji, lock, and unlock again. Each step
+// checks what is on screen and saves a screenshot (Japanese UI) to artifacts/screenshots/.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { type App, launch, shoot } from "./driver";
+import { KEY, type Session } from "./webdriver";
+
+const PASSPHRASE = "朝の海は静かで青くて広い";
+const WRONG = "夜の海は静かで青くて広い";
+
+let app: App;
+let s: Session;
+
+async function fill(css: string, text: string) {
+  await s.clear(css);
+  await s.type(css, text);
+}
+
+async function bodyHas(text: string, timeout = 15_000) {
+  await s.waitFor("body", { timeout, text: (t) => t.includes(text) });
+}
+
+describe("first start to locked and back", () => {
+  beforeAll(async () => {
+    app = await launch();
+    s = app.session;
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("offers to create a vault on first start, in Japanese", async () => {
+    const create = await s.waitFor("[data-testid=start-create]", { timeout: 30_000 });
+    expect(await s.text(create), "the first-run screen offers to create a vault").toBe("新しい保管庫を作る");
+    const lang = await s.execute<string>("return document.documentElement.lang;");
+    expect(lang, "the page is marked Japanese so kanji use Japanese glyphs").toBe("ja");
+    await shoot(s, "01-first-run");
+    await s.click(create);
+  });
+
+  it("creates a vault from the form, with a strength hint and progress while the key is made", async () => {
+    const path = await s.waitFor("input[name=path]");
+    const folder = String(await s.property(path, "value"));
+    expect(folder, "the folder defaults to the one the kasane command uses").toMatch(/kasane\/vault$/);
+    await fill("input[name=agency]", "福祉総務課");
+    await fill("input[name=site]", "本庁舎PC-1");
+    await fill("input[name=worker]", "山田");
+    await fill("input[name=passphrase]", "short");
+    await bodyHas("短すぎます");
+    await fill("input[name=passphrase]", PASSPHRASE);
+    await fill("input[name=passphrase-again]", PASSPHRASE);
+    await bodyHas("強い");
+    await shoot(s, "02-create-vault");
+    await s.click("button[type=submit].primary");
+    await s.waitFor("[data-testid=recovery-code-screen]", { timeout: 60_000 });
+  });
+
+  it("shows the recovery code once and waits for the written-down confirmation", async () => {
+    const groups = await s.findAll("[data-testid=recovery-code] .g");
+    expect(groups.length, "the code is shown in 14 groups of four").toBe(14);
+    for (const g of groups) expect(await s.text(g)).toMatch(/^[0-9A-Z]{4}$/);
+    const next = await s.find("[data-testid=code-continue]");
+    expect(await s.enabled(next), "cannot continue before confirming the code is written down").toBe(false);
+    await bodyHas("この画面を閉じると二度と表示されません");
+    await shoot(s, "03-recovery-code");
+    await s.click("input[name=written-down]");
+    expect(await s.enabled(next)).toBe(true);
+    await s.click(next);
+  });
+
+  it("opens home with only real data: no cases yet", async () => {
+    await s.waitFor("[data-testid=home-reviews]");
+    await bodyHas("山田さん");
+    await bodyHas("福祉総務課が主担当のケースはまだありません。");
+    await shoot(s, "04-home-empty");
+  });
+
+  it("adds a household", async () => {
+    await s.click("[data-testid=nav-households]");
+    await bodyHas("まだ世帯が登録されていません");
+    await s.click("[data-testid=add-household]");
+    await s.waitFor("dialog input[name=household-label]");
+    await fill("dialog input[name=household-label]", "高橋家");
+    await s.choose("dialog select[name=district]", "kamakura-2");
+    await fill("dialog input[name=address]", "鎌倉市大町2-3-4");
+    await shoot(s, "05-add-household");
+    await s.click("dialog button[type=submit]");
+    const title = await s.waitFor("[data-testid=household-title]");
+    expect(await s.text(title)).toBe("高橋家");
+    await bodyHas("鎌倉地区② (大町・材木座)");
+  });
+
+  it("refuses an impossible 和暦 date with the engine's reason, then adds the member", async () => {
+    await s.click("[data-testid=add-member]");
+    await s.waitFor("dialog input[name=family-name]");
+    await fill("dialog input[name=family-name]", "髙橋");
+    await fill("dialog input[name=given-name]", "ハル");
+    await fill("dialog input[name=family-kana]", "たかはし");
+    await fill("dialog input[name=given-kana]", "はる");
+    await fill("dialog input[name=birth]", "R1.4.30");
+    await s.waitFor("dialog", { text: (t) => t.includes("令和は2019年5月1日に始まりました") });
+    await fill("dialog input[name=birth]", "昭和15年3月2日");
+    const preview = await s.waitFor("[data-testid=date-preview-birth]", { text: (t) => t.includes("1940-03-02") });
+    expect(await s.text(preview), "the engine's reading of the date is shown before saving").toContain("昭和15年3月2日");
+    await s.choose("dialog select[name=sex]", "female");
+    await fill("dialog input[name=relation]", "本人");
+    await shoot(s, "06-add-member");
+    await s.click("dialog button[type=submit]");
+    await s.waitGone("dialog");
+    const members = await s.waitFor("[data-testid=members]", { text: (t) => t.includes("髙橋 ハル") });
+    const text = await s.text(members);
+    expect(text, "the reading is shown in katakana").toContain("タカハシ ハル");
+    expect(text, "the birth date is shown in 和暦 with ISO beside it").toContain("昭和15年3月2日");
+    expect(text, "the age is computed from the birth date").toMatch(/\d{2}歳/);
+  });
+
+  it("opens a case for the household", async () => {
+    await s.click("[data-testid=open-case]");
+    await s.waitFor("dialog input[name=case-title]");
+    await fill("dialog input[name=case-title]", "母の認知症と長男のひきこもり");
+    await s.click('dialog input[name=problem][value="dementia"]');
+    await s.click('dialog input[name=problem][value="hachimaru-gomaru"]');
+    await s.choose("dialog select[name=risk]", "high");
+    await fill("dialog input[name=next-review]", "R8.1.15");
+    await s.waitFor("[data-testid=date-preview-next-review]", { text: (t) => t.includes("2026-01-15") });
+    await shoot(s, "07-open-case");
+    await s.click("dialog button[type=submit]");
+    const title = await s.waitFor("[data-testid=case-title]");
+    expect(await s.text(title)).toBe("母の認知症と長男のひきこもり");
+    await bodyHas("認知症");
+    await bodyHas("8050問題");
+  });
+
+  it("adds contact-log entries, an internal one marked as such", async () => {
+    await s.click("[data-testid=open-note-form]");
+    await fill("textarea[name=note-text]", "自宅を訪問。長男は自室から出てこず、母の服薬管理が難しい様子。");
+    await s.click("[data-testid=note-form] button[type=submit]");
+    await s.waitFor("[data-testid=timeline]", { text: (t) => t.includes("長男は自室から出てこず") });
+    await s.click("[data-testid=open-note-form]");
+    await s.choose("select[name=note-kind]", "phone");
+    await fill("textarea[name=note-text]", "地域包括支援センターと電話で情報共有の進め方を相談。");
+    await s.click("input[name=note-internal]");
+    await s.click("[data-testid=note-form] button[type=submit]");
+    const timeline = await s.waitFor("[data-testid=timeline]", { text: (t) => t.includes("地域包括支援センター") });
+    const text = await s.text(timeline);
+    expect(text, "the internal entry is marked as not shared").toContain("機関内メモ（共有しない）");
+    expect(text, "each entry names who wrote it").toContain("山田（福祉総務課）");
+    await shoot(s, "08-case");
+  });
+
+  it("finds the person by kana and by romaji", async () => {
+    await s.click("[data-testid=nav-households]");
+    const row = await s.waitForContent("[role=listbox]", (t) => t.includes("高橋家"));
+    expect(row, "the list row shows the head's reading in katakana").toContain("タカハシハル");
+    await shoot(s, "09-households");
+    await fill("input[name=search]", "たかはし");
+    let results = await s.waitFor("[data-testid=search-results]", { text: (t) => t.includes("髙橋 ハル") });
+    expect(await s.text(results), "kana finds the person written 髙橋").toContain("タカハシ ハル");
+    await shoot(s, "10-search-kana");
+    await fill("input[name=search]", "takahashi");
+    results = await s.waitFor("[data-testid=search-results]", {
+      text: (t) => t.includes("髙橋 ハル") && !t.includes("検索しています"),
+    });
+    expect(await s.text(results), "romaji finds the same person").toContain("髙橋 ハル");
+    await shoot(s, "11-search-romaji");
+    await s.click('[data-testid=search-results] button[data-kind="person"]');
+    await s.waitFor("[data-testid=household-title]", { text: (t) => t === "高橋家" });
+  });
+
+  it("shows the overdue review on home", async () => {
+    await s.click("[data-testid=nav-home]");
+    const reviews = await s.waitFor("[data-testid=home-reviews]", { text: (t) => t.includes("母の認知症") });
+    const text = await s.text(reviews);
+    expect(text, "a review date in January 2026 is overdue").toContain("期限切れ");
+    expect(text).toContain("令和8年1月15日");
+    await shoot(s, "12-home");
+  });
+
+  it("shows settings", async () => {
+    await s.click("[data-testid=nav-settings]");
+    await bodyHas("自動ロック");
+    await bodyHas("山田（あなた）");
+    await shoot(s, "13-settings");
+  });
+
+  it("locks, leaving no case data on screen, and refuses a wrong passphrase", async () => {
+    await s.click("[data-testid=lock]");
+    await s.waitFor("[data-testid=unlock-screen]");
+    const body = await s.bodyText();
+    for (const secret of ["髙橋", "高橋家", "長男", "認知症", "ひきこもり"]) {
+      expect(body.includes(secret), `"${secret}" must not stay on screen after locking`).toBe(false);
+    }
+    const html = await s.execute<string>("return document.documentElement.outerHTML;");
+    expect(html.includes("髙橋"), "nor anywhere in the page").toBe(false);
+    await bodyHas("ロックしました");
+    await shoot(s, "14-locked");
+    await fill("input[name=passphrase]", WRONG);
+    await s.click("button[type=submit].primary");
+    await s.waitFor("body", {
+      timeout: 30_000,
+      text: (t) => t.includes("パスフレーズが違います。Caps Lock や入力モード"),
+    });
+    await shoot(s, "15-wrong-passphrase");
+  });
+
+  it("unlocks with the right passphrase and is back where the data is", async () => {
+    await fill("input[name=passphrase]", PASSPHRASE);
+    await s.type("input[name=passphrase]", KEY.enter);
+    const reviews = await s.waitFor("[data-testid=home-reviews]", {
+      timeout: 30_000,
+      text: (t) => t.includes("母の認知症"),
+    });
+    expect(await s.text(reviews)).toContain("母の認知症と長男のひきこもり");
+    const content = await s.waitForContent("[data-testid=home-reviews]", (t) => t.includes("高橋家"));
+    expect(content, "the case's household is named").toContain("高橋家");
+  });
+
+  it("switches to English at once", async () => {
+    await s.click("[data-testid=nav-settings]");
+    await s.choose("select[name=language]", "en");
+    await bodyHas("Automatic lock");
+    expect(await s.execute<string>("return document.documentElement.lang;")).toBe("en");
+    await shoot(s, "16-settings-english");
+    await s.choose("select[name=language]", "ja");
+    await bodyHas("自動ロック");
+  });
+});
