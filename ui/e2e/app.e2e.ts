@@ -148,6 +148,14 @@ describe("first start to locked and back", () => {
     const text = await s.text(timeline);
     expect(text, "the internal entry is marked as not shared").toContain("機関内メモ（共有しない）");
     expect(text, "each entry names who wrote it").toContain("山田（福祉総務課）");
+    // Correct the visit entry: a new version of its text (the old one stays in the log).
+    const edits = await s.findAll("[data-testid=timeline] .entry:not(.internal) button.small:not(.danger)");
+    expect(edits.length, "the shared entry can be corrected").toBe(1);
+    await s.click(edits[0] ?? "missing");
+    await fill("dialog textarea[name=edit-note-text]", "自宅を訪問。長男は自室から出てこず、母の服薬管理が難しい様子。次回は地域包括と同行。");
+    await s.click("dialog button[type=submit]");
+    await s.waitGone("dialog");
+    await s.waitFor("[data-testid=timeline]", { text: (t) => t.includes("次回は地域包括と同行") });
     await shoot(s, "08-case");
   });
 
