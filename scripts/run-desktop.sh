@@ -4,7 +4,7 @@
 # Usage: scripts/run-desktop.sh [VAULT_DIR]     (KASANE_RELEASE=1 for an optimised build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup-desktop.sh
+scripts/setup-desktop.sh --for run
 # shellcheck disable=SC1091
 [[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
 

@@ -4,8 +4,12 @@
 # and WebKitWebDriver for the end-to-end test, tauri-driver (into .tools/, not system-wide) and
 # the UI's node packages (exact versions from ui/package-lock.json). Installs only what is missing;
 # safe to run again. Needs Node >= 20.19 with npm (Debian 12's own nodejs is too old).
+# Usage: scripts/setup-desktop.sh [--for run|test]   (run: skips Xvfb, WebKitWebDriver, tauri-driver)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+purpose="test"
+[[ "${1:-}" == "--for" && "${2:-}" == "run" ]] && purpose="run"
 
 # Debian 12 (bookworm) versions this was built and tested with (apt-cache madison, 2026-11).
 # libwebkit2gtk-4.1-dev brings GTK 3, libsoup 3 and JavaScriptCore; librsvg2-dev is for icons.
@@ -21,6 +25,8 @@ PINNED=(
   "xauth=1:1.1.2-1"
   "webkit2gtk-driver=2.50.6-1~deb12u2"
 )
+# Only the end-to-end tests need a virtual display and WebDriver.
+TEST_ONLY=("xvfb" "xauth" "webkit2gtk-driver")
 TAURI_DRIVER_VERSION="2.1.0"
 NODE_MIN="20.19.0"
 
@@ -31,6 +37,9 @@ sudo_() {
 missing=()
 for spec in "${PINNED[@]}"; do
   pkg="${spec%%=*}"
+  if [[ "$purpose" == "run" && " ${TEST_ONLY[*]} " == *" $pkg "* ]]; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$spec")
   fi
@@ -79,7 +88,9 @@ if [[ "$(printf '%s\n%s\n' "$NODE_MIN" "$have_node" | sort -V | head -n1)" != "$
 fi
 
 driver=".tools/bin/tauri-driver"
-if [[ ! -x "$driver" ]] || ! "$driver" --help >/dev/null 2>&1 || [[ "$(cat .tools/tauri-driver.version 2>/dev/null)" != "$TAURI_DRIVER_VERSION" ]]; then
+if [[ "$purpose" == "run" ]]; then
+  :
+elif [[ ! -x "$driver" ]] || ! "$driver" --help >/dev/null 2>&1 || [[ "$(cat .tools/tauri-driver.version 2>/dev/null)" != "$TAURI_DRIVER_VERSION" ]]; then
   echo "setup-desktop: installing tauri-driver $TAURI_DRIVER_VERSION into .tools/"
   cargo install --locked tauri-driver --version "$TAURI_DRIVER_VERSION" --root .tools
   echo "$TAURI_DRIVER_VERSION" > .tools/tauri-driver.version
@@ -92,4 +103,4 @@ if [[ ! -f ui/node_modules/.package-lock.json ]] || [[ ui/package-lock.json -nt 
   (cd ui && npm ci --ignore-scripts --no-audit --no-fund)
 fi
 
-echo "setup-desktop: ready (node $have_node, tauri-driver $TAURI_DRIVER_VERSION)"
+echo "setup-desktop: ready for $purpose (node $have_node, rustc $have_rust)"
