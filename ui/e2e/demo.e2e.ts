@@ -150,4 +150,19 @@ describe.skipIf(vault === "" || passphrase === "")("a vault full of data", () =>
     figures.resident_app_mb = Math.round(rss.app / 1024);
     figures.resident_with_webkit_mb = Math.round(rss.total / 1024);
   });
+
+  it("scales the whole window with the larger text setting", async () => {
+    await s.click("[data-testid=nav-settings]");
+    await s.choose("select[name=text-size]", "xlarge");
+    const px = await s.execute<string>("return getComputedStyle(document.documentElement).fontSize;");
+    expect(px, "特大 makes the root text 137.5% of 16 px").toBe("22px");
+    await s.click("[data-testid=nav-households]");
+    await s.waitFor("#household-0", { timeout: 60_000 });
+    await shoot(s, `${tag}-08-households-large-text`);
+    await s.click("[data-testid=nav-home]");
+    await s.waitFor("[data-testid=home-reviews]");
+    await shoot(s, `${tag}-09-home-large-text`);
+    await s.click("[data-testid=nav-settings]");
+    await s.choose("select[name=text-size]", "normal");
+  });
 });
