@@ -28,8 +28,8 @@ mod vault;
 
 pub use audit::{AuditEntry, AuditError};
 pub use bundle::{
-    BundleError, ExportReport, FORMAT as BUNDLE_FORMAT, ImportStatus, ImportSummary, InboxEntry, Manifest, Preview,
-    Progress, PurgeNotice, QuarantineEntry, READER as BUNDLE_READER,
+    BundleError, ExportPreview, ExportReport, FORMAT as BUNDLE_FORMAT, ImportStatus, ImportSummary, InboxEntry,
+    Manifest, Preview, PreviewCase, Progress, PurgeNotice, QuarantineEntry, READER as BUNDLE_READER,
 };
 pub use clock::{Ambient, Clock, Entropy, FixedClock, SystemClock};
 pub use conflict::{Conflict, ConflictValue};

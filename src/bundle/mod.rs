@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-pub use export::{ExportReport, Progress};
+pub use export::{ExportPreview, ExportReport, PreviewCase, Progress};
 pub use format::{
     FORMAT, FormatError, Header as BundleHeader, Manifest, PurgeNotice, READER, Segment, Statement, WireOp,
 };

@@ -55,6 +55,23 @@ fn pair() -> Pair {
 #[test]
 fn a_shared_case_reaches_the_partner_without_internal_items() {
     let mut p = pair();
+    let preview = p.a.vault.export_preview(p.b.vault.identity().agency, false).unwrap();
+    assert_eq!(preview.cases.len(), 1, "the preview lists the one shared case");
+    assert_eq!(preview.cases[0].title, "8050");
+    let dir = tempfile::tempdir().unwrap();
+    let report =
+        p.a.vault
+            .export_bundle(
+                p.b.vault.identity().agency,
+                false,
+                &dir.path().join("x.kasane"),
+                &mut |_| {},
+            )
+            .unwrap();
+    assert_eq!(
+        preview.ops, report.ops as u64,
+        "the preview counts exactly what the export writes"
+    );
     let s = sync(&mut p.a.vault, &mut p.b.vault);
     assert_eq!(s.status, ImportStatus::Applied);
     let d = p.b.vault.case_detail(p.case).expect("B sees the shared case");
@@ -74,6 +91,15 @@ fn a_shared_case_reaches_the_partner_without_internal_items() {
     let again = bundle_for(&mut p.a.vault, &p.b.vault, false);
     let s = deliver(&mut p.b.vault, &again).unwrap();
     assert_eq!(s.ops_new, 0, "an incremental export only carries what B lacks: {s:?}");
+    sync(&mut p.b.vault, &mut p.a.vault);
+    assert_eq!(
+        p.a.vault
+            .export_preview(p.b.vault.identity().agency, false)
+            .unwrap()
+            .ops,
+        0,
+        "once B says what it holds, nothing is left to send"
+    );
 }
 
 #[test]
