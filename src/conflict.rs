@@ -61,7 +61,7 @@ fn check_value(st: &EntityState, field: &str, value: &Value) -> Result<(), Error
     let mut probe = st.clone();
     probe.fields.insert(field.to_string(), value.clone());
     let bad = |e: RecordError| -> Error {
-        RecordError::Inconsistent(format!("that value does not fit the field {field}: {e}")).into()
+        RecordError::Inconsistent(record::msg!(ja: "その値は項目 {field} に合いません: {e}", en: "that value does not fit the field {field}: {e}")).into()
     };
     match st.etype.as_str() {
         "household" => record::view::<record::Household>(&probe).map(|_| ()).map_err(bad),
@@ -133,8 +133,9 @@ impl Vault {
         let st = crate::log::load_entity(&self.conn, entity)?.ok_or(RecordError::NotFound(entity))?;
         let live = st.live_values(field);
         if live.len() < 2 {
-            return Err(RecordError::Refused(format!(
-                "the field {field} of this record is not in conflict (someone may have resolved it already)"
+            return Err(RecordError::Refused(record::msg!(
+                ja: "この記録の項目 {field} は競合していません（すでに解決された可能性があります）",
+                en: "the field {field} of this record is not in conflict (someone may have resolved it already)"
             ))
             .into());
         }
@@ -143,12 +144,13 @@ impl Vault {
                 .iter()
                 .find(|lv| lv.op.id == op)
                 .map(|lv| lv.value.clone())
-                .ok_or_else(|| RecordError::Inconsistent(format!("{op} is not one of the conflicting values")))?,
+                .ok_or_else(|| RecordError::Inconsistent(record::msg!(ja: "{op} は競合している値のどれでもありません", en: "{op} is not one of the conflicting values")))?,
             (None, Some(v)) => v,
             _ => {
-                return Err(RecordError::Inconsistent(
-                    "choose one value, or give a merged value — not both, not neither".into(),
-                )
+                return Err(RecordError::Inconsistent(record::msg!(
+                    ja: "値を一つ選ぶか、まとめた値を入力してください（どちらか一方）",
+                    en: "choose one value, or give a merged value — not both, not neither"
+                ))
                 .into());
             }
         };

@@ -13,6 +13,7 @@ mod conflict;
 mod demo;
 mod durable;
 mod error;
+mod error_ja;
 mod ja;
 mod keyring;
 mod log;
@@ -39,6 +40,7 @@ pub use ja::{
     Age, Date, DateError, DateField, Era, EraProblem, GojuonKey, PartialDate, fold_for_search, gojuon_key,
     is_kana_reading, is_romaji, kana_to_romaji, parse_date, romaji_key, to_hiragana, to_katakana, wareki,
 };
+pub use keyring::RecoveryCode;
 pub use keyring::{KdfCost, KeyError, MAX_KDF_LOG_N, MIN_KDF_LOG_N, MIN_PASSPHRASE_CHARS, WorkerSlot, calibrate};
 pub use log::{
     EntityState, Hash32, Header, Hlc, LiveValue, LogError, Op, OpKind, OpRef, Scope, header_hash as op_hash,
@@ -48,6 +50,7 @@ pub use meeting::{
     MeetingDetail, MeetingError, NewMeeting, PackResult, Proposal, ProposalReason,
 };
 pub use migrate::MigrateError;
+pub use record::Msg;
 pub use record::{
     Action, ActionStatus, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary,
     CaseUpdate, Consent, ConsentHow, DomainView, Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary,
@@ -63,7 +66,7 @@ pub use report::PrintWhat;
 pub use search::Hit;
 pub use share::{Basis, Share, ShareError};
 pub use site::{CardData, SiteError, SiteInfo, fingerprint, parse_card};
-pub use vault::{Identity, Setup, Vault, VaultDir, VaultError};
+pub use vault::{Identity, Setup, Vault, VaultDir, VaultError, default_vault_dir};
 
 /// Re-exported so callers can build passphrases without depending on `age` themselves.
 pub use age::secrecy::{ExposeSecret, SecretString};

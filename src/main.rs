@@ -19,10 +19,12 @@ fn main() -> ExitCode {
             if json {
                 eprintln!(
                     "{}",
-                    serde_json::json!({ "error": { "code": e.code(), "kind": e.kind_name(), "message": e.to_string() } })
+                    serde_json::json!({ "error": {
+                        "code": e.code(), "kind": e.kind_name(), "message": e.to_string(), "message_ja": e.message_ja()
+                    } })
                 );
             } else {
-                eprintln!("kasane: {e}");
+                eprintln!("kasane: {}", e.message());
             }
             ExitCode::from(code as u8)
         }

@@ -142,6 +142,8 @@ pub struct Hit {
     pub detail: String,
     pub household: Option<Uuid>,
     pub case: Option<Uuid>,
+    /// Where it belongs: a person's household label, a note's case title, a household's district.
+    pub context: String,
 }
 
 /// Splits a query into folded terms; romaji terms become romaji keys.
@@ -241,6 +243,14 @@ fn matches(conn: &Connection, terms: &[String], per_kind: usize) -> rusqlite::Re
     Ok(out)
 }
 
+/// A text field of the entity `id` (a household's label, a case's title), or "".
+fn label_of(conn: &Connection, id: Option<Uuid>, field: &str) -> Result<String, Error> {
+    let Some(id) = id else { return Ok(String::new()) };
+    Ok(crate::log::load_entity(conn, id)?
+        .and_then(|st| st.fields.get(field).and_then(|v| v.as_str()).map(str::to_string))
+        .unwrap_or_default())
+}
+
 impl Vault {
     /// Persons, households and contact-log entries matching every term of `query`. Persons come
     /// first in 五十音順, then households, then contact-log entries newest first. Logged.
@@ -285,6 +295,7 @@ impl Vault {
                             detail: format!("{} {}{age}", s("family_kana"), s("given_kana")),
                             household: st.parent,
                             case: None,
+                            context: label_of(&self.conn, st.parent, "label")?,
                         },
                     ));
                 }
@@ -297,6 +308,9 @@ impl Vault {
                         detail: s("address"),
                         household: Some(id),
                         case: None,
+                        context: crate::reference::district(&s("district"))
+                            .map(|d| d.name_ja.to_string())
+                            .unwrap_or_default(),
                     },
                 )),
                 _ => {
@@ -314,6 +328,7 @@ impl Vault {
                             detail: format!("{} {kind_label}", s("date")),
                             household: None,
                             case: st.parent,
+                            context: label_of(&self.conn, st.parent, "title")?,
                         },
                     ));
                 }

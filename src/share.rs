@@ -108,7 +108,7 @@ pub enum ShareError {
     #[error("only the lead agency of this case ({lead}) can change who it is shared with or hand over the lead")]
     NotLead { lead: String },
     #[error("{0}")]
-    Consent(String),
+    Consent(record::Msg),
     #[error("the case is already led by {0}")]
     OwnAgency(String),
     #[error("the case is not shared with {0}")]
@@ -301,20 +301,21 @@ impl Vault {
         match basis {
             Basis::Consent(id) => {
                 let k = consents.iter().find(|k| k.id == id).ok_or_else(|| {
-                    ShareError::Consent(format!("consent {id} is not a consent record of this household"))
+                    ShareError::Consent(record::msg!(ja: "同意 {id} はこの世帯の同意記録ではありません", en: "consent {id} is not a consent record of this household"))
                 })?;
                 if let Some(w) = k.withdrawn.filter(|w| *w <= today) {
-                    return Err(ShareError::Consent(format!("that consent was withdrawn on {w}")).into());
+                    return Err(ShareError::Consent(
+                        record::msg!(ja: "その同意は {w} に撤回されています", en: "that consent was withdrawn on {w}"),
+                    )
+                    .into());
                 }
                 if !k.is_valid_on(today) {
                     return Err(
-                        ShareError::Consent(format!("that consent is dated {} (in the future)", k.date)).into(),
+                        ShareError::Consent({ let d = k.date; record::msg!(ja: "その同意の日付 {d} は未来です", en: "that consent is dated {d} (in the future)") }).into(),
                     );
                 }
                 if !covers(k) {
-                    return Err(ShareError::Consent(format!(
-                        "that consent does not name {agency_name}; record a consent that does"
-                    ))
+                    return Err(ShareError::Consent(record::msg!(ja: "その同意には{agency_name}が含まれていません。含む同意を記録してください", en: "that consent does not name {agency_name}; record a consent that does"))
                     .into());
                 }
                 Ok(())
@@ -323,9 +324,7 @@ impl Vault {
                 if consents.iter().any(|k| k.is_valid_on(today) && covers(k)) {
                     Ok(())
                 } else {
-                    Err(ShareError::Consent(format!(
-                        "重層的支援会議 shares only with the person's consent, and no member of this household has a valid consent covering {agency_name}; record one first (kasane consent add)"
-                    ))
+                    Err(ShareError::Consent(record::msg!(ja: "重層的支援会議では本人の同意がある場合だけ共有できますが、この世帯には{agency_name}を含む有効な同意がありません。先に同意を記録してください", en: "重層的支援会議 shares only with the person's consent, and no member of this household has a valid consent covering {agency_name}; record one first (kasane consent add)"))
                     .into())
                 }
             }

@@ -87,6 +87,12 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
     }
 }
 
+/// The folder a vault lives in when none is named: the platform's data folder
+/// (`~/.local/share/kasane/vault` on Linux, `%APPDATA%\Kasane\Kasane\data\vault` on Windows).
+pub fn default_vault_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("jp", "Kasane", "Kasane").map(|d| d.data_dir().join("vault"))
+}
+
 /// What a new vault starts with.
 pub struct Setup {
     pub agency: String,
@@ -97,6 +103,20 @@ pub struct Setup {
     /// The member card of another site of the same agency, when this PC joins an agency that
     /// already uses Kasane (its name and id come from the card, which is imported unverified).
     pub join: Option<String>,
+}
+
+impl Setup {
+    /// A new agency's first site, with a KDF calibrated to this PC.
+    pub fn new(agency: &str, site: &str, worker: &str, passphrase: SecretString) -> Setup {
+        Setup {
+            agency: agency.into(),
+            site: site.into(),
+            worker: worker.into(),
+            passphrase,
+            kdf: KdfCost::Calibrated,
+            join: None,
+        }
+    }
 }
 
 /// The identities this vault acts as.
@@ -498,8 +518,16 @@ impl Vault {
         Ok(id)
     }
 
-    /// Replaces the signed-in worker's passphrase; only that worker's slot file changes.
-    pub fn change_passphrase(&mut self, new_passphrase: &SecretString, kdf: KdfCost) -> Result<(), Error> {
+    /// Replaces the signed-in worker's passphrase; only that worker's slot file changes. The
+    /// current passphrase is asked again, so an unlocked but unattended window is not enough.
+    pub fn change_passphrase(
+        &mut self,
+        current: &SecretString,
+        new_passphrase: &SecretString,
+        kdf: KdfCost,
+    ) -> Result<(), Error> {
+        let slot = self.keyring.find(Some(&self.me.worker.to_string()))?.clone();
+        self.keyring.unwrap_worker(&slot, current)?;
         check_new_passphrase(new_passphrase)?;
         let log_n = kdf.resolve()?;
         let (id, name) = (self.me.worker, self.worker_name.clone());

@@ -101,6 +101,9 @@ pub struct CommandError {
     pub kind: ErrorKind,
     /// The engine's English message, for the "details" line and for support.
     pub detail: String,
+    /// The engine's Japanese message. The UI shows it where its catalog has no sentence of its own
+    /// for the code, and always for refusals, whose reason only the engine knows.
+    pub message_ja: String,
     /// The engine's name of the field an input error is about ("family name reading").
     pub field: Option<String>,
     pub date: Option<Box<DateProblem>>,
@@ -119,6 +122,7 @@ impl CommandError {
         CommandError {
             code: code.to_string(),
             kind,
+            message_ja: String::new(),
             detail: detail.into(),
             field: None,
             date: None,
@@ -221,6 +225,7 @@ impl From<Error> for CommandError {
             code: e.code().to_string(),
             kind: e.kind().into(),
             detail: e.to_string(),
+            message_ja: e.message_ja(),
             field,
             date,
         }

@@ -25,6 +25,8 @@ pub struct HitView {
     pub detail: String,
     pub household: Option<String>,
     pub case: Option<String>,
+    /// Where it belongs: a person's household, a note's case title, a household's district.
+    pub context: String,
 }
 
 impl From<Hit> for HitView {
@@ -40,6 +42,7 @@ impl From<Hit> for HitView {
             detail: h.detail,
             household: h.household.map(id_text),
             case: h.case.map(id_text),
+            context: h.context,
         }
     }
 }

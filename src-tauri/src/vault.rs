@@ -115,6 +115,8 @@ pub struct NewWorkerInput {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct PassphraseChangeInput {
+    /// Asked again so that an unlocked, unattended window is not enough to take over the slot.
+    pub current_passphrase: String,
     pub passphrase: String,
     pub passphrase_again: String,
 }
@@ -291,10 +293,11 @@ pub fn passphrase_change(
     report: &dyn Report,
 ) -> Result<(), CommandError> {
     let mut steps = Steps::new(report, 1);
+    let current = SecretString::from(input.current_passphrase);
     let passphrase = new_passphrase(input.passphrase, input.passphrase_again)?;
     steps.step(Step::WriteKeySlot);
     let kdf = desk.kdf;
-    desk.with_vault(|v| Ok(v.change_passphrase(&passphrase, kdf)?))?;
+    desk.with_vault(|v| Ok(v.change_passphrase(&current, &passphrase, kdf)?))?;
     steps.done();
     Ok(())
 }

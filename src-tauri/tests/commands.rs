@@ -515,9 +515,25 @@ fn workers_passphrases_and_the_recovery_code() {
     .expect("a second worker");
     assert_eq!(vault::vault_workers(&f.desk).expect("workers").len(), 2);
 
+    let wrong = vault::passphrase_change(
+        &f.desk,
+        PassphraseChangeInput {
+            current_passphrase: "not my passphrase".into(),
+            passphrase: "a new passphrase".into(),
+            passphrase_again: "a new passphrase".into(),
+        },
+        &no_progress,
+    )
+    .expect_err("an unattended unlocked window must not be enough to change the passphrase");
+    assert_eq!(
+        wrong.kind,
+        ErrorKind::Auth,
+        "a wrong current passphrase is an authentication failure: {wrong:?}"
+    );
     vault::passphrase_change(
         &f.desk,
         PassphraseChangeInput {
+            current_passphrase: PASS.into(),
             passphrase: "a new passphrase".into(),
             passphrase_again: "a new passphrase".into(),
         },

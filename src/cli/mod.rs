@@ -36,6 +36,24 @@ impl CliError {
             CliError::Io(_) => 1,
         }
     }
+    /// The message in the user's language: Japanese when LANG (or KASANE_LANG) says so.
+    pub fn message(&self) -> String {
+        let lang = std::env::var("KASANE_LANG")
+            .or_else(|_| std::env::var("LANG"))
+            .unwrap_or_default();
+        match self {
+            CliError::Engine(e) => e.message(&lang),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn message_ja(&self) -> String {
+        match self {
+            CliError::Engine(e) => e.message_ja(),
+            other => other.to_string(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             CliError::Engine(e) => e.code(),
@@ -62,9 +80,7 @@ fn vault_dir(args: &Global) -> Result<PathBuf> {
     if let Some(v) = &args.vault {
         return Ok(v.clone());
     }
-    directories::ProjectDirs::from("jp", "Kasane", "Kasane")
-        .map(|d| d.data_dir().join("vault"))
-        .ok_or_else(|| usage("no home folder to put the vault in; pass --vault DIR"))
+    kasane::default_vault_dir().ok_or_else(|| usage("no home folder to put the vault in; pass --vault DIR"))
 }
 
 fn kdf(cost: Option<u8>) -> KdfCost {
@@ -157,8 +173,9 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Passphrase(PassphraseCmd::Change(a)) => {
             let mut v = unlock(g)?;
+            let current = secrets::passphrase("現在のパスフレーズ / current passphrase: ")?;
             let pass = secrets::new_passphrase("KASANE_NEW_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
-            v.change_passphrase(&pass, kdf(a.kdf_cost))?;
+            v.change_passphrase(&current, &pass, kdf(a.kdf_cost))?;
             out.done("passphrase changed");
         }
         Command::Recover(a) => {

@@ -134,9 +134,11 @@ fn write_household(
         r.persons += 1;
     }
     let person = |i: usize| {
-        ids.get(i)
-            .copied()
-            .ok_or_else(|| record::RecordError::Inconsistent(format!("demo relation names member {i}")))
+        ids.get(i).copied().ok_or_else(|| {
+            record::RecordError::Inconsistent(
+                record::msg!(ja: "デモの関係が世帯員 {i} を指しています", en: "demo relation names member {i}"),
+            )
+        })
     };
     for rel in &h.relations {
         record::insert_relation(

@@ -38,7 +38,7 @@ pub enum MeetingError {
     #[error("the case is not on the agenda")]
     NotOnAgenda,
     #[error("{0}")]
-    ConsentMissing(String),
+    ConsentMissing(record::Msg),
     #[error(
         "only the lead agency ({lead}) can share this case with {missing}; ask them to, or take those agencies off the attendee list"
     )]
@@ -411,11 +411,10 @@ impl Vault {
                 .map(&name)
                 .collect();
             if !uncovered.is_empty() {
-                return Err(MeetingError::ConsentMissing(format!(
-                    "{} is held with the person's consent, and no member of this household has a consent valid on {} that covers: {}; record one (kasane consent add) or discuss the case at a 支援会議 instead",
-                    m.type_label,
-                    day,
-                    uncovered.join("、")
+                let (kind, who) = (&m.type_label, uncovered.join("、"));
+                return Err(MeetingError::ConsentMissing(record::msg!(
+                    ja: "{kind}は本人の同意に基づいて開く会議ですが、この世帯には {day} 時点で次の機関を含む有効な同意がありません：{who}。同意を記録するか、支援会議で検討してください",
+                    en: "{kind} is held with the person's consent, and no member of this household has a consent valid on {day} that covers: {who}; record one (kasane consent add) or discuss the case at a 支援会議 instead"
                 ))
                 .into());
             }
@@ -647,7 +646,7 @@ impl Vault {
     pub fn correct_meeting(&mut self, meeting: Uuid, case: Option<Uuid>, text: &str) -> Result<Uuid, Error> {
         let m = self.meeting(meeting)?;
         if m.finalised.is_none() {
-            return Err(RecordError::Refused("the record is not finalised yet: change it directly".into()).into());
+            return Err(RecordError::Refused(record::msg!(ja: "記録はまだ確定していません。直接修正してください", en: "the record is not finalised yet: change it directly")).into());
         }
         let text = require_text("correction", text)?;
         let (agency, today) = (self.me.agency, self.ambient.clock.today());

@@ -102,13 +102,16 @@ pub(crate) fn insert(
     let seen = require_text("what was seen", &new.seen)?;
     let date = new.date.unwrap_or(today);
     if date > today {
-        return Err(RecordError::Inconsistent(format!("the assessment date {date} is in the future")).into());
+        return Err(RecordError::Inconsistent(
+            super::msg!(ja: "見立ての日付 {date} が未来の日付です", en: "the assessment date {date} is in the future"),
+        )
+        .into());
     }
     let case = tx.expect(new.case, "case")?;
     let household = case.parent;
     if let Some(p) = new.person {
         if tx.expect(p, "person")?.parent != household {
-            return Err(RecordError::Inconsistent("the person must be a member of the case's household".into()).into());
+            return Err(RecordError::Inconsistent(super::msg!(ja: "対象者はこのケースの世帯員から選んでください", en: "the person must be a member of the case's household")).into());
         }
     }
     let fields = Fields::new()
@@ -141,6 +144,19 @@ impl Vault {
         })
     }
 
+    /// Only the agency that wrote an entry revises or retracts it: each agency speaks for itself.
+    fn require_own_entry(&self, id: Uuid) -> Result<(), Error> {
+        let e: AssessmentEntry = view(&super::load_one(&self.conn, id, "assessment")?)?;
+        if e.agency != self.me.agency {
+            return Err(RecordError::Refused(super::msg!(
+                ja: "この見立ては別の機関のものです。修正・取消はその機関が行います",
+                en: "this entry is another agency's view; only that agency revises or retracts it"
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
     /// A new version of an entry's text (seen, strengths, needs, risk); the old one stays in the log.
     pub fn revise_assessment(
         &mut self,
@@ -164,6 +180,7 @@ impl Vault {
         if fields.is_empty() {
             return Err(RecordError::Missing("something to change").into());
         }
+        self.require_own_entry(id)?;
         self.write(|tx| {
             tx.expect(id, "assessment")?;
             tx.set(id, fields.clone())?;
@@ -173,6 +190,7 @@ impl Vault {
     }
 
     pub fn retract_assessment(&mut self, id: Uuid) -> Result<(), Error> {
+        self.require_own_entry(id)?;
         self.write(|tx| {
             tx.expect(id, "assessment")?;
             tx.set(id, Fields::new().put("retracted", true).into_map())?;

@@ -200,9 +200,10 @@ impl Vault {
                 let household = st.parent;
                 let kp_household = tx.expect(kp, "person")?.parent;
                 if kp_household != household {
-                    return Err(RecordError::Inconsistent(
-                        "the key person must be a member of the case's household".into(),
-                    )
+                    return Err(RecordError::Inconsistent(super::msg!(
+                        ja: "キーパーソンはこのケースの世帯員から選んでください",
+                        en: "the key person must be a member of the case's household"
+                    ))
                     .into());
                 }
             }

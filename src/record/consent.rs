@@ -66,7 +66,11 @@ pub struct NewConsent {
 pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewConsent, today: Date) -> Result<Uuid, Error> {
     let scope_text = require_text("scope", &new.scope)?;
     if new.date > today {
-        return Err(RecordError::Inconsistent(format!("the consent date {} is in the future", new.date)).into());
+        return Err(RecordError::Inconsistent({
+            let d = new.date;
+            super::msg!(ja: "同意日 {d} が未来の日付です", en: "the consent date {d} is in the future")
+        })
+        .into());
     }
     for a in &new.agencies {
         if !super::directory::agency_exists(tx, *a)? {
@@ -105,13 +109,13 @@ impl Vault {
             let st = tx.expect(id, "consent")?;
             let c: Consent = view(st)?;
             if let Some(w) = c.withdrawn {
-                return Err(RecordError::Refused(format!("this consent was already withdrawn on {w}")).into());
+                return Err(RecordError::Refused(super::msg!(ja: "この同意は {w} にすでに撤回されています", en: "this consent was already withdrawn on {w}")).into());
             }
             if on < c.date {
-                return Err(RecordError::Inconsistent(format!(
-                    "withdrawal ({on}) cannot be before the consent was given ({})",
-                    c.date
-                ))
+                return Err(RecordError::Inconsistent({
+                    let given = c.date;
+                    super::msg!(ja: "撤回日（{on}）は同意日（{given}）より前にできません", en: "withdrawal ({on}) cannot be before the consent was given ({given})")
+                })
                 .into());
             }
             tx.set(id, Fields::new().put("withdrawn", on).into_map())?;

@@ -39,6 +39,31 @@ pub(crate) use relation::insert as insert_relation;
 
 use crate::{error::Kind, ja::DateError, log::EntityState};
 
+/// A message in both languages Kasane speaks, for refusals whose wording depends on the case.
+/// Displays in English (logs, the CLI's default); `ja` is what a case worker reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub ja: String,
+    pub en: String,
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+/// `msg!(ja: "…{x}…", en: "…{x}…")` builds a `Msg` from two format strings.
+macro_rules! msg {
+    (ja: $ja:expr, en: $en:expr $(,)?) => {
+        $crate::record::Msg {
+            ja: format!($ja),
+            en: format!($en),
+        }
+    };
+}
+pub(crate) use msg;
+
 /// The longest free text we accept in one field; a contact-log entry is rarely over 2,000.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
@@ -67,13 +92,13 @@ pub enum RecordError {
     #[error(transparent)]
     Date(#[from] DateError),
     #[error("{0}")]
-    Inconsistent(String),
+    Inconsistent(Msg),
     #[error("agency {0} is not in this vault's directory")]
     UnknownAgency(Uuid),
     #[error("the record {0} does not exist")]
     NotFound(Uuid),
     #[error("{0}")]
-    Refused(String),
+    Refused(Msg),
 }
 
 impl RecordError {
@@ -190,8 +215,12 @@ pub(crate) fn view<T: Record>(st: &EntityState) -> Result<T, RecordError> {
     if st.etype != T::ETYPE {
         return Err(RecordError::NotFound(st.id));
     }
-    let mut r: T = serde_json::from_value(Value::Object(st.fields.clone()))
-        .map_err(|e| RecordError::Inconsistent(format!("stored {} {} cannot be read: {e}", T::ETYPE, st.id)))?;
+    let mut r: T = serde_json::from_value(Value::Object(st.fields.clone())).map_err(|e| {
+        let (t, id) = (T::ETYPE, st.id);
+        RecordError::Inconsistent(
+            msg!(ja: "保存されている{t} {id} を読み取れません: {e}", en: "stored {t} {id} cannot be read: {e}"),
+        )
+    })?;
     r.set_meta(st);
     Ok(r)
 }

@@ -65,7 +65,10 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewNote, agency: Uuid, worker: Uuid,
     let text = require_text("text", &new.text)?;
     let date = new.date.unwrap_or(today);
     if date > today {
-        return Err(RecordError::Inconsistent(format!("the contact date {date} is in the future")).into());
+        return Err(RecordError::Inconsistent(
+            super::msg!(ja: "経過の日付 {date} が未来の日付です", en: "the contact date {date} is in the future"),
+        )
+        .into());
     }
     tx.expect(new.case, "case")?;
     let scope = if new.internal {
@@ -95,9 +98,23 @@ impl Vault {
         })
     }
 
+    /// Only the agency that wrote a contact-log entry corrects or retracts it.
+    fn require_own_note(&self, id: Uuid) -> Result<(), Error> {
+        let n: Note = view(&super::load_one(&self.conn, id, "note")?)?;
+        if n.agency != self.me.agency {
+            return Err(RecordError::Refused(super::msg!(
+                ja: "この経過は別の機関が記録したものです。訂正・取消はその機関が行います",
+                en: "this entry was written by another agency; only that agency corrects or retracts it"
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
     /// A new version of an entry's text; the earlier one stays in the log.
     pub fn edit_note(&mut self, id: Uuid, text: &str) -> Result<(), Error> {
         let text = require_text("text", text)?;
+        self.require_own_note(id)?;
         self.write(|tx| {
             tx.expect(id, "note")?;
             tx.set(id, Fields::new().put("text", &text).into_map())?;
@@ -108,6 +125,7 @@ impl Vault {
 
     /// Marks an entry as retracted (it stays in the log, shown struck through).
     pub fn retract_note(&mut self, id: Uuid) -> Result<(), Error> {
+        self.require_own_note(id)?;
         self.write(|tx| {
             tx.expect(id, "note")?;
             tx.set(id, Fields::new().put("retracted", true).into_map())?;

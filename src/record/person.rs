@@ -118,10 +118,10 @@ fn kana(field: &'static str, s: &str) -> Result<String, RecordError> {
 fn check_dates(birth: Option<PartialDate>, deceased: Option<PartialDate>, today: Date) -> Result<(), RecordError> {
     if let Some(b) = birth {
         if b > PartialDate::from_date(today) {
-            return Err(RecordError::Inconsistent(format!(
-                "the birth date {} is in the future",
-                b.iso()
-            )));
+            let b = b.iso();
+            return Err(RecordError::Inconsistent(
+                super::msg!(ja: "生年月日 {b} が未来の日付です", en: "the birth date {b} is in the future"),
+            ));
         }
     }
     if let (Some(b), Some(d)) = (birth, deceased) {
@@ -129,19 +129,19 @@ fn check_dates(birth: Option<PartialDate>, deceased: Option<PartialDate>, today:
         if d.year() < b.year()
             || (d.year() == b.year() && matches!((d.month(), b.month()), (Some(dm), Some(bm)) if dm < bm))
         {
-            return Err(RecordError::Inconsistent(format!(
-                "the date of death {} is before the birth date {}",
-                d.iso(),
-                b.iso()
+            let (d, b) = (d.iso(), b.iso());
+            return Err(RecordError::Inconsistent(super::msg!(
+                ja: "死亡日 {d} が生年月日 {b} より前になっています",
+                en: "the date of death {d} is before the birth date {b}"
             )));
         }
     }
     if let Some(d) = deceased {
         if d > PartialDate::from_date(today) {
-            return Err(RecordError::Inconsistent(format!(
-                "the date of death {} is in the future",
-                d.iso()
-            )));
+            let d = d.iso();
+            return Err(RecordError::Inconsistent(
+                super::msg!(ja: "死亡日 {d} が未来の日付です", en: "the date of death {d} is in the future"),
+            ));
         }
     }
     Ok(())

@@ -161,13 +161,16 @@ pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Re
     if let Some(p) = new.key_person {
         if tx.expect(p, "person")?.parent != household {
             return Err(
-                RecordError::Inconsistent("the key person must be a member of the case's household".into()).into(),
+                RecordError::Inconsistent(super::msg!(ja: "キーパーソンはこのケースの世帯員から選んでください", en: "the key person must be a member of the case's household")).into(),
             );
         }
     }
     if let Some(g) = new.goal {
         if tx.expect(g, "goal")?.parent != Some(new.case) {
-            return Err(RecordError::Inconsistent("the goal belongs to another case".into()).into());
+            return Err(RecordError::Inconsistent(
+                super::msg!(ja: "その目標は別のケースのものです", en: "the goal belongs to another case"),
+            )
+            .into());
         }
     }
     let fields = Fields::new()
@@ -228,10 +231,15 @@ impl Vault {
         let current = self.action(id)?;
         if let Some(next) = u.status {
             if !current.status.can_become(next) {
-                return Err(RecordError::Refused(format!(
-                    "an action cannot go from {} to {}",
+                let (from_ja, to_ja, from, to) = (
                     current.status.label_ja(),
-                    next.label_ja()
+                    next.label_ja(),
+                    current.status.code(),
+                    next.code(),
+                );
+                return Err(RecordError::Refused(super::msg!(
+                    ja: "役割の状況を「{from_ja}」から「{to_ja}」には変えられません",
+                    en: "an action cannot go from {from} to {to}"
                 ))
                 .into());
             }

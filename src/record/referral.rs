@@ -145,9 +145,10 @@ impl Vault {
                 let visible = a == c.lead_agency || self.shares_of(new.case)?.iter().any(|s| s.active && s.agency == a);
                 if !visible {
                     let Some(consent) = new.consent else {
-                        return Err(RecordError::Refused(
-                            "that agency cannot see this case yet: a referral to it needs the person's consent (--consent)".into(),
-                        )
+                        return Err(RecordError::Refused(super::msg!(
+                            ja: "その機関はまだこのケースを見られません。つなぐには本人の同意が必要です",
+                            en: "that agency cannot see this case yet: a referral to it needs the person's consent (--consent)"
+                        ))
                         .into());
                     };
                     self.share_case(new.case, a, Some(Basis::Consent(consent)))?;
@@ -156,7 +157,7 @@ impl Vault {
             (None, Some(r)) => {
                 super::load_one(&self.conn, r, "resource")?;
             }
-            _ => return Err(RecordError::Inconsistent("refer to one agency or one resource".into()).into()),
+            _ => return Err(RecordError::Inconsistent(super::msg!(ja: "つなぎ先は機関か社会資源のどちらか一つを選んでください", en: "refer to one agency or one resource")).into()),
         }
         let me = self.me.agency;
         self.write(|tx| {
@@ -184,14 +185,18 @@ impl Vault {
         let answering = matches!(status, ReferralStatus::Accepted | ReferralStatus::Declined);
         if let Some(to) = r.to_agency {
             if answering && to != me {
-                return Err(RecordError::Refused(
-                    "only the agency the referral went to answers it (受理 / 不受理)".into(),
-                )
+                return Err(RecordError::Refused(super::msg!(
+                    ja: "受理・不受理はつなぎ先の機関だけが回答できます",
+                    en: "only the agency the referral went to answers it (受理 / 不受理)"
+                ))
                 .into());
             }
         }
         if r.status == ReferralStatus::Completed {
-            return Err(RecordError::Refused("this referral is already 完了".into()).into());
+            return Err(RecordError::Refused(
+                super::msg!(ja: "このつなぎはすでに完了しています", en: "this referral is already completed"),
+            )
+            .into());
         }
         let today = self.ambient.clock.today();
         let f = Fields::new()

@@ -69,14 +69,15 @@ impl Vault {
 
 pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewRelation) -> Result<Uuid, Error> {
     if new.a == new.b {
-        return Err(RecordError::Inconsistent("a relationship needs two different persons".into()).into());
+        return Err(RecordError::Inconsistent(super::msg!(ja: "関係は二人の別の人の間で記録してください", en: "a relationship needs two different persons")).into());
     }
     let status = match (new.kind, new.status) {
         (RelationKind::Partner, None) => Some(PartnerStatus::Married),
         (RelationKind::ParentChild, Some(_)) => {
-            return Err(RecordError::Inconsistent(
-                "a status (married, cohabiting, separated, divorced) applies to partners only".into(),
-            )
+            return Err(RecordError::Inconsistent(super::msg!(
+                ja: "婚姻・内縁・別居・離婚はパートナーの関係にだけ付けられます",
+                en: "a status (married, cohabiting, separated, divorced) applies to partners only"
+            ))
             .into());
         }
         (_, s) => s,
@@ -84,9 +85,10 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewRelation) -> Result<Uuid, Error> 
     let ha = tx.expect(new.a, "person")?.parent;
     let hb = tx.expect(new.b, "person")?.parent;
     let Some(household) = ha.filter(|h| Some(*h) == hb) else {
-        return Err(RecordError::Inconsistent(
-            "both persons must be members of the same household (record someone living elsewhere as a member who does not live together)".into(),
-        )
+        return Err(RecordError::Inconsistent(super::msg!(
+            ja: "二人とも同じ世帯の世帯員である必要があります（別居の家族は「同居していない世帯員」として記録してください）",
+            en: "both persons must be members of the same household (record someone living elsewhere as a member who does not live together)"
+        ))
         .into());
     };
     let fields = Fields::new()

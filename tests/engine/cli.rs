@@ -200,6 +200,18 @@ fn exit_codes_tell_scripts_what_went_wrong() {
     );
     let wrong = kasane(&vault, "not the passphrase", &["household", "list"]);
     assert_eq!(wrong.code, 3, "wrong passphrase: exit 3");
+    let ja = Command::new(BIN)
+        .arg("--vault")
+        .arg(&vault)
+        .args(["household", "list"])
+        .env("KASANE_PASSPHRASE", "not the passphrase")
+        .env("LANG", "ja_JP.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&ja.stderr).contains("パスフレーズが違います"),
+        "a Japanese environment gets Japanese messages"
+    );
     let bad = kasane(
         &vault,
         "cli test passphrase",

@@ -137,7 +137,18 @@ fn workers_have_their_own_passphrases_and_changing_one_rewrites_only_that_slot()
         .unwrap();
     let (y0, s0) = (fs::read(&yamada_slot).unwrap(), fs::read(&sato_slot).unwrap());
     let mut v = unlock(&t.path, Some("山田"), PASS).unwrap();
-    v.change_passphrase(&pass("a brand new passphrase"), KdfCost::Fixed(11))
+    assert!(
+        matches!(
+            v.change_passphrase(
+                &pass("not the current one"),
+                &pass("a brand new passphrase"),
+                KdfCost::Fixed(11)
+            ),
+            Err(Error::Key(KeyError::WrongPassphrase))
+        ),
+        "changing a passphrase asks for the current one again"
+    );
+    v.change_passphrase(&pass(PASS), &pass("a brand new passphrase"), KdfCost::Fixed(11))
         .expect("change");
     drop(v);
     assert_ne!(

@@ -53,6 +53,7 @@ function asCommandError(e: unknown): CommandError {
     code: "internal.ipc",
     kind: "internal",
     detail: e instanceof Error ? e.message : String(e),
+    message_ja: "",
     field: null,
     date: null,
   };

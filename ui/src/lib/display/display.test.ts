@@ -83,7 +83,14 @@ describe("passphrase strength", () => {
 });
 
 describe("error text", () => {
-  const base: CommandError = { code: "", kind: "bad-input", detail: "engine text", field: null, date: null };
+  const base: CommandError = {
+    code: "",
+    kind: "bad-input",
+    detail: "engine text",
+    message_ja: "",
+    field: null,
+    date: null,
+  };
 
   it("translates known codes and keeps the engine's text as detail", () => {
     const e = errorText("ja", { ...base, code: "key.wrong-passphrase", kind: "auth" });
@@ -91,6 +98,26 @@ describe("error text", () => {
     expect(e.detail).toBe("engine text");
     expect(errorText("en", { ...base, code: "key.wrong-passphrase", kind: "auth" }).message).toBe(
       "That passphrase is not correct.",
+    );
+  });
+
+  it("says why a change was refused in the engine's own words, in the user's language", () => {
+    const refused = {
+      ...base,
+      code: "refused",
+      kind: "refused" as const,
+      detail: "only the agency that wrote this note can change it",
+      message_ja: "この記録を書いた機関だけが変更できます",
+    };
+    expect(errorText("ja", refused).message, "the catalog's generic sentence would hide the reason").toBe(
+      "この記録を書いた機関だけが変更できます",
+    );
+    expect(errorText("en", refused).message).toBe("only the agency that wrote this note can change it");
+  });
+
+  it("uses the engine's sentence for a code the catalogs do not have", () => {
+    expect(errorText("ja", { ...base, code: "share.new-thing", kind: "refused", message_ja: "共有できません" }).message).toBe(
+      "共有できません",
     );
   });
 

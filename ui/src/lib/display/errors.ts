@@ -62,11 +62,24 @@ export function fieldLabel(locale: Locale, field: string): string {
   return isMessageKey(key) ? translate(locale, key) : field;
 }
 
+/** Codes whose reason travels in the engine's message (why exactly a change was refused). */
+const SPOKEN_BY_ENGINE = new Set(["refused", "input.inconsistent"]);
+
+/** The engine's own sentence in the user's language, when it gave one. */
+function engineMessage(locale: Locale, e: CommandError): string | null {
+  const text = locale === "ja" ? e.message_ja : e.detail;
+  return text.trim() ? text : null;
+}
+
 export function errorText(locale: Locale, e: CommandError): ErrorText {
   const byCode = `error.${e.code}`;
   const byKind: MessageKey = `error.kind.${e.kind}`;
+  const spoken = engineMessage(locale, e);
+  let message: string;
+  if (spoken && (SPOKEN_BY_ENGINE.has(e.code) || !isMessageKey(byCode))) message = spoken;
+  else message = translate(locale, isMessageKey(byCode) ? byCode : byKind);
   return {
-    message: translate(locale, isMessageKey(byCode) ? byCode : byKind),
+    message,
     date: e.date ? dateProblemText(locale, e.date) : null,
     field: e.field ? fieldLabel(locale, e.field) : null,
     detail: e.detail,

@@ -374,6 +374,7 @@ export const en: Catalog = {
   "settings.you": "(you)",
   "settings.passphrase": "Change passphrase",
   "settings.passphraseHelp": "Changes {worker}'s passphrase. Other workers' passphrases stay as they are.",
+  "settings.currentPassphrase": "Current passphrase",
   "settings.newPassphrase": "New passphrase",
   "settings.newPassphraseAgain": "New passphrase (again, to confirm)",
   "settings.changePassphrase": "Change passphrase",

@@ -369,6 +369,7 @@ export const ja = {
   "settings.you": "（あなた）",
   "settings.passphrase": "パスフレーズの変更",
   "settings.passphraseHelp": "{worker}さんのパスフレーズを変更します。ほかの職員のパスフレーズは変わりません。",
+  "settings.currentPassphrase": "現在のパスフレーズ",
   "settings.newPassphrase": "新しいパスフレーズ",
   "settings.newPassphraseAgain": "新しいパスフレーズ（確認のためもう一度）",
   "settings.changePassphrase": "パスフレーズを変更",

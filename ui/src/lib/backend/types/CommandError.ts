@@ -16,6 +16,11 @@ code: string, kind: ErrorKind,
  */
 detail: string, 
 /**
+ * The engine's Japanese message. The UI shows it where its catalog has no sentence of its own
+ * for the code, and always for refusals, whose reason only the engine knows.
+ */
+message_ja: string, 
+/**
  * The engine's name of the field an input error is about ("family name reading").
  */
 field: string | null, date: DateProblem | null, };

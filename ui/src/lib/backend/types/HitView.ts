@@ -9,4 +9,8 @@ label: string,
 /**
  * Person: reading and age; household: address; note: date and kind.
  */
-detail: string, household: string | null, case: string | null, };
+detail: string, household: string | null, case: string | null, 
+/**
+ * Where it belongs: a person's household, a note's case title, a household's district.
+ */
+context: string, };
