@@ -4,14 +4,24 @@
 # tests against real vaults, then builds the app and drives the real window under Xvfb
 # (tauri-driver + WebKitWebDriver): first start to lock and unlock, then a demo vault made by the
 # kasane command. Screenshots go to artifacts/screenshots/.
+# Usage: scripts/test-desktop.sh [--after-workspace-checks]
+#   scripts/test.sh passes the flag after it has run fmt, clippy and the tests of the whole
+#   workspace (src-tauri included), so those are not run twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+workspace_checked=0
+[[ "${1:-}" == "--after-workspace-checks" ]] && workspace_checked=1
 scripts/setup-desktop.sh
 # shellcheck disable=SC1091
 [[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
 
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 step() { printf '\n==> %s\n' "$*"; }
+
+# The app binary embeds ui/dist (feature custom-protocol), so the UI is built before any cargo
+# step that compiles it.
+step "UI build"
+(cd ui && npm run --silent build)
 
 step "UI type check (svelte-check, tsc for the end-to-end tests)"
 (cd ui && npm run --silent check && npx tsc -p e2e/tsconfig.json)
@@ -20,7 +30,7 @@ step "UI unit tests (Vitest)"
 (cd ui && npm test --silent)
 
 step "generated TypeScript types are up to date"
-KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --locked --test bindings -q
+KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --locked --features custom-protocol --test bindings -q
 if ! git diff --exit-code --stat -- ui/src/lib/backend/types; then
   echo "ui/src/lib/backend/types changed when regenerated from the Rust types: commit the regenerated files" >&2
   exit 1
@@ -31,15 +41,14 @@ if [[ -n "$untracked" ]]; then
   exit 1
 fi
 
-step "UI build"
-(cd ui && npm run --silent build)
+if ((!workspace_checked)); then
+  step "src-tauri: cargo fmt --check, clippy -D warnings"
+  cargo fmt -p kasane-desktop -- --check
+  cargo clippy -p kasane-desktop --locked --all-targets --features custom-protocol -- -D warnings
 
-step "src-tauri: cargo fmt --check, clippy -D warnings"
-cargo fmt -p kasane-desktop -- --check
-cargo clippy -p kasane-desktop --locked --all-targets --features custom-protocol -- -D warnings
-
-step "src-tauri command tests (real SQLCipher vaults)"
-cargo test -p kasane-desktop --locked
+  step "src-tauri command tests (real SQLCipher vaults)"
+  cargo test -p kasane-desktop --locked --features custom-protocol
+fi
 
 step "build the app and the kasane command"
 cargo build -p kasane-desktop --locked --features custom-protocol
