@@ -1,5 +1,6 @@
 // Starts tauri-driver (which starts WebKitWebDriver, which starts the Kasane binary) with a
-// private HOME, so each run sees a first start: no vault, no saved preferences.
+// private HOME, so each run sees a first start: no vault, no saved preferences. Passing the HOME
+// of an earlier launch starts the same "PC" again: its vault and preferences are still there.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,11 +31,11 @@ async function waitForPort(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function launch(extraEnv: Record<string, string> = {}, port = 4444): Promise<App> {
+export async function launch(extraEnv: Record<string, string> = {}, port = 4444, reuseHome?: string): Promise<App> {
   const target = env("CARGO_TARGET_DIR", join(repo, "target"));
   const app = env("KASANE_APP", join(target, "debug", "kasane-desktop"));
   const driver = env("TAURI_DRIVER", join(repo, ".tools", "bin", "tauri-driver"));
-  const home = mkdtempSync(join(tmpdir(), "kasane-e2e-"));
+  const home = reuseHome ?? mkdtempSync(join(tmpdir(), "kasane-e2e-"));
   mkdirSync(join(home, ".config"), { recursive: true });
   const child: ChildProcess = spawn(
     driver,
