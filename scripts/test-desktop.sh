@@ -14,6 +14,7 @@ workspace_checked=0
 scripts/setup-desktop.sh
 # shellcheck disable=SC1091
 [[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
+[[ -x .tools/node/bin/node ]] && PATH="$PWD/.tools/node/bin:$PATH"
 
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 step() { printf '\n==> %s\n' "$*"; }

@@ -8,6 +8,7 @@ scripts/setup.sh --for test
 scripts/setup-desktop.sh --for test
 # shellcheck disable=SC1091
 [[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
+[[ -x .tools/node/bin/node ]] && PATH="$PWD/.tools/node/bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
 started=$SECONDS
