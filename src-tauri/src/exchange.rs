@@ -303,7 +303,8 @@ pub fn bundle_preview(desk: &Desktop, to: String, full: bool) -> Result<ExportPr
 /// `HEARTBEAT` while a phase runs, so the window can show that work goes on.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BundleProgress {
-    /// "collect", "compress", "encrypt", "write" (export); "decrypt", "verify", "apply" (import).
+    /// "prepare" (before the engine's first report), then "collect", "compress", "encrypt",
+    /// "write" (export) or "decrypt", "verify", "apply" (import).
     pub phase: String,
     pub done: u32,
     pub total: u32,
@@ -331,7 +332,16 @@ fn with_progress<T>(
 ) -> Result<T, CommandError> {
     let started = Instant::now();
     let elapsed = move || count(started.elapsed().as_millis());
-    let latest: Arc<Mutex<Option<BundleProgress>>> = Arc::new(Mutex::new(None));
+    // Reading the file (import) or gathering what to send (export) comes before the engine's
+    // first report: the window hears "prepare" at once, and the heartbeat repeats it.
+    let first = BundleProgress {
+        phase: "prepare".into(),
+        done: 0,
+        total: 0,
+        elapsed_ms: 0,
+    };
+    sink.report(first.clone());
+    let latest: Arc<Mutex<Option<BundleProgress>>> = Arc::new(Mutex::new(Some(first)));
     let stop = Arc::new(AtomicBool::new(false));
     std::thread::scope(|scope| {
         let (latest_t, stop_t) = (latest.clone(), stop.clone());
@@ -341,7 +351,9 @@ fn with_progress<T>(
                 let mut l = latest_t.lock().unwrap_or_else(|p| p.into_inner());
                 if let Some(p) = l.as_mut() {
                     let now = elapsed();
-                    if now.saturating_sub(p.elapsed_ms) >= count(HEARTBEAT.as_millis()) {
+                    // Checked every fifth of the period, so no gap exceeds the period by more
+                    // than scheduling delay.
+                    if now.saturating_sub(p.elapsed_ms) >= count((HEARTBEAT - HEARTBEAT / 5).as_millis()) {
                         p.elapsed_ms = now;
                         sink.report(p.clone());
                     }
@@ -412,15 +424,15 @@ pub fn bundle_export(
     let folder = existing_folder("folder", &input.folder)?;
     with_progress(sink, |progress| {
         desk.with_vault(|v: &mut Vault| {
-            let preview = v.export_preview(to, input.full)?;
             let me = v.identity();
             let from = v.agency(me.agency).map(|a| a.name).unwrap_or_default();
+            // `to` is an agency, or one of its sites.
+            let partner = match v.agency(to) {
+                Ok(a) => a.name,
+                Err(_) => v.site_info(to).map(|s| s.agency_name).unwrap_or_default(),
+            };
             let day = v.ambient().clock.today().to_string().replace('-', "");
-            let stem = format!(
-                "{}から{}へ-{day}",
-                file_name_part(&from),
-                file_name_part(&preview.agency_name)
-            );
+            let stem = format!("{}から{}へ-{day}", file_name_part(&from), file_name_part(&partner));
             let out = free_name(&folder, &stem, "kasane");
             Ok(v.export_bundle(to, input.full, &out, progress)?.into())
         })
@@ -700,10 +712,32 @@ pub struct ConflictView {
     pub label: String,
     /// The engine's field name ("risk", "next_review", "title" …).
     pub field: String,
-    /// Every value is text (or empty): a merged text can be written.
+    /// A free-text field (not a choice, date or reference): a merged text can be written.
     pub text: bool,
     pub values: Vec<ConflictValueView>,
 }
+
+/// Fields a person writes freely, whose values can be merged by editing (choices, dates and
+/// references can only be chosen).
+const FREE_TEXT_FIELDS: &[&str] = &[
+    "label",
+    "title",
+    "text",
+    "address",
+    "phone",
+    "place",
+    "note",
+    "name",
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "scope",
+    "seen",
+    "strengths",
+    "needs",
+    "discussion",
+];
 
 fn value_date(v: &Value) -> Option<DateView> {
     let s = v.as_str()?;
@@ -714,10 +748,8 @@ fn value_date(v: &Value) -> Option<DateView> {
 
 impl From<Conflict> for ConflictView {
     fn from(c: Conflict) -> Self {
-        let text = c
-            .values
-            .iter()
-            .all(|v| (v.value.is_string() && value_date(&v.value).is_none()) || v.value.is_null());
+        let text = FREE_TEXT_FIELDS.contains(&c.field.as_str())
+            && c.values.iter().all(|v| v.value.is_string() || v.value.is_null());
         ConflictView {
             entity: id_text(c.entity),
             etype: c.etype,

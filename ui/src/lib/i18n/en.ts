@@ -675,5 +675,7 @@ export const en: Catalog = {
   "home.quarantineCount": "{n} items in quarantine",
   "home.openConflicts": "Resolve conflicts",
   "exchange.createdLabel": "Created",
+  "bundle.phase.prepare": "Preparing",
+  "exchange.contents": "Contents",
   // --- end exchange ---
 };

@@ -670,5 +670,7 @@ export const ja = {
   "home.quarantineCount": "保留中の記録 {n}件",
   "home.openConflicts": "競合を解決する",
   "exchange.createdLabel": "作成日時",
+  "bundle.phase.prepare": "準備しています",
+  "exchange.contents": "中身",
   // --- end exchange ---
 } as const;

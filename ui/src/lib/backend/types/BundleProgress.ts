@@ -6,7 +6,8 @@
  */
 export type BundleProgress = { 
 /**
- * "collect", "compress", "encrypt", "write" (export); "decrypt", "verify", "apply" (import).
+ * "prepare" (before the engine's first report), then "collect", "compress", "encrypt",
+ * "write" (export) or "decrypt", "verify", "apply" (import).
  */
 phase: string, done: number, total: number, 
 /**

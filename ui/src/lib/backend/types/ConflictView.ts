@@ -14,6 +14,6 @@ etype: string, label: string,
  */
 field: string, 
 /**
- * Every value is text (or empty): a merged text can be written.
+ * A free-text field (not a choice, date or reference): a merged text can be written.
  */
 text: boolean, values: Array<ConflictValueView>, };
