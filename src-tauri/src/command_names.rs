@@ -32,4 +32,22 @@ pub const COMMANDS: &[&str] = &[
     "consent_add",
     "consent_withdraw",
     "search",
+    // --- exchange ---
+    "exchange_overview",
+    "card_export",
+    "card_import",
+    "card_verify",
+    "site_revoke",
+    "bundle_preview",
+    "bundle_export",
+    "bundle_inspect",
+    "bundle_import",
+    "inbox",
+    "inbox_process",
+    "quarantine",
+    "quarantine_retry",
+    "conflicts",
+    "conflict_resolve",
+    "home_panels",
+    // --- end exchange ---
 ];

@@ -237,3 +237,124 @@ pub async fn search(state: State<'_, Desktop>, query: String, submitted: bool) -
     let d = desk(&state);
     blocking(move || search::search(&d, query, submitted)).await
 }
+
+// --- exchange ---
+
+use crate::exchange::{
+    self, BundleExportInput, BundlePreviewView, BundleProgress, ConflictResolveInput, ConflictView, ExchangeView,
+    ExportPreviewView, ExportReportView, HomePanelsView, ImportSummaryView, InboxEntryView, InboxResult,
+    QuarantineView, SiteView,
+};
+
+/// A bundle progress sink that forwards to the window; a closed channel is ignored.
+fn bundle_reporter(channel: Channel<BundleProgress>) -> impl Fn(BundleProgress) + Send + Sync {
+    move |p| {
+        let _ = channel.send(p);
+    }
+}
+
+#[tauri::command]
+pub async fn exchange_overview(state: State<'_, Desktop>) -> Answer<ExchangeView> {
+    let d = desk(&state);
+    blocking(move || exchange::exchange_overview(&d)).await
+}
+
+#[tauri::command]
+pub async fn card_export(state: State<'_, Desktop>, folder: String) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || exchange::card_export(&d, folder)).await
+}
+
+#[tauri::command]
+pub async fn card_import(state: State<'_, Desktop>, path: String) -> Answer<SiteView> {
+    let d = desk(&state);
+    blocking(move || exchange::card_import(&d, path)).await
+}
+
+#[tauri::command]
+pub async fn card_verify(state: State<'_, Desktop>, site: String, fingerprint: String) -> Answer<SiteView> {
+    let d = desk(&state);
+    blocking(move || exchange::card_verify(&d, site, fingerprint)).await
+}
+
+#[tauri::command]
+pub async fn site_revoke(state: State<'_, Desktop>, site: String) -> Answer<SiteView> {
+    let d = desk(&state);
+    blocking(move || exchange::site_revoke(&d, site)).await
+}
+
+#[tauri::command]
+pub async fn bundle_preview(state: State<'_, Desktop>, to: String, full: bool) -> Answer<ExportPreviewView> {
+    let d = desk(&state);
+    blocking(move || exchange::bundle_preview(&d, to, full)).await
+}
+
+#[tauri::command]
+pub async fn bundle_export(
+    state: State<'_, Desktop>,
+    input: BundleExportInput,
+    progress: Channel<BundleProgress>,
+) -> Answer<ExportReportView> {
+    let d = desk(&state);
+    blocking(move || exchange::bundle_export(&d, input, &bundle_reporter(progress))).await
+}
+
+#[tauri::command]
+pub async fn bundle_inspect(state: State<'_, Desktop>, path: String) -> Answer<BundlePreviewView> {
+    let d = desk(&state);
+    blocking(move || exchange::bundle_inspect(&d, path)).await
+}
+
+#[tauri::command]
+pub async fn bundle_import(
+    state: State<'_, Desktop>,
+    path: String,
+    progress: Channel<BundleProgress>,
+) -> Answer<ImportSummaryView> {
+    let d = desk(&state);
+    blocking(move || exchange::bundle_import(&d, path, &bundle_reporter(progress))).await
+}
+
+#[tauri::command]
+pub async fn inbox(state: State<'_, Desktop>) -> Answer<Vec<InboxEntryView>> {
+    let d = desk(&state);
+    blocking(move || exchange::inbox(&d)).await
+}
+
+#[tauri::command]
+pub async fn inbox_process(state: State<'_, Desktop>) -> Answer<Vec<InboxResult>> {
+    let d = desk(&state);
+    blocking(move || exchange::inbox_process(&d)).await
+}
+
+#[tauri::command]
+pub async fn quarantine(state: State<'_, Desktop>) -> Answer<Vec<QuarantineView>> {
+    let d = desk(&state);
+    blocking(move || exchange::quarantine(&d)).await
+}
+
+#[tauri::command]
+pub async fn quarantine_retry(state: State<'_, Desktop>) -> Answer<u32> {
+    let d = desk(&state);
+    blocking(move || exchange::quarantine_retry(&d)).await
+}
+
+#[tauri::command]
+pub async fn conflicts(state: State<'_, Desktop>) -> Answer<Vec<ConflictView>> {
+    let d = desk(&state);
+    blocking(move || exchange::conflicts(&d)).await
+}
+
+#[tauri::command]
+pub async fn conflict_resolve(state: State<'_, Desktop>, input: ConflictResolveInput) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || exchange::conflict_resolve(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn home_panels(state: State<'_, Desktop>) -> Answer<HomePanelsView> {
+    let d = desk(&state);
+    blocking(move || exchange::home_panels(&d)).await
+}
+
+// --- end exchange ---

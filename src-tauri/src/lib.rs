@@ -7,6 +7,9 @@
 pub mod case;
 pub mod desktop;
 pub mod error;
+// --- exchange ---
+pub mod exchange;
+// --- end exchange ---
 pub mod household;
 pub mod ipc;
 pub mod progress;
@@ -61,6 +64,24 @@ pub fn run(context: tauri::Context<tauri::Wry>) -> Result<(), tauri::Error> {
             ipc::consent_add,
             ipc::consent_withdraw,
             ipc::search,
+            // --- exchange ---
+            ipc::exchange_overview,
+            ipc::card_export,
+            ipc::card_import,
+            ipc::card_verify,
+            ipc::site_revoke,
+            ipc::bundle_preview,
+            ipc::bundle_export,
+            ipc::bundle_inspect,
+            ipc::bundle_import,
+            ipc::inbox,
+            ipc::inbox_process,
+            ipc::quarantine,
+            ipc::quarantine_retry,
+            ipc::conflicts,
+            ipc::conflict_resolve,
+            ipc::home_panels,
+            // --- end exchange ---
         ])
         .run(context)
 }

@@ -10,6 +10,9 @@ use std::{
 };
 
 use kasane_desktop::{case, error, household, progress, reference, search, vault, view};
+// --- exchange ---
+use kasane_desktop::exchange;
+// --- end exchange ---
 use ts_rs::{Config, TS};
 
 fn export_all(dir: &Path) {
@@ -50,6 +53,22 @@ fn export_all(dir: &Path) {
         household::PersonUpdateInput,
         household::NewRelationInput,
         search::HitView,
+        // --- exchange ---
+        exchange::ExchangeView,
+        exchange::SiteView,
+        exchange::ExportPreviewView,
+        exchange::BundleProgress,
+        exchange::BundleExportInput,
+        exchange::ExportReportView,
+        exchange::BundlePreviewView,
+        exchange::ImportSummaryView,
+        exchange::InboxEntryView,
+        exchange::InboxResult,
+        exchange::QuarantineView,
+        exchange::ConflictView,
+        exchange::ConflictResolveInput,
+        exchange::HomePanelsView,
+        // --- end exchange ---
     );
 }
 

@@ -629,6 +629,10 @@ fn commands_manifest_handler_and_capability_agree() {
         .and_then(|s| s.split(']').next())
         .expect("lib.rs has one generate_handler! list");
     let mut handled: Vec<String> = handler
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
         .split(',')
         .map(|s| s.trim().trim_start_matches("ipc::").to_string())
         .filter(|s| !s.is_empty())
@@ -658,6 +662,12 @@ fn commands_manifest_handler_and_capability_agree() {
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
     expected.push("dialog:allow-open".into());
+    // --- exchange ---
+    // Files dropped on the window arrive as the webview's drag-drop event: the page may listen
+    // (and stop listening) to events, never emit them.
+    expected.push("core:event:allow-listen".into());
+    expected.push("core:event:allow-unlisten".into());
+    // --- end exchange ---
     expected.sort();
     assert_eq!(
         allowed, expected,
@@ -680,3 +690,444 @@ fn commands_manifest_handler_and_capability_agree() {
         "no remote origins: {csp}"
     );
 }
+
+// --- exchange ---
+
+mod exchange_commands {
+    use super::*;
+    use kasane::Basis;
+    use kasane_desktop::exchange::{self, BundleExportInput, BundleProgress, ConflictResolveInput, ImportStatusView};
+
+    struct Agency {
+        _tmp: tempfile::TempDir,
+        desk: Desktop,
+        agency: String,
+        files: PathBuf,
+    }
+
+    fn agency(name: &str, site: &str) -> Agency {
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let desk = Desktop::new(None).with_kdf(KdfCost::Fixed(10));
+        let created = vault::vault_create(
+            &desk,
+            NewVaultInput {
+                path: tmp.path().join("vault").display().to_string(),
+                agency: name.into(),
+                site: site.into(),
+                worker: "担当者".into(),
+                passphrase: PASS.into(),
+                passphrase_again: PASS.into(),
+            },
+            &no_progress,
+        )
+        .expect("a vault is created");
+        let files = tmp.path().join("usb");
+        std::fs::create_dir(&files).expect("a folder for exchanged files");
+        Agency {
+            _tmp: tmp,
+            desk,
+            agency: created.session.agency_id,
+            files,
+        }
+    }
+
+    fn folder(a: &Agency) -> String {
+        a.files.display().to_string()
+    }
+
+    /// Exports `from`'s card, imports it at `to` and (when asked) verifies it with the
+    /// fingerprint as shown on `from`'s screen.
+    fn introduce(from: &Agency, to: &Agency, verify: bool) -> exchange::SiteView {
+        let card = exchange::card_export(&from.desk, folder(from)).expect("the card is written");
+        let imported = exchange::card_import(&to.desk, card).expect("the partner's card is imported");
+        assert!(!imported.verified, "an imported card waits for its fingerprint");
+        if !verify {
+            return imported;
+        }
+        let shown = exchange::exchange_overview(&from.desk).unwrap().me;
+        exchange::card_verify(&to.desk, imported.site.clone(), shown.groups.join(" ")).expect("the fingerprints match")
+    }
+
+    type Events = Arc<Mutex<Vec<BundleProgress>>>;
+
+    fn recorder() -> (Events, impl Fn(BundleProgress) + Send + Sync) {
+        let events: Events = Arc::default();
+        let sink = events.clone();
+        (events, move |p| sink.lock().unwrap().push(p))
+    }
+
+    fn export_to(from: &Agency, to: &Agency) -> (String, Vec<BundleProgress>) {
+        let (events, sink) = recorder();
+        let report = exchange::bundle_export(
+            &from.desk,
+            BundleExportInput {
+                to: to.agency.clone(),
+                full: false,
+                folder: folder(from),
+            },
+            &sink,
+        )
+        .expect("the bundle is written");
+        let events = events.lock().unwrap().clone();
+        (report.path, events)
+    }
+
+    fn import(at: &Agency, path: &str) -> Result<exchange::ImportSummaryView, CommandError> {
+        exchange::bundle_import(&at.desk, path.to_string(), &|_: BundleProgress| {})
+    }
+
+    fn shared_case(a: &Agency, b: &Agency) -> (String, String) {
+        let hh = household::household_add(
+            &a.desk,
+            NewHouseholdInput {
+                label: "高橋家".into(),
+                district: "kamakura-1".into(),
+                address: "鎌倉市大町2-3-4".into(),
+                phone: String::new(),
+            },
+        )
+        .unwrap();
+        let case = case::case_open(
+            &a.desk,
+            NewCaseInput {
+                household: hh.clone(),
+                title: "母の認知症と長男のひきこもり".into(),
+                problems: vec![],
+                lead_agency: None,
+                risk: Some(Risk::High),
+                next_review: String::new(),
+                opened: String::new(),
+            },
+        )
+        .unwrap();
+        // No share command yet on this branch: the engine directly.
+        let (c, to) = (case.parse().unwrap(), b.agency.parse().unwrap());
+        a.desk
+            .with_vault(|v| Ok(v.share_case(c, to, Some(Basis::ShienKaigi))?))
+            .expect("the lead shares the case under 支援会議");
+        (hh, case)
+    }
+
+    #[test]
+    fn cards_are_exchanged_both_ways_and_a_wrong_fingerprint_is_refused() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "本庁舎PC-2");
+        let me = exchange::exchange_overview(&a.desk).unwrap().me;
+        assert_eq!(me.groups.len(), 6, "six groups: {:?}", me.groups);
+        assert!(
+            me.groups
+                .iter()
+                .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_digit()))
+        );
+        assert!(me.own && me.verified);
+
+        let card = exchange::card_export(&a.desk, folder(&a)).unwrap();
+        assert!(card.ends_with(".kasanecard") && card.contains("福祉総務課"), "{card}");
+        let again = exchange::card_export(&a.desk, folder(&a)).unwrap();
+        assert_ne!(card, again, "a second export never overwrites the first file");
+        assert!(Path::new(&card).exists() && Path::new(&again).exists());
+
+        let imported = exchange::card_import(&b.desk, card.clone()).unwrap();
+        assert_eq!(imported.agency_name, "福祉総務課");
+        assert_eq!(imported.groups, me.groups, "B shows the same fingerprint A shows");
+        let mut wrong = me.groups.clone();
+        wrong[3] = if wrong[3] == "00000" {
+            "00001".into()
+        } else {
+            "00000".into()
+        };
+        let err = exchange::card_verify(&b.desk, imported.site.clone(), wrong.join(" ")).unwrap_err();
+        assert_eq!(err.code, "card.fingerprint-mismatch");
+        assert_eq!(err.kind, ErrorKind::Refused);
+        assert!(err.message_ja.contains("フィンガープリント"), "{}", err.message_ja);
+        let partners = exchange::exchange_overview(&b.desk).unwrap().partners;
+        assert!(!partners[0].verified, "a refused comparison leaves the card unverified");
+        // What a person types: full-width digits, no spaces.
+        let typed: String = me
+            .groups
+            .concat()
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap())
+            .collect();
+        let verified = exchange::card_verify(&b.desk, imported.site.clone(), typed).unwrap();
+        assert!(verified.verified);
+        introduce(&b, &a, true);
+        assert!(exchange::exchange_overview(&a.desk).unwrap().partners[0].verified);
+
+        let err = exchange::card_import(&a.desk, again).unwrap_err();
+        assert_eq!(err.code, "card.own", "a site's own card is not a partner's");
+        let garbage = a.files.join("garbage.kasanecard");
+        std::fs::write(&garbage, "hello").unwrap();
+        let err = exchange::card_import(&a.desk, garbage.display().to_string()).unwrap_err();
+        assert_eq!(err.code, "card.invalid");
+        let err = exchange::card_import(&a.desk, a.files.join("missing").display().to_string()).unwrap_err();
+        assert_eq!(err.code, "file.unreadable");
+        let err = exchange::card_import(&a.desk, "relative.kasanecard".into()).unwrap_err();
+        assert_eq!(err.code, "input.relative-path");
+        let err = exchange::card_export(&a.desk, a.files.join("nope").display().to_string()).unwrap_err();
+        assert_eq!(err.code, "file.no-folder");
+        let err = exchange::card_verify(&a.desk, "not-an-id".into(), "1".into()).unwrap_err();
+        assert_eq!(err.code, "input.bad-id");
+
+        // Revoking: the partner stays listed, as revoked, and cannot be verified again.
+        let site = imported.site.clone();
+        let revoked = exchange::site_revoke(&b.desk, site.clone()).unwrap();
+        assert!(revoked.revoked);
+        let err = exchange::card_verify(&b.desk, site, me.groups.join(" ")).unwrap_err();
+        assert_eq!(err.code, "site.revoked");
+        let own = exchange::exchange_overview(&b.desk).unwrap().me.site;
+        assert_eq!(
+            exchange::site_revoke(&b.desk, own).unwrap_err().code,
+            "site.revoke-self"
+        );
+    }
+
+    #[test]
+    fn a_shared_case_travels_as_a_bundle_once_and_bad_files_are_refused() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "本庁舎PC-2");
+        let err = exchange::bundle_preview(&a.desk, b.agency.clone(), false).unwrap_err();
+        assert_eq!(err.code, "bundle.no-recipient", "no card of B yet: {err:?}");
+        introduce(&a, &b, true);
+        introduce(&b, &a, true);
+        let (_, case) = shared_case(&a, &b);
+
+        let preview = exchange::bundle_preview(&a.desk, b.agency.clone(), false).unwrap();
+        assert_eq!(preview.agency_name, "生活福祉課");
+        assert_eq!(preview.cases.len(), 1);
+        assert_eq!(preview.cases[0].title, "母の認知症と長男のひきこもり");
+        assert_eq!(preview.cases[0].household_label, "高橋家");
+        assert_eq!(preview.households, 1);
+        assert!(preview.ops > 0 && preview.recipients == 1);
+
+        let (path, events) = export_to(&a, &b);
+        assert!(path.ends_with(".kasane") && Path::new(&path).exists(), "{path}");
+        assert!(
+            events.iter().any(|e| e.phase == "write"),
+            "progress names the phases: {events:?}"
+        );
+        let (second, _) = export_to(&a, &b);
+        assert_ne!(path, second, "a second bundle is a new file");
+
+        let seen = exchange::bundle_inspect(&b.desk, path.clone()).unwrap();
+        assert_eq!(seen.sender_agency_name.as_deref(), Some("福祉総務課"));
+        assert!(seen.sender_verified && !seen.already_imported && seen.problem.is_none());
+        assert!(
+            seen.ops > 0 && seen.scopes.iter().any(|k| k.kind == "case"),
+            "{:?}",
+            seen.scopes
+        );
+
+        let (events, sink) = recorder();
+        let summary = exchange::bundle_import(&b.desk, path.clone(), &sink).unwrap();
+        assert_eq!(summary.status, ImportStatusView::Applied);
+        assert!(summary.ops_new > 0 && summary.records_new > 0, "{summary:?}");
+        assert_eq!(summary.conflicts, 0);
+        let events = events.lock().unwrap().clone();
+        assert!(events.iter().any(|e| e.phase == "apply"), "{events:?}");
+        let home = case::case_detail(&b.desk, case.clone()).expect("B now holds the case");
+        assert_eq!(home.case.title, "母の認知症と長男のひきこもり");
+
+        let again = import(&b, &path).unwrap();
+        assert_eq!(
+            again.status,
+            ImportStatusView::AlreadyImported,
+            "importing twice changes nothing"
+        );
+        assert_eq!(again.ops_new, 0);
+        assert!(
+            exchange::bundle_inspect(&b.desk, path.clone())
+                .unwrap()
+                .already_imported
+        );
+        let inbox = exchange::inbox(&b.desk).unwrap();
+        assert!(
+            inbox
+                .iter()
+                .any(|e| e.status == "applied" && e.sender_agency_name.as_deref() == Some("福祉総務課"))
+        );
+        assert!(inbox.iter().all(|e| !e.waiting));
+        assert!(exchange::inbox_process(&b.desk).unwrap().is_empty(), "nothing waits");
+
+        // A garbage file, and the real bundle with one byte changed.
+        let garbage = b.files.join("garbage.kasane");
+        std::fs::write(&garbage, b"PK\x03\x04 not a bundle at all").unwrap();
+        let err = import(&b, &garbage.display().to_string()).unwrap_err();
+        assert_eq!(err.code, "bundle.not-a-bundle");
+        assert_eq!(err.kind, ErrorKind::Rejected);
+        assert!(!err.message_ja.is_empty());
+        let err = exchange::bundle_inspect(&b.desk, garbage.display().to_string()).unwrap_err();
+        assert_eq!(err.code, "bundle.not-a-bundle");
+        let mut bytes = std::fs::read(&second).unwrap();
+        let at = bytes.len() - 40;
+        bytes[at] ^= 0x55;
+        let tampered = b.files.join("tampered.kasane");
+        std::fs::write(&tampered, &bytes).unwrap();
+        let err = import(&b, &tampered.display().to_string()).unwrap_err();
+        assert!(
+            ["bundle.payload-mismatch", "bundle.header-signature", "bundle.decrypt"].contains(&err.code.as_str()),
+            "a changed byte is caught: {err:?}"
+        );
+        assert_eq!(err.kind, ErrorKind::Rejected);
+        let err = import(&b, &b.files.join("missing.kasane").display().to_string()).unwrap_err();
+        assert_eq!(err.code, "bundle.io");
+        // The untampered second bundle still applies (nothing new in it but acks).
+        assert_ne!(import(&b, &second).unwrap().status, ImportStatusView::NeedsUpdate);
+    }
+
+    #[test]
+    fn an_unverified_sender_s_bundle_waits_in_quarantine_until_verified() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "本庁舎PC-2");
+        introduce(&b, &a, true);
+        let a_at_b = introduce(&a, &b, false);
+        let err = exchange::bundle_preview(&b.desk, a.agency.clone(), false).unwrap_err();
+        assert_eq!(err.code, "bundle.no-recipient", "B has no verified site of A yet");
+        shared_case(&a, &b);
+        let (path, _) = export_to(&a, &b);
+        let seen = exchange::bundle_inspect(&b.desk, path.clone()).unwrap();
+        assert!(seen.sender_known && !seen.sender_verified);
+        let s = import(&b, &path).unwrap();
+        assert_eq!(s.status, ImportStatusView::Quarantined);
+        assert!(
+            s.quarantined.iter().any(|k| k.kind == "unverified-sender"),
+            "{:?}",
+            s.quarantined
+        );
+        let q = exchange::quarantine(&b.desk).unwrap();
+        assert!(
+            !q.is_empty() && q.iter().all(|e| e.reason == "unverified-sender"),
+            "{q:?}"
+        );
+        let panels = exchange::home_panels(&b.desk).unwrap();
+        assert_eq!(panels.quarantined as usize, q.len());
+        assert_eq!(exchange::quarantine_retry(&b.desk).unwrap(), 0, "still unverified");
+        let shown = exchange::exchange_overview(&a.desk).unwrap().me;
+        exchange::card_verify(&b.desk, a_at_b.site, shown.fingerprint).unwrap();
+        assert!(
+            exchange::quarantine(&b.desk).unwrap().is_empty(),
+            "verifying releases the quarantine"
+        );
+        assert_eq!(exchange::home_panels(&b.desk).unwrap().quarantined, 0);
+    }
+
+    #[test]
+    fn concurrent_edits_are_listed_as_conflicts_and_resolved() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "本庁舎PC-2");
+        introduce(&a, &b, true);
+        introduce(&b, &a, true);
+        let (hh, _) = shared_case(&a, &b);
+        let (path, _) = export_to(&a, &b);
+        import(&b, &path).unwrap();
+        assert!(exchange::conflicts(&a.desk).unwrap().is_empty());
+        let rename = |at: &Agency, label: &str| {
+            household::household_update(
+                &at.desk,
+                hh.clone(),
+                household::HouseholdUpdateInput {
+                    label: Some(label.into()),
+                    district: None,
+                    address: None,
+                    phone: None,
+                    archived: None,
+                },
+            )
+            .unwrap()
+        };
+        rename(&a, "髙橋家");
+        rename(&b, "高橋 世帯");
+        let (from_b, _) = export_to(&b, &a);
+        let s = import(&a, &from_b).unwrap();
+        assert_eq!(s.conflicts, 1, "{s:?}");
+        let list = exchange::conflicts(&a.desk).unwrap();
+        assert_eq!(list.len(), 1);
+        let c = &list[0];
+        assert_eq!((c.etype.as_str(), c.field.as_str()), ("household", "label"));
+        assert!(c.text, "a label is text: it can be merged");
+        assert_eq!(c.values.len(), 2);
+        let mut agencies: Vec<String> = c.values.iter().filter_map(|v| v.agency_name.clone()).collect();
+        agencies.sort();
+        assert_eq!(agencies, ["生活福祉課", "福祉総務課"]);
+        assert!(
+            c.values
+                .iter()
+                .all(|v| v.worker_name.as_deref() == Some("担当者") && v.at_ms > 0.0)
+        );
+        assert_eq!(exchange::home_panels(&a.desk).unwrap().conflicts, 1);
+
+        let err = exchange::conflict_resolve(
+            &a.desk,
+            ConflictResolveInput {
+                entity: c.entity.clone(),
+                field: c.field.clone(),
+                pick: Some(c.values[0].op.clone()),
+                merged: Some("両方".into()),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::BadInput, "{err:?}");
+        let theirs = c
+            .values
+            .iter()
+            .find(|v| v.text.as_deref() == Some("高橋 世帯"))
+            .unwrap();
+        exchange::conflict_resolve(
+            &a.desk,
+            ConflictResolveInput {
+                entity: c.entity.clone(),
+                field: c.field.clone(),
+                pick: Some(theirs.op.clone()),
+                merged: None,
+            },
+        )
+        .unwrap();
+        assert!(
+            exchange::conflicts(&a.desk).unwrap().is_empty(),
+            "resolved: gone from the list"
+        );
+        let detail = household::household_detail(&a.desk, hh.clone()).unwrap();
+        assert_eq!(detail.household.label, "高橋 世帯");
+        let err = exchange::conflict_resolve(
+            &a.desk,
+            ConflictResolveInput {
+                entity: c.entity.clone(),
+                field: c.field.clone(),
+                pick: Some(theirs.op.clone()),
+                merged: None,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Refused, "already resolved: {err:?}");
+
+        // The other side gets the same conflict; a merged text resolves it there.
+        let (from_a, _) = export_to(&a, &b);
+        import(&b, &from_a).unwrap();
+        let at_b = exchange::conflicts(&b.desk).unwrap();
+        if let Some(c) = at_b.first() {
+            exchange::conflict_resolve(
+                &b.desk,
+                ConflictResolveInput {
+                    entity: c.entity.clone(),
+                    field: c.field.clone(),
+                    pick: None,
+                    merged: Some("高橋家（髙橋）".into()),
+                },
+            )
+            .unwrap();
+            assert!(exchange::conflicts(&b.desk).unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn home_panels_count_what_waits() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let p = exchange::home_panels(&a.desk).unwrap();
+        assert!(p.actions.is_empty() && p.meetings.is_empty());
+        assert_eq!((p.inbox_waiting, p.conflicts, p.quarantined), (0, 0, 0));
+        vault::vault_lock(&a.desk);
+        assert_eq!(exchange::home_panels(&a.desk).unwrap_err().code, "vault.locked");
+    }
+}
+
+// --- end exchange ---

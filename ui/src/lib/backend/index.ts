@@ -33,6 +33,9 @@ import type { StartInfo } from "./types/StartInfo";
 import type { UnlockInput } from "./types/UnlockInput";
 import type { VaultFolder } from "./types/VaultFolder";
 import type { WorkerSlotView } from "./types/WorkerSlotView";
+// --- exchange ---
+import { exchangeCommands } from "./exchange";
+// --- end exchange ---
 
 export type { CommandError, Progress };
 
@@ -111,4 +114,7 @@ export const backend = {
   consentAdd: (input: NewConsentInput) => call<string>("consent_add", { input }),
   consentWithdraw: (id: string, date: string) => call<null>("consent_withdraw", { id, date }),
   search: (query: string, submitted: boolean) => call<HitView[]>("search", { query, submitted }),
+  // --- exchange ---
+  ...exchangeCommands(call),
+  // --- end exchange ---
 };

@@ -11,11 +11,26 @@ export type Screen =
   | { name: "households" }
   | { name: "household"; id: string }
   | { name: "case"; id: string }
-  | { name: "settings" };
+  | { name: "settings" }
+  // --- exchange ---
+  | { name: "exchange" }
+  | { name: "conflicts" }
+  // --- end exchange ---
+  ;
 
 export type ScreenName = Screen["name"];
 
-const UNLOCKED: readonly ScreenName[] = ["home", "households", "household", "case", "settings"];
+const UNLOCKED: readonly ScreenName[] = [
+  "home",
+  "households",
+  "household",
+  "case",
+  "settings",
+  // --- exchange ---
+  "exchange",
+  "conflicts",
+  // --- end exchange ---
+];
 
 export function needsVault(screen: Screen): boolean {
   return UNLOCKED.includes(screen.name);
