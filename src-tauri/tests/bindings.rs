@@ -10,6 +10,9 @@ use std::{
 };
 
 use kasane_desktop::{case, error, household, progress, reference, search, vault, view};
+// --- meetings ---
+use kasane_desktop::{meeting, plan};
+// --- end meetings ---
 use ts_rs::{Config, TS};
 
 fn export_all(dir: &Path) {
@@ -50,6 +53,30 @@ fn export_all(dir: &Path) {
         household::PersonUpdateInput,
         household::NewRelationInput,
         search::HitView,
+        // --- meetings ---
+        plan::PlanReference,
+        plan::ShareView,
+        plan::AssessmentDomainView,
+        plan::NewAssessmentInput,
+        plan::PlanView,
+        plan::NewActionInput,
+        plan::ActionUpdateInput,
+        plan::ReferralView,
+        plan::NewReferralInput,
+        plan::ResourceView,
+        plan::NewResourceInput,
+        plan::CaseConflictView,
+        meeting::MeetingView,
+        meeting::MeetingDetailView,
+        meeting::ProposalView,
+        meeting::NewMeetingInput,
+        meeting::ItemRecordInput,
+        meeting::PrintDocument,
+        meeting::PackResultView,
+        meeting::LedgerRowView,
+        meeting::LedgerFilterInput,
+        view::ReferralStatus,
+        // --- end meetings ---
     );
 }
 
