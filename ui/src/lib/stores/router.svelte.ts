@@ -11,11 +11,28 @@ export type Screen =
   | { name: "households" }
   | { name: "household"; id: string }
   | { name: "case"; id: string }
-  | { name: "settings" };
+  | { name: "settings" }
+  // --- meetings ---
+  | { name: "meetings" }
+  | { name: "meeting"; id: string }
+  | { name: "conflicts" }
+  // --- end meetings ---
+;
 
 export type ScreenName = Screen["name"];
 
-const UNLOCKED: readonly ScreenName[] = ["home", "households", "household", "case", "settings"];
+const UNLOCKED: readonly ScreenName[] = [
+  "home",
+  "households",
+  "household",
+  "case",
+  "settings",
+  // --- meetings ---
+  "meetings",
+  "meeting",
+  "conflicts",
+  // --- end meetings ---
+];
 
 export function needsVault(screen: Screen): boolean {
   return UNLOCKED.includes(screen.name);
