@@ -48,6 +48,7 @@ pub use log::{
 pub use meeting::{
     AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LedgerFilter, LedgerRow, LedgerSort, Meeting,
     MeetingDetail, MeetingError, NewMeeting, PackResult, Proposal, ProposalReason,
+    confidentiality_ja as meeting_confidentiality_ja,
 };
 pub use migrate::MigrateError;
 pub use record::Msg;

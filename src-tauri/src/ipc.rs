@@ -21,6 +21,19 @@ use crate::{
     },
     view::DateView,
 };
+// --- meetings ---
+use crate::{
+    meeting::{
+        self, ItemRecordInput, LedgerFilterInput, LedgerRowView, MeetingDetailView, MeetingView, NewMeetingInput,
+        PackResultView, PrintDocument, ProposalView,
+    },
+    plan::{
+        self, ActionUpdateInput, AssessmentDomainView, CaseConflictView, NewActionInput, NewAssessmentInput,
+        NewReferralInput, NewResourceInput, PlanReference, PlanView, ReferralView, ResourceView, ShareView,
+    },
+    view::ReferralStatus,
+};
+// --- end meetings ---
 
 type Answer<T> = Result<T, CommandError>;
 
@@ -358,3 +371,222 @@ pub async fn home_panels(state: State<'_, Desktop>) -> Answer<HomePanelsView> {
 }
 
 // --- end exchange ---
+// --- meetings ---
+#[tauri::command]
+pub async fn plan_reference() -> Answer<PlanReference> {
+    blocking(|| Ok(plan::plan_reference())).await
+}
+
+#[tauri::command]
+pub async fn case_shares(state: State<'_, Desktop>, case: String) -> Answer<Vec<ShareView>> {
+    let d = desk(&state);
+    blocking(move || plan::case_shares(&d, case)).await
+}
+
+#[tauri::command]
+pub async fn case_share(state: State<'_, Desktop>, case: String, agency: String, basis: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || plan::case_share(&d, case, agency, basis)).await
+}
+
+#[tauri::command]
+pub async fn case_unshare(state: State<'_, Desktop>, case: String, agency: String, reason: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || plan::case_unshare(&d, case, agency, reason)).await
+}
+
+#[tauri::command]
+pub async fn assessment(state: State<'_, Desktop>, case: String) -> Answer<Vec<AssessmentDomainView>> {
+    let d = desk(&state);
+    blocking(move || plan::assessment(&d, case)).await
+}
+
+#[tauri::command]
+pub async fn assessment_add(state: State<'_, Desktop>, input: NewAssessmentInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || plan::assessment_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn assessment_retract(state: State<'_, Desktop>, entry: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || plan::assessment_retract(&d, entry)).await
+}
+
+#[tauri::command]
+pub async fn case_plan(state: State<'_, Desktop>, case: String) -> Answer<PlanView> {
+    let d = desk(&state);
+    blocking(move || plan::case_plan(&d, case)).await
+}
+
+#[tauri::command]
+pub async fn goal_add(state: State<'_, Desktop>, case: String, text: String) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || plan::goal_add(&d, case, text)).await
+}
+
+#[tauri::command]
+pub async fn action_add(state: State<'_, Desktop>, input: NewActionInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || plan::action_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn action_update(state: State<'_, Desktop>, action: String, input: ActionUpdateInput) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || plan::action_update(&d, action, input)).await
+}
+
+#[tauri::command]
+pub async fn referrals(state: State<'_, Desktop>, case: String) -> Answer<Vec<ReferralView>> {
+    let d = desk(&state);
+    blocking(move || plan::referrals(&d, case)).await
+}
+
+#[tauri::command]
+pub async fn referral_add(state: State<'_, Desktop>, input: NewReferralInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || plan::referral_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn referral_update(
+    state: State<'_, Desktop>,
+    referral: String,
+    status: ReferralStatus,
+    response: String,
+) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || plan::referral_update(&d, referral, status, response)).await
+}
+
+#[tauri::command]
+pub async fn resources(state: State<'_, Desktop>) -> Answer<Vec<ResourceView>> {
+    let d = desk(&state);
+    blocking(move || plan::resources(&d)).await
+}
+
+#[tauri::command]
+pub async fn resource_add(state: State<'_, Desktop>, input: NewResourceInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || plan::resource_add(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn case_conflicts(state: State<'_, Desktop>, case: String) -> Answer<Vec<CaseConflictView>> {
+    let d = desk(&state);
+    blocking(move || plan::case_conflicts(&d, case)).await
+}
+
+#[tauri::command]
+pub async fn meetings(state: State<'_, Desktop>) -> Answer<Vec<MeetingView>> {
+    let d = desk(&state);
+    blocking(move || meeting::meetings(&d)).await
+}
+
+#[tauri::command]
+pub async fn meeting_new(state: State<'_, Desktop>, input: NewMeetingInput) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_new(&d, input)).await
+}
+
+#[tauri::command]
+pub async fn meeting_detail(state: State<'_, Desktop>, meeting: String) -> Answer<MeetingDetailView> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_detail(&d, meeting)).await
+}
+
+#[tauri::command]
+pub async fn meeting_proposals(state: State<'_, Desktop>, meeting: String) -> Answer<Vec<ProposalView>> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_proposals(&d, meeting)).await
+}
+
+#[tauri::command]
+pub async fn agenda_add(
+    state: State<'_, Desktop>,
+    meeting: String,
+    case: String,
+    minutes: Option<u32>,
+    reasons: Vec<String>,
+) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || meeting::agenda_add(&d, meeting, case, minutes, reasons)).await
+}
+
+#[tauri::command]
+pub async fn agenda_remove(state: State<'_, Desktop>, meeting: String, case: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || meeting::agenda_remove(&d, meeting, case)).await
+}
+
+#[tauri::command]
+pub async fn agenda_arrange(
+    state: State<'_, Desktop>,
+    meeting: String,
+    case: String,
+    position: Option<u32>,
+    minutes: Option<u32>,
+) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || meeting::agenda_arrange(&d, meeting, case, position, minutes)).await
+}
+
+#[tauri::command]
+pub async fn meeting_attendance(
+    state: State<'_, Desktop>,
+    meeting: String,
+    present: Vec<String>,
+    apologies: Vec<String>,
+    observers: Vec<String>,
+) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_attendance(&d, meeting, present, apologies, observers)).await
+}
+
+#[tauri::command]
+pub async fn meeting_record_item(
+    state: State<'_, Desktop>,
+    meeting: String,
+    case: String,
+    input: ItemRecordInput,
+) -> Answer<Vec<String>> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_record_item(&d, meeting, case, input)).await
+}
+
+#[tauri::command]
+pub async fn meeting_finalise(state: State<'_, Desktop>, meeting: String) -> Answer<()> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_finalise(&d, meeting)).await
+}
+
+#[tauri::command]
+pub async fn meeting_print(
+    state: State<'_, Desktop>,
+    meeting: String,
+    what: PrintDocument,
+    case: Option<String>,
+    copies: u32,
+) -> Answer<String> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_print(&d, meeting, what, case, copies)).await
+}
+
+#[tauri::command]
+pub async fn meeting_pack_export(
+    state: State<'_, Desktop>,
+    meeting: String,
+    dir: String,
+) -> Answer<Vec<PackResultView>> {
+    let d = desk(&state);
+    blocking(move || meeting::meeting_pack_export(&d, meeting, dir)).await
+}
+
+#[tauri::command]
+pub async fn ledger(state: State<'_, Desktop>, filter: LedgerFilterInput) -> Answer<Vec<LedgerRowView>> {
+    let d = desk(&state);
+    blocking(move || meeting::ledger(&d, filter)).await
+}
+
+// --- end meetings ---

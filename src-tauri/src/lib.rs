@@ -17,6 +17,10 @@ pub mod reference;
 pub mod search;
 pub mod vault;
 pub mod view;
+// --- meetings ---
+pub mod meeting;
+pub mod plan;
+// --- end meetings ---
 
 include!("command_names.rs");
 
@@ -82,6 +86,38 @@ pub fn run(context: tauri::Context<tauri::Wry>) -> Result<(), tauri::Error> {
             ipc::conflict_resolve,
             ipc::home_panels,
             // --- end exchange ---
+            // --- meetings ---
+            ipc::plan_reference,
+            ipc::case_shares,
+            ipc::case_share,
+            ipc::case_unshare,
+            ipc::assessment,
+            ipc::assessment_add,
+            ipc::assessment_retract,
+            ipc::case_plan,
+            ipc::goal_add,
+            ipc::action_add,
+            ipc::action_update,
+            ipc::referrals,
+            ipc::referral_add,
+            ipc::referral_update,
+            ipc::resources,
+            ipc::resource_add,
+            ipc::case_conflicts,
+            ipc::meetings,
+            ipc::meeting_new,
+            ipc::meeting_detail,
+            ipc::meeting_proposals,
+            ipc::agenda_add,
+            ipc::agenda_remove,
+            ipc::agenda_arrange,
+            ipc::meeting_attendance,
+            ipc::meeting_record_item,
+            ipc::meeting_finalise,
+            ipc::meeting_print,
+            ipc::meeting_pack_export,
+            ipc::ledger,
+            // --- end meetings ---
         ])
         .run(context)
 }

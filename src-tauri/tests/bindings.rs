@@ -13,6 +13,9 @@ use kasane_desktop::{case, error, household, progress, reference, search, vault,
 // --- exchange ---
 use kasane_desktop::exchange;
 // --- end exchange ---
+// --- meetings ---
+use kasane_desktop::{meeting, plan};
+// --- end meetings ---
 use ts_rs::{Config, TS};
 
 fn export_all(dir: &Path) {
@@ -69,6 +72,30 @@ fn export_all(dir: &Path) {
         exchange::ConflictResolveInput,
         exchange::HomePanelsView,
         // --- end exchange ---
+        // --- meetings ---
+        plan::PlanReference,
+        plan::ShareView,
+        plan::AssessmentDomainView,
+        plan::NewAssessmentInput,
+        plan::PlanView,
+        plan::NewActionInput,
+        plan::ActionUpdateInput,
+        plan::ReferralView,
+        plan::NewReferralInput,
+        plan::ResourceView,
+        plan::NewResourceInput,
+        plan::CaseConflictView,
+        meeting::MeetingView,
+        meeting::MeetingDetailView,
+        meeting::ProposalView,
+        meeting::NewMeetingInput,
+        meeting::ItemRecordInput,
+        meeting::PrintDocument,
+        meeting::PackResultView,
+        meeting::LedgerRowView,
+        meeting::LedgerFilterInput,
+        view::ReferralStatus,
+        // --- end meetings ---
     );
 }
 

@@ -1131,3 +1131,492 @@ mod exchange_commands {
 }
 
 // --- end exchange ---
+
+// --- meetings ---
+
+mod meetings {
+    use super::*;
+    use kasane_desktop::{
+        meeting::{self, ItemRecordInput, LedgerFilterInput, NewMeetingInput, PrintDocument},
+        plan::{self, ActionUpdateInput, NewActionInput, NewAssessmentInput, NewReferralInput, NewResourceInput},
+        view::{ActionStatus, ReferralStatus},
+    };
+
+    fn agency(f: &Fixture, name: &str) -> String {
+        f.desk
+            .with_vault(|v| Ok(v.add_agency(name, None)?.to_string()))
+            .expect("an agency is added to the directory")
+    }
+
+    fn refused(e: &CommandError, code: &str) {
+        assert_eq!(e.code, code, "{e:?}");
+        assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
+        assert!(!e.message_ja.trim().is_empty(), "a refusal says why in Japanese: {e:?}");
+    }
+
+    fn new_meeting(f: &Fixture, kind: &str, attendees: &[&str]) -> Result<String, CommandError> {
+        meeting::meeting_new(
+            &f.desk,
+            NewMeetingInput {
+                kind: kind.into(),
+                date: "2030-01-15".into(),
+                time: "14:00".into(),
+                place: "本庁舎 第3会議室".into(),
+                chair: Some(f.agency.clone()),
+                attendees: attendees.iter().map(|a| a.to_string()).collect(),
+                series: String::new(),
+            },
+        )
+    }
+
+    fn action_input(case: &str, owner: &str, due: &str) -> NewActionInput {
+        NewActionInput {
+            case: case.into(),
+            goal: None,
+            text: "家計相談への同行".into(),
+            owner_agency: owner.into(),
+            owner_worker: "佐藤".into(),
+            key_person: None,
+            due: due.into(),
+        }
+    }
+
+    #[test]
+    fn the_lead_shares_a_case_under_a_legal_basis_and_a_non_lead_is_refused() {
+        let f = fixture();
+        let other = agency(&f, "生活福祉課");
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &hh, &["dementia"], "");
+
+        plan::case_share(&f.desk, c.clone(), other.clone(), "shien-kaigi".into()).expect("the lead shares");
+        let shares = plan::case_shares(&f.desk, c.clone()).expect("the share set");
+        assert_eq!(shares.len(), 1);
+        assert_eq!(shares[0].agency_name, "生活福祉課");
+        assert!(shares[0].active);
+        assert_eq!(shares[0].basis.code, "shien-kaigi");
+        assert!(shares[0].basis.label_ja.contains("第106条の6"), "{:?}", shares[0].basis);
+
+        let bad = plan::case_share(&f.desk, c.clone(), other.clone(), "gossip".into()).expect_err("unknown basis");
+        assert_eq!(bad.kind, ErrorKind::BadInput);
+        let own = plan::case_share(&f.desk, c.clone(), f.agency.clone(), "shien-kaigi".into())
+            .expect_err("the lead's own agency is not shared with");
+        assert_eq!(own.kind, ErrorKind::Refused);
+        let no_consent = plan::case_share(&f.desk, c.clone(), other.clone(), "jusoteki-shien-kaigi".into())
+            .expect_err("a consent-based basis without a consent");
+        assert_eq!(no_consent.kind, ErrorKind::Refused);
+
+        let no_reason =
+            plan::case_unshare(&f.desk, c.clone(), other.clone(), "  ".into()).expect_err("a reason is needed");
+        assert_eq!(no_reason.kind, ErrorKind::BadInput);
+        plan::case_unshare(&f.desk, c.clone(), other.clone(), "支援終了".into()).expect("the lead removes");
+        let shares = plan::case_shares(&f.desk, c.clone()).expect("the share set");
+        assert!(!shares[0].active);
+        assert_eq!(shares[0].removed_reason.as_deref(), Some("支援終了"));
+        let again = plan::case_unshare(&f.desk, c.clone(), other.clone(), "二度目".into()).expect_err("not shared");
+        assert_eq!(again.kind, ErrorKind::Refused);
+
+        // A case another agency leads: this agency may not share it.
+        let theirs = case::case_open(
+            &f.desk,
+            NewCaseInput {
+                household: hh.clone(),
+                title: "長男の就労".into(),
+                problems: vec![],
+                lead_agency: Some(other.clone()),
+                risk: None,
+                next_review: String::new(),
+                opened: String::new(),
+            },
+        )
+        .expect("a case led by the other agency");
+        let third = agency(&f, "地域包括支援センター");
+        let e = plan::case_share(&f.desk, theirs, third, "shien-kaigi".into()).expect_err("only the lead shares");
+        assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
+        assert!(!e.message_ja.is_empty(), "{e:?}");
+
+        let e = plan::case_shares(&f.desk, "not-an-id".into()).expect_err("bad id");
+        assert_eq!(e.code, "input.bad-id");
+    }
+
+    #[test]
+    fn assessment_entries_sit_in_their_domain_and_only_ones_own_can_be_retracted() {
+        let f = fixture();
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &hh, &["dementia"], "");
+        let reference = plan::plan_reference();
+        assert!(
+            reference
+                .domains
+                .iter()
+                .any(|d| d.code == "wishes" && d.label_ja == "本人・家族の意向")
+        );
+        assert!(reference.bases.iter().any(|b| b.code == "shien-kaigi"));
+        let add = |domain: &str, seen: &str| {
+            plan::assessment_add(
+                &f.desk,
+                NewAssessmentInput {
+                    case: c.clone(),
+                    domain: domain.into(),
+                    person: None,
+                    seen: seen.into(),
+                    strengths: "近所の友人が見守っている".into(),
+                    needs: String::new(),
+                    risk: Some(Risk::Medium),
+                    no_contact: false,
+                },
+            )
+        };
+        let first = add("health", "物忘れが増えた").expect("an entry");
+        add("health", "通院が途切れている").expect("a second entry");
+        let bad = add("astrology", "…").expect_err("unknown domain");
+        assert_eq!(bad.kind, ErrorKind::BadInput);
+        let view = plan::assessment(&f.desk, c.clone()).expect("the assessment");
+        let health = view.iter().find(|d| d.domain == "health").expect("the health domain");
+        assert_eq!(health.label_ja, "心身の健康");
+        assert_eq!(health.entries.len(), 2);
+        assert!(health.entries.iter().all(|e| e.mine && e.agency_name == "福祉総務課"));
+        assert_eq!(health.entries[0].strengths.as_deref(), Some("近所の友人が見守っている"));
+        assert_eq!(health.entries[0].needs, None, "blank is none");
+        plan::assessment_retract(&f.desk, first).expect("one's own entry is retracted");
+        let view = plan::assessment(&f.desk, c).expect("the assessment");
+        let health = view.iter().find(|d| d.domain == "health").expect("the health domain");
+        assert_eq!(health.entries.len(), 1, "retracted entries leave the view");
+        let e = plan::assessment_retract(&f.desk, "0190a1b2-0000-7000-8000-000000000000".into())
+            .expect_err("unknown entry");
+        assert_eq!(e.kind, ErrorKind::NotFound, "{e:?}");
+    }
+
+    #[test]
+    fn the_plan_has_goals_actions_with_allowed_status_changes_and_a_role_matrix() {
+        let f = fixture();
+        let other = agency(&f, "生活福祉課");
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &hh, &["dementia"], "");
+        plan::case_share(&f.desk, c.clone(), other.clone(), "shien-kaigi".into()).expect("shared");
+        plan::goal_add(&f.desk, c.clone(), "母が在宅で安心して暮らせる".into()).expect("a goal");
+        let blank = plan::goal_add(&f.desk, c.clone(), " ".into()).expect_err("a goal needs text");
+        assert_eq!(blank.kind, ErrorKind::BadInput);
+        let a = plan::action_add(&f.desk, action_input(&c, &other, "R8.7.1")).expect("an action with a 和暦 due date");
+        plan::action_add(&f.desk, action_input(&c, &f.agency, "")).expect("an action without a due date");
+        let bad = plan::action_add(&f.desk, action_input(&c, &other, "R8.2.30")).expect_err("an impossible date");
+        assert!(bad.date.is_some(), "{bad:?}");
+
+        let p = plan::case_plan(&f.desk, c.clone()).expect("the plan");
+        assert_eq!(p.goals.len(), 1);
+        assert_eq!(p.actions.len(), 2);
+        let first = &p.actions[0];
+        assert_eq!(first.due.as_ref().map(|d| d.iso.as_str()), Some("2026-07-01"));
+        assert_eq!(first.owner_agency_name, "生活福祉課");
+        assert_eq!(first.status, ActionStatus::NotStarted);
+        assert_eq!(first.next_statuses.len(), 5, "a new action may become anything");
+        assert!(
+            p.agencies[0].lead && p.agencies[0].name == "福祉総務課",
+            "the lead comes first"
+        );
+        assert_eq!(p.agencies[p.owner_of[0] as usize].name, "生活福祉課");
+
+        let set = |status: ActionStatus, note: Option<&str>| {
+            plan::action_update(
+                &f.desk,
+                a.clone(),
+                ActionUpdateInput {
+                    status: Some(status),
+                    note: note.map(str::to_string),
+                    ..ActionUpdateInput::default()
+                },
+            )
+        };
+        let why = set(ActionStatus::CouldNot, None).expect_err("実施できず needs a reason");
+        assert_eq!(why.kind, ErrorKind::BadInput);
+        set(ActionStatus::Done, None).expect("done");
+        let e = set(ActionStatus::CouldNot, Some("本人不在")).expect_err("a finished action is not relabelled");
+        refused(&e, "refused");
+        assert!(e.message_ja.contains("変えられません"), "{e:?}");
+        let p = plan::case_plan(&f.desk, c.clone()).expect("the plan");
+        let done = p.actions.iter().find(|x| x.id == a).expect("the action");
+        assert_eq!(done.next_statuses, vec![ActionStatus::InProgress, ActionStatus::Done]);
+        plan::action_update(
+            &f.desk,
+            a.clone(),
+            ActionUpdateInput {
+                due: Some(Change { value: None }),
+                ..ActionUpdateInput::default()
+            },
+        )
+        .expect("the due date is cleared");
+        let nothing = plan::action_update(&f.desk, a, ActionUpdateInput::default()).expect_err("nothing to change");
+        assert_eq!(nothing.kind, ErrorKind::BadInput);
+    }
+
+    #[test]
+    fn referrals_go_to_resources_or_to_agencies_that_may_see_the_case() {
+        let f = fixture();
+        let other = agency(&f, "生活福祉課");
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &hh, &["dementia"], "");
+        let r = plan::resource_add(
+            &f.desk,
+            NewResourceInput {
+                name: "大町ふれあいサロン".into(),
+                kind: "salon".into(),
+                district: "kamakura-2".into(),
+                contact: "0467-00-0000".into(),
+                note: String::new(),
+            },
+        )
+        .expect("a resource");
+        assert_eq!(plan::resources(&f.desk).expect("resources").len(), 1);
+        let to_resource = plan::referral_add(
+            &f.desk,
+            NewReferralInput {
+                case: c.clone(),
+                to_agency: None,
+                to_resource: Some(r),
+                reason: "日中の居場所".into(),
+                consent: None,
+            },
+        )
+        .expect("a referral to a resource");
+        let hidden = plan::referral_add(
+            &f.desk,
+            NewReferralInput {
+                case: c.clone(),
+                to_agency: Some(other.clone()),
+                to_resource: None,
+                reason: "家計相談".into(),
+                consent: None,
+            },
+        )
+        .expect_err("the agency cannot see the case yet");
+        refused(&hidden, "refused");
+        plan::case_share(&f.desk, c.clone(), other.clone(), "shien-kaigi".into()).expect("shared");
+        let to_agency = plan::referral_add(
+            &f.desk,
+            NewReferralInput {
+                case: c.clone(),
+                to_agency: Some(other),
+                to_resource: None,
+                reason: "家計相談".into(),
+                consent: None,
+            },
+        )
+        .expect("a referral to an agency that sees the case");
+        let e = plan::referral_update(&f.desk, to_agency, ReferralStatus::Accepted, String::new())
+            .expect_err("only the receiving agency answers");
+        refused(&e, "refused");
+        plan::referral_update(
+            &f.desk,
+            to_resource.clone(),
+            ReferralStatus::Completed,
+            "毎週参加".into(),
+        )
+        .expect("the referring agency records completion");
+        let list = plan::referrals(&f.desk, c.clone()).expect("referrals");
+        assert_eq!(list.len(), 2);
+        let done = list
+            .iter()
+            .find(|x| x.id == to_resource)
+            .expect("the resource referral");
+        assert_eq!(done.status, ReferralStatus::Completed);
+        assert_eq!(done.to_name, "大町ふれあいサロン");
+        assert!(plan::case_conflicts(&f.desk, c).expect("conflicts").is_empty());
+    }
+
+    #[test]
+    fn a_meeting_builds_its_agenda_records_finalises_and_is_then_read_only() {
+        let f = fixture();
+        let other = agency(&f, "生活福祉課");
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &hh, &["dementia"], "2029-12-01");
+        let c2 = open_case(&f, &hh, &["hikikomori"], "2029-12-20");
+
+        let unknown = new_meeting(&f, "tea-party", &[&other]).expect_err("unknown type");
+        assert_eq!(unknown.code, "meeting.unknown-type");
+        let none = new_meeting(&f, "shien-kaigi", &[]).expect_err("attendees are needed");
+        assert_eq!(none.kind, ErrorKind::BadInput);
+        let m = new_meeting(&f, "shien-kaigi", &[&other]).expect("a meeting");
+        let list = meeting::meetings(&f.desk).expect("meetings");
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].type_label, "支援会議");
+        assert!(list[0].mine && list[0].confidentiality.contains("守秘義務"));
+        assert_eq!(list[0].date.wareki, "令和12年1月15日");
+
+        let proposals = meeting::meeting_proposals(&f.desk, m.clone()).expect("proposals");
+        let p = proposals
+            .iter()
+            .find(|p| p.case == c)
+            .expect("the case due for review is proposed");
+        assert!(
+            p.reasons
+                .iter()
+                .any(|r| r.code == "review-due" && !r.label_ja.is_empty())
+        );
+        let reasons: Vec<String> = p.reasons.iter().map(|r| r.code.clone()).collect();
+        meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, reasons).expect("accepted");
+        meeting::agenda_add(&f.desk, m.clone(), c2.clone(), Some(15), vec![]).expect("accepted");
+        let twice = meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, vec![]).expect_err("already on it");
+        refused(&twice, "meeting.already-on-agenda");
+        let shares = plan::case_shares(&f.desk, c.clone()).expect("shares");
+        assert!(
+            shares
+                .iter()
+                .any(|s| s.agency == other && s.basis.code == "shien-kaigi"),
+            "accepting a case shares it with the attendees under the meeting's basis"
+        );
+
+        meeting::agenda_arrange(&f.desk, m.clone(), c2.clone(), Some(1), Some(20)).expect("moved and timed");
+        let d = meeting::meeting_detail(&f.desk, m.clone()).expect("detail");
+        assert_eq!(d.agenda[0].case, c2);
+        assert_eq!(d.agenda[0].minutes, 20);
+        assert_eq!(d.total_minutes, 30);
+        meeting::agenda_remove(&f.desk, m.clone(), c2.clone()).expect("removed");
+        let gone = meeting::agenda_remove(&f.desk, m.clone(), c2.clone()).expect_err("not on it");
+        refused(&gone, "meeting.not-on-agenda");
+
+        let html = meeting::meeting_print(&f.desk, m.clone(), PrintDocument::Agenda, None, 2).expect("agenda");
+        assert!(html.contains("次第") && html.contains("配布資料 No. 2/2"));
+        meeting::meeting_print(&f.desk, m.clone(), PrintDocument::Pack, Some(c.clone()), 1).expect("pack");
+
+        meeting::meeting_attendance(
+            &f.desk,
+            m.clone(),
+            vec![other.clone()],
+            vec![],
+            vec!["民生委員 鈴木".into()],
+        )
+        .expect("attendance");
+        let missing = meeting::meeting_finalise(&f.desk, m.clone()).expect_err("an item has no next review");
+        refused(&missing, "meeting.review-missing");
+        let ids = meeting::meeting_record_item(
+            &f.desk,
+            m.clone(),
+            c.clone(),
+            ItemRecordInput {
+                discussion: Some("通院の同行を検討".into()),
+                decisions: vec!["包括が訪問する".into(), " ".into()],
+                next_review: "R12.3.1".into(),
+                actions: vec![action_input(&c, &other, "R12.2.1")],
+            },
+        )
+        .expect("recorded");
+        assert_eq!(ids.len(), 1, "one new action");
+        let d = meeting::meeting_detail(&f.desk, m.clone()).expect("detail");
+        assert_eq!(d.agenda[0].decisions, vec!["包括が訪問する".to_string()]);
+        assert!(!d.agenda[0].needs_review_date);
+        assert_eq!(d.meeting.observers, vec!["民生委員 鈴木".to_string()]);
+        let p = plan::case_plan(&f.desk, c.clone()).expect("plan");
+        assert_eq!(
+            p.actions[0].meeting.as_deref(),
+            Some(m.as_str()),
+            "the action remembers its meeting"
+        );
+
+        meeting::meeting_finalise(&f.desk, m.clone()).expect("finalised");
+        let d = meeting::meeting_detail(&f.desk, m.clone()).expect("detail");
+        assert!(d.meeting.finalised.is_some());
+        let e = meeting::agenda_add(&f.desk, m.clone(), c2.clone(), None, vec![]).expect_err("read-only");
+        refused(&e, "meeting.finalised");
+        let e = meeting::agenda_arrange(&f.desk, m.clone(), c.clone(), None, Some(5)).expect_err("read-only");
+        refused(&e, "meeting.finalised");
+        let e = meeting::meeting_record_item(
+            &f.desk,
+            m.clone(),
+            c.clone(),
+            ItemRecordInput {
+                discussion: Some("後から".into()),
+                decisions: vec![],
+                next_review: String::new(),
+                actions: vec![],
+            },
+        )
+        .expect_err("read-only");
+        refused(&e, "meeting.finalised");
+        let minutes = meeting::meeting_print(&f.desk, m.clone(), PrintDocument::Minutes, None, 1).expect("minutes");
+        assert!(minutes.contains("包括が訪問する"));
+
+        let out = tempfile::tempdir().expect("folder");
+        let packs = meeting::meeting_pack_export(&f.desk, m.clone(), out.path().display().to_string()).expect("pack");
+        let theirs = packs
+            .iter()
+            .find(|p| p.agency == other)
+            .expect("a result for the attendee");
+        assert!(
+            theirs.path.is_none() && theirs.problem.as_deref().is_some_and(|p| !p.is_empty()),
+            "an agency without a verified site gets no bundle, and the reason: {theirs:?}"
+        );
+
+        let rows = meeting::ledger(
+            &f.desk,
+            LedgerFilterInput {
+                overdue_only: false,
+                risk: None,
+                sort: "risk".into(),
+                include_closed: false,
+            },
+        )
+        .expect("ledger");
+        let row = rows.iter().find(|r| r.case == c).expect("the case is in the ledger");
+        assert_eq!(row.last_review.as_ref().map(|d| d.iso.as_str()), Some("2030-01-15"));
+        let bad = meeting::ledger(
+            &f.desk,
+            LedgerFilterInput {
+                overdue_only: false,
+                risk: None,
+                sort: "shoe-size".into(),
+                include_closed: false,
+            },
+        )
+        .expect_err("unknown sort");
+        assert_eq!(bad.kind, ErrorKind::BadInput);
+    }
+
+    #[test]
+    fn a_consent_based_meeting_refuses_a_case_without_consent_in_japanese() {
+        let f = fixture();
+        let other = agency(&f, "生活福祉課");
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &hh, &["dementia"], "2029-12-01");
+        let m = new_meeting(&f, "jusoteki-shien-kaigi", &[&other]).expect("a meeting");
+        let e = meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, vec![]).expect_err("no consent");
+        refused(&e, "meeting.consent-missing");
+        assert!(e.message_ja.contains("同意"), "{e:?}");
+        assert!(meeting::meeting_detail(&f.desk, m).expect("detail").agenda.is_empty());
+        let e = meeting::meeting_detail(&f.desk, "0190a1b2-0000-7000-8000-000000000000".into()).expect_err("unknown");
+        assert_eq!(e.kind, ErrorKind::NotFound);
+    }
+
+    /// The print preview renders the engine's page in a srcdoc frame, which inherits the window's
+    /// CSP: the page's one style block is allowed by its hash (no 'unsafe-inline', scripts as before).
+    #[test]
+    fn the_windows_csp_allows_the_printed_pages_style_by_its_hash_only() {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let f = fixture();
+        let other = agency(&f, "生活福祉課");
+        let m = new_meeting(&f, "shien-kaigi", &[&other]).expect("a meeting");
+        let html = meeting::meeting_print(&f.desk, m, PrintDocument::Agenda, None, 1).expect("agenda");
+        let style = html
+            .split("<style>")
+            .nth(1)
+            .and_then(|s| s.split("</style>").next())
+            .expect("one style block");
+        assert!(
+            !html.contains("style=\""),
+            "no style attributes, which a hash cannot allow"
+        );
+        assert!(!html.contains("<script"), "no scripts");
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style.as_bytes()));
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let conf: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json")).expect("read tauri.conf.json"))
+                .expect("tauri.conf.json is JSON");
+        let csp = &conf["app"]["security"]["csp"];
+        assert_eq!(
+            csp["style-src"].as_str(),
+            Some(format!("'self' 'sha256-{hash}'").as_str()),
+            "update the style hash in tauri.conf.json when the engine's print style changes"
+        );
+        assert_eq!(csp["script-src"].as_str(), Some("'self'"));
+    }
+}
+// --- end meetings ---

@@ -109,8 +109,9 @@ pub struct Meeting {
     pub conflicts: Vec<String>,
 }
 
-/// What members of each kind of meeting are bound by, as the handout says it.
-fn confidentiality_ja(kind: &str) -> &'static str {
+/// What members of each kind of meeting are bound by, as the handout says it (for a form that
+/// shows it before the meeting exists).
+pub fn confidentiality_ja(kind: &str) -> &'static str {
     match kind {
         "shien-kaigi" => "本会議の構成員には社会福祉法第106条の6に基づく守秘義務（罰則付き）があります。",
         "jusoteki-shien-kaigi" => "本人の同意に基づき、本会議で定めた取扱いに従って情報を共有します。",

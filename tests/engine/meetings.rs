@@ -734,3 +734,20 @@ fn a_referral_is_answered_by_the_agency_it_went_to() {
         .unwrap();
     assert_eq!(a.vault.resources(Some("tamanawa"), None).unwrap().len(), 1);
 }
+
+#[test]
+fn the_confidentiality_statement_is_known_before_a_meeting_exists() {
+    let mut t = new_vault(807);
+    let v = &mut t.vault;
+    let b = v.add_agency("生活福祉課", None).unwrap();
+    for ct in kasane::conference_types() {
+        let m = meeting(v, ct.code, "2026-12-10", vec![b]);
+        assert_eq!(
+            v.meeting(m).unwrap().confidentiality,
+            kasane::meeting_confidentiality_ja(ct.code),
+            "a form planning a {} shows what its record will say",
+            ct.code
+        );
+    }
+    assert!(kasane::meeting_confidentiality_ja("shien-kaigi").contains("第106条の6"));
+}

@@ -36,6 +36,30 @@ import type { WorkerSlotView } from "./types/WorkerSlotView";
 // --- exchange ---
 import { exchangeCommands } from "./exchange";
 // --- end exchange ---
+// --- meetings ---
+import type { ActionUpdateInput } from "./types/ActionUpdateInput";
+import type { AssessmentDomainView } from "./types/AssessmentDomainView";
+import type { CaseConflictView } from "./types/CaseConflictView";
+import type { ItemRecordInput } from "./types/ItemRecordInput";
+import type { LedgerFilterInput } from "./types/LedgerFilterInput";
+import type { LedgerRowView } from "./types/LedgerRowView";
+import type { MeetingDetailView } from "./types/MeetingDetailView";
+import type { MeetingView } from "./types/MeetingView";
+import type { NewActionInput } from "./types/NewActionInput";
+import type { NewAssessmentInput } from "./types/NewAssessmentInput";
+import type { NewMeetingInput } from "./types/NewMeetingInput";
+import type { NewReferralInput } from "./types/NewReferralInput";
+import type { NewResourceInput } from "./types/NewResourceInput";
+import type { PackResultView } from "./types/PackResultView";
+import type { PlanReference } from "./types/PlanReference";
+import type { PlanView } from "./types/PlanView";
+import type { PrintDocument } from "./types/PrintDocument";
+import type { ProposalView } from "./types/ProposalView";
+import type { ReferralStatus } from "./types/ReferralStatus";
+import type { ReferralView } from "./types/ReferralView";
+import type { ResourceView } from "./types/ResourceView";
+import type { ShareView } from "./types/ShareView";
+// --- end meetings ---
 
 export type { CommandError, Progress };
 
@@ -117,4 +141,42 @@ export const backend = {
   // --- exchange ---
   ...exchangeCommands(call),
   // --- end exchange ---
+  // --- meetings ---
+  planReference: () => call<PlanReference>("plan_reference"),
+  caseShares: (c: string) => call<ShareView[]>("case_shares", { case: c }),
+  caseShare: (c: string, agency: string, basis: string) => call<null>("case_share", { case: c, agency, basis }),
+  caseUnshare: (c: string, agency: string, reason: string) => call<null>("case_unshare", { case: c, agency, reason }),
+  assessment: (c: string) => call<AssessmentDomainView[]>("assessment", { case: c }),
+  assessmentAdd: (input: NewAssessmentInput) => call<string>("assessment_add", { input }),
+  assessmentRetract: (entry: string) => call<null>("assessment_retract", { entry }),
+  casePlan: (c: string) => call<PlanView>("case_plan", { case: c }),
+  goalAdd: (c: string, text: string) => call<string>("goal_add", { case: c, text }),
+  actionAdd: (input: NewActionInput) => call<string>("action_add", { input }),
+  actionUpdate: (action: string, input: ActionUpdateInput) => call<null>("action_update", { action, input }),
+  referrals: (c: string) => call<ReferralView[]>("referrals", { case: c }),
+  referralAdd: (input: NewReferralInput) => call<string>("referral_add", { input }),
+  referralUpdate: (referral: string, status: ReferralStatus, response: string) =>
+    call<null>("referral_update", { referral, status, response }),
+  resources: () => call<ResourceView[]>("resources"),
+  resourceAdd: (input: NewResourceInput) => call<string>("resource_add", { input }),
+  caseConflicts: (c: string) => call<CaseConflictView[]>("case_conflicts", { case: c }),
+  meetings: () => call<MeetingView[]>("meetings"),
+  meetingNew: (input: NewMeetingInput) => call<string>("meeting_new", { input }),
+  meetingDetail: (meeting: string) => call<MeetingDetailView>("meeting_detail", { meeting }),
+  meetingProposals: (meeting: string) => call<ProposalView[]>("meeting_proposals", { meeting }),
+  agendaAdd: (meeting: string, c: string, minutes: number | null, reasons: string[]) =>
+    call<null>("agenda_add", { meeting, case: c, minutes, reasons }),
+  agendaRemove: (meeting: string, c: string) => call<null>("agenda_remove", { meeting, case: c }),
+  agendaArrange: (meeting: string, c: string, position: number | null, minutes: number | null) =>
+    call<null>("agenda_arrange", { meeting, case: c, position, minutes }),
+  meetingAttendance: (meeting: string, present: string[], apologies: string[], observers: string[]) =>
+    call<null>("meeting_attendance", { meeting, present, apologies, observers }),
+  meetingRecordItem: (meeting: string, c: string, input: ItemRecordInput) =>
+    call<string[]>("meeting_record_item", { meeting, case: c, input }),
+  meetingFinalise: (meeting: string) => call<null>("meeting_finalise", { meeting }),
+  meetingPrint: (meeting: string, what: PrintDocument, c: string | null, copies: number) =>
+    call<string>("meeting_print", { meeting, what, case: c, copies }),
+  meetingPackExport: (meeting: string, dir: string) => call<PackResultView[]>("meeting_pack_export", { meeting, dir }),
+  ledger: (filter: LedgerFilterInput) => call<LedgerRowView[]>("ledger", { filter }),
+  // --- end meetings ---
 };

@@ -16,6 +16,10 @@ export type Screen =
   | { name: "exchange" }
   | { name: "conflicts" }
   // --- end exchange ---
+  // --- meetings ---
+  | { name: "meetings" }
+  | { name: "meeting"; id: string }
+  // --- end meetings ---
   ;
 
 export type ScreenName = Screen["name"];
@@ -30,6 +34,10 @@ const UNLOCKED: readonly ScreenName[] = [
   "exchange",
   "conflicts",
   // --- end exchange ---
+  // --- meetings ---
+  "meetings",
+  "meeting",
+  // --- end meetings ---
 ];
 
 export function needsVault(screen: Screen): boolean {
