@@ -1,5 +1,6 @@
 // The signed-in session and the data loaded for it. Locking clears all of it in one place, so
 // nothing of the case data stays in the window after a lock.
+import { backend } from "../backend";
 import type { Directory } from "../backend/types/Directory";
 import type { Reference } from "../backend/types/Reference";
 import type { Session } from "../backend/types/Session";
@@ -21,6 +22,12 @@ export const reference = $state<{ data: Reference | null; minPassphraseChars: nu
 export function signIn(session: Session, directory: Directory): void {
   current.session = session;
   current.directory = directory;
+}
+
+/** The directory grows when a partner's card or a bundle arrives; the screens that take them reload it. */
+export async function reloadDirectory(): Promise<void> {
+  const directory = await backend.directory();
+  if (current.session) current.directory = directory;
 }
 
 export function clearSession(): void {
