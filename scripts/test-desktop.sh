@@ -62,6 +62,10 @@ trap 'rm -rf "$demo"' EXIT
 KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" init \
   --agency 福祉総務課 --site デモPC --worker デモ担当 >/dev/null
 KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" demo --households 300 >/dev/null
+# Two agencies that already exchange, with a bundle waiting that makes conflicts: for the
+# exchange and conflicts screens' own test.
+cargo run -q -p kasane-desktop --locked --features custom-protocol --example exchange_fixture -- "$demo/exchange" \
+  > "$demo/exchange.json"
 (
   cd ui
   KASANE_APP="$target/debug/kasane-desktop" \
@@ -69,6 +73,7 @@ KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" d
     KASANE_E2E_DEMO_VAULT="$demo/vault" \
     KASANE_E2E_DEMO_PASSPHRASE=kasane-e2e-demo \
     KASANE_E2E_DEMO_TAG=demo \
+    KASANE_E2E_EXCHANGE_FIXTURE="$demo/exchange.json" \
     xvfb-run -a -s "-screen 0 1440x960x24" npm run --silent e2e
 )
 echo
