@@ -473,9 +473,13 @@ pub async fn resource_add(state: State<'_, Desktop>, input: NewResourceInput) ->
 }
 
 #[tauri::command]
-pub async fn case_conflicts(state: State<'_, Desktop>, case: String) -> Answer<Vec<CaseConflictView>> {
+pub async fn case_conflicts(
+    state: State<'_, Desktop>,
+    case: String,
+    household: String,
+) -> Answer<Vec<CaseConflictView>> {
     let d = desk(&state);
-    blocking(move || plan::case_conflicts(&d, case)).await
+    blocking(move || plan::case_conflicts(&d, case, household)).await
 }
 
 #[tauri::command]

@@ -591,10 +591,11 @@ fn touches(c: &Conflict, case: uuid::Uuid, household: uuid::Uuid) -> bool {
 
 /// The engine's conflicts that concern this case: its own fields, its household and members,
 /// and records kept in the case (notes, actions, assessment entries …).
-pub fn case_conflicts(desk: &Desktop, case: String) -> Result<Vec<CaseConflictView>, CommandError> {
+/// The window passes the household it already shows, so asking does not log another view of the case.
+pub fn case_conflicts(desk: &Desktop, case: String, household: String) -> Result<Vec<CaseConflictView>, CommandError> {
     let case = id("case", &case)?;
+    let household = id("household", &household)?;
     desk.with_vault(|v| {
-        let household = v.case_detail(case)?.case.household;
         Ok(v.conflicts()?
             .into_iter()
             .filter(|c| touches(c, case, household))

@@ -1017,7 +1017,7 @@ mod exchange_commands {
         let b = agency("生活福祉課", "本庁舎PC-2");
         introduce(&a, &b, true);
         introduce(&b, &a, true);
-        let (hh, _) = shared_case(&a, &b);
+        let (hh, case) = shared_case(&a, &b);
         let (path, _) = export_to(&a, &b);
         import(&b, &path).unwrap();
         assert!(exchange::conflicts(&a.desk).unwrap().is_empty());
@@ -1055,6 +1055,13 @@ mod exchange_commands {
                 .all(|v| v.worker_name.as_deref() == Some("担当者") && v.at_ms > 0.0)
         );
         assert_eq!(exchange::home_panels(&a.desk).unwrap().conflicts, 1);
+        let banner = kasane_desktop::plan::case_conflicts(&a.desk, case.clone(), hh.clone()).unwrap();
+        assert_eq!(
+            banner.len(),
+            1,
+            "the case page's banner counts a conflict on the case's household: {banner:?}"
+        );
+        assert_eq!(banner[0].field, "label");
 
         let err = exchange::conflict_resolve(
             &a.desk,
@@ -1419,7 +1426,7 @@ mod meetings {
             .expect("the resource referral");
         assert_eq!(done.status, ReferralStatus::Completed);
         assert_eq!(done.to_name, "大町ふれあいサロン");
-        assert!(plan::case_conflicts(&f.desk, c).expect("conflicts").is_empty());
+        assert!(plan::case_conflicts(&f.desk, c, hh).expect("conflicts").is_empty());
     }
 
     #[test]

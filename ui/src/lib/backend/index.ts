@@ -159,7 +159,7 @@ export const backend = {
     call<null>("referral_update", { referral, status, response }),
   resources: () => call<ResourceView[]>("resources"),
   resourceAdd: (input: NewResourceInput) => call<string>("resource_add", { input }),
-  caseConflicts: (c: string) => call<CaseConflictView[]>("case_conflicts", { case: c }),
+  caseConflicts: (c: string, household: string) => call<CaseConflictView[]>("case_conflicts", { case: c, household }),
   meetings: () => call<MeetingView[]>("meetings"),
   meetingNew: (input: NewMeetingInput) => call<string>("meeting_new", { input }),
   meetingDetail: (meeting: string) => call<MeetingDetailView>("meeting_detail", { meeting }),
