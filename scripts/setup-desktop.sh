@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the desktop app (src-tauri/, ui/) needs beyond scripts/setup.sh: the WebKitGTK
 # and GTK development packages Tauri v2 builds against, the Japanese fonts the window uses, Xvfb
-# and WebKitWebDriver for the end-to-end test, tauri-driver (into .tools/, not system-wide) and
+# and WebKitWebDriver for the end-to-end test (all by name, from the machine's release), tauri-driver (into .tools/, not system-wide) and
 # the UI's node packages (exact versions from ui/package-lock.json). Installs only what is missing;
 # safe to run again. Uses the machine's Node >= 20.19, else installs a pinned one into .tools/node.
 # Usage: scripts/setup-desktop.sh [--for run|test]   (run: skips Xvfb, WebKitWebDriver, tauri-driver)
@@ -11,56 +11,14 @@ cd "$(dirname "$0")/.."
 purpose="test"
 [[ "${1:-}" == "--for" && "${2:-}" == "run" ]] && purpose="run"
 
-# Debian 12 (bookworm) versions this was built and tested with (apt-cache madison, 2026-11).
-# libwebkit2gtk-4.1-dev brings GTK 3, libsoup 3 and JavaScriptCore; librsvg2-dev is for icons.
-# No tray icon and no menu accelerators, so neither appindicator nor libxdo; the engine vendors
-# OpenSSL, so no libssl-dev.
-PINNED=(
-  "build-essential=12.9"
-  "pkg-config=1.8.1-1"
-  "libwebkit2gtk-4.1-dev=2.50.6-1~deb12u2"
-  "librsvg2-dev=2.54.7+dfsg-1~deb12u1"
-  "fonts-noto-cjk=1:20220127+repack1-1"
-  "xvfb=2:21.1.7-3+deb12u13"
-  "xauth=1:1.1.2-1"
-  "webkit2gtk-driver=2.50.6-1~deb12u2"
-)
-# Only the end-to-end tests need a virtual display and WebDriver.
-TEST_ONLY=("xvfb" "xauth" "webkit2gtk-driver")
 TAURI_DRIVER_VERSION="2.1.0"
 NODE_MIN="20.19.0"
 
-sudo_() {
-  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-missing=()
-for spec in "${PINNED[@]}"; do
-  pkg="${spec%%=*}"
-  if [[ "$purpose" == "run" && " ${TEST_ONLY[*]} " == *" $pkg "* ]]; then
-    continue
-  fi
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$spec")
-  fi
-done
-
-if ((${#missing[@]})); then
-  echo "setup-desktop: installing ${missing[*]}"
-  sudo_ apt-get update -qq
-  to_install=()
-  for spec in "${missing[@]}"; do
-    pkg="${spec%%=*}"
-    ver="${spec#*=}"
-    if apt-cache madison "$pkg" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -qxF "$ver"; then
-      to_install+=("$spec")
-    else
-      echo "setup-desktop: warning: $pkg $ver is not offered here; installing this release's version" >&2
-      to_install+=("$pkg")
-    fi
-  done
-  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${to_install[@]}"
-fi
+# shellcheck source=scripts/lib/packages.sh
+source scripts/lib/packages.sh
+packages=("${KASANE_BUILD_PACKAGES[@]}" "${KASANE_DESKTOP_PACKAGES[@]}")
+[[ "$purpose" == "run" ]] || packages+=("${KASANE_E2E_PACKAGES[@]}")
+kasane_install_packages setup-desktop "${packages[@]}"
 
 # shellcheck disable=SC1091
 [[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
@@ -91,8 +49,7 @@ node_ok() {
 if ! node_ok; then
   echo "setup-desktop: Node.js >= $NODE_MIN not found; installing $NODE_WHEEL into .tools/node"
   if ! python3 -m pip --version >/dev/null 2>&1; then
-    sudo_ apt-get update -qq
-    sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip
+    kasane_install_packages setup-desktop python3-pip
   fi
   rm -rf .tools/node .tools/node-wheel
   python3 -m pip install --quiet --disable-pip-version-check --target .tools/node-wheel "$NODE_WHEEL"
