@@ -13,8 +13,7 @@ scripts/setup-desktop.sh
 households="${1:-10000}"
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 (cd ui && npm run --silent build)
-cargo build -p kasane-desktop --locked --release --features custom-protocol
-cargo build -p kasane --locked --release --bin kasane
+cargo build --workspace --locked --release --features kasane-desktop/custom-protocol --bins
 
 demo="$(mktemp -d)"
 trap 'rm -rf "$demo"' EXIT

@@ -22,7 +22,7 @@ if [[ "${KASANE_RELEASE:-}" == "1" ]]; then
   flags=(--release)
 fi
 (cd ui && npm run --silent build)
-cargo build -p kasane-desktop --locked --features custom-protocol "${flags[@]}"
+cargo build --workspace --locked --features kasane-desktop/custom-protocol --bins "${flags[@]}"
 
 if [[ -n "${1:-}" ]]; then
   export KASANE_VAULT

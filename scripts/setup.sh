@@ -13,8 +13,27 @@ source scripts/lib/packages.sh
 kasane_install_packages setup "${KASANE_BUILD_PACKAGES[@]}"
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: installing the Rust toolchain (rustup, stable)"
-  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt
+  # rustup-init straight from where sh.rustup.rs sends it (static.rust-lang.org, which also serves
+  # the toolchain), so a network that reaches only the Rust distribution still works.
+  case "$(uname -m)" in
+    x86_64) triple="x86_64-unknown-linux-gnu" ;;
+    aarch64 | arm64) triple="aarch64-unknown-linux-gnu" ;;
+    *)
+      echo "setup: no Rust toolchain, and no rustup build for $(uname -m) here; install Rust (https://rustup.rs) and run again" >&2
+      exit 1
+      ;;
+  esac
+  echo "setup: installing the Rust toolchain (rustup, stable) for $triple"
+  # rustup-init decides what it is by its file name, so it keeps that name.
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  init="$tmp/rustup-init"
+  curl --proto '=https' --tlsv1.2 -sSf -o "$init" "https://static.rust-lang.org/rustup/dist/$triple/rustup-init" || {
+    echo "setup: could not download rustup-init from static.rust-lang.org; check the network, or install Rust (https://rustup.rs) and run again" >&2
+    exit 1
+  }
+  chmod +x "$init"
+  "$init" -y --no-modify-path --profile minimal -c clippy,rustfmt
   # shellcheck disable=SC1091
   source "$HOME/.cargo/env"
 fi

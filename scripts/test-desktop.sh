@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every check of the desktop app and fails on the first failure: UI type check, UI unit
-# tests (Vitest), the generated-types staleness check, format and lints of src-tauri, the command
-# tests against real vaults, then builds the app and drives the real window under Xvfb
+# tests (Vitest), format and lints, the command tests against real vaults and the generated-types
+# check (one cargo test build, which also builds the app), then drives the real window under Xvfb
 # (tauri-driver + WebKitWebDriver): first start to lock and unlock, then a demo vault made by the
 # kasane command. Screenshots go to artifacts/screenshots/.
 # Usage: scripts/test-desktop.sh [--after-workspace-checks]
-#   scripts/test.sh passes the flag after it has run fmt, clippy and the tests of the whole
-#   workspace (src-tauri included), so those are not run twice.
+#   scripts/test.sh passes the flag after its own fmt, clippy and cargo test of the whole
+#   workspace, which built the app; nothing is run or built twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 workspace_checked=0
@@ -17,12 +17,14 @@ scripts/setup-desktop.sh
 [[ -x .tools/node/bin/node ]] && PATH="$PWD/.tools/node/bin:$PATH"
 
 target="${CARGO_TARGET_DIR:-$PWD/target}"
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
 
 # The app binary embeds ui/dist (feature custom-protocol), so the UI is built before any cargo
 # step that compiles it.
-step "UI build"
-(cd ui && npm run --silent build)
+if ((!workspace_checked)); then
+  step "UI build"
+  (cd ui && npm run --silent build)
+fi
 
 step "UI type check (svelte-check, tsc for the end-to-end tests)"
 (cd ui && npm run --silent check && npx tsc -p e2e/tsconfig.json)
@@ -30,30 +32,22 @@ step "UI type check (svelte-check, tsc for the end-to-end tests)"
 step "UI unit tests (Vitest)"
 (cd ui && npm test --silent)
 
-step "generated TypeScript types are up to date"
-KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --locked --features custom-protocol --test bindings -q
-if ! git diff --exit-code --stat -- ui/src/lib/backend/types; then
-  echo "ui/src/lib/backend/types changed when regenerated from the Rust types: commit the regenerated files" >&2
-  exit 1
-fi
-untracked="$(git ls-files --others --exclude-standard -- ui/src/lib/backend/types)"
-if [[ -n "$untracked" ]]; then
-  echo "new generated types are not committed: $untracked" >&2
-  exit 1
-fi
-
 if ((!workspace_checked)); then
   step "src-tauri: cargo fmt --check, clippy -D warnings"
   cargo fmt -p kasane-desktop -- --check
-  cargo clippy -p kasane-desktop --locked --all-targets --features custom-protocol -- -D warnings
+  cargo clippy --workspace --locked --all-targets --features kasane-desktop/custom-protocol -- -D warnings
 
-  step "src-tauri command tests (real SQLCipher vaults)"
-  cargo test -p kasane-desktop --locked --features custom-protocol
+  # The same packages and features as scripts/test.sh, so both reuse one build. The bindings test
+  # fails when ui/src/lib/backend/types is stale.
+  step "command tests (real SQLCipher vaults), generated TypeScript types, app build"
+  cargo test --workspace --locked --all-targets --features kasane-desktop/custom-protocol
 fi
-
-step "build the app and the kasane command"
-cargo build -p kasane-desktop --locked --features custom-protocol
-cargo build -p kasane --locked --bin kasane
+for built in "$target/debug/kasane-desktop" "$target/debug/kasane" "$target/debug/examples/exchange_fixture"; do
+  if [[ ! -x "$built" ]]; then
+    echo "test-desktop: $built was not built; the cargo test step above builds it" >&2
+    exit 1
+  fi
+done
 
 step "end-to-end in the real window (Xvfb, tauri-driver, WebKitWebDriver)"
 rm -rf artifacts/screenshots
@@ -64,8 +58,7 @@ KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" i
 KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" demo --households 300 >/dev/null
 # Two agencies that already exchange, with a bundle waiting that makes conflicts: for the
 # exchange and conflicts screens' own test.
-cargo run -q -p kasane-desktop --locked --features custom-protocol --example exchange_fixture -- "$demo/exchange" \
-  > "$demo/exchange.json"
+"$target/debug/examples/exchange_fixture" "$demo/exchange" > "$demo/exchange.json"
 (
   cd ui
   KASANE_APP="$target/debug/kasane-desktop" \

@@ -21,7 +21,7 @@ use kasane_desktop::{
 };
 
 fn agency(root: &std::path::Path, name: &str) -> (Desktop, String) {
-    let desk = Desktop::new(None).with_kdf(KdfCost::Fixed(10));
+    let desk = Desktop::new(None).with_kdf(KdfCost::BenchmarkOnly(10));
     let created = vault::vault_create(
         &desk,
         NewVaultInput {
