@@ -619,6 +619,11 @@ pub fn wareki(date: Date) -> String {
     PartialDate::from_date(date).wareki()
 }
 
+/// The day of the week as one kanji: 月 火 水 木 金 土 日.
+pub fn weekday_ja(date: Date) -> &'static str {
+    ["月", "火", "水", "木", "金", "土", "日"][usize::from(date.weekday().to_monday_zero_offset().unsigned_abs())]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -629,6 +634,14 @@ mod tests {
 
     fn ymd(s: &str) -> Date {
         parse_date(s).unwrap_or_else(|e| panic!("{s} should parse: {e}"))
+    }
+
+    #[test]
+    fn weekdays_of_known_dates() {
+        // 2019-05-01, the first day of 令和, was a Wednesday; 1989-01-08, the first of 平成, a Sunday.
+        assert_eq!(weekday_ja(ymd("2019-05-01")), "水", "令和元年5月1日 was a Wednesday");
+        assert_eq!(weekday_ja(ymd("1989-01-08")), "日", "平成元年1月8日 was a Sunday");
+        assert_eq!(weekday_ja(ymd("2026-12-10")), "木", "2026-12-10 is a Thursday");
     }
 
     fn refused(s: &str) -> DateError {

@@ -156,6 +156,39 @@ pub fn fold_for_search(s: &str) -> String {
     folded
 }
 
+/// Long vowels in folded kana, so that the ways people write one sound meet: ー, the vowel written
+/// again (さとお, いいだ) and the spellings of 現代仮名遣い (おう for a long お as in さとう, えい for a
+/// long え as in けいこ, ゆう, きゅう) all become ー after a kana of that vowel. Apply it to
+/// [`fold_for_search`]'s output, to a name reading and to a query alike; other text passes through.
+/// It merges what the kana alone cannot tell apart (a long お and お+う across a word boundary),
+/// so it is for finding names, never for display.
+pub fn fold_long_vowels(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    let mut vowel: Option<char> = None;
+    for c in folded.chars() {
+        let long = vowel.is_some_and(|v| match c {
+            'ー' => true,
+            'あ' => v == 'a',
+            'い' => v == 'i' || v == 'e',
+            'う' => v == 'u' || v == 'o',
+            'え' => v == 'e',
+            'お' => v == 'o',
+            _ => false,
+        });
+        if long {
+            // One long vowel however many times it is written (さとうう, こーー); the vowel
+            // carries on, so さとおう stays one long お.
+            if !out.ends_with('ー') {
+                out.push('ー');
+            }
+            continue;
+        }
+        vowel = kana::vowel(c);
+        out.push(c);
+    }
+    out
+}
+
 fn fold_once(s: &str) -> String {
     let normalised: Vec<char> = s.chars().filter_map(pre_map).nfkc().collect();
     let variants = variant_map();
@@ -298,6 +331,60 @@ mod tests {
         }
     }
 
+    /// 現代仮名遣い (昭和61年内閣告示第1号) writes a long お as おう (おお in a few words such as
+    /// おおきい, とおる), a long え as えい (ええ in a few), a long う as うう and the long
+    /// vowels of ゃ ゅ ょ as ゃあ ゅう ょう; katakana and names write ー. Every spelling of one
+    /// sound must find the others.
+    #[test]
+    fn long_vowels_meet_however_they_are_written() {
+        let long = |s: &str| fold_long_vowels(&fold_for_search(s));
+        let groups: &[(&[&str], &str)] = &[
+            (
+                &["サトウ", "サトー", "サトオ", "さとう", "ｻﾄｰ"],
+                "long お after と: う, お and ー",
+            ),
+            (&["ソウ", "ソー", "ソオ"], "long お after そ"),
+            (
+                &["キョウコ", "キョーコ", "きょうこ", "キョオコ"],
+                "long お after the small ょ",
+            ),
+            (&["キュウ", "キュー", "きゅう"], "long う after the small ゅ"),
+            (&["ユウキ", "ユーキ", "ゆうき"], "long う after ゆ"),
+            (&["ケイコ", "ケーコ", "ケエコ", "けいこ"], "long え: い, え and ー"),
+            (&["イイダ", "イーダ", "いいだ"], "long い written い or ー"),
+            (
+                &["オオノ", "オーノ", "おおの", "オウノ"],
+                "long お at the start of a name",
+            ),
+            (&["マアヤ", "マーヤ"], "long あ written あ or ー"),
+            (&["ジュンコ", "じゅんこ"], "no long vowel: only script differs"),
+        ];
+        for (spellings, why) in groups {
+            for s in spellings.iter() {
+                assert_eq!(
+                    long(s),
+                    long(spellings[0]),
+                    "{s} and {} should meet: {why}",
+                    spellings[0]
+                );
+            }
+        }
+        // Different sounds stay apart.
+        for (a, b, why) in [
+            ("カワウチ", "カーチ", "う after an あ-row kana is not a long vowel"),
+            ("アイ", "アー", "い after an あ-row kana is a separate vowel"),
+            ("サトウ", "サト", "a long vowel is not a short one"),
+            ("ケイ", "キー", "え and い rows differ"),
+            ("コウ", "クー", "お and う rows differ"),
+            ("ホンウ", "ホー", "ん has no vowel to lengthen"),
+        ] {
+            assert_ne!(long(a), long(b), "{a} and {b} should stay apart: {why}");
+        }
+        assert_eq!(long("サトウ"), "さとー", "the long form writes ー");
+        assert_eq!(long("山田 さとう"), "山田 さとー", "kanji and spaces pass through");
+        assert_eq!(long("1-2-3"), "1-2-3", "text without kana is untouched");
+    }
+
     #[test]
     fn mapped_kana_still_composes_with_a_following_mark() {
         assert_eq!(
@@ -330,6 +417,13 @@ mod tests {
         fn idempotent_on_japanese(s in "[\u{3000}-\u{30FF}\u{FF61}-\u{FF9F}\u{FE00}\u{3099}\u{0301}゛ Aİ一山由浜髙-]{0,16}") {
             let once = fold_for_search(&s);
             prop_assert_eq!(fold_for_search(&once), once);
+        }
+
+        #[test]
+        fn long_vowel_folding_is_idempotent(s in "[あ-んア-ンーゃゅょっ 山a]{0,12}") {
+            let once = fold_long_vowels(&fold_for_search(&s));
+            prop_assert_eq!(fold_long_vowels(&once), once.clone());
+            prop_assert_eq!(fold_long_vowels(&fold_for_search(&once)), once);
         }
 
         #[test]

@@ -58,6 +58,24 @@ pub(super) fn normal_size(c: char) -> Option<char> {
         .map(|(_, normal)| *normal)
 }
 
+/// The vowel a kana letter ends in (が → a, きょ's ょ → o), for reading long vowels; None for ん,
+/// っ and anything that is not a hiragana letter.
+pub(super) fn vowel(c: char) -> Option<char> {
+    const ROWS: [(char, &str); 5] = [
+        ('a', "あかさたなはまやらわ"),
+        ('i', "いきしちにひみりゐ"),
+        ('u', "うくすつぬふむゆる"),
+        ('e', "えけせてねへめれゑ"),
+        ('o', "おこそとのほもよろを"),
+    ];
+    if c == 'っ' || !is_hiragana_letter(c) {
+        return None;
+    }
+    let (plain, _) = split_voicing(c);
+    let base = normal_size(plain).unwrap_or(plain);
+    ROWS.iter().find(|(_, row)| row.contains(base)).map(|&(v, _)| v)
+}
+
 /// Splits a precomposed kana into its unvoiced base and its voicing (が → か, Voiced).
 pub(super) fn split_voicing(c: char) -> (char, Voicing) {
     let mut base = None;

@@ -1,5 +1,6 @@
-//! 五十音順: a sort key for Japanese readings in the spirit of JIS X 4061; comparing keys gives a
-//! total order on strings, and two keys are equal only when the strings are.
+//! 五十音順: a sort key for Japanese readings after JIS X 4061 (読み照合, as CLDR's Japanese
+//! collation implements it); comparing keys gives a total order on strings, and two keys are equal
+//! only when the strings are. People sort by family-name reading, then given-name reading.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -14,21 +15,27 @@ const SEPARATOR: u32 = 0;
 /// Non-kana characters inside a reading sort after every kana, by code point.
 const OTHER: u32 = 0x100;
 
-// Secondary weights: unvoiced < voiced < semi-voiced, normal < small, and a vowel written out (かあ)
-// before the same vowel written with ー (かー).
+// Weights compared only where the base kana of two strings are all equal, level by level over the
+// whole string as JIS X 4061 does. First voicing: 清音 < 濁音 < 半濁音 (は < ば < ぱ).
 const PLAIN: u8 = 0;
+const VOICED: u8 = 1;
+const SEMI_VOICED: u8 = 2;
+// Then the form of the kana: ー (a long vowel written with the mark) < small kana (拗音・促音) <
+// an iteration mark < the kana written out, so かー < かぁ < かあ and きゃ < きや.
+const LONG_MARK: u8 = 0;
 const SMALL: u8 = 1;
-const VOICED: u8 = 2;
-const SEMI_VOICED: u8 = 3;
-const LONG_MARK: u8 = 4;
+const ITERATION: u8 = 2;
+const FULL: u8 = 3;
 
 /// Sort key for a reading in 五十音順. Compares, in order: whether the string has any kana (strings
-/// without kana go last), base kana, voicing/size, the NFKC text, and finally the raw text.
+/// without kana go last), base kana (ー read as the vowel before it), voicing, the form of each
+/// kana, the NFKC text (so hiragana before katakana), and finally the raw text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GojuonKey {
     no_kana: bool,
     primary: Vec<u32>,
-    secondary: Vec<u8>,
+    voicing: Vec<u8>,
+    form: Vec<u8>,
     normalized: String,
     raw: String,
 }
@@ -46,18 +53,19 @@ fn gojuon_weight(base: char) -> Option<u32> {
     u32::try_from(index).ok().map(|i| i + 1)
 }
 
-/// The weights of one kana letter, or None when it is not a hiragana letter.
-fn kana_weights(c: char) -> Option<(char, u32, u8)> {
+/// The weights of one kana letter (base, primary, voicing, form), or None when it is not a
+/// hiragana letter.
+fn kana_weights(c: char) -> Option<(char, u32, u8, u8)> {
     if !kana::is_hiragana_letter(c) {
         return None;
     }
     let (unvoiced, voicing) = kana::split_voicing(c);
-    let (base, size) = match kana::normal_size(unvoiced) {
+    let (base, form) = match kana::normal_size(unvoiced) {
         Some(normal) => (normal, SMALL),
-        None => (unvoiced, PLAIN),
+        None => (unvoiced, FULL),
     };
     let weight = gojuon_weight(base)?;
-    Some((base, weight, size.max(voicing_weight(voicing))))
+    Some((base, weight, voicing_weight(voicing), form))
 }
 
 /// What ー after `prev` reads as: the あ-row kana of its vowel (か → あ), or ん after ん.
@@ -77,48 +85,58 @@ pub fn gojuon_key(reading: &str) -> GojuonKey {
     let normalized: String = reading.nfkc().collect();
     let hiragana = kana::to_hiragana(normalized.trim());
     let mut primary: Vec<u32> = Vec::new();
-    let mut secondary: Vec<u8> = Vec::new();
+    let mut voicing: Vec<u8> = Vec::new();
+    let mut form: Vec<u8> = Vec::new();
     let mut last_base: Option<char> = None;
     let mut has_kana = false;
     for c in hiragana.chars() {
-        let (weight, second, base) = if c.is_whitespace() || c == '・' {
+        let (weight, voiced, shape, base) = if c.is_whitespace() || c == '・' {
             if primary.last() == Some(&SEPARATOR) {
                 continue;
             }
-            (SEPARATOR, PLAIN, None)
-        } else if let Some((base, weight, second)) = kana_weights(c) {
+            (SEPARATOR, PLAIN, FULL, None)
+        } else if let Some((base, weight, voiced, shape)) = kana_weights(c) {
             has_kana = true;
-            (weight, second, Some(base))
+            (weight, voiced, shape, Some(base))
         } else if c == '\u{3099}' || c == '\u{309A}' {
             // A mark NFKC could not compose (わ゛) voices the kana before it.
-            if let (Some(_), Some(last)) = (last_base, secondary.last_mut()) {
+            if let (Some(_), Some(last)) = (last_base, voicing.last_mut()) {
                 *last = if c == '\u{3099}' { VOICED } else { SEMI_VOICED };
             }
             continue;
         } else if let (Some(prev), 'ゝ' | 'ゞ') = (last_base, c) {
-            let voicing = if c == 'ゞ' { VOICED } else { PLAIN };
+            let voiced = if c == 'ゞ' { VOICED } else { PLAIN };
             let weight = gojuon_weight(prev).unwrap_or(OTHER);
-            (weight, voicing, Some(prev))
+            (weight, voiced, ITERATION, Some(prev))
         } else if let Some(read) = last_base.filter(|_| c == 'ー').and_then(long_mark_kana) {
-            (gojuon_weight(read).unwrap_or(OTHER), LONG_MARK, Some(read))
+            (gojuon_weight(read).unwrap_or(OTHER), PLAIN, LONG_MARK, Some(read))
         } else {
-            (OTHER.saturating_add(u32::from(c)), PLAIN, None)
+            (OTHER.saturating_add(u32::from(c)), PLAIN, FULL, None)
         };
         primary.push(weight);
-        secondary.push(second);
+        voicing.push(voiced);
+        form.push(shape);
         last_base = base;
     }
     if !has_kana {
         primary.clear();
-        secondary.clear();
+        voicing.clear();
+        form.clear();
     }
     GojuonKey {
         no_kana: !has_kana,
         primary,
-        secondary,
+        voicing,
+        form,
         normalized,
         raw: reading.to_owned(),
     }
+}
+
+/// Sort key for a person in 五十音順: the family-name reading decides, and the given-name reading
+/// only between equal family names (林 ハヤシ before 林田 ハヤシダ, whatever their given names).
+pub fn name_key(family_reading: &str, given_reading: &str) -> (GojuonKey, GojuonKey) {
+    (gojuon_key(family_reading), gojuon_key(given_reading))
 }
 
 #[cfg(test)]
@@ -144,22 +162,88 @@ mod tests {
             "base kana first, then voicing",
         );
         assert_ascending(&["はし", "ばし", "ぱし"], "unvoiced < voiced < semi-voiced");
-        assert_ascending(&["きよう", "きょう"], "normal size before small");
+        assert_ascending(&["きょう", "きよう"], "拗音 (small ょ) before 直音 (JIS X 4061)");
+        assert_ascending(&["かっこ", "かつこ"], "促音 (small っ) before 直音");
         assert_ascending(&["かとう", "ガトウ", "がどう"], "katakana weighs like hiragana");
         assert_ascending(
             &["やま たろう", "やまだ たろう", "やまだ はなこ"],
             "the space between family and given name weighs least",
         );
         assert_ascending(
-            &["かあ", "かー", "かい"],
-            "ー reads as the vowel before it, just after it",
+            &["かー", "かぁ", "かあ", "かい"],
+            "ー reads as the vowel before it, and sorts before the small and the written vowel",
         );
         assert_ascending(
-            &["さん", "さんあ", "さんん", "さんー"],
-            "ー after ん reads as ん, just after it",
+            &["さん", "さんあ", "さんー", "さんん"],
+            "ー after ん reads as ん, just before it",
         );
         assert_ascending(&["わたなべ", "ん", "Yamada", "山田"], "strings without kana come last");
         assert_ascending(&["Abe", "Yamada", "山田"], "no-kana strings sort by their NFKC text");
+    }
+
+    /// Orders published with the rules: a dictionary's headwords (DBPro's 辞書順 example, which
+    /// follows JIS X 4061), the examples given with the rules of 五十音順 (voicing only decides
+    /// between otherwise equal readings, level by level over the whole word), and CLDR's Japanese
+    /// collation for ー, which it places before the small and the written-out vowel.
+    #[test]
+    fn published_dictionary_orders() {
+        assert_ascending(
+            &[
+                "かっこ",
+                "かつご",
+                "がっこ",
+                "かっこう",
+                "かつごう",
+                "がっこう",
+                "かっこうあざみ",
+                "がっこうちゅう",
+                "カッコー",
+                "かっこく",
+            ],
+            "a dictionary's order: base kana first, then voicing over the whole word, then size",
+        );
+        assert_ascending(
+            &["は", "ば", "ぱ", "はあ", "ばあ", "ぱあ", "ひ"],
+            "清音 → 濁音 → 半濁音 only between equal base readings",
+        );
+        assert_ascending(
+            &["あーく", "ああく", "ああけ"],
+            "ー is the vowel before it: あーく sits with ああく (the mark first, as CLDR's ja collation orders JIS X 4061's 長音), before ああけ",
+        );
+        assert_ascending(
+            &[
+                "わだ つよし",
+                "わだ なべ",
+                "わだ のりえ",
+                "わたなべ みちお",
+                "わだの りえ",
+                "わたり てつや",
+            ],
+            "family and given name apart: the space weighs least",
+        );
+    }
+
+    #[test]
+    fn people_sort_by_family_name_first() {
+        let mut people = [
+            ("ハヤシダ", "アキラ"),
+            ("ハヤシ", "ハナコ"),
+            ("ハヤシ", "アキコ"),
+            ("ババ", "イチロウ"),
+            ("ハバ", "ジロウ"),
+        ];
+        people.sort_by_key(|(f, g)| name_key(f, g));
+        assert_eq!(
+            people,
+            [
+                ("ハバ", "ジロウ"),
+                ("ババ", "イチロウ"),
+                ("ハヤシ", "アキコ"),
+                ("ハヤシ", "ハナコ"),
+                ("ハヤシダ", "アキラ")
+            ],
+            "林 ハヤシ before 林田 ハヤシダ whatever the given names; ハバ before ババ by voicing of the family name"
+        );
     }
 
     #[test]
@@ -168,13 +252,13 @@ mod tests {
         let kata = gojuon_key("ササキ");
         let half = gojuon_key("ｻｻｷ");
         assert_eq!(
-            (&hira.primary, &hira.secondary),
-            (&kata.primary, &kata.secondary),
+            (&hira.primary, &hira.voicing, &hira.form),
+            (&kata.primary, &kata.voicing, &kata.form),
             "script does not change the primary or secondary weights"
         );
         assert_eq!(
-            (&kata.primary, &kata.secondary),
-            (&half.primary, &half.secondary),
+            (&kata.primary, &kata.voicing, &kata.form),
+            (&half.primary, &half.voicing, &half.form),
             "width does not change the weights"
         );
         assert_ne!(hira, kata, "different strings must have different keys");
@@ -189,8 +273,8 @@ mod tests {
             "ゞ weighs as the previous kana"
         );
         assert_eq!(
-            gojuon_key("いすゞ").secondary,
-            gojuon_key("いすず").secondary,
+            gojuon_key("いすゞ").voicing,
+            gojuon_key("いすず").voicing,
             "ゞ carries voicing"
         );
     }
@@ -211,7 +295,8 @@ mod tests {
             let h = gojuon_key(&s);
             let k = gojuon_key(&kana::to_katakana(&s));
             prop_assert_eq!(h.primary, k.primary, "hiragana and katakana weigh alike");
-            prop_assert_eq!(h.secondary, k.secondary, "hiragana and katakana weigh alike");
+            prop_assert_eq!(h.voicing, k.voicing, "hiragana and katakana weigh alike");
+            prop_assert_eq!(h.form, k.form, "hiragana and katakana weigh alike");
         }
     }
 }

@@ -139,3 +139,154 @@ fn search_results_follow_edits() {
     );
     finds(&t.vault, "suzuki", "鈴木 翔太");
 }
+
+/// Names people write with long vowels in every way 現代仮名遣い and katakana allow.
+fn long_vowel_city() -> TestVault {
+    let mut t = new_vault(43);
+    let v = &mut t.vault;
+    let h1 = household(v, "佐藤家", "鎌倉市小町一丁目5番9号");
+    person(v, h1, "佐藤", "京子", "サトウ", "キョーコ", "S30", "本人");
+    let h2 = household(v, "大野家", "鎌倉市二階堂1-2-3");
+    person(v, h2, "大野", "恵一", "おおの", "けいいち", "1960", "本人");
+    let h3 = household(v, "工藤家", "鎌倉市十二所二十三番地の4");
+    person(v, h3, "工藤", "勇気", "クドー", "ユウキ", "1990", "本人");
+    t
+}
+
+#[test]
+fn long_vowels_in_readings_meet_both_ways() {
+    let t = long_vowel_city();
+    let v = &t.vault;
+    for q in [
+        "サトー",
+        "さとう",
+        "サトオ",
+        "ｻﾄｰ",
+        "きょうこ",
+        "キョウコ",
+        "キョーコ",
+        "サトー キョーコ",
+    ] {
+        finds(v, q, "佐藤 京子");
+    }
+    for q in ["オーノ", "おおの", "オウノ", "ケーイチ", "けいいち", "ケエイチ"] {
+        finds(v, q, "大野 恵一");
+    }
+    for q in ["くどう", "クドウ", "クドー", "ゆーき", "ユウキ"] {
+        finds(v, q, "工藤 勇気");
+    }
+    assert!(
+        !labels(v, "サト").iter().any(|l| l.contains("大野")),
+        "folding long vowels must not make unrelated names meet"
+    );
+    assert!(
+        labels(v, "キョーカ").is_empty(),
+        "キョーカ is another name than キョーコ; a long vowel is folded, the rest is not"
+    );
+}
+
+#[test]
+fn every_written_form_of_an_address_finds_the_household() {
+    let t = long_vowel_city();
+    let v = &t.vault;
+    for q in [
+        "小町1-5-9",
+        "小町１丁目５番９号",
+        "小町一丁目5-9",
+        "小町1丁目5-9",
+        "小町一丁目五番九号",
+        "小町一丁目",
+        "小町1",
+    ] {
+        finds(v, q, "佐藤家");
+    }
+    for q in ["二階堂", "二階堂一丁目2番3号", "二階堂1丁目2-3"] {
+        finds(v, q, "大野家");
+    }
+    for q in ["十二所", "十二所23-4", "十二所23番地の4", "十二所二十三番地四"] {
+        finds(v, q, "工藤家");
+    }
+    assert!(
+        labels(v, "小町1-5-8").is_empty(),
+        "another 号 is another address: only the way of writing is folded"
+    );
+    assert!(
+        labels(v, "12所").is_empty(),
+        "十二所 is a place name: its kanji numerals are not a number"
+    );
+}
+
+#[test]
+fn documents_written_by_an_older_build_are_rewritten_on_open() {
+    let t = long_vowel_city();
+    let (path, dir) = (t.path.clone(), t._dir);
+    {
+        // What an older build left: documents without the long-vowel and address forms.
+        let sql = kasane::testing::sql(&t.vault);
+        let before: i64 = sql
+            .query_row("SELECT count(*) FROM search_doc", [], |r| r.get(0))
+            .unwrap();
+        assert!(before > 0, "the fixture has search documents");
+        sql.execute_batch(
+            "DELETE FROM search_doc; DELETE FROM search_fts; DELETE FROM vault_meta WHERE key = 'search_documents';",
+        )
+        .unwrap();
+    }
+    assert!(
+        labels(&t.vault, "サトー").is_empty(),
+        "the stale index finds nothing yet"
+    );
+    drop(t.vault);
+    let v = kasane::VaultDir::open(&path)
+        .unwrap()
+        .unlock(None, &pass(PASS), ambient(44))
+        .unwrap();
+    finds(&v, "サトー", "佐藤 京子");
+    finds(&v, "小町一丁目五番九号", "佐藤家");
+    drop(dir);
+}
+
+#[test]
+fn people_and_households_sort_by_family_name_reading_first() {
+    let mut t = new_vault(45);
+    let v = &mut t.vault;
+    let h1 = household(v, "林田家", "鎌倉市大町1-1-1");
+    person(v, h1, "林田", "明", "ハヤシダ", "アキラ", "1970", "本人");
+    let h2 = household(v, "林家", "鎌倉市大町1-1-2");
+    person(v, h2, "林", "花子", "ハヤシ", "ハナコ", "1970", "本人");
+    let h3 = household(v, "馬場家", "鎌倉市大町1-1-3");
+    person(v, h3, "馬場", "一郎", "ババ", "イチロウ", "1970", "本人");
+    let h4 = household(v, "羽場家", "鎌倉市大町1-1-4");
+    person(v, h4, "羽場", "次郎", "ハバ", "ジロウ", "1970", "本人");
+    let order: Vec<String> = v
+        .households(&kasane::HouseholdFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|h| h.label)
+        .collect();
+    assert_eq!(
+        order,
+        ["羽場家", "馬場家", "林家", "林田家"],
+        "五十音順 by the 本人's family-name reading (ハバ < ババ < ハヤシ < ハヤシダ), given names only between equal family names"
+    );
+    let people: Vec<String> = v
+        .search_quiet("大町")
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.kind == "household")
+        .map(|h| h.label)
+        .collect();
+    assert_eq!(people.len(), 4, "all four households are in 大町");
+    let persons: Vec<String> = v
+        .search_quiet("ha")
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.kind == "person")
+        .map(|h| h.label)
+        .collect();
+    assert_eq!(
+        persons,
+        ["羽場 次郎", "林 花子", "林田 明"],
+        "search lists persons by family-name reading first: ハバ, ハヤシ ハナコ, then ハヤシダ アキラ"
+    );
+}
