@@ -134,8 +134,8 @@ impl Vault {
         let live = st.live_values(field);
         if live.len() < 2 {
             return Err(RecordError::Refused(record::msg!(
-                ja: "この記録の項目 {field} は競合していません（すでに解決された可能性があります）",
-                en: "the field {field} of this record is not in conflict (someone may have resolved it already)"
+                ja: "この記録の項目 {field} には内容の食い違いがありません（すでに解決された可能性があります）",
+                en: "the field {field} of this record has no differing entries (someone may have resolved it already)"
             ))
             .into());
         }
@@ -144,7 +144,7 @@ impl Vault {
                 .iter()
                 .find(|lv| lv.op.id == op)
                 .map(|lv| lv.value.clone())
-                .ok_or_else(|| RecordError::Inconsistent(record::msg!(ja: "{op} は競合している値のどれでもありません", en: "{op} is not one of the conflicting values")))?,
+                .ok_or_else(|| RecordError::Inconsistent(record::msg!(ja: "{op} は、内容の食い違いとして残っている値のどれでもありません", en: "{op} is not one of the differing values")))?,
             (None, Some(v)) => v,
             _ => {
                 return Err(RecordError::Inconsistent(record::msg!(

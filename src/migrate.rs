@@ -14,10 +14,10 @@ pub fn latest() -> u32 {
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
     #[error(
-        "this vault was written by a newer version of Kasane (schema {found}, this version knows up to {supported}); update Kasane to open it"
+        "these case records were written by a newer version of Kasane (schema {found}, this version knows up to {supported}); update Kasane to open them"
     )]
     Newer { found: u32, supported: u32 },
-    #[error("upgrading the vault to schema {version} ({name}) failed: {source}")]
+    #[error("upgrading the case records to schema {version} ({name}) failed: {source}")]
     Step {
         version: u32,
         name: &'static str,

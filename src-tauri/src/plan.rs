@@ -54,7 +54,8 @@ pub struct ConferenceTypeView {
     /// The confidentiality statement the printed pages carry (Japanese, from the engine).
     pub confidentiality_ja: String,
     pub confidentiality_en: String,
-    /// The basis a case is shared under when it goes on this meeting's agenda.
+    /// The basis a case is shared under when it goes on this meeting's agenda; none for a
+    /// meeting held only on the person's consent, whose shares rest on the consent record (本人同意).
     pub basis: Option<String>,
 }
 
@@ -440,7 +441,9 @@ pub fn plan_reference() -> PlanReference {
                 consent_required: c.consent_required,
                 confidentiality_ja: kasane::meeting_confidentiality_ja(c.code).to_string(),
                 confidentiality_en: c.confidentiality.to_string(),
-                basis: Basis::of_conference_type(c.code).map(|b| b.code()),
+                basis: Basis::of_conference_type(c.code)
+                    .filter(|_| c.code != "consent-only")
+                    .map(|b| b.code()),
             })
             .collect(),
         action_statuses: ActionStatus::all(),

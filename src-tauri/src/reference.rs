@@ -46,6 +46,10 @@ pub struct AgencyView {
     pub id: String,
     pub name: String,
     pub code: Option<String>,
+    /// What a picker shows, so the agency meant is plain: the name and the PCs its member cards
+    /// name ("生活福祉課（生活福祉課PC-2）"); an agency without a card whose name another agency
+    /// shares gets the start of its id instead.
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -95,15 +99,7 @@ pub fn reference_data() -> Reference {
 pub fn directory(desk: &Desktop) -> Result<Directory, CommandError> {
     desk.with_vault(|v| {
         Ok(Directory {
-            agencies: v
-                .agencies()?
-                .into_iter()
-                .map(|a| AgencyView {
-                    id: id_text(a.id),
-                    name: a.name,
-                    code: a.code,
-                })
-                .collect(),
+            agencies: agency_views(v)?,
             workers: v
                 .directory_workers()?
                 .into_iter()
@@ -115,6 +111,38 @@ pub fn directory(desk: &Desktop) -> Result<Directory, CommandError> {
                 .collect(),
         })
     })
+}
+
+/// Every agency with the label a picker shows (see [`AgencyView::label`]).
+fn agency_views(v: &kasane::Vault) -> Result<Vec<AgencyView>, CommandError> {
+    let sites = v.sites()?;
+    let agencies = v.agencies()?;
+    let folded: Vec<String> = agencies.iter().map(|a| kasane::fold_for_search(&a.name)).collect();
+    Ok(agencies
+        .iter()
+        .zip(&folded)
+        .map(|(a, f)| {
+            let pcs: Vec<&str> = sites
+                .iter()
+                .filter(|s| s.agency == a.id && !s.own && !s.revoked)
+                .map(|s| s.site_name.as_str())
+                .collect();
+            let shared = folded.iter().filter(|g| *g == f).count() > 1;
+            let label = if !pcs.is_empty() {
+                format!("{}（{}）", a.name, pcs.join("、"))
+            } else if shared {
+                format!("{}（ID {}）", a.name, &id_text(a.id)[..8])
+            } else {
+                a.name.clone()
+            };
+            AgencyView {
+                id: id_text(a.id),
+                name: a.name.clone(),
+                code: a.code.clone(),
+                label,
+            }
+        })
+        .collect())
 }
 
 /// Reads a date as the saving command will and returns it in ISO and 和暦, for the preview under

@@ -19,25 +19,25 @@ pub struct Args {
 
 #[derive(Debug, clap::Args)]
 pub struct Global {
-    /// The vault folder (default: the platform's data folder, e.g. ~/.local/share/kasane/vault).
+    /// The case records folder (default: the platform's data folder, e.g. ~/.local/share/kasane/vault).
     #[arg(long, global = true, env = "KASANE_VAULT", value_name = "DIR")]
     pub vault: Option<PathBuf>,
-    /// Which worker unlocks (name or id); needed when the vault has more than one.
+    /// Which worker unlocks (name or id); needed when the case records have more than one.
     #[arg(long, global = true, env = "KASANE_WORKER", value_name = "NAME")]
     pub worker: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a vault for an agency and site, with its first worker; prints the recovery code once.
+    /// Create the case records for an agency and site, with its first worker; prints the recovery code once.
     Init(InitArgs),
-    /// Workers who can unlock this vault.
+    /// Workers who can unlock these case records.
     #[command(subcommand)]
     Worker(WorkerCmd),
-    /// Change the signed-in worker's passphrase.
+    /// Change the signed-in worker's password.
     #[command(subcommand)]
     Passphrase(PassphraseCmd),
-    /// Regain access with the recovery code: set a new passphrase for a worker.
+    /// Regain access with the recovery code: set a new password for a worker.
     Recover(KdfArgs),
     /// Households (世帯).
     #[command(subcommand)]
@@ -57,7 +57,7 @@ pub enum Command {
     /// The contact log (支援経過).
     #[command(subcommand)]
     Note(NoteCmd),
-    /// Agencies in this vault's directory.
+    /// Agencies in the directory of these case records.
     #[command(subcommand)]
     Agency(AgencyCmd),
     /// The city's district codes.
@@ -68,24 +68,24 @@ pub enum Command {
     Search(SearchArgs),
     /// The audit trail, after checking its hash chain.
     Audit(AuditArgs),
-    /// Fill the vault with a synthetic demo city.
+    /// Fill the case records with a synthetic demo city.
     Demo(DemoArgs),
-    /// What this vault is and holds.
+    /// Where these case records are and what they hold.
     Status,
-    /// Member cards: this site's, and partners'.
+    /// Agency check files: this site's, and partners'.
     #[command(subcommand)]
     Card(CardCmd),
-    /// Partner sites (from their cards) and their state.
+    /// Partner sites (from their agency check files) and their state.
     Sites,
     /// Sites: revoke a lost or retired PC.
     #[command(subcommand)]
     Site(SiteCmd),
-    /// Bundles: export for a partner, inspect, import.
+    /// Exchange files: write one for a partner, inspect, import.
     #[command(subcommand)]
     Bundle(BundleCmd),
-    /// Bundles received and what became of them.
-    Inbox,
-    /// Fields two agencies changed concurrently; resolve them.
+    /// Exchange files received and what became of them; retry one whose import failed.
+    Inbox(InboxArgs),
+    /// Differing entries: fields two agencies changed at the same time; resolve them.
     Conflicts(ConflictsArgs),
     /// Writes received but not applied, and why.
     Quarantine,
@@ -94,7 +94,7 @@ pub enum Command {
     /// The shared family assessment (見立て).
     #[command(subcommand)]
     Assessment(AssessmentCmd),
-    /// Goals and actions with role assignments (役割分担).
+    /// The support plan: goals and actions, with the division of roles (役割分担).
     #[command(subcommand)]
     Plan(PlanCmd),
     /// Referrals (つなぎ) to agencies and community resources.
@@ -103,10 +103,10 @@ pub enum Command {
     /// Community resources (居場所, 食料支援, 学習支援 …).
     #[command(subcommand)]
     Resource(ResourceCmd),
-    /// Support meetings: agenda, record, finalise, packs, printing.
+    /// Support meetings: cases for discussion, record, finalise, per-agency meeting files, printing.
     #[command(subcommand)]
     Meeting(MeetingCmd),
-    /// The case ledger (進行管理台帳).
+    /// The case progress register (進行管理台帳).
     Ledger(LedgerArgs),
 }
 
@@ -157,7 +157,7 @@ pub enum PlanCmd {
     Goal(GoalCmd),
     #[command(subcommand)]
     Action(ActionCmd),
-    /// The role matrix: agencies × actions, the lead marked.
+    /// The division of roles (役割分担): agencies × actions, the lead marked.
     Roles(IdArg),
     /// Open actions past their due date.
     Overdue(OverdueArgs),
@@ -205,7 +205,8 @@ pub struct ActionAdd {
 #[derive(Debug, clap::Args)]
 pub struct ActionUpdateArgs {
     pub id: String,
-    /// not-started | in-progress | done | could-not | did-not (or 未着手 / 実施中 / 完了 / 実施できず / 未実施)
+    /// not-started | in-progress | done | could-not | did-not (or 未着手 / 実施中 / 完了 / 実施できず / 未実施);
+    /// could-not: the person or the situation prevented it; did-not: the owning agency did not do it
     #[arg(long)]
     pub status: Option<String>,
     /// Why (required for could-not and did-not).
@@ -306,7 +307,7 @@ pub enum MeetingCmd {
     Finalise(IdArg),
     /// Add a correction to a finalised record.
     Correct(MeetingCorrect),
-    /// One bundle per attendee agency, each with only the cases it may see.
+    /// One meeting file per attendee agency (機関別会議資料ファイル), each with only the cases it may see.
     Pack(MeetingPack),
     /// Printable HTML (A4): agenda, prep pack or minutes.
     Print(MeetingPrint),
@@ -457,7 +458,7 @@ pub struct LedgerArgs {
     /// next-review | last-review | risk | lead | opened | household
     #[arg(long, default_value = "next-review")]
     pub sort: String,
-    /// Write a printable HTML ledger here instead of listing it.
+    /// Write the printable HTML case progress register here instead of listing it.
     #[arg(long)]
     pub print: Option<PathBuf>,
     #[arg(long, default_value_t = 1)]
@@ -466,11 +467,11 @@ pub struct LedgerArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CardCmd {
-    /// Write this site's member card to a file.
+    /// Write this site's agency check file.
     Export(OutArg),
-    /// Import a partner's card; prints its fingerprint to compare by phone.
-    Import(FileArg),
-    /// Mark a partner's card verified after comparing the fingerprint.
+    /// Import a partner's agency check file; prints its check number to compare by phone.
+    Import(CardImport),
+    /// Mark a partner's agency check file verified after comparing the check number.
     Verify(CardVerify),
 }
 
@@ -486,9 +487,36 @@ pub struct FileArg {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct CardImport {
+    pub file: PathBuf,
+    /// The file is of another PC of this agency (one that joined it with `init --join`), not a
+    /// partner's.
+    #[arg(long)]
+    pub own_pc: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InboxArgs {
+    #[command(subcommand)]
+    pub action: Option<InboxCmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxCmd {
+    /// Import again an exchange file whose import failed (or that waits for an update).
+    Retry(InboxRetry),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InboxRetry {
+    /// The file name `kasane inbox` lists.
+    pub file: String,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct CardVerify {
     pub site: String,
-    /// The fingerprint the partner read out (30 digits; spaces do not matter).
+    /// The check number the partner read out (30 digits; spaces do not matter).
     #[arg(long)]
     pub fingerprint: String,
 }
@@ -500,11 +528,11 @@ pub enum SiteCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum BundleCmd {
-    /// Write a bundle with what the partner may see and does not yet have.
+    /// Write an exchange file with what the partner may see and does not yet have.
     Export(BundleExport),
-    /// Show what a bundle holds without applying it.
+    /// Show what an exchange file holds without applying it.
     Inspect(FileArg),
-    /// Verify and apply a bundle.
+    /// Verify and apply an exchange file.
     Import(FileArg),
 }
 
@@ -549,7 +577,7 @@ pub struct InitArgs {
     /// The agency's name (not needed with --join).
     #[arg(long, required_unless_present = "join")]
     pub agency: Option<String>,
-    /// Join an agency that already uses Kasane: the member card of one of its sites.
+    /// Join an agency that already uses Kasane: the agency check file of one of its sites.
     #[arg(long, value_name = "CARD")]
     pub join: Option<PathBuf>,
     #[arg(long)]
@@ -570,7 +598,7 @@ pub struct KdfArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum WorkerCmd {
-    /// Add a worker; their passphrase comes from KASANE_NEW_PASSPHRASE or a prompt.
+    /// Add a worker; their password comes from KASANE_NEW_PASSPHRASE or a prompt.
     Add(WorkerAdd),
     /// List the workers who have a key slot.
     List,
@@ -585,7 +613,7 @@ pub struct WorkerAdd {
 
 #[derive(Debug, Subcommand)]
 pub enum PassphraseCmd {
-    /// New passphrase from KASANE_NEW_PASSPHRASE or a prompt (asked twice).
+    /// New password from KASANE_NEW_PASSPHRASE or a prompt (asked twice).
     Change(KdfArgs),
 }
 
@@ -623,7 +651,7 @@ pub struct HouseholdList {
     /// Households with an open case led by this agency.
     #[arg(long)]
     pub lead: Option<String>,
-    /// Include archived households.
+    /// Include households taken off the list (their records are kept).
     #[arg(long)]
     pub all: bool,
 }
@@ -677,7 +705,7 @@ pub struct PersonAdd {
     /// female | male | other | unanswered (or 女性 / 男性 / その他 / 未回答).
     #[arg(long)]
     pub sex: String,
-    /// Relation to the household head: 本人, 妻, 長男 …
+    /// Relation as seen from the person supported (支援対象者（本人）からみた続柄): 本人, 妻, 長男 …
     #[arg(long)]
     pub relation: String,
     /// yes | no (default yes).
@@ -782,7 +810,7 @@ pub struct CaseOpen {
     /// Problem codes from `kasane problems`; repeat or separate by spaces.
     #[arg(long, num_args = 1.., required = true)]
     pub problem: Vec<String>,
-    /// Lead agency (id, name or code); default: this vault's agency.
+    /// Lead agency (id, name or code); default: this site's agency.
     #[arg(long)]
     pub lead: Option<String>,
     #[arg(long)]
@@ -936,7 +964,7 @@ pub struct DemoArgs {
     pub households: usize,
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
-    /// Make this vault's agency the lead of every demo case (so they can be shared from here).
+    /// Make this site's agency the lead of every demo case (so they can be shared from here).
     #[arg(long)]
     pub lead_here: bool,
 }

@@ -38,5 +38,5 @@ pub fn recovery_code() -> Result<String> {
     if let Ok(c) = std::env::var("KASANE_RECOVERY_CODE") {
         return Ok(c);
     }
-    prompt("回復コード / recovery code: ", "KASANE_RECOVERY_CODE")
+    prompt("復旧用コード / recovery code: ", "KASANE_RECOVERY_CODE")
 }

@@ -48,7 +48,7 @@ impl LedgerSort {
         Ok(match s.trim() {
             "next-review" | "次回見直し" => LedgerSort::NextReview,
             "last-review" | "前回検討" => LedgerSort::LastReview,
-            "risk" | "リスク" => LedgerSort::Risk,
+            "risk" | "緊急度" | "リスク" => LedgerSort::Risk,
             "lead" | "主担当" => LedgerSort::Lead,
             "opened" | "受付日" => LedgerSort::Opened,
             "household" | "世帯" => LedgerSort::Household,

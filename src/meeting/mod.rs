@@ -14,6 +14,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 pub use ledger::{LedgerFilter, LedgerRow, LedgerSort};
+pub(crate) use propose::Flag;
 pub use propose::{Proposal, ProposalReason};
 
 use crate::{
@@ -270,7 +271,6 @@ impl Vault {
             .unwrap_or(kind)
             .to_string();
         self.write(|tx| {
-            let id = tx.ambient().uuid_v7();
             let f = Fields::new()
                 .put("type", kind)
                 .put("series", &series)
@@ -281,7 +281,7 @@ impl Vault {
                 .put("coordinator", me)
                 .put("attendees", &attendees)
                 .into_map();
-            tx.create_with_id(id, meeting_scope(id), "meeting", None, f)?;
+            let id = tx.create_root("meeting", None, f)?;
             tx.audit("meeting.new", Some(id.to_string()), Some(kind.to_string()));
             Ok(id)
         })
@@ -295,8 +295,8 @@ impl Vault {
     pub fn meetings(&self) -> Result<Vec<Meeting>, Error> {
         let mut out: Vec<Meeting> = load_all(&self.conn, "meeting", None)?
             .iter()
-            .map(view::<Meeting>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Meeting>(st).ok())
+            .collect();
         out.sort_by(|a, b| b.date.cmp(&a.date).then(b.time.cmp(&a.time)).then(a.id.cmp(&b.id)));
         Ok(out)
     }
@@ -304,8 +304,8 @@ impl Vault {
     fn items_of(&self, meeting: Uuid) -> Result<Vec<AgendaItem>, Error> {
         let mut items: Vec<AgendaItem> = load_all(&self.conn, "agenda-item", Some(meeting))?
             .iter()
-            .map(view::<AgendaItem>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<AgendaItem>(st).ok())
+            .collect();
         items.retain(|i| !i.removed);
         items.sort_by_key(|i| (i.order, i.id));
         Ok(items)
@@ -347,8 +347,8 @@ impl Vault {
         let total_minutes = agenda.iter().map(|e| e.item.minutes).sum();
         let mut corrections: Vec<Correction> = load_all(&self.conn, "correction", Some(id))?
             .iter()
-            .map(view::<Correction>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Correction>(st).ok())
+            .collect();
         corrections.sort_by_key(|c| (c.date, c.id));
         Ok(MeetingDetail {
             meeting,
@@ -428,8 +428,26 @@ impl Vault {
                 }
                 .into());
             }
+            // A meeting held only on the person's consent (consent-only) is no 重層的支援会議: its
+            // shares rest on the consent record itself, so the case shows 本人同意 as their basis.
+            let consent_only = m.kind == "consent-only";
+            let consents = if consent_only {
+                self.consents_of(c.household)?
+            } else {
+                Vec::new()
+            };
+            let today = self.ambient.clock.today();
             for a in &missing {
-                // Under a consent-based meeting the share rests on 重層的支援会議 (checked above).
+                let basis = if consent_only {
+                    consents
+                        .iter()
+                        .filter(|k| k.is_valid_on(m.date) && (k.agencies.is_empty() || k.agencies.contains(a)))
+                        .max_by_key(|k| (k.is_valid_on(today), k.agencies.contains(a), k.date))
+                        .map_or(basis, |k| Basis::Consent(k.id))
+                } else {
+                    // Under 重層的支援会議 the share rests on the meeting's basis (consent checked above).
+                    basis
+                };
                 match self.share_case(case, *a, Some(basis)) {
                     Ok(()) | Err(Error::Share(ShareError::OwnAgency(_))) => {}
                     Err(e) => return Err(e),
@@ -722,7 +740,9 @@ impl Vault {
     pub(crate) fn last_discussion(&self, case: Uuid) -> Result<Option<(Meeting, Snapshot)>, Error> {
         let mut best: Option<(Meeting, Snapshot)> = None;
         for st in load_all(&self.conn, "agenda-item", None)? {
-            let item: AgendaItem = view(&st)?;
+            let Ok(item) = view::<AgendaItem>(&st) else {
+                continue;
+            };
             if item.case != case || item.removed {
                 continue;
             }

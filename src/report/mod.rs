@@ -20,6 +20,11 @@ use crate::{
     record::{self, RecordError},
 };
 
+/// Said wherever a printable document leaves Kasane as a file (the CLI's `--out`, the app's print
+/// preview): the document is plain HTML, outside the encrypted case records.
+pub const PRINTOUT_NOTICE_JA: &str = "このファイルは暗号化されていません。印刷後は削除してください";
+pub const PRINTOUT_NOTICE_EN: &str = "This file is not encrypted. Delete it after printing.";
+
 /// What to print for a meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrintWhat {
@@ -45,11 +50,7 @@ impl PrintWhat {
 }
 
 fn date_text(d: jiff::civil::Date) -> String {
-    format!("{}（{}）", wareki(d), weekday(d))
-}
-
-fn weekday(d: jiff::civil::Date) -> &'static str {
-    ["月", "火", "水", "木", "金", "土", "日"][d.weekday().to_monday_zero_offset() as usize]
+    format!("{}（{}）", wareki(d), crate::ja::weekday_ja(d))
 }
 
 fn names(d: &MeetingDetail, ids: &[Uuid]) -> String {
@@ -76,7 +77,7 @@ fn meeting_facts(d: &MeetingDetail) -> String {
         esc(&m.legal_basis)
     );
     if let Some(c) = m.chair {
-        let _ = write!(s, "<dt>司会</dt><dd>{}</dd>", esc(&names(d, &[c])));
+        let _ = write!(s, "<dt>座長（進行）</dt><dd>{}</dd>", esc(&names(d, &[c])));
     }
     let _ = write!(s, "<dt>事務局</dt><dd>{}</dd>", esc(&names(d, &[m.coordinator])));
     let _ = write!(s, "<dt>出席機関</dt><dd>{}</dd>", esc(&names(d, &m.attendees)));
@@ -89,7 +90,7 @@ fn reason_label(code: &str) -> &'static str {
     match code {
         "review-due" => "見直し期日",
         "new-case" => "新規ケース",
-        "overdue-actions" => "期限超過の役割",
+        "overdue-actions" => "期限超過の支援内容",
         "flagged" => "協議の依頼",
         "propose-close" => "終結の提案",
         _ => "追加",
@@ -97,6 +98,14 @@ fn reason_label(code: &str) -> &'static str {
 }
 
 impl Vault {
+    /// Writes a printable document to `path`, readable by its owner alone (0600 where the system
+    /// has Unix modes). A file already there is replaced whole (write beside it, then rename), so
+    /// its old, wider mode does not carry over. The file is not encrypted: say so
+    /// ([`PRINTOUT_NOTICE_JA`]) to whoever asked for it.
+    pub fn save_printout(&self, path: &std::path::Path, html: &str) -> std::io::Result<()> {
+        crate::durable::replace(path, html.as_bytes(), self.ambient.entropy.u64())
+    }
+
     /// A meeting document as HTML, `copies` numbered handouts. Printing is audited.
     pub fn print_meeting(&mut self, meeting: Uuid, what: PrintWhat, copies: u32) -> Result<String, Error> {
         let d = self.meeting_detail_quiet(meeting)?;
@@ -167,8 +176,8 @@ impl Vault {
         let today = self.ambient.clock.today();
         let mut members: Vec<record::Person> = record::load_all(&self.conn, "person", Some(c.household))?
             .iter()
-            .map(|st| record::view::<record::Person>(st).map(|p| p.with_age(today)))
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| record::view::<record::Person>(st).ok().map(|p| p.with_age(today)))
+            .collect();
         members.retain(|p| !p.archived);
         members.sort_by(|a, b| {
             (a.relation != "本人")
@@ -177,8 +186,8 @@ impl Vault {
         });
         let relations: Vec<record::Relation> = record::load_all(&self.conn, "relation", Some(c.household))?
             .iter()
-            .map(record::view::<record::Relation>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| record::view::<record::Relation>(st).ok())
+            .collect();
         let lead = d.agency_names.get(&c.lead_agency).cloned().unwrap_or_default();
         let problems = c
             .problems
@@ -190,7 +199,7 @@ impl Vault {
         let _ = write!(s, "<h1>{}　{}</h1>", esc(&h.label), esc(&c.title));
         let _ = write!(
             s,
-            "<dl class=\"facts\"><dt>主担当機関</dt><dd>{}</dd><dt>状況</dt><dd>{}　リスク：{}</dd><dt>課題</dt><dd>{}</dd><dt>受付日</dt><dd>{}</dd><dt>次回見直し</dt><dd>{}</dd></dl>",
+            "<dl class=\"facts\"><dt>主担当機関</dt><dd>{}</dd><dt>状況</dt><dd>{}　緊急度：{}</dd><dt>課題</dt><dd>{}</dd><dt>受付日</dt><dd>{}</dd><dt>次回見直し</dt><dd>{}</dd></dl>",
             esc(&lead),
             c.status.label_ja(),
             c.risk.map(|r| r.label_ja()).unwrap_or("—"),
@@ -260,9 +269,9 @@ impl Vault {
             by_agency.entry(a.owner_agency_name.clone()).or_default().push(a);
         }
         if by_agency.is_empty() {
-            s.push_str("<p>未完了の役割はありません。</p>");
+            s.push_str("<p>未完了の支援内容はありません。</p>");
         } else {
-            s.push_str("<table class=\"grid\"><thead><tr><th>機関</th><th>役割</th><th>期限</th><th>状況</th></tr></thead><tbody>");
+            s.push_str("<table class=\"grid\"><thead><tr><th>機関</th><th>支援内容</th><th>期限</th><th>状況</th></tr></thead><tbody>");
             for (agency, list) in &by_agency {
                 for a in list {
                     let _ = write!(
@@ -358,7 +367,7 @@ impl Vault {
                 .filter(|a| a.meeting == Some(m.id))
                 .collect();
             if !actions.is_empty() {
-                s.push_str("<h3>役割分担</h3><table class=\"grid\"><thead><tr><th>機関</th><th>担当者</th><th>役割</th><th>期限</th></tr></thead><tbody>");
+                s.push_str("<h3>役割分担</h3><table class=\"grid\"><thead><tr><th>機関</th><th>担当者</th><th>支援内容</th><th>期限</th></tr></thead><tbody>");
                 for a in &actions {
                     let _ = write!(
                         s,
@@ -405,7 +414,7 @@ impl Vault {
             esc(&wareki(today)),
             rows.len()
         );
-        s.push_str("<table class=\"grid\"><thead><tr><th>世帯</th><th>ケース</th><th>主担当</th><th>状況</th><th>リスク</th><th>前回検討</th><th>次回見直し</th><th class=\"num\">未完了</th><th class=\"num\">期限超過</th></tr></thead><tbody>");
+        s.push_str("<table class=\"grid\"><thead><tr><th>世帯</th><th>ケース</th><th>主担当</th><th>状況</th><th>緊急度</th><th>前回検討</th><th>次回見直し</th><th class=\"num\">未完了</th><th class=\"num\">期限超過</th></tr></thead><tbody>");
         for r in &rows {
             let _ = write!(
                 s,
@@ -448,7 +457,7 @@ fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
         return "<p>記録はありません。</p>".into();
     }
     let mut s = String::from(
-        "<table class=\"grid\"><thead><tr><th>領域</th><th>機関</th><th>日付</th><th>状況</th><th>ニーズ・強み</th><th>リスク</th></tr></thead><tbody>",
+        "<table class=\"grid\"><thead><tr><th>領域</th><th>機関</th><th>日付</th><th>状況</th><th>ニーズ・強み</th><th>緊急度</th></tr></thead><tbody>",
     );
     for e in entries {
         let domain = crate::reference::assessment_domain(&e.domain)
@@ -469,7 +478,7 @@ fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
             e.date,
             esc(&e.seen),
             if e.no_contact {
-                " <span class=\"warn\">（連絡を望まない）</span>"
+                " <span class=\"warn\">【関わり・連絡を拒否（援助拒否）】</span>"
             } else {
                 ""
             },

@@ -222,6 +222,57 @@ fn the_legal_basis_gate_shares_under_support_meetings_and_demands_consent_for_co
 }
 
 #[test]
+fn a_meeting_held_only_on_consent_shares_under_the_consent_and_is_not_called_jusoteki() {
+    let mut t = new_vault(812);
+    let v = &mut t.vault;
+    let b = v.add_agency("生活福祉課", Some("seikatsu-fukushi")).unwrap();
+    let hh = household(v, "青木家", "x");
+    let p = person(v, hh, "青木", "一", "あおき", "はじめ", "1950", "本人");
+    let case_id = case(v, hh, "同意ケース");
+    let m = meeting(v, "consent-only", "2026-12-10", vec![b]);
+    let err = v.add_to_agenda(m, case_id, None, vec![], None).unwrap_err();
+    assert_eq!(
+        err.code(),
+        "meeting.consent-missing",
+        "it still needs the person's consent: {err}"
+    );
+    let k = v
+        .add_consent(NewConsent {
+            person: p,
+            scope: "生活福祉課との情報共有".into(),
+            agencies: vec![b],
+            date: day("2026-11-20"),
+            how: ConsentHow::Written,
+        })
+        .unwrap();
+    v.add_to_agenda(m, case_id, None, vec![], None)
+        .expect("with the person's consent the case goes on");
+    let shares = v.shares_of(case_id).unwrap();
+    assert_eq!(shares.len(), 1);
+    assert_eq!(
+        shares[0].basis,
+        Basis::Consent(k),
+        "the share rests on the person's consent record, not on a 重層的支援会議"
+    );
+    let label = shares[0].basis.label_ja();
+    assert!(
+        label.starts_with("本人同意") && !label.contains("重層的支援会議"),
+        "a consent-only meeting's share is shown as 本人同意: {label}"
+    );
+    assert!(
+        Basis::JusotekiShienKaigi.label_ja().contains("重層的支援会議"),
+        "a real 重層的支援会議 keeps its name"
+    );
+    let detail = v.meeting_detail(m).unwrap();
+    assert_eq!(detail.meeting.legal_basis, "本人同意");
+    assert!(
+        !detail.meeting.type_label.contains("重層的支援会議"),
+        "{}",
+        detail.meeting.type_label
+    );
+}
+
+#[test]
 fn assessment_changes_since_the_last_meeting_are_computed() {
     let mut t = new_vault(803);
     let v = &mut t.vault;
@@ -451,7 +502,7 @@ fn printed_documents_carry_what_they_must() {
         case: c,
         domain: "wishes".into(),
         person: Some(son),
-        seen: "長男は支援者との接触を望まない".into(),
+        seen: "長男は支援者と会おうとしない".into(),
         strengths: None,
         needs: None,
         risk: None,
@@ -494,7 +545,7 @@ fn printed_documents_carry_what_they_must() {
         "昭和48年5月1日",
         "<svg class=\"genogram\"",
         "見立ての変化",
-        "連絡を望まない",
+        "関わり・連絡を拒否（援助拒否）",
         "役割分担（未完了）",
         "期限超過",
         "前回の検討はありません",

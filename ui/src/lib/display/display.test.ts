@@ -67,6 +67,12 @@ describe("passphrase strength", () => {
     expect(strengthOf("海は青い", 8)).toEqual({ strength: "too-short", missing: 4 });
   });
 
+  it("does not count spaces at either end, as the engine refuses a blank passphrase", () => {
+    expect(strengthOf("        ", 8)).toEqual({ strength: "too-short", missing: 8 });
+    expect(strengthOf("\u3000".repeat(10), 8)).toEqual({ strength: "too-short", missing: 8 });
+    expect(strengthOf("  abc   ", 8)).toEqual({ strength: "too-short", missing: 5 });
+  });
+
   it("calls common and repetitive passphrases weak", () => {
     expect(strengthOf("password", 8).strength).toBe("weak");
     expect(strengthOf("aaaaaaaaaaaa", 8).strength).toBe("weak");
@@ -94,10 +100,10 @@ describe("error text", () => {
 
   it("translates known codes and keeps the engine's text as detail", () => {
     const e = errorText("ja", { ...base, code: "key.wrong-passphrase", kind: "auth" });
-    expect(e.message).toBe("パスフレーズが違います。");
+    expect(e.message).toBe("パスワードが違います。");
     expect(e.detail).toBe("engine text");
     expect(errorText("en", { ...base, code: "key.wrong-passphrase", kind: "auth" }).message).toBe(
-      "That passphrase is not correct.",
+      "That password is not correct.",
     );
   });
 

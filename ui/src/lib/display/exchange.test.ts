@@ -57,19 +57,19 @@ const summary: ImportSummaryView = {
 };
 
 describe("import summary wording", () => {
-  it("names the sender, the counts and the conflicts with the word 競合", () => {
+  it("names the sender, the counts and the differing entries with the words 内容の食い違い", () => {
     const lines = summaryLines("ja", summary);
-    expect(lines[0]).toBe("生活福祉課からのバンドルを取り込みました");
+    expect(lines[0]).toBe("生活福祉課からの連携ファイルを取り込みました");
     expect(lines[1]).toBe("新しい記録 4件・変更された記録 2件・新しい操作 12件");
-    expect(lines[2]).toContain("競合 1件");
-    expect(lines).toContain("保留 2束");
+    expect(lines[2]).toContain("内容の食い違い 1件");
+    expect(lines).toContain("保留 2区切り");
     expect(lines.some((l) => l.includes("3件"))).toBe(true);
   });
 
-  it("says there are no conflicts, and says only one line for a bundle already imported", () => {
-    expect(summaryLines("ja", { ...summary, conflicts: 0 })).toContain("競合はありません");
+  it("says there are no differing entries, and says only one line for an exchange file already imported", () => {
+    expect(summaryLines("ja", { ...summary, conflicts: 0 })).toContain("内容の食い違いはありません");
     expect(summaryLines("ja", { ...summary, status: "already-imported" })).toHaveLength(1);
-    expect(summaryLines("en", { ...summary, sender_agency_name: null })[0]).toBe("Imported the bundle from the partner");
+    expect(summaryLines("en", { ...summary, sender_agency_name: null })[0]).toBe("Imported the exchange file from the partner");
   });
 });
 
@@ -87,7 +87,7 @@ describe("conflict wording", () => {
 
   it("names fields in Japanese, known or shared, and leaves unknown ones", () => {
     expect(conflictFieldText("ja", "next_review")).toBe("次回見直し日");
-    expect(conflictFieldText("ja", "risk")).toBe("リスク");
+    expect(conflictFieldText("ja", "risk")).toBe("緊急度");
     expect(conflictFieldText("ja", "title")).toBe("タイトル");
     expect(conflictFieldText("ja", "whatever")).toBe("whatever");
   });
@@ -102,7 +102,7 @@ describe("conflict wording", () => {
   });
 
   it("explains quarantine reasons in Japanese, with a fallback", () => {
-    expect(reasonText("ja", "unverified-sender")).toContain("フィンガープリント");
+    expect(reasonText("ja", "unverified-sender")).toContain("照合番号");
     expect(reasonText("ja", "something-new")).toBe("適用していません");
   });
 

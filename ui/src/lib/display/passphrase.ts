@@ -25,7 +25,8 @@ function isRepetitive(p: string): boolean {
 }
 
 export function strengthOf(p: string, minChars: number): { strength: Strength; missing: number } {
-  const n = charCount(p);
+  // As the engine counts: spaces at either end (the full-width one too) do not count.
+  const n = charCount(p.trim());
   if (n < minChars) return { strength: "too-short", missing: minChars - n };
   const lower = p.toLowerCase();
   if (isRepetitive(p) || COMMON.some((c) => lower.includes(c) && n < c.length + 6)) {

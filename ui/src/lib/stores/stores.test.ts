@@ -130,7 +130,7 @@ describe("router and session", () => {
         worker_name: "山田",
         today: { iso: "2026-06-14", wareki: "令和8年6月14日" },
       },
-      { agencies: [{ id: "a", name: "福祉総務課", code: null }], workers: [{ id: "w", name: "山田", agency: "a" }] },
+      { agencies: [{ id: "a", name: "福祉総務課", code: null, label: "福祉総務課" }], workers: [{ id: "w", name: "山田", agency: "a" }] },
     );
     expect(agencyName("a")).toBe("福祉総務課");
     expect(workerName("w")).toBe("山田");

@@ -6,6 +6,7 @@ export type ConferenceTypeView = { code: string, label_ja: string, label_en: str
  */
 confidentiality_ja: string, confidentiality_en: string, 
 /**
- * The basis a case is shared under when it goes on this meeting's agenda.
+ * The basis a case is shared under when it goes on this meeting's agenda; none for a
+ * meeting held only on the person's consent, whose shares rest on the consent record (本人同意).
  */
 basis: string | null, };
