@@ -23,10 +23,10 @@ describe.skipIf(fixture === null)("the exchange and conflicts screens", () => {
   beforeAll(async () => {
     app = await launch({ KASANE_VAULT: f.vault }, 4472);
     s = app.session;
-    await s.waitFor("[data-testid=unlock-screen] input[name=passphrase]", { timeout: 60_000 });
+    await s.waitFor("[data-testid=unlock-screen] input[name=passphrase]");
     await s.type("input[name=passphrase]", f.passphrase);
     await s.click("button[type=submit].primary");
-    await s.waitFor("[data-testid=home-reviews]", { timeout: 60_000 });
+    await s.waitFor("[data-testid=home-reviews]");
   });
 
   afterAll(async () => {
@@ -34,7 +34,7 @@ describe.skipIf(fixture === null)("the exchange and conflicts screens", () => {
   });
 
   it("shows the home panels", async () => {
-    await s.waitFor("[data-testid=home-actions] ul", { timeout: 30_000 });
+    await s.waitFor("[data-testid=home-actions] ul");
     await s.waitFor("[data-testid=home-meetings] ul");
     await s.waitFor("[data-testid=home-conflicts] [data-testid=home-conflicts-count]");
     await shoot(s, "exchange-01-home-panels");
@@ -65,8 +65,10 @@ describe.skipIf(fixture === null)("the exchange and conflicts screens", () => {
     await s.type("input[name=fingerprint-heard]", groups.join(" "));
     await s.waitFor("[data-testid=fingerprint-verdict][data-verdict=all]");
     await shoot(s, "exchange-04-card-compare-match");
+    const site = (await s.attribute(await s.waitFor("[data-testid=card-compare]"), "data-site")) ?? "";
     await s.click("[data-testid=card-verify]");
-    await s.waitFor("[data-testid=partners]", { text: (t) => !t.includes("未確認") });
+    // The partner list as the engine answered after the check: the compared site is verified.
+    await s.waitFor(`[data-testid=partner][data-site="${site}"][data-state=verified]`);
   });
 
   it("previews and imports a bundle, with conflicts named in the summary", async () => {
@@ -76,8 +78,8 @@ describe.skipIf(fixture === null)("the exchange and conflicts screens", () => {
     await s.execute("document.querySelector('[data-testid=bundle-import-preview]').scrollIntoView({ block: 'center' });");
     await shoot(s, "exchange-05-import-preview");
     await s.click("[data-testid=bundle-apply]");
-    const summary = await s.waitFor("[data-testid=bundle-import-summary]", { timeout: 60_000 });
-    expect(await s.text(summary)).toContain("競合");
+    const summary = await s.waitFor("[data-testid=bundle-import-summary]");
+    expect(await s.text(summary)).toContain("内容の食い違い");
     await s.execute("document.querySelector('[data-testid=bundle-import-summary]').scrollIntoView({ block: 'center' });");
     await shoot(s, "exchange-06-import-summary");
   });
@@ -102,13 +104,26 @@ describe.skipIf(fixture === null)("the exchange and conflicts screens", () => {
     await s.waitFor("textarea[name=conflict-merge]");
     await shoot(s, "exchange-09-conflict-merge");
     await s.click("[data-testid=conflict-merge-save]");
-    await s.waitFor("[data-testid=conflicts-screen] .note.success");
+    // The note is said once the list shows the engine's state.
+    await s.waitFor("[data-testid=conflicts-screen][aria-busy=false] .note.success");
     expect((await s.findAll("[data-testid=conflict]")).length).toBe(before - 1);
-    for (let i = 0; i < 5; i++) {
-      const left = await s.findAll("[data-testid=conflict-choose]");
+    // Choose the first value of each conflict left, one after another, each once the engine
+    // answered the last: the conflict is gone from the list (or the engine's refusal is shown).
+    for (;;) {
+      const left = await s.findAll("[data-testid=conflict]");
       if (left.length === 0) break;
-      await s.click("[data-testid=conflict-choose]");
-      await new Promise((r) => setTimeout(r, 500));
+      const key = (await s.attribute(left[0]!, "data-key")) ?? "";
+      await s.click(`[data-testid=conflict][data-key="${key}"] [data-testid=conflict-choose]`);
+      const answer = await s.waitUntil<string>(
+        `the engine's answer to choosing a value of ${key}`,
+        `const screen = document.querySelector('[data-testid=conflicts-screen]');
+         if (!screen || screen.getAttribute('aria-busy') !== 'false') return '';
+         const error = screen.querySelector('[data-testid=error]');
+         if (error) return 'refused: ' + error.dataset.code;
+         return [...screen.querySelectorAll('[data-testid=conflict]')].some((c) => c.dataset.key === arguments[0]) ? '' : 'resolved';`,
+        [key],
+      );
+      expect(answer).toBe("resolved");
     }
     await s.waitFor("[data-testid=conflicts-empty]");
     await shoot(s, "exchange-10-conflicts-empty");

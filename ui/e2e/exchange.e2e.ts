@@ -56,12 +56,12 @@ async function fill(css: string, text: string) {
   await s.type(css, text);
 }
 
-async function bodyHas(text: string, timeout = 15_000) {
-  await s.waitFor("body", { timeout, text: (t) => t.includes(text) });
+async function bodyHas(text: string) {
+  await s.waitFor("body", { text: (t) => t.includes(text) });
 }
 
 async function createVault(pc: Pc): Promise<void> {
-  await s.click(await s.waitFor("[data-testid=start-create]", { timeout: 30_000 }));
+  await s.click(await s.waitFor("[data-testid=start-create]"));
   await s.waitFor("input[name=path]");
   await fill("input[name=agency]", pc.agency);
   await fill("input[name=site]", pc.site);
@@ -69,18 +69,18 @@ async function createVault(pc: Pc): Promise<void> {
   await fill("input[name=passphrase]", pc.pass);
   await fill("input[name=passphrase-again]", pc.pass);
   await s.click("button[type=submit].primary");
-  await s.waitFor("[data-testid=recovery-code-screen]", { timeout: 60_000 });
+  await s.waitFor("[data-testid=recovery-code-screen]");
   await s.click("input[name=written-down]");
   await s.click("[data-testid=code-continue]");
-  await s.waitFor("[data-testid=home-reviews]", { timeout: 30_000 });
+  await s.waitFor("[data-testid=home-reviews]");
   await bodyHas(`${pc.worker}さん`);
 }
 
 async function unlock(pc: Pc): Promise<void> {
-  await s.waitFor("[data-testid=unlock-screen] input[name=passphrase]", { timeout: 30_000 });
+  await s.waitFor("[data-testid=unlock-screen] input[name=passphrase]");
   await fill("input[name=passphrase]", pc.pass);
   await s.type("input[name=passphrase]", KEY.enter);
-  await s.waitFor("[data-testid=home-reviews]", { timeout: 30_000 });
+  await s.waitFor("[data-testid=home-reviews]");
 }
 
 async function fingerprint(css: string): Promise<string> {
@@ -116,13 +116,12 @@ async function importAndVerify(card: string, heard: string, partner: Pc): Promis
   const wrong = heard.replace(/^(\d)/, (d) => String((Number(d) + 1) % 10));
   await fill("input[name=fingerprint-heard]", wrong);
   await s.click("[data-testid=card-verify]");
-  await s.waitFor("[data-testid=exchange-screen]", { text: (t) => t.includes("一致しません") });
+  // The engine's refusal (the live comparison above the button says 一致しません already).
+  await s.waitFor("[data-testid=card-compare] [data-testid=error][data-code='card.fingerprint-mismatch']");
   await fill("input[name=fingerprint-heard]", heard);
   await snap(`card-compare-${partner.worker === "山田" ? "b" : "a"}`);
   await s.click("[data-testid=card-verify]");
-  await s.waitFor("[data-testid=partners]", {
-    text: (t) => t.includes(partner.agency) && t.includes("確認済み"),
-  });
+  await s.waitFor("[data-testid=partner][data-state=verified]", { text: (t) => t.includes(partner.agency) });
 }
 
 async function exportBundleTo(partner: Pc, expectCase: boolean): Promise<string> {
@@ -140,7 +139,7 @@ async function exportBundleTo(partner: Pc, expectCase: boolean): Promise<string>
   if (expectCase) expect(await s.text(preview), "the preview lists the shared case").toContain(CASE_TITLE);
   await fill("input[name=bundle-folder]", usb);
   await s.click("[data-testid=bundle-export]");
-  const done = await s.waitFor("[data-testid=bundle-export-done]", { timeout: 60_000 });
+  const done = await s.waitFor("[data-testid=bundle-export-done]");
   const path = await s.attribute(done, "data-path");
   expect(path, "the bundle is written into the chosen folder").toContain(usb);
   return path ?? "";
@@ -150,23 +149,28 @@ async function importBundle(path: string, from: Pc): Promise<string> {
   await s.click("[data-testid=nav-exchange]");
   await fill("input[name=bundle-file]", path);
   await s.click("[data-testid=bundle-inspect]");
-  const preview = await s.waitFor("[data-testid=bundle-import-preview]", { timeout: 30_000 });
+  const preview = await s.waitFor("[data-testid=bundle-import-preview]");
   const text = await s.text(preview);
   expect(text, "the preview names the sender before anything is applied").toContain(from.agency);
   expect(text, "the sender's card was verified by phone").toContain("確認済み");
   await s.click("[data-testid=bundle-apply]");
-  const summary = await s.waitFor("[data-testid=bundle-import-summary]", { timeout: 60_000 });
+  const summary = await s.waitFor("[data-testid=bundle-import-summary]");
   return s.text(summary);
 }
 
 async function openCase(): Promise<void> {
   await s.click("[data-testid=nav-households]");
   await fill("input[name=search]", "すずき");
-  await s.waitFor("[data-testid=search-results]", { text: (t) => t.includes("鈴木") && !t.includes("検索しています") });
+  await s.waitFor('[data-testid=search-results][aria-busy=false][data-query="すずき"]', { text: (t) => t.includes("鈴木") });
   await s.click('[data-testid=search-results] button[data-kind="person"]');
   await s.waitFor("[data-testid=household-title]", { text: (t) => t === HOUSEHOLD });
   await s.click(await s.waitFor("ul.cases button.case", { text: (t) => t.includes(CASE_TITLE) }));
   await s.waitFor("[data-testid=case-title]", { text: (t) => t === CASE_TITLE });
+}
+
+/** Waits until the case page has the engine's answer about its conflicts (a banner or none). */
+async function caseConflictsChecked(): Promise<void> {
+  await s.waitUntil("the case's conflicts checked", "return document.querySelector('[data-testid=case-conflicts-checked]') !== null;");
 }
 
 async function setRisk(risk: "medium" | "urgent"): Promise<void> {
@@ -234,7 +238,9 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     await s.click("dialog button[type=submit]");
     await s.waitFor("[data-testid=case-title]", { text: (t) => t === CASE_TITLE });
 
+    await s.waitFor("[data-testid=case-shares][aria-busy=false]");
     await s.click("[data-testid=share-case]");
+    await s.waitFor("dialog select[name=share-agency]");
     const agency = await s.execute<string>(
       "const o = [...document.querySelectorAll('dialog select[name=share-agency] option')].find(o => o.textContent.includes(arguments[0])); return o ? o.value : '';",
       [B.agency],
@@ -292,7 +298,7 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     expect(await s.text(matrix), "the lead agency is marked in the role matrix").toContain("主担当");
 
     await setRisk("medium");
-    await bodyHas("リスク: 中");
+    await bodyHas("緊急度: 中");
     await snap("b-case-assessment-plan");
 
     known.bundle = await exportBundleTo(A, true);
@@ -303,22 +309,23 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     await unlock(A);
     await openCase();
     await setRisk("urgent");
-    await bodyHas("リスク: 緊急");
+    await bodyHas("緊急度: 緊急");
 
     const summary = await importBundle(known.bundle ?? "", B);
-    expect(summary, "the import summary reports the concurrent change").toContain("競合");
+    expect(summary, "the import summary reports the concurrent change").toContain("内容の食い違い");
     await snap("a-import-conflict");
 
     await openCase();
     await s.waitFor("[data-testid=assessment]", { text: (t) => t.includes("家賃の滞納") });
     await s.waitFor("[data-testid=plan]", { text: (t) => t.includes("住居確保給付金") });
     const banner = await s.waitFor("[data-testid=case-conflict-banner]");
-    expect(await s.text(banner), "the banner names the field in conflict").toContain("リスク");
+    expect(await s.text(banner), "the banner names the field with differing entries").toContain("緊急度");
     await snap("a-case-conflict-banner");
 
     await s.click(await s.waitFor("[data-testid=nav-home]"));
-    const home = await s.waitFor("[data-testid=home-conflicts]", { text: (t) => /1/.test(t) });
-    expect(await s.text(home), "home shows there is a conflict to look at").toMatch(/競合/);
+    await s.waitFor('[data-testid=home-conflicts] [data-testid=home-conflicts-count][data-count="1"]');
+    const home = await s.waitFor("[data-testid=home-conflicts]");
+    expect(await s.text(home), "home shows there are differing entries to look at").toMatch(/内容の食い違い/);
     await snap("a-home");
   });
 
@@ -328,7 +335,7 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     await s.click("[data-testid=nav-home]");
     await s.click(await s.waitFor("[data-testid=home-open-conflicts]"));
     await s.waitFor("[data-testid=conflicts-screen]");
-    const conflict = await s.waitFor("[data-testid=conflict]", { text: (t) => t.includes("リスク") });
+    const conflict = await s.waitFor("[data-testid=conflict]", { text: (t) => t.includes("緊急度") });
     const text = await s.text(conflict);
     expect(text, "the case is named").toContain(CASE_TITLE);
     expect(text, "A's value is shown").toContain("緊急");
@@ -346,10 +353,11 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     const choose = await s.findAll("[data-testid=conflict] [data-testid=conflict-choose]");
     expect(choose.length, "each value can be chosen").toBe(2);
     await s.click(choose[mine] ?? "missing");
-    await s.waitFor("[data-testid=conflicts-screen]", { text: (t) => t.includes("競合はありません") });
+    await s.waitFor("[data-testid=conflicts-screen]", { text: (t) => t.includes("内容の食い違いはありません") });
     await snap("a-conflicts-resolved");
     await openCase();
-    await bodyHas("リスク: 中");
+    await bodyHas("緊急度: 中");
+    await caseConflictsChecked();
     expect((await s.findAll("[data-testid=case-conflict-banner]")).length, "no banner once resolved").toBe(0);
     known.bundle = await exportBundleTo(B, true);
   });
@@ -367,21 +375,28 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     await s.click(`dialog input[name=attendee][data-agency-name="${B.agency}"]`);
     await snap("a-new-meeting");
     await s.click("dialog button[type=submit]");
-    await s.waitFor("[data-testid=meeting-page]", { timeout: 30_000 });
+    await s.waitFor("[data-testid=meeting-page]");
     const proposal = await s.waitFor("[data-testid=proposal]", { text: (t) => t.includes(CASE_TITLE) });
     expect(await s.text(proposal), "the proposal says why: the review is due by the meeting").toMatch(/見直し|新規/);
     await snap("a-agenda-proposals");
-    await s.click(`[data-testid=proposal] button[data-testid=proposal-accept]`);
-    const item = await s.waitFor("[data-testid=agenda] [data-testid=agenda-item]", { text: (t) => t.includes(CASE_TITLE) });
+    const caseId = (await s.attribute(proposal, "data-case")) ?? "";
+    await s.click(`[data-testid=proposal][data-case="${caseId}"] button[data-testid=proposal-accept]`);
+    const agenda = "[data-testid=agenda][aria-busy=false]";
+    const item = await s.waitFor(`${agenda} [data-testid=agenda-item][data-case="${caseId}"]`);
     expect(await s.text(item)).toContain(CASE_TITLE);
-    await fill("[data-testid=agenda-item] input[name=item-minutes]", "20");
-    await s.type("[data-testid=agenda-item] input[name=item-minutes]", KEY.tab);
-    await s.waitFor("[data-testid=agenda-total]", { text: (t) => t.includes("20") });
+    const minutes = `[data-testid=agenda-item][data-case="${caseId}"] input[name=item-minutes]`;
+    await fill(minutes, "20");
+    await s.type(minutes, KEY.tab);
+    // The minutes the engine saved, and the total of the one item.
+    await s.waitFor(`${agenda} [data-testid=agenda-item][data-case="${caseId}"][data-minutes="20"]`);
+    await s.waitFor(`${agenda} [data-testid=agenda-total][data-minutes="20"]`);
     await snap("a-agenda");
     await s.click("[data-testid=print-preview]");
-    await s.waitFor("[data-testid=print-view] iframe[data-testid=print-frame]", { timeout: 30_000 });
-    const printed = await s.execute<string>(
-      "const f = document.querySelector('iframe[data-testid=print-frame]'); return f && f.contentDocument ? f.contentDocument.body.innerText : '';",
+    await s.waitFor("[data-testid=print-view] iframe[data-testid=print-frame]");
+    // The frame's document once the engine's page is in it (the frame exists before it is filled).
+    const printed = await s.waitUntil<string>(
+      "the printed agenda in the frame",
+      "const f = document.querySelector('iframe[data-testid=print-frame]'); const b = f && f.contentDocument && f.contentDocument.body; return b && b.innerText.includes('取扱注意') ? b.innerText : '';",
     );
     expect(printed, "the printed agenda carries the confidentiality mark").toContain("取扱注意");
     expect(printed, "and the case on the agenda").toContain(CASE_TITLE);
@@ -393,7 +408,8 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     await unlock(B);
     await importBundle(known.bundle ?? "", A);
     await openCase();
-    await bodyHas("リスク: 中");
+    await bodyHas("緊急度: 中");
+    await caseConflictsChecked();
     expect((await s.findAll("[data-testid=case-conflict-banner]")).length, "the resolution travelled with the bundle").toBe(0);
     await snap("b-after-resolution");
   });

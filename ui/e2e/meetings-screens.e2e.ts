@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type App, launch, shoot } from "./driver";
-import type { Session } from "./webdriver";
+import { KEY, type Session } from "./webdriver";
 
 const demoVault = process.env.KASANE_E2E_DEMO_VAULT ?? "";
 const passphrase = process.env.KASANE_E2E_DEMO_PASSPHRASE ?? "";
@@ -23,6 +23,24 @@ async function scrollTo(css: string): Promise<void> {
   await s.execute("document.querySelector(arguments[0])?.scrollIntoView({ block: 'start' });", [css]);
 }
 
+async function attr(css: string, name: string): Promise<string> {
+  return (await s.attribute(await s.waitFor(css), name)) ?? "";
+}
+
+/** The agenda once no change is running: what it shows then is the engine's answer. */
+const AGENDA = "[data-testid=agenda][aria-busy=false]";
+
+/**
+ * Accepts a proposal and waits for the engine's answer, whichever it is: the case on the agenda,
+ * or the refusal shown at the proposal. Returns true when it was accepted.
+ */
+async function accept(caseId: string): Promise<boolean> {
+  const proposal = `[data-testid=proposal][data-case="${caseId}"]`;
+  await s.click(`${proposal} button[data-testid=proposal-accept]`);
+  const answer = await s.waitFor(`${AGENDA} [data-testid=agenda-item][data-case="${caseId}"], ${proposal} [data-testid=error]`);
+  return (await s.attribute(answer, "data-testid")) === "agenda-item";
+}
+
 describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the demo vault", () => {
   beforeAll(async () => {
     copy = mkdtempSync(join(tmpdir(), "kasane-meetings-"));
@@ -30,10 +48,10 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     cpSync(demoVault, vault, { recursive: true });
     app = await launch({ KASANE_VAULT: vault }, 4448);
     s = app.session;
-    await s.waitFor("[data-testid=unlock-screen] input[name=passphrase]", { timeout: 60_000 });
+    await s.waitFor("[data-testid=unlock-screen] input[name=passphrase]");
     await s.type("input[name=passphrase]", passphrase);
     await s.click("button[type=submit].primary");
-    await s.waitFor("[data-testid=home-reviews] .cases", { timeout: 60_000 });
+    await s.waitFor("[data-testid=home-reviews] .cases");
   });
 
   afterAll(async () => {
@@ -44,14 +62,19 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
   it("shares a case, adds assessment entries, a goal and actions", async () => {
     await s.click("[data-testid=home-reviews] .cases button.case");
     await s.waitFor("[data-testid=case-title]");
-    await s.waitFor("[data-testid=case-shares]");
+    await s.waitFor("[data-testid=case-shares][aria-busy=false]");
 
     await s.click("[data-testid=share-case]");
     await s.waitFor("dialog select[name=share-agency]");
     await s.choose("dialog select[name=share-basis]", "shien-kaigi");
+    // The agency offered first (one the case is not shared with yet): its share is new.
+    const partner = await s.execute<string>(
+      "const s = document.querySelector('dialog select[name=share-agency]'); return s && s.selectedIndex >= 0 ? s.options[s.selectedIndex].text.trim() : '';",
+    );
+    expect(partner, "an agency to share with is offered").not.toBe("");
     await s.click("dialog button[type=submit]");
     await s.waitGone("dialog");
-    await s.waitFor("[data-testid=case-shares] [data-testid=share]", { text: (t) => t.includes("支援会議") });
+    await s.waitFor("[data-testid=case-shares] [data-testid=share]", { text: (t) => t.includes(partner) && t.includes("支援会議") });
 
     for (const [domain, seen] of [
       ["health", "物忘れが増え、服薬の管理が難しくなっている"],
@@ -65,13 +88,14 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
       await s.choose("dialog select[name=assessment-risk]", "medium");
       await s.click("dialog button[type=submit]");
       await s.waitGone("dialog");
+      await s.waitFor("[data-testid=assessment] [data-testid=assessment-entry]", { text: (t) => t.includes(seen) });
     }
-    await s.waitFor("[data-testid=assessment] [data-testid=assessment-entry]");
 
     await s.click("[data-testid=add-goal]");
     await s.type("dialog input[name=goal-text]", "本人が在宅で安心して暮らし続けられる");
     await s.click("dialog button[type=submit]");
     await s.waitGone("dialog");
+    await s.waitFor("[data-testid=plan] [data-testid=goals]", { text: (t) => t.includes("本人が在宅で安心して暮らし続けられる") });
 
     await s.click("[data-testid=add-action]");
     await s.type("dialog input[name=action-text]", "家計相談への同行");
@@ -82,8 +106,11 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitFor("[data-testid=date-preview-action-due] .ok");
     await s.click("dialog button[type=submit]");
     await s.waitGone("dialog");
-    await s.waitFor("[data-testid=plan] [data-testid=action]");
-    await s.choose("[data-testid=plan] select[name=action-status]", "in-progress");
+    // The new action's row (the demo case may have others), then its status as the engine saved it.
+    const action = await s.waitFor("[data-testid=plan] [data-testid=action]", { text: (t) => t.includes("家計相談への同行") });
+    const row = `[data-testid=plan] [data-testid=action][data-id="${(await s.attribute(action, "data-id")) ?? ""}"]`;
+    await s.choose(`${row} select[name=action-status]`, "in-progress");
+    await s.waitFor(`${row}[data-status=in-progress]`);
     await s.waitFor("[data-testid=role-matrix] [data-testid=lead-mark]");
 
     await scrollTo("[data-testid=case-shares]");
@@ -111,61 +138,61 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitFor("[data-testid=proposals]");
 
     // A case another agency leads cannot be shared with the attendees from here: the engine refuses, in Japanese.
-    const other = await s.execute<boolean>(
-      "const p = [...document.querySelectorAll('[data-testid=proposal]')].find(p => !p.textContent.includes('主担当 福祉総務課')); if (!p) return false; p.querySelector('button[data-testid=proposal-accept]').click(); return true;",
+    const other = await s.execute<string>(
+      "const p = [...document.querySelectorAll('[data-testid=proposal]')].find(p => !p.textContent.includes('主担当 福祉総務課')); return p ? p.dataset.case : '';",
     );
     if (other) {
-      await s.waitFor("[data-testid=meeting-page] [data-testid=error]", { timeout: 30_000 });
+      expect(await accept(other), "the engine refuses a case another agency leads").toBe(false);
       await shoot(s, "meetings-04a-accept-refused");
     }
     for (let i = 0; i < 3; i++) {
-      const mine = await s.execute<number[]>(
-        "return [...document.querySelectorAll('[data-testid=proposal]')].filter(p => p.textContent.includes('主担当 福祉総務課')).map((p, i) => i);",
+      const mine = await s.execute<string>(
+        "const p = [...document.querySelectorAll('[data-testid=proposal]')].find(p => p.textContent.includes('主担当 福祉総務課')); return p ? p.dataset.case : '';",
       );
-      if (mine.length === 0) break;
-      await s.execute(
-        "[...document.querySelectorAll('[data-testid=proposal]')].filter(p => p.textContent.includes('主担当 福祉総務課'))[0].querySelector('button[data-testid=proposal-accept]').click();",
-      );
-      try {
-        await s.waitFor(`[data-testid=agenda] [data-testid=agenda-item]:nth-child(${i + 1})`, { timeout: 10_000 });
-      } catch {
+      if (!mine) break;
+      if (!(await accept(mine))) {
         await shoot(s, "meetings-04b-accept-stopped");
         break;
       }
     }
-    const items = await s.findAll("[data-testid=agenda-item]");
+    const items = await s.findAll(`${AGENDA} [data-testid=agenda-item]`);
     expect(items.length).toBeGreaterThan(1);
-    const first = await s.text(await s.find("[data-testid=agenda-item] .what strong"));
+
+    // Alt+↓ moves the first item down; the new order is shown at once, then the engine's answer.
+    const first = await attr(`${AGENDA} [data-testid=agenda-item]:first-child`, "data-case");
     await s.execute(
       "const el = document.querySelector('[data-testid=agenda-item]'); el.focus(); el.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', altKey: true, bubbles: true }));",
     );
-    await s.waitForContent("[data-testid=agenda-item]:nth-child(2) .what strong", (t) => t === first, 15_000);
-    const before = Number(/\d+/.exec(await s.text(await s.find("[data-testid=agenda-total]")))?.[0] ?? 0);
-    const mins = await s.findAll("[data-testid=agenda-item] input[name=item-minutes]");
-    await s.clear(mins[0]!);
-    await s.type(mins[0]!, "15");
-    await s.execute("document.querySelector('[data-testid=agenda-item] input[name=item-minutes]').dispatchEvent(new Event('change', { bubbles: true }));");
-    await s.waitFor("[data-testid=agenda-total]", { text: (t) => t === `合計 ${before + 5}分` });
+    await s.waitFor(`${AGENDA} [data-testid=agenda-item]:nth-child(2)[data-case="${first}"]`);
+
+    // Minutes: the item's and the total's saved values, a different value typed, then the engine's.
+    const top = `${AGENDA} [data-testid=agenda-item]:first-child`;
+    const topCase = await attr(top, "data-case");
+    const oldMinutes = Number(await attr(top, "data-minutes"));
+    const oldTotal = Number(await attr(`${AGENDA} [data-testid=agenda-total]`, "data-minutes"));
+    const newMinutes = oldMinutes === 15 ? 20 : 15;
+    const input = `[data-testid=agenda-item][data-case="${topCase}"] input[name=item-minutes]`;
+    await s.clear(input);
+    await s.type(input, `${newMinutes}${KEY.tab}`);
+    await s.waitFor(`${AGENDA} [data-testid=agenda-item][data-case="${topCase}"][data-minutes="${newMinutes}"]`);
+    const total = await s.waitFor(`${AGENDA} [data-testid=agenda-total][data-minutes="${oldTotal - oldMinutes + newMinutes}"]`);
+    expect(await s.text(total), "the total is shown in minutes and hours").toMatch(/分|時間/);
     await shoot(s, "meetings-04-agenda-builder");
   });
 
   it("shows the engine's printable agenda with its styles", async () => {
     await s.click("[data-testid=print-preview]");
     await s.waitFor("[data-testid=print-view] iframe[data-testid=print-frame]");
-    const styled = await s.executeAsync<string>(
-      `const done = arguments[arguments.length - 1];
-       const f = document.querySelector('[data-testid=print-frame]');
-       const check = () => {
-         const d = f.contentDocument;
-         const mark = d && d.querySelector('.mark');
-         if (!mark) return setTimeout(check, 100);
-         done(getComputedStyle(mark).color);
-       };
-       check();`,
+    const styled = await s.waitUntil<string>(
+      "the printed agenda's 取扱注意 mark",
+      `const f = document.querySelector('[data-testid=print-frame]');
+       const mark = f && f.contentDocument && f.contentDocument.querySelector('.mark');
+       return mark ? getComputedStyle(mark).color : '';`,
     );
     expect(styled, "the 取扱注意 mark is red: the page's style block applied").toBe("rgb(176, 0, 32)");
     await shoot(s, "meetings-05-print-preview");
     await s.click("[data-testid=print-preview]");
+    await s.waitFor("[data-testid=print-preview][aria-pressed=false]");
   });
 
   it("records in meeting mode and asks before finalising", async () => {
@@ -180,7 +207,8 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitFor("[data-testid=date-preview-item-next-review] .ok");
     await shoot(s, "meetings-06-meeting-mode");
     await s.click("[data-testid=mode-save-next]");
-    await s.waitFor("[data-testid=mode-position]", { text: (t) => t.startsWith("2") });
+    // The next item is shown once the engine saved this one and the meeting was read again.
+    await s.waitFor('[data-testid=mode-position][data-position="2"]');
     await s.click("[data-testid=meeting-mode]");
     await s.click("[data-testid=finalise]");
     await s.waitFor("dialog [data-testid=finalise-lacking]");

@@ -32,6 +32,16 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   return json.value as T;
 }
 
+/**
+ * The one timeout of the end-to-end tests: only a guard against a hang, never a wait for time.
+ * Every wait below polls for a state the app acknowledged (an element, a text, an attribute
+ * rendered from the engine's answer) and returns as soon as it is there; on a busy machine it is
+ * there later, not never. KASANE_E2E_TIMEOUT_MS overrides it (e.g. on a very slow machine).
+ */
+export const TIMEOUT = Number(process.env.KASANE_E2E_TIMEOUT_MS) > 0 ? Number(process.env.KASANE_E2E_TIMEOUT_MS) : 120_000;
+
+/** The pause between two polls of the page: how often to look, not how long to wait. */
+const POLL_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Session {
@@ -44,7 +54,11 @@ export class Session {
     const value = await request<{ sessionId: string }>("POST", `${base}/session`, {
       capabilities: { alwaysMatch: capabilities },
     });
-    return new Session(base, value.sessionId);
+    const session = new Session(base, value.sessionId);
+    // Scripts (executeAsync, settle) get the same guard as every other wait, not the driver's
+    // default of 30 s; no implicit wait, the waits below poll.
+    await request("POST", session.url("/timeouts"), { script: TIMEOUT, pageLoad: TIMEOUT, implicit: 0 });
+    return session;
   }
 
   private url(path: string): string {
@@ -68,25 +82,52 @@ export class Session {
     return list.map((v) => ({ id: v[ELEMENT] ?? "", css }));
   }
 
-  /** Waits until an element matching `css` is displayed (and, if given, its text passes `test`). */
-  async waitFor(css: string, opts: { timeout?: number; text?: (t: string) => boolean } = {}): Promise<Element> {
-    const deadline = Date.now() + (opts.timeout ?? 15_000);
+  /**
+   * Waits until an element matching `css` is displayed (and, if asked, enabled, and its text
+   * passes `test`). `timeout` is the hang guard; leave it out.
+   */
+  async waitFor(
+    css: string,
+    opts: { timeout?: number; text?: (t: string) => boolean; enabled?: boolean } = {},
+  ): Promise<Element> {
+    const deadline = Date.now() + (opts.timeout ?? TIMEOUT);
     let last = "";
+    let seen = false;
     for (;;) {
       try {
         for (const el of await this.findAll(css)) {
           if (!(await this.displayed(el))) continue;
+          seen = true;
+          if (opts.enabled && !(await this.enabled(el))) continue;
+          if (!opts.text) return el;
           const text = await this.text(el);
           last = text;
-          if (!opts.text || opts.text(text)) return el;
+          if (opts.text(text)) return el;
         }
       } catch (e) {
         if (!(e instanceof WebDriverError) || e.kind !== "stale element reference") throw e;
       }
       if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${css}${opts.text ? ` with the expected text (last seen: "${last}")` : ""}`);
+        const what = opts.text ? ` with the expected text (last seen: "${last}")` : opts.enabled && seen ? " to be enabled" : "";
+        throw new Error(`timed out waiting for ${css}${what}`);
       }
-      await sleep(100);
+      await sleep(POLL_MS);
+    }
+  }
+
+  /**
+   * Waits until `script` (run in the page with `args`) returns something truthy, and returns it.
+   * For states only a script can read: a frame's document, a computed style, performance marks.
+   * `what` names the state in the error when the guard runs out.
+   */
+  async waitUntil<T>(what: string, script: string, args: unknown[] = [], timeout = TIMEOUT): Promise<T> {
+    const deadline = Date.now() + timeout;
+    let last: T | undefined;
+    for (;;) {
+      last = await this.execute<T>(script, args);
+      if (last) return last;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last seen: ${JSON.stringify(last)})`);
+      await sleep(POLL_MS);
     }
   }
 
@@ -95,7 +136,7 @@ export class Session {
    * virtualised list, whose rows WebDriver's visibility rules (positioned, clipped rows) report
    * as hidden although they are painted; the screenshots show them.
    */
-  async waitForContent(css: string, test: (t: string) => boolean, timeout = 15_000): Promise<string> {
+  async waitForContent(css: string, test: (t: string) => boolean, timeout = TIMEOUT): Promise<string> {
     const deadline = Date.now() + timeout;
     let last = "";
     for (;;) {
@@ -105,15 +146,15 @@ export class Session {
       );
       if (test(last)) return last;
       if (Date.now() > deadline) throw new Error(`timed out waiting for the content of ${css} (last seen: "${last}")`);
-      await sleep(100);
+      await sleep(POLL_MS);
     }
   }
 
-  async waitGone(css: string, timeout = 15_000): Promise<void> {
+  async waitGone(css: string, timeout = TIMEOUT): Promise<void> {
     const deadline = Date.now() + timeout;
     while ((await this.findAll(css)).length > 0) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${css} to go away`);
-      await sleep(100);
+      await sleep(POLL_MS);
     }
   }
 
@@ -137,9 +178,30 @@ export class Session {
     return request<boolean>("GET", this.url(`/element/${el.id}/enabled`));
   }
 
+  /**
+   * Clicks as a person would: once the element is shown and enabled (a button disabled while a
+   * command runs is clicked when the command is done, not lost). A selector is found again when
+   * the page re-rendered the element between finding and clicking it.
+   */
   async click(target: Element | string): Promise<void> {
-    const el = typeof target === "string" ? await this.waitFor(target) : target;
-    await request("POST", this.url(`/element/${el.id}/click`), {});
+    if (typeof target !== "string") {
+      const deadline = Date.now() + TIMEOUT;
+      while ((await this.displayed(target)) && !(await this.enabled(target))) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${target.css} to be enabled`);
+        await sleep(POLL_MS);
+      }
+      await request("POST", this.url(`/element/${target.id}/click`), {});
+      return;
+    }
+    for (;;) {
+      const el = await this.waitFor(target, { enabled: true });
+      try {
+        await request("POST", this.url(`/element/${el.id}/click`), {});
+        return;
+      } catch (e) {
+        if (!(e instanceof WebDriverError) || e.kind !== "stale element reference") throw e;
+      }
+    }
   }
 
   async clear(target: Element | string): Promise<void> {
@@ -177,10 +239,18 @@ export class Session {
     return request<T>("POST", this.url("/execute/async"), { script, args });
   }
 
-  /** Resolves after two animation frames and any running CSS transitions of the page. */
+  /**
+   * Resolves once the page has painted what the last step changed: its fonts are loaded, its
+   * finite CSS transitions and animations have finished (a spinner's endless one is left
+   * running), and two animation frames have passed. For screenshots only: a test waits for what
+   * it checks, never for this.
+   */
   async settle(): Promise<void> {
     await this.executeAsync(
-      "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+      `const done = arguments[arguments.length - 1];
+       const running = document.getAnimations().filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+       Promise.all([document.fonts.ready, ...running.map((a) => a.finished.catch(() => null))])
+         .then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(null))));`,
     );
   }
 
