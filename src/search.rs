@@ -22,39 +22,78 @@ fn document(st: &EntityState) -> Option<(&'static str, String)> {
                 ja::romaji_key(&ja::kana_to_romaji(fk)),
                 ja::romaji_key(&ja::kana_to_romaji(gk)),
             );
-            Some((
-                "person",
-                format!(
-                    "{}{} \u{1f} {}{} \u{1f} {}{} \u{1f} {} {} \u{1f}",
-                    ja::fold_for_search(s("family_name")),
-                    ja::fold_for_search(s("given_name")),
-                    ja::fold_for_search(fk),
-                    ja::fold_for_search(gk),
-                    rf,
-                    rg,
-                    rf,
-                    rg,
-                ),
-            ))
+            let (names, readings) = (
+                ja::fold_for_search(&format!("{}{}", s("family_name"), s("given_name"))),
+                ja::fold_for_search(&format!("{fk}{gk}")),
+            );
+            let mut text = format!("{names} \u{1f} {readings} \u{1f} {rf}{rg} \u{1f} {rf} {rg} \u{1f}");
+            // Long vowels however they are written (サトウ, サトー), family and given name apart
+            // so that the end of one does not lengthen the start of the other.
+            let long = |k: &str| ja::fold_long_vowels(&ja::fold_for_search(k));
+            let long_readings = format!("{}{}", long(fk), long(gk));
+            if long_readings != readings {
+                text.push_str(&format!(" {long_readings} \u{1f}"));
+            }
+            let long_names = format!("{}{}", long(s("family_name")), long(s("given_name")));
+            if long_names != names {
+                text.push_str(&format!(" {long_names} \u{1f}"));
+            }
+            Some(("person", text))
         }
         "household" => {
             let district = crate::reference::district(s("district"))
                 .map(|d| format!("{} {}", d.area_ja, d.name_ja))
                 .unwrap_or_default();
-            Some((
-                "household",
-                ja::fold_for_search(&format!(
-                    "{} \u{1f} {} \u{1f} {} \u{1f} {}",
-                    s("label"),
-                    s("address"),
-                    s("phone"),
-                    district
-                )),
-            ))
+            let mut text = ja::fold_for_search(&format!(
+                "{} \u{1f} {} \u{1f} {} \u{1f} {}",
+                s("label"),
+                s("address"),
+                s("phone"),
+                district
+            ));
+            // The address once more in the one form every way of writing it folds to.
+            let address = ja::fold_for_search(s("address"));
+            let folded_address = ja::fold_address(&address);
+            if folded_address != address {
+                text.push_str(&format!(" \u{1f} {folded_address}"));
+            }
+            Some(("household", text))
         }
         "note" => Some(("note", format!("{} \u{1f}", ja::fold_for_search(s("text"))))),
         _ => None,
     }
+}
+
+/// What [`document`] writes, by version: raised whenever it changes, so that a vault indexed by an
+/// older build has its documents written again when it is opened (2: long vowels and addresses).
+const DOCUMENT_VERSION: i64 = 2;
+
+/// Writes every search document again when they were written by an older [`document`]; a no-op
+/// (one small read) otherwise. Returns whether it rewrote them.
+pub(crate) fn refresh_if_stale(conn: &mut Connection) -> Result<bool, Error> {
+    let have: Option<i64> = conn
+        .query_row("SELECT value FROM vault_meta WHERE key = 'search_documents'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if have == Some(DOCUMENT_VERSION) {
+        return Ok(false);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch("DELETE FROM search_doc; DELETE FROM search_fts;")?;
+    let mut batch = Batch::default();
+    for etype in ["person", "household", "note"] {
+        for st in crate::record::load_all(&tx, etype, None)? {
+            batch.stage(&tx, &st, true)?;
+        }
+    }
+    batch.apply(&tx)?;
+    tx.execute(
+        "INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('search_documents', ?1)",
+        [DOCUMENT_VERSION],
+    )?;
+    tx.commit()?;
+    Ok(true)
 }
 
 /// Search-index work of one transaction. Documents are written as entities are saved, but the
@@ -146,19 +185,32 @@ pub struct Hit {
     pub context: String,
 }
 
-/// Splits a query into folded terms; romaji terms become romaji keys.
-pub fn terms(query: &str) -> Vec<String> {
+/// Splits a query into terms, each with the forms it may take in a document: romaji terms become
+/// romaji keys; other terms are folded, and also tried with long vowels folded (サトー finds サトウ)
+/// and in the one form of an address (小町一丁目五番 finds 小町1-5-9). A document matches a term
+/// when it contains any of its forms, so everything the folded term alone found is still found.
+pub fn terms(query: &str) -> Vec<Vec<String>> {
     query
         .split(|c: char| c.is_whitespace())
         .filter(|t| !t.is_empty())
-        .map(|t| {
+        .filter_map(|t| {
+            let mut forms = Vec::new();
+            let mut add = |f: String| {
+                let f = f.replace(' ', "");
+                if !f.is_empty() && !forms.contains(&f) {
+                    forms.push(f);
+                }
+            };
             if ja::is_romaji(t) {
-                ja::romaji_key(t).replace(' ', "")
+                add(ja::romaji_key(t));
             } else {
-                ja::fold_for_search(t).replace(' ', "")
+                let folded = ja::fold_for_search(t);
+                add(ja::fold_long_vowels(&folded));
+                add(ja::fold_address(&folded));
+                add(folded);
             }
+            (!forms.is_empty()).then_some(forms)
         })
-        .filter(|t| !t.is_empty())
         .collect()
 }
 
@@ -181,29 +233,41 @@ fn expand(conn: &Connection, term: &str) -> rusqlite::Result<Option<Vec<String>>
     Ok((terms.len() <= MAX_EXPANSION).then_some(terms))
 }
 
-/// Raw matches: (entity, kind) of documents containing every term, at most `per_kind` of each.
-fn matches(conn: &Connection, terms: &[String], per_kind: usize) -> rusqlite::Result<Vec<(Uuid, String)>> {
+/// Raw matches: (entity, kind) of documents containing every term (any of its forms), at most
+/// `per_kind` of each.
+fn matches(conn: &Connection, terms: &[Vec<String>], per_kind: usize) -> rusqlite::Result<Vec<(Uuid, String)>> {
     let mut clauses = Vec::new();
-    let mut unindexed: Vec<&str> = Vec::new();
-    for t in terms {
-        if t.chars().count() >= 3 {
-            clauses.push(fts_quote(t));
-            continue;
+    // Terms checked on the text of what the index found: a form too common to expand makes its
+    // whole term unindexed.
+    let mut unindexed: Vec<&[String]> = Vec::new();
+    'term: for forms in terms {
+        let mut alternatives = Vec::new();
+        for f in forms {
+            if f.chars().count() >= 3 {
+                alternatives.push(fts_quote(f));
+                continue;
+            }
+            match expand(conn, f)? {
+                // No indexed trigram begins with it: no document contains this form.
+                Some(e) => alternatives.extend(e.iter().map(|x| fts_quote(x))),
+                None => {
+                    unindexed.push(forms);
+                    continue 'term;
+                }
+            }
         }
-        match expand(conn, t)? {
-            // No indexed trigram begins with it: nothing can contain it.
-            Some(e) if e.is_empty() => return Ok(Vec::new()),
-            Some(e) => clauses.push(format!(
-                "({})",
-                e.iter().map(|x| fts_quote(x)).collect::<Vec<_>>().join(" OR ")
-            )),
-            None => unindexed.push(t),
+        if alternatives.is_empty() {
+            return Ok(Vec::new());
         }
+        clauses.push(format!("({})", alternatives.join(" OR ")));
     }
     let mut out = Vec::new();
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut take = |entity: Vec<u8>, kind: String, text: &str, out: &mut Vec<(Uuid, String)>| {
-        if !unindexed.iter().all(|s| text.contains(s)) {
+        if !unindexed
+            .iter()
+            .all(|forms| forms.iter().any(|f| text.contains(f.as_str())))
+        {
             return;
         }
         let c = counts.entry(kind.clone()).or_default();
@@ -229,12 +293,20 @@ fn matches(conn: &Connection, terms: &[String], per_kind: usize) -> rusqlite::Re
     // Every term is a very common character or pair: scanning finds enough hits quickly.
     for kinds in ["kind IN ('person', 'household')", "kind = 'note'"] {
         let mut sql = format!("SELECT entity, kind, text FROM search_doc WHERE {kinds}");
-        for i in 0..unindexed.len() {
-            sql.push_str(&format!(" AND instr(text, ?{}) > 0", i + 1));
+        let mut args: Vec<&str> = Vec::new();
+        for forms in &unindexed {
+            let any: Vec<String> = forms
+                .iter()
+                .map(|f| {
+                    args.push(f);
+                    format!("instr(text, ?{}) > 0", args.len())
+                })
+                .collect();
+            sql.push_str(&format!(" AND ({})", any.join(" OR ")));
         }
         sql.push_str(&format!(" ORDER BY n DESC LIMIT {}", per_kind * 2));
         let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(unindexed.iter()))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         while let Some(r) = rows.next()? {
             let text: String = r.get(2)?;
             take(r.get(0)?, r.get(1)?, &text, &mut out);
@@ -277,7 +349,6 @@ impl Vault {
             let s = |k: &str| st.fields.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
             match kind.as_str() {
                 "person" => {
-                    let reading = format!("{}{}", s("family_kana"), s("given_kana"));
                     let age = st
                         .fields
                         .get("birth")
@@ -287,7 +358,7 @@ impl Vault {
                         .map(|a| format!(" {a}歳"))
                         .unwrap_or_default();
                     persons.push((
-                        ja::gojuon_key(&reading),
+                        ja::name_key(&s("family_kana"), &s("given_kana")),
                         Hit {
                             kind: "person",
                             id,
@@ -339,8 +410,8 @@ impl Vault {
         notes.sort_by(|a, b| b.0.cmp(&a.0));
         Ok(persons
             .into_iter()
-            .chain(households)
             .map(|(_, h)| h)
+            .chain(households.into_iter().map(|(_, h)| h))
             .chain(notes.into_iter().map(|(_, h)| h))
             .collect())
     }

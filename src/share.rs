@@ -7,13 +7,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
     Error, Vault,
     error::Kind,
-    log::{Hlc, OpKind, Scope},
+    log::Scope,
     record::{self, Consent, Fields, RecordError, load_all, view},
 };
 
@@ -160,16 +160,9 @@ impl record::Record for Share {
     }
 }
 
-/// One share entity per (case, agency): re-sharing after a removal reuses it, and two sites of
-/// the lead agency sharing at once write the same entity instead of two.
-fn share_id(case: Uuid, agency: Uuid) -> Uuid {
-    let mut h = blake3::Hasher::new_derive_key("kasane share id v1");
-    h.update(case.as_bytes());
-    h.update(agency.as_bytes());
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    uuid::Builder::from_custom_bytes(b).into_uuid()
-}
+// One share entity per (case, agency): re-sharing after a removal reuses it, and two sites of
+// the lead agency sharing at once write the same entity instead of two.
+use crate::authority::share_id;
 
 impl Vault {
     /// Shares a case with an agency under a legal basis. Only the lead agency may; a basis that
@@ -268,8 +261,8 @@ impl Vault {
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out: Vec<Share> = load_all(&self.conn, "share", Some(case))?
             .iter()
-            .map(view::<Share>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Share>(st).ok())
+            .collect();
         for s in &mut out {
             s.agency_name = names.get(&s.agency).cloned().unwrap_or_else(|| s.agency.to_string());
         }
@@ -277,7 +270,7 @@ impl Vault {
         Ok(out)
     }
 
-    fn require_lead(&self, c: &record::Case) -> Result<(), Error> {
+    pub(crate) fn require_lead(&self, c: &record::Case) -> Result<(), Error> {
         if c.lead_agency != self.me.agency {
             let lead = self
                 .agency(c.lead_agency)
@@ -337,7 +330,9 @@ impl Vault {
         let consents = self.consents_of(household)?;
         let mut ended = Vec::new();
         for st in load_all(&self.conn, "case", Some(household))? {
-            let c: record::Case = view(&st)?;
+            let Ok(c) = view::<record::Case>(&st) else {
+                continue;
+            };
             if c.lead_agency != self.me.agency {
                 continue;
             }
@@ -432,447 +427,4 @@ pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Resul
         }
     }
     Ok(out)
-}
-
-/// What the judge needs of one op.
-#[derive(Debug, Clone)]
-pub(crate) struct OpFacts<'a> {
-    pub id: Uuid,
-    pub site: Uuid,
-    pub hlc: Hlc,
-    pub etype: &'a str,
-    pub entity: Uuid,
-    pub kind: OpKind,
-    pub fields: Option<&'a Map<String, Value>>,
-}
-
-impl OpFacts<'_> {
-    fn order(&self) -> (Hlc, Uuid, Uuid) {
-        (self.hlc, self.site, self.id)
-    }
-}
-
-/// None: apply. Some(reason): hold.
-pub(crate) type Verdict = Option<&'static str>;
-
-pub(crate) const HOLD_NOT_SHARED: &str = "not-shared";
-pub(crate) const HOLD_NOT_LEAD: &str = "not-lead";
-pub(crate) const HOLD_CASE_UNKNOWN: &str = "case-unknown";
-pub(crate) const HOLD_HOUSEHOLD_UNKNOWN: &str = "household-unknown";
-pub(crate) const HOLD_NOT_CREATOR: &str = "not-creator";
-pub(crate) const HOLD_UNKNOWN_SITE: &str = "unknown-site";
-pub(crate) const HOLD_DUPLICATE_CREATE: &str = "duplicate-create";
-pub(crate) const HOLD_NOT_COORDINATOR: &str = "not-coordinator";
-pub(crate) const HOLD_FINALISED: &str = "finalised";
-pub(crate) const HOLD_MEETING_UNKNOWN: &str = "meeting-unknown";
-
-/// Who could write a case, when: per agency, half-open HLC intervals.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Access {
-    intervals: HashMap<Uuid, Vec<(Hlc, Option<Hlc>)>>,
-}
-
-impl Access {
-    fn open(&mut self, agency: Uuid, at: Hlc) {
-        let v = self.intervals.entry(agency).or_default();
-        if v.last().is_none_or(|(_, end)| end.is_some()) {
-            v.push((at, None));
-        }
-    }
-    fn close(&mut self, agency: Uuid, at: Hlc) {
-        if let Some((_, end)) = self.intervals.get_mut(&agency).and_then(|v| v.last_mut()) {
-            if end.is_none() {
-                *end = Some(at);
-            }
-        }
-    }
-    pub fn has(&self, agency: Uuid, at: Hlc) -> bool {
-        self.intervals
-            .get(&agency)
-            .is_some_and(|v| v.iter().any(|(from, to)| *from <= at && to.is_none_or(|t| at < t)))
-    }
-}
-
-fn uuid_field(fields: Option<&Map<String, Value>>, k: &str) -> Option<Uuid> {
-    fields?.get(k)?.as_str().and_then(|s| Uuid::parse_str(s).ok())
-}
-
-/// Verdicts for every op of a case scope (sorted here), and who had access when.
-pub(crate) fn judge_case(
-    case: Uuid,
-    ops: &mut [OpFacts],
-    agency_of: &dyn Fn(Uuid) -> Option<Uuid>,
-) -> (HashMap<Uuid, Verdict>, Access) {
-    ops.sort_by_key(OpFacts::order);
-    let mut verdicts = HashMap::new();
-    let mut access = Access::default();
-    let mut lead: Option<Uuid> = None;
-    let mut share_agency: HashMap<Uuid, Uuid> = HashMap::new();
-    for op in ops.iter() {
-        let Some(author) = agency_of(op.site) else {
-            verdicts.insert(op.id, Some(HOLD_UNKNOWN_SITE));
-            continue;
-        };
-        let fields = op.fields;
-        if op.etype == "case" && op.entity == case && op.kind == OpKind::Create {
-            // A case is opened by its lead: a create naming another agency is not a valid opening
-            // (handing over is a separate op by the lead), and a second create is a forgery or a
-            // bug either way.
-            let named = uuid_field(fields, "lead_agency").unwrap_or(author);
-            let v = if lead.is_some() {
-                Some(HOLD_DUPLICATE_CREATE)
-            } else if named != author {
-                Some(HOLD_NOT_LEAD)
-            } else {
-                lead = Some(author);
-                access.open(author, op.hlc);
-                None
-            };
-            verdicts.insert(op.id, v);
-            continue;
-        }
-        let Some(current) = lead else {
-            verdicts.insert(op.id, Some(HOLD_CASE_UNKNOWN));
-            continue;
-        };
-        let is_lead = author == current;
-        let changes_lead =
-            op.etype == "case" && op.entity == case && fields.is_some_and(|f| f.contains_key("lead_agency"));
-        if changes_lead || op.etype == "share" {
-            if !is_lead {
-                verdicts.insert(op.id, Some(HOLD_NOT_LEAD));
-                continue;
-            }
-            verdicts.insert(op.id, None);
-            if changes_lead {
-                if let Some(new) = uuid_field(fields, "lead_agency") {
-                    access.close(current, op.hlc);
-                    lead = Some(new);
-                    access.open(new, op.hlc);
-                }
-            }
-            if op.etype == "share" {
-                if let Some(a) = uuid_field(fields, "agency") {
-                    share_agency.insert(op.entity, a);
-                }
-                let active = fields.and_then(|f| f.get("active")).and_then(Value::as_bool);
-                if let (Some(a), Some(active)) = (share_agency.get(&op.entity).copied(), active) {
-                    if active {
-                        access.open(a, op.hlc);
-                    } else if Some(a) != lead {
-                        access.close(a, op.hlc);
-                    }
-                }
-            }
-            continue;
-        }
-        let ok = is_lead || access.has(author, op.hlc);
-        verdicts.insert(op.id, if ok { None } else { Some(HOLD_NOT_SHARED) });
-    }
-    (verdicts, access)
-}
-
-/// Verdicts for a household scope: its creator, and agencies with access to one of its cases at
-/// the time, may write it.
-pub(crate) fn judge_household(
-    household: Uuid,
-    ops: &mut [OpFacts],
-    agency_of: &dyn Fn(Uuid) -> Option<Uuid>,
-    cases: &[Access],
-) -> HashMap<Uuid, Verdict> {
-    ops.sort_by_key(OpFacts::order);
-    let mut verdicts = HashMap::new();
-    let mut creator: Option<Uuid> = None;
-    for op in ops.iter() {
-        let Some(author) = agency_of(op.site) else {
-            verdicts.insert(op.id, Some(HOLD_UNKNOWN_SITE));
-            continue;
-        };
-        if op.etype == "household" && op.entity == household && op.kind == OpKind::Create && creator.is_none() {
-            creator = Some(author);
-            verdicts.insert(op.id, None);
-            continue;
-        }
-        let ok = creator == Some(author) || cases.iter().any(|a| a.has(author, op.hlc));
-        let v = if ok {
-            None
-        } else if creator.is_none() && cases.is_empty() {
-            Some(HOLD_HOUSEHOLD_UNKNOWN)
-        } else {
-            Some(HOLD_NOT_SHARED)
-        };
-        verdicts.insert(op.id, v);
-    }
-    verdicts
-}
-
-/// Verdicts for a meeting's scope: the coordinating agency (which opened it) records it, until
-/// it is finalised; afterwards only corrections, which any attendee may add.
-pub(crate) fn judge_conference(
-    meeting: Uuid,
-    ops: &mut [OpFacts<'_>],
-    agency_of: &dyn Fn(Uuid) -> Option<Uuid>,
-) -> HashMap<Uuid, Verdict> {
-    ops.sort_by_key(OpFacts::order);
-    let mut verdicts = HashMap::new();
-    let mut coordinator: Option<Uuid> = None;
-    let mut attendees: Vec<Uuid> = Vec::new();
-    let mut finalised = false;
-    let list = |f: Option<&Map<String, Value>>, k: &str| -> Option<Vec<Uuid>> {
-        f?.get(k)?.as_array().map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().and_then(|s| Uuid::parse_str(s).ok()))
-                .collect()
-        })
-    };
-    for op in ops.iter() {
-        let Some(author) = agency_of(op.site) else {
-            verdicts.insert(op.id, Some(HOLD_UNKNOWN_SITE));
-            continue;
-        };
-        let v = if op.etype == "meeting" && op.entity == meeting && op.kind == OpKind::Create && coordinator.is_none() {
-            if uuid_field(op.fields, "coordinator") == Some(author) {
-                coordinator = Some(author);
-                attendees = list(op.fields, "attendees").unwrap_or_default();
-                None
-            } else {
-                Some(HOLD_NOT_COORDINATOR)
-            }
-        } else if coordinator.is_none() {
-            Some(HOLD_MEETING_UNKNOWN)
-        } else if op.etype == "correction" && op.kind == OpKind::Create {
-            if coordinator == Some(author) || attendees.contains(&author) {
-                None
-            } else {
-                Some(HOLD_NOT_SHARED)
-            }
-        } else if finalised {
-            Some(HOLD_FINALISED)
-        } else if coordinator == Some(author) {
-            if op.entity == meeting {
-                if let Some(a) = list(op.fields, "attendees") {
-                    attendees = a;
-                }
-                finalised |= op
-                    .fields
-                    .is_some_and(|f| f.get("finalised").is_some_and(|v| !v.is_null()));
-            }
-            None
-        } else {
-            Some(HOLD_NOT_COORDINATOR)
-        };
-        verdicts.insert(op.id, v);
-    }
-    verdicts
-}
-
-/// Verdicts for the directory: an entry is written by the agency that created it (an agency
-/// may also edit its own agency entry); entries for agencies known from their cards can only be
-/// created by those agencies.
-pub(crate) fn judge_directory(
-    ops: &mut [OpFacts],
-    agency_of: &dyn Fn(Uuid) -> Option<Uuid>,
-    card_agencies: &BTreeSet<Uuid>,
-) -> HashMap<Uuid, Verdict> {
-    ops.sort_by_key(OpFacts::order);
-    let mut verdicts = HashMap::new();
-    let mut creators: HashMap<Uuid, Uuid> = HashMap::new();
-    for op in ops.iter() {
-        let Some(author) = agency_of(op.site) else {
-            verdicts.insert(op.id, Some(HOLD_UNKNOWN_SITE));
-            continue;
-        };
-        let own_agency_entry = op.etype == "agency" && op.entity == author;
-        let v = match (op.kind, creators.get(&op.entity).copied()) {
-            (OpKind::Create, None) => {
-                if op.etype == "agency" && card_agencies.contains(&op.entity) && op.entity != author {
-                    Some(HOLD_NOT_CREATOR)
-                } else {
-                    creators.insert(op.entity, author);
-                    None
-                }
-            }
-            (_, Some(c)) if c == author || own_agency_entry => None,
-            (_, Some(_)) => Some(HOLD_NOT_CREATOR),
-            (OpKind::Set, None) if own_agency_entry => None,
-            (OpKind::Set, None) => Some(HOLD_NOT_CREATOR),
-        };
-        verdicts.insert(op.id, v);
-    }
-    verdicts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn op(
-        id: u128,
-        site: u128,
-        hlc: u64,
-        etype: &'static str,
-        entity: u128,
-        kind: OpKind,
-        fields: serde_json::Value,
-    ) -> OpFacts<'static> {
-        // Tests leak their small field maps so the facts can borrow them for 'static.
-        let fields: &'static Map<String, Value> = Box::leak(Box::new(fields.as_object().cloned().unwrap_or_default()));
-        OpFacts {
-            id: Uuid::from_u128(id),
-            site: Uuid::from_u128(site),
-            hlc: Hlc::new(hlc, 0),
-            etype,
-            entity: Uuid::from_u128(entity),
-            kind,
-            fields: Some(fields),
-        }
-    }
-
-    const CASE: u128 = 100;
-    // Sites 1, 2, 3 belong to agencies 11, 12, 13.
-    fn agency_of(site: Uuid) -> Option<Uuid> {
-        let s = site.as_u128();
-        (1..=3).contains(&s).then(|| Uuid::from_u128(s + 10))
-    }
-
-    #[test]
-    fn a_partner_writes_only_while_shared_and_only_the_lead_shares() {
-        let a12 = Uuid::from_u128(12).to_string();
-        let mut ops = vec![
-            op(
-                1,
-                1,
-                10,
-                "case",
-                CASE,
-                OpKind::Create,
-                serde_json::json!({"lead_agency": Uuid::from_u128(11).to_string()}),
-            ),
-            op(2, 2, 15, "note", 200, OpKind::Create, serde_json::json!({})),
-            op(
-                3,
-                1,
-                20,
-                "share",
-                300,
-                OpKind::Create,
-                serde_json::json!({"agency": a12, "active": true}),
-            ),
-            op(4, 2, 25, "note", 201, OpKind::Create, serde_json::json!({})),
-            op(
-                5,
-                2,
-                26,
-                "share",
-                301,
-                OpKind::Create,
-                serde_json::json!({"agency": Uuid::from_u128(13).to_string(), "active": true}),
-            ),
-            op(
-                6,
-                1,
-                30,
-                "share",
-                300,
-                OpKind::Set,
-                serde_json::json!({"active": false}),
-            ),
-            op(7, 2, 35, "note", 202, OpKind::Create, serde_json::json!({})),
-            op(8, 1, 40, "case", CASE, OpKind::Set, serde_json::json!({"title": "x"})),
-        ];
-        let (v, access) = judge_case(Uuid::from_u128(CASE), &mut ops, &agency_of);
-        let get = |id: u128| v[&Uuid::from_u128(id)];
-        assert_eq!(get(1), None, "the creator's create op stands");
-        assert_eq!(
-            get(2),
-            Some(HOLD_NOT_SHARED),
-            "a write before the case was shared is held"
-        );
-        assert_eq!(get(3), None, "the lead shares");
-        assert_eq!(get(4), None, "a write while shared applies");
-        assert_eq!(get(5), Some(HOLD_NOT_LEAD), "a partner cannot extend the share set");
-        assert_eq!(get(7), Some(HOLD_NOT_SHARED), "a write after removal is held");
-        assert_eq!(get(8), None);
-        assert!(access.has(Uuid::from_u128(12), Hlc::new(25, 0)));
-        assert!(!access.has(Uuid::from_u128(12), Hlc::new(35, 0)));
-    }
-
-    #[test]
-    fn the_verdicts_do_not_depend_on_the_order_ops_are_listed_in() {
-        let a12 = Uuid::from_u128(12).to_string();
-        let base = vec![
-            op(
-                1,
-                1,
-                10,
-                "case",
-                CASE,
-                OpKind::Create,
-                serde_json::json!({"lead_agency": Uuid::from_u128(11).to_string()}),
-            ),
-            op(
-                3,
-                1,
-                20,
-                "share",
-                300,
-                OpKind::Create,
-                serde_json::json!({"agency": a12, "active": true}),
-            ),
-            op(4, 2, 25, "note", 201, OpKind::Create, serde_json::json!({})),
-            op(
-                9,
-                1,
-                27,
-                "case",
-                CASE,
-                OpKind::Set,
-                serde_json::json!({"lead_agency": Uuid::from_u128(12).to_string()}),
-            ),
-            op(
-                10,
-                2,
-                28,
-                "share",
-                300,
-                OpKind::Set,
-                serde_json::json!({"active": false}),
-            ),
-        ];
-        let (reference, _) = judge_case(Uuid::from_u128(CASE), &mut base.clone(), &agency_of);
-        let mut rev: Vec<OpFacts> = base.into_iter().rev().collect();
-        let (v, _) = judge_case(Uuid::from_u128(CASE), &mut rev, &agency_of);
-        assert_eq!(v, reference);
-        assert_eq!(
-            v[&Uuid::from_u128(10)],
-            None,
-            "after the handover the new lead changes the share set"
-        );
-    }
-
-    #[test]
-    fn directory_entries_belong_to_their_creator() {
-        let cards: BTreeSet<Uuid> = [Uuid::from_u128(12)].into_iter().collect();
-        let mut ops = vec![
-            op(1, 1, 10, "agency", 500, OpKind::Create, serde_json::json!({})),
-            op(2, 2, 11, "agency", 500, OpKind::Set, serde_json::json!({"name": "x"})),
-            op(3, 1, 12, "agency", 12, OpKind::Create, serde_json::json!({})),
-            op(4, 2, 13, "agency", 12, OpKind::Create, serde_json::json!({})),
-            op(5, 2, 14, "agency", 12, OpKind::Set, serde_json::json!({"name": "y"})),
-        ];
-        let v = judge_directory(&mut ops, &agency_of, &cards);
-        assert_eq!(v[&Uuid::from_u128(1)], None);
-        assert_eq!(
-            v[&Uuid::from_u128(2)],
-            Some(HOLD_NOT_CREATOR),
-            "another agency's entry is not ours to edit"
-        );
-        assert_eq!(
-            v[&Uuid::from_u128(3)],
-            Some(HOLD_NOT_CREATOR),
-            "nobody may create a partner's agency entry but that partner"
-        );
-        assert_eq!(v[&Uuid::from_u128(4)], None);
-        assert_eq!(v[&Uuid::from_u128(5)], None);
-    }
 }

@@ -153,6 +153,10 @@ fn write_household(
         r.relations += 1;
     }
     let agency = |code: &str| staff.get(code).copied().unwrap_or(own);
+    // Who writes an entry. A city-wide picture shows each agency's own entries; a vault made to
+    // share every case from here (exchange demos, benchmarks) writes them all itself, because
+    // partners accept an entry only from the agency whose site signed it.
+    let writer = |code: &str| if lead_here { own } else { agency(code) };
     for c in &h.cases {
         let lead = if lead_here { own.0 } else { agency(c.lead_agency).0 };
         let case = record::insert_case(
@@ -175,7 +179,7 @@ fn write_household(
             tx.set(case, record::Fields::new().put("status", status).into_map())?;
         }
         for n in &c.notes {
-            let (a, w) = agency(n.agency);
+            let (a, w) = writer(n.agency);
             record::insert_note(
                 tx,
                 &NewNote {
@@ -191,7 +195,7 @@ fn write_household(
             )?;
             r.notes += 1;
         }
-        plan_and_assessment(tx, case, c, lead, &ids, &agency, today, r)?;
+        plan_and_assessment(tx, case, c, lead, &ids, &writer, &agency, today, r)?;
     }
     for k in &h.consents {
         let id = record::insert_consent(
@@ -264,19 +268,23 @@ fn plan_and_assessment(
     c: &super::DemoCase,
     lead: Uuid,
     members: &[Uuid],
+    writer: &dyn Fn(&str) -> (Uuid, Uuid),
     agency: &dyn Fn(&str) -> (Uuid, Uuid),
     today: Date,
     r: &mut DemoReport,
 ) -> Result<(), Error> {
     let pick =
         |salt: usize, n: usize| (c.title.len() + c.notes.len() * 7 + salt * 13 + c.opened.day() as usize) % n.max(1);
-    let authors: Vec<(Uuid, Uuid)> = c.notes.iter().map(|n| agency(n.agency)).collect();
+    let authors: Vec<(Uuid, Uuid)> = c.notes.iter().map(|n| writer(n.agency)).collect();
     let author = |i: usize| {
         authors
             .get(i % authors.len().max(1))
             .copied()
             .unwrap_or((lead, Uuid::nil()))
     };
+    // Actions are owned by the agencies that carry them out, whoever writes them down.
+    let owners: Vec<Uuid> = c.notes.iter().map(|n| agency(n.agency).0).collect();
+    let owner_of = |i: usize| owners.get(i % owners.len().max(1)).copied().unwrap_or(lead);
     let first_text = c
         .notes
         .first()
@@ -325,7 +333,7 @@ fn plan_and_assessment(
     let n_actions = 1 + pick(8, 3);
     for i in 0..n_actions {
         let (text, _) = ACTIONS[pick(9 + i, ACTIONS.len())];
-        let (owner, _) = author(i + 1);
+        let owner = owner_of(i + 1);
         let due = c
             .opened
             .checked_add(jiff::Span::new().days(30 + 30 * (pick(10 + i, 4) as i64)))

@@ -15,14 +15,14 @@ use uuid::Uuid;
 
 pub use hlc::Hlc;
 pub use op::{Hash32, Header, OP_VERSION, Op, OpError, OpKind, header_hash};
-pub use scope::{Scope, ScopeParseError};
+pub use scope::{Scope, ScopeParseError, record_id, root_id};
 pub use state::{EntityState, LiveValue, OpRef};
 
 use crate::{clock::Ambient, search};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
-    #[error("record {0} does not exist in this vault")]
+    #[error("record {0} does not exist in these case records")]
     NoSuchEntity(Uuid),
     #[error("record {id} is a {found}, not a {expected}")]
     WrongType {
@@ -95,7 +95,8 @@ impl<'v> Tx<'v> {
         self.ambient
     }
 
-    /// Creates a new entity in `scope` with its first fields; returns its id.
+    /// Creates a new record in `scope` with its first fields; returns its id, which is derived
+    /// from this op's place in its series ([`record_id`]).
     pub fn create(
         &mut self,
         scope: Scope,
@@ -103,12 +104,35 @@ impl<'v> Tx<'v> {
         parent: Option<Uuid>,
         fields: Map<String, Value>,
     ) -> Result<Uuid, LogError> {
-        let id = self.ambient.uuid_v7();
+        let scope_id = self.scope_id(scope)?;
+        let next = self.series_head(self.author.site, scope_id)?.last_seq + 1;
+        let id = record_id(scope, self.author.site, next);
         self.create_with_id(id, scope, etype, parent, fields)?;
         Ok(id)
     }
 
-    /// Like `create`, for callers that must know the id first (a case scope is named after its case).
+    /// Creates the root record of a new scope — a household, a case or a meeting — whose id is
+    /// the scope's id, derived from this op ([`root_id`]). Returns the id.
+    pub fn create_root(
+        &mut self,
+        etype: &'static str,
+        parent: Option<Uuid>,
+        fields: Map<String, Value>,
+    ) -> Result<Uuid, LogError> {
+        let op = self.ambient.uuid_v7();
+        let id = root_id(etype, self.author.site, op);
+        let scope = match etype {
+            "household" => Scope::Household(id),
+            "case" => Scope::Case(id),
+            _ => Scope::Conference(id),
+        };
+        self.remember_new(id, scope);
+        self.write_op(op, scope, OpKind::Create, etype, id, parent, Vec::new(), fields)?;
+        Ok(id)
+    }
+
+    /// For records whose id is fixed by what they describe: this agency's own directory entry,
+    /// a site, a worker, a share (one per case and agency). Everything else uses `create`.
     pub fn create_with_id(
         &mut self,
         id: Uuid,
@@ -117,6 +141,11 @@ impl<'v> Tx<'v> {
         parent: Option<Uuid>,
         fields: Map<String, Value>,
     ) -> Result<(), LogError> {
+        self.remember_new(id, scope);
+        self.write(scope, OpKind::Create, etype, id, parent, Vec::new(), fields)
+    }
+
+    fn remember_new(&mut self, id: Uuid, scope: Scope) {
         self.entities.insert(
             id,
             Cached {
@@ -125,7 +154,6 @@ impl<'v> Tx<'v> {
                 fresh: true,
             },
         );
-        self.write(scope, OpKind::Create, etype, id, parent, Vec::new(), fields)
     }
 
     /// Sets fields of an existing entity. The op supersedes every live value of those fields,
@@ -196,6 +224,22 @@ impl<'v> Tx<'v> {
         prev: Vec<Uuid>,
         fields: Map<String, Value>,
     ) -> Result<(), LogError> {
+        let op = self.ambient.uuid_v7();
+        self.write_op(op, scope, kind, etype, entity, parent, prev, fields)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write_op(
+        &mut self,
+        op_id: Uuid,
+        scope: Scope,
+        kind: OpKind,
+        etype: &str,
+        entity: Uuid,
+        parent: Option<Uuid>,
+        prev: Vec<Uuid>,
+        fields: Map<String, Value>,
+    ) -> Result<(), LogError> {
         let scope_id = self.scope_id(scope)?;
         let site = self.author.site;
         let head = self.series_head(site, scope_id)?;
@@ -203,7 +247,7 @@ impl<'v> Tx<'v> {
         *self.hlc = self.hlc.tick(now_ms);
         let header = Header {
             v: OP_VERSION,
-            id: self.ambient.uuid_v7(),
+            id: op_id,
             site,
             scope,
             seq: head.last_seq + 1,
@@ -242,6 +286,77 @@ impl<'v> Tx<'v> {
             },
         );
         self.apply(&op.header, &fields)
+    }
+
+    /// Stores an op as a modified build could write it: the header made as usual for this site,
+    /// then changed by `edit` (any field), with `body` as the body bytes (its hash set to match).
+    /// Never applied here; signed like any op of this site when exported. For tests of what
+    /// partners' vaults refuse.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn write_crafted(
+        &mut self,
+        scope: Scope,
+        kind: OpKind,
+        etype: &str,
+        entity: Uuid,
+        parent: Option<Uuid>,
+        edit: &mut dyn FnMut(&mut Value),
+        body: Vec<u8>,
+    ) -> Result<Uuid, LogError> {
+        let scope_id = self.scope_id(scope)?;
+        let site = self.author.site;
+        let head = self.series_head(site, scope_id)?;
+        let now_ms = self.ambient.clock.now().as_millisecond().max(0) as u64;
+        *self.hlc = self.hlc.tick(now_ms);
+        let header = Header {
+            v: OP_VERSION,
+            id: self.ambient.uuid_v7(),
+            site,
+            scope,
+            seq: head.last_seq + 1,
+            hlc: *self.hlc,
+            chain: head.head,
+            kind,
+            etype: etype.to_string(),
+            entity,
+            parent,
+            prev: Vec::new(),
+            by: self.author.worker,
+            body: op::body_hash(&body),
+        };
+        let mut json = serde_json::to_value(&header).map_err(|e| LogError::StateDamaged(entity, e))?;
+        edit(&mut json);
+        let header_bytes = serde_json::to_vec(&json).map_err(|e| LogError::StateDamaged(entity, e))?;
+        let hash = header_hash(&header_bytes);
+        // An edited op id is kept as the row's id too (a crafted create chooses its own).
+        let header = match serde_json::from_value::<Header>(json) {
+            Ok(h) => Header { id: h.id, ..header },
+            Err(_) => header,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO op (id, series, seq, hlc, entity, header, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                header.id.as_bytes(),
+                head.id,
+                header.seq as i64,
+                header.hlc.raw() as i64,
+                entity.as_bytes(),
+                header_bytes,
+                body,
+                hash.0,
+            ])?;
+        self.series.insert(
+            (site, scope_id),
+            SeriesHead {
+                id: head.id,
+                last_seq: header.seq,
+                head: hash,
+                dirty: true,
+            },
+        );
+        Ok(header.id)
     }
 
     /// Folds an op (already stored) into the derived state of its entity.
@@ -661,7 +776,7 @@ pub(crate) fn digest(conn: &rusqlite::Connection) -> Result<std::collections::BT
 /// Throws away derived state and search documents and derives them again from the ops, applied
 /// in `order` (a permutation of storage order; None keeps storage order). The result must not
 /// depend on the order; tests rely on that.
-pub(crate) fn rebuild(tx: &rusqlite::Transaction<'_>, order: Option<&[usize]>) -> Result<usize, crate::Error> {
+pub(crate) fn rebuild(tx: &rusqlite::Connection, order: Option<&[usize]>) -> Result<usize, crate::Error> {
     let ops = ops_where(tx, "held IS NULL")?;
     tx.execute_batch("DELETE FROM entity; DELETE FROM search_doc; DELETE FROM search_fts;")?;
     let idx: Vec<usize> = match order {

@@ -8,8 +8,10 @@ use uuid::Uuid;
 
 use super::{Hlc, Scope};
 
-/// The op header format this build writes and fully understands.
-pub const OP_VERSION: u32 = 1;
+/// The op header format this build writes and fully understands. Version 2: record ids are
+/// derived from the op that creates the record (docs/vault-format.md), so a record belongs to one
+/// scope by construction.
+pub const OP_VERSION: u32 = 2;
 
 /// A 32-byte BLAKE3 hash, written as lowercase hex in JSON.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]

@@ -1,5 +1,7 @@
 //! Scopes: the unit of sharing. Every op belongs to exactly one scope, and a partner receives a
-//! scope whole or not at all.
+//! scope whole or not at all. Every record belongs to exactly one scope too, by construction: its
+//! id is derived from the op that created it, in that scope (see [`record_id`], [`root_id`]), so
+//! an op naming it from any other scope, or a second "create" of it, cannot match.
 
 use std::{fmt, str::FromStr};
 
@@ -47,6 +49,33 @@ impl fmt::Display for Scope {
     }
 }
 
+fn derived(context: &str, parts: &[&[u8]]) -> Uuid {
+    let mut h = blake3::Hasher::new_derive_key(context);
+    for p in parts {
+        h.update(&(p.len() as u64).to_be_bytes());
+        h.update(p);
+    }
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    uuid::Builder::from_custom_bytes(b).into_uuid()
+}
+
+/// The id of a record created by op `seq` of the series (`site`, `scope`). A (site, scope, seq)
+/// names one op (two different ops there are equivocation), so the id names one record, in one
+/// scope, created by one site.
+pub fn record_id(scope: Scope, site: Uuid, seq: u64) -> Uuid {
+    derived(
+        "kasane record id v1",
+        &[scope.to_string().as_bytes(), site.as_bytes(), &seq.to_be_bytes()],
+    )
+}
+
+/// The id of the root record of a new scope — a household, a case or a meeting — which is also
+/// the scope's id, from the kind of scope and the site and op id of the op that creates it.
+pub fn root_id(kind: &str, site: Uuid, op: Uuid) -> Uuid {
+    derived("kasane root id v1", &[kind.as_bytes(), site.as_bytes(), op.as_bytes()])
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not a scope (expected household:<id>, case:<id>, conference:<id>, directory or local:<id>)")]
 pub struct ScopeParseError(pub String);
@@ -92,5 +121,25 @@ mod tests {
         }
         assert!("case:nope".parse::<Scope>().is_err());
         assert!("meeting:0196".parse::<Scope>().is_err());
+    }
+
+    #[test]
+    fn derived_ids_differ_by_every_input() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let base = record_id(Scope::Case(a), a, 1);
+        assert_ne!(base, record_id(Scope::Case(b), a, 1), "another scope, another record");
+        assert_ne!(
+            base,
+            record_id(Scope::Household(a), a, 1),
+            "another kind of scope, another record"
+        );
+        assert_ne!(base, record_id(Scope::Case(a), b, 1), "another site, another record");
+        assert_ne!(base, record_id(Scope::Case(a), a, 2), "another op, another record");
+        assert_ne!(
+            root_id("case", a, b),
+            root_id("household", a, b),
+            "a case id is never a household id"
+        );
+        assert_eq!(base, record_id(Scope::Case(a), a, 1), "derivation is a pure function");
     }
 }

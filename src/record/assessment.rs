@@ -205,8 +205,8 @@ impl Vault {
             self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out: Vec<AssessmentEntry> = load_all(&self.conn, "assessment", Some(case))?
             .iter()
-            .map(view::<AssessmentEntry>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<AssessmentEntry>(st).ok())
+            .collect();
         for e in &mut out {
             e.agency_name = names.get(&e.agency).cloned().unwrap_or_default();
         }

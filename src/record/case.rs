@@ -12,7 +12,7 @@ use super::{
 use crate::{
     Error, Vault,
     ja::Date,
-    log::{EntityState, Scope, Tx},
+    log::{EntityState, Tx},
 };
 
 choice!(CaseStatus, "status", {
@@ -155,8 +155,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Da
         .maybe("next_review", new.next_review)
         .put("opened", opened)
         .into_map();
-    let id = tx.ambient().uuid_v7();
-    tx.create_with_id(id, Scope::Case(id), "case", Some(new.household), fields)?;
+    let id = tx.create_root("case", Some(new.household), fields)?;
     if lead != own_agency {
         tx.set(id, Fields::new().put("lead_agency", lead).into_map())?;
     }
@@ -176,6 +175,9 @@ impl Vault {
     pub fn update_case(&mut self, id: Uuid, u: CaseUpdate) -> Result<(), Error> {
         if let Some(lead) = u.lead_agency {
             self.agency(lead)?;
+            // Only the lead hands over the lead (partners' vaults hold any other change of it).
+            let case = self.case_quiet(id)?;
+            self.require_lead(&case)?;
         }
         let mut f = Fields::new();
         if let Some(t) = &u.title {
@@ -228,14 +230,14 @@ impl Vault {
         let today = self.ambient.clock.today();
         let mut members: Vec<Person> = load_all(&self.conn, "person", Some(case.household))?
             .iter()
-            .map(|st| view::<Person>(st).map(|p| p.with_age(today)))
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Person>(st).ok().map(|p| p.with_age(today)))
+            .collect();
         members.sort_by(|a, b| {
             (a.relation != "本人")
                 .cmp(&(b.relation != "本人"))
                 .then_with(|| a.birth.cmp(&b.birth))
         });
-        let notes = self.notes_of(id)?;
+        let notes = self.notes_quiet(id)?;
         let consents = self.consents_of(case.household)?;
         let lead_agency_name = self.agency(case.lead_agency).map(|a| a.name).unwrap_or_default();
         self.audit_now("case.view", Some(id.to_string()), None)?;
@@ -256,11 +258,13 @@ impl Vault {
         let agencies: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let households: HashMap<Uuid, Household> = load_all(&self.conn, "household", None)?
             .iter()
-            .map(|st| view::<Household>(st).map(|h| (h.id, h)))
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Household>(st).ok().map(|h| (h.id, h)))
+            .collect();
         let mut out = Vec::new();
         for st in load_all(&self.conn, "case", None)? {
-            let c: Case = view(&st)?;
+            let Ok(c) = view::<Case>(&st) else {
+                continue;
+            };
             if c.status == CaseStatus::Closed && !filter.include_closed && filter.status != Some(CaseStatus::Closed) {
                 continue;
             }

@@ -129,8 +129,8 @@ impl Vault {
     pub fn consents_of(&self, household: Uuid) -> Result<Vec<Consent>, Error> {
         let mut out: Vec<Consent> = load_all(&self.conn, "consent", Some(household))?
             .iter()
-            .map(view::<Consent>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Consent>(st).ok())
+            .collect();
         out.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
         Ok(out)
     }

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     Error, Vault, ja,
-    log::{EntityState, Scope, Tx},
+    log::{EntityState, Tx},
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -101,9 +101,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewHousehold) -> Result<Uuid, Error>
         .maybe("address", optional_text("address", new.address.as_deref())?)
         .maybe("phone", optional_text("phone", new.phone.as_deref())?)
         .into_map();
-    let id = tx.ambient().uuid_v7();
-    tx.create_with_id(id, Scope::Household(id), "household", None, fields)?;
-    Ok(id)
+    Ok(tx.create_root("household", None, fields)?)
 }
 
 impl Vault {
@@ -150,8 +148,8 @@ impl Vault {
         let today = self.ambient.clock.today();
         let mut members: Vec<Person> = load_all(&self.conn, "person", Some(id))?
             .iter()
-            .map(|st| view::<Person>(st).map(|p| p.with_age(today)))
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Person>(st).ok().map(|p| p.with_age(today)))
+            .collect();
         members.sort_by(|a, b| {
             (a.relation != "本人")
                 .cmp(&(b.relation != "本人"))
@@ -160,12 +158,12 @@ impl Vault {
         });
         let relations = load_all(&self.conn, "relation", Some(id))?
             .iter()
-            .map(view::<Relation>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Relation>(st).ok())
+            .collect();
         let mut cases: Vec<Case> = load_all(&self.conn, "case", Some(id))?
             .iter()
-            .map(view::<Case>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Case>(st).ok())
+            .collect();
         cases.sort_by_key(|c| std::cmp::Reverse(c.opened));
         self.audit_now("household.view", Some(id.to_string()), None)?;
         Ok(HouseholdDetail {
@@ -179,7 +177,8 @@ impl Vault {
     /// Every household, sorted 五十音順 by the head's reading (then by label).
     pub fn households(&self, filter: &HouseholdFilter) -> Result<Vec<HouseholdSummary>, Error> {
         use std::collections::HashMap;
-        let mut heads: HashMap<Uuid, String> = HashMap::new();
+        // The 本人's reading, family and given name apart, for 五十音順 by family name first.
+        let mut heads: HashMap<Uuid, (String, String)> = HashMap::new();
         let mut members: HashMap<Uuid, usize> = HashMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -193,10 +192,9 @@ impl Vault {
                 };
                 *members.entry(parent).or_default() += 1;
                 if r.get::<_, Option<String>>(1)?.as_deref() == Some("本人") {
-                    let reading = format!(
-                        "{}{}",
+                    let reading = (
                         r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        r.get::<_, Option<String>>(3)?.unwrap_or_default()
+                        r.get::<_, Option<String>>(3)?.unwrap_or_default(),
                     );
                     heads.insert(parent, reading);
                 }
@@ -211,7 +209,9 @@ impl Vault {
         }
         let mut cases: HashMap<Uuid, Cases> = HashMap::new();
         for st in load_all(&self.conn, "case", None)? {
-            let c: Case = view(&st)?;
+            let Ok(c) = view::<Case>(&st) else {
+                continue;
+            };
             let e = cases.entry(c.household).or_default();
             if !e.statuses.contains(&c.status) {
                 e.statuses.push(c.status);
@@ -230,7 +230,9 @@ impl Vault {
         }
         let mut out = Vec::new();
         for st in load_all(&self.conn, "household", None)? {
-            let h: Household = view(&st)?;
+            let Ok(h) = view::<Household>(&st) else {
+                continue;
+            };
             if h.archived && !filter.include_archived {
                 continue;
             }
@@ -244,27 +246,30 @@ impl Vault {
             {
                 continue;
             }
-            out.push(HouseholdSummary {
-                reading: heads.remove(&h.id),
-                members: members.get(&h.id).copied().unwrap_or(0),
-                open_cases: c.open,
-                problems: c.problems,
-                case_statuses: c.statuses,
-                lead_agencies: c.leads,
-                id: h.id,
-                label: h.label,
-                district: h.district,
-                address: h.address,
-                archived: h.archived,
-            });
+            let head = heads.remove(&h.id);
+            // Households with a 本人 in 五十音順 of the 本人's name; the rest after, by label.
+            let order = match &head {
+                Some((f, g)) => (false, Some(ja::name_key(f, g)), None, h.id),
+                None => (true, None, Some(ja::gojuon_key(&h.label)), h.id),
+            };
+            out.push((
+                order,
+                HouseholdSummary {
+                    reading: head.map(|(f, g)| format!("{f}{g}")),
+                    members: members.get(&h.id).copied().unwrap_or(0),
+                    open_cases: c.open,
+                    problems: c.problems,
+                    case_statuses: c.statuses,
+                    lead_agencies: c.leads,
+                    id: h.id,
+                    label: h.label,
+                    district: h.district,
+                    address: h.address,
+                    archived: h.archived,
+                },
+            ));
         }
-        out.sort_by_cached_key(|s| {
-            (
-                s.reading.is_none(),
-                ja::gojuon_key(s.reading.as_deref().unwrap_or(&s.label)),
-                s.id,
-            )
-        });
-        Ok(out)
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out.into_iter().map(|(_, s)| s).collect())
     }
 }

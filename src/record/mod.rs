@@ -93,8 +93,11 @@ pub enum RecordError {
     Date(#[from] DateError),
     #[error("{0}")]
     Inconsistent(Msg),
-    #[error("agency {0} is not in this vault's directory")]
+    #[error("agency {0} is not in the directory of these case records")]
     UnknownAgency(Uuid),
+    /// A name (or code) more than one agency answers to; the message lists them.
+    #[error("{0}")]
+    AmbiguousAgency(Msg),
     #[error("the record {0} does not exist")]
     NotFound(Uuid),
     #[error("{0}")]
@@ -120,6 +123,7 @@ impl RecordError {
             RecordError::Date(_) => "input.bad-date",
             RecordError::Inconsistent(_) => "input.inconsistent",
             RecordError::UnknownAgency(_) => "input.unknown-agency",
+            RecordError::AmbiguousAgency(_) => "input.ambiguous-agency",
             RecordError::NotFound(_) => "record.not-found",
             RecordError::Refused(_) => "refused",
         }
@@ -225,6 +229,80 @@ pub(crate) fn view<T: Record>(st: &EntityState) -> Result<T, RecordError> {
     Ok(r)
 }
 
+/// Whether `fields` read as a record of type `etype`, as every list and view of this build reads
+/// it; a partner's op that would make a record unreadable is held instead of applied. Types this
+/// build does not know are kept and forwarded, never read, so they pass.
+pub(crate) fn readable(etype: &str, v: &Value) -> bool {
+    fn reads<T: Record>(v: &Value) -> bool {
+        T::deserialize(v).is_ok()
+    }
+    let Some(fields) = v.as_object() else {
+        return false;
+    };
+    match etype {
+        "household" => reads::<Household>(v),
+        "person" => reads::<Person>(v),
+        "relation" => reads::<Relation>(v),
+        "consent" => reads::<Consent>(v),
+        "case" => reads::<Case>(v),
+        "share" => reads::<crate::share::Share>(v),
+        "note" => reads::<Note>(v),
+        "assessment" => reads::<AssessmentEntry>(v),
+        "goal" => reads::<Goal>(v),
+        "action" => reads::<Action>(v),
+        "referral" => reads::<Referral>(v),
+        "resource" => reads::<Resource>(v),
+        "flag" => reads::<crate::meeting::Flag>(v),
+        "meeting" => reads::<crate::meeting::Meeting>(v),
+        "agenda-item" => reads::<crate::meeting::AgendaItem>(v),
+        "correction" => reads::<crate::meeting::Correction>(v),
+        "agency" => reads::<Agency>(v),
+        "worker" => reads::<Worker>(v),
+        "site" => site_entry_reads(fields),
+        _ => true,
+    }
+}
+
+/// A site's directory entry: its name, its agency, whether its agency revoked it.
+fn site_entry_reads(fields: &Map<String, Value>) -> bool {
+    let text = |k: &str| fields.get(k).is_none_or(Value::is_string);
+    text("name") && text("agency") && fields.get("revoked").is_none_or(|v| v.is_boolean() || v.is_null())
+}
+
+/// A record that cannot be read as its type: lists leave it out (one damaged record never breaks
+/// a whole list) and it is reported here instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    pub id: Uuid,
+    pub etype: String,
+    pub scope: String,
+}
+
+impl crate::Vault {
+    /// Every record that cannot be read as its type: damaged on disk, or applied by an earlier
+    /// build before partners' fields were checked on import.
+    pub fn unreadable_records(&self) -> Result<Vec<Unreadable>, crate::Error> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT e.id, e.etype, s.name, e.fields FROM entity e JOIN scope s ON s.id = e.scope")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let etype: String = r.get(1)?;
+            let fields: Option<Value> = serde_json::from_str(&r.get::<_, String>(3)?).ok();
+            if fields.is_some_and(|f| readable(&etype, &f)) {
+                continue;
+            }
+            out.push(Unreadable {
+                id: Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
+                etype,
+                scope: r.get(2)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// Choice enums take either their English code or the Japanese label people use.
 macro_rules! choice {
     ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident = $code:literal / $ja:literal),+ $(,)? }) => {
@@ -243,7 +321,11 @@ macro_rules! choice {
             }
             pub fn parse(s: &str) -> Result<$name, $crate::record::RecordError> {
                 let t = s.trim();
-                $(if t.eq_ignore_ascii_case($code) || t == $ja { return Ok($name::$variant); })+
+                // A label may explain itself in brackets (実施できず（本人・状況の事情）); the word
+                // before them is accepted too.
+                $(if t.eq_ignore_ascii_case($code) || t == $ja || $ja.split_once('（').is_some_and(|(short, _)| t == short) {
+                    return Ok($name::$variant);
+                })+
                 Err($crate::record::RecordError::BadChoice {
                     field: $field,
                     value: t.to_string(),

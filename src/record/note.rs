@@ -134,12 +134,25 @@ impl Vault {
         })
     }
 
-    /// The contact log of a case, newest first.
+    /// The contact log of a case (this agency's internal memos included), newest first. Reading
+    /// it is a view like `case show`: one audit entry naming the case.
     pub fn notes_of(&self, case: Uuid) -> Result<Vec<Note>, Error> {
+        let notes = self.notes_quiet(case)?;
+        self.audit_read(
+            "note.list",
+            Some(case.to_string()),
+            Some(format!("{} entries", notes.len())),
+        )?;
+        Ok(notes)
+    }
+
+    /// The contact log without an audit entry, for reads inside another audited one (the case
+    /// view, printed documents).
+    pub(crate) fn notes_quiet(&self, case: Uuid) -> Result<Vec<Note>, Error> {
         let mut notes: Vec<Note> = load_all(&self.conn, "note", Some(case))?
             .iter()
-            .map(view::<Note>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Note>(st).ok())
+            .collect();
         notes.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
         Ok(notes)
     }

@@ -1,5 +1,5 @@
 //! The support plan: goals, and actions with an owner agency (and worker), a key person, a due
-//! date and a status that distinguishes 完了, 実施中, 実施できず (could not) and 未実施 (did not) —
+//! date and a status that distinguishes 完了, 実施中, 実施できず (could not: the person or the situation) and 未実施 (did not: on the owning agency's side) —
 //! with the reason noted for the last two. The role matrix (役割分担) and overdue lists derive
 //! from the actions.
 
@@ -19,8 +19,8 @@ choice!(ActionStatus, "action status", {
     NotStarted = "not-started" / "未着手",
     InProgress = "in-progress" / "実施中",
     Done = "done" / "完了",
-    CouldNot = "could-not" / "実施できず",
-    DidNot = "did-not" / "未実施",
+    CouldNot = "could-not" / "実施できず（本人・状況の事情）",
+    DidNot = "did-not" / "未実施（担当機関側）",
 });
 
 impl ActionStatus {
@@ -209,8 +209,8 @@ impl Vault {
     pub fn goals_of(&self, case: Uuid) -> Result<Vec<Goal>, Error> {
         let mut out: Vec<Goal> = load_all(&self.conn, "goal", Some(case))?
             .iter()
-            .map(view::<Goal>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Goal>(st).ok())
+            .collect();
         out.retain(|g| !g.retracted);
         out.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
         Ok(out)
@@ -238,7 +238,7 @@ impl Vault {
                     next.code(),
                 );
                 return Err(RecordError::Refused(super::msg!(
-                    ja: "役割の状況を「{from_ja}」から「{to_ja}」には変えられません",
+                    ja: "支援内容の状況を「{from_ja}」から「{to_ja}」には変えられません",
                     en: "an action cannot go from {from} to {to}"
                 ))
                 .into());
@@ -303,8 +303,8 @@ impl Vault {
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out: Vec<Action> = load_all(&self.conn, "action", Some(case))?
             .iter()
-            .map(view::<Action>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Action>(st).ok())
+            .collect();
         out.retain(|a| !a.retracted);
         for a in &mut out {
             self.dress_action(a, &names)?;
@@ -325,7 +325,9 @@ impl Vault {
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out = Vec::new();
         for st in load_all(&self.conn, "action", None)? {
-            let mut a: Action = view(&st)?;
+            let Ok(mut a) = view::<Action>(&st) else {
+                continue;
+            };
             if a.retracted || agency.is_some_and(|g| g != a.owner_agency) {
                 continue;
             }

@@ -122,8 +122,8 @@ impl Vault {
     pub fn resources(&self, district: Option<&str>, kind: Option<&str>) -> Result<Vec<Resource>, Error> {
         let mut out: Vec<Resource> = load_all(&self.conn, "resource", None)?
             .iter()
-            .map(view::<Resource>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Resource>(st).ok())
+            .collect();
         out.retain(|r| {
             !r.archived
                 && district.is_none_or(|d| r.district.as_deref() == Some(d))
@@ -214,8 +214,8 @@ impl Vault {
     pub fn referrals_of(&self, case: Uuid) -> Result<Vec<Referral>, Error> {
         let mut out: Vec<Referral> = load_all(&self.conn, "referral", Some(case))?
             .iter()
-            .map(view::<Referral>)
-            .collect::<Result<_, _>>()?;
+            .filter_map(|st| view::<Referral>(st).ok())
+            .collect();
         for r in &mut out {
             r.to_name = match (r.to_agency, r.to_resource) {
                 (Some(a), _) => self.agency(a).map(|x| x.name).unwrap_or_default(),

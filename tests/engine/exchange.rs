@@ -224,8 +224,8 @@ fn writes_by_an_agency_never_given_the_case_are_quarantined_not_applied() {
     let s = sync(&mut c.vault, &mut p.a.vault);
     assert_eq!(s.held.values().sum::<usize>(), 2, "both forged ops are held: {s:?}");
     assert!(
-        s.held.contains_key("not-lead"),
-        "a case opened by an agency that names another as lead is not a valid opening: {s:?}"
+        s.held.contains_key("forged-id"),
+        "a case's id is derived from the op that opened it, so C cannot open A's case again: {s:?}"
     );
     let after = p.a.vault.digest().unwrap();
     let scope = format!("case:{}", p.case);
@@ -242,7 +242,7 @@ fn writes_by_an_agency_never_given_the_case_are_quarantined_not_applied() {
     let c_agency = c.vault.identity().agency;
     kasane::testing::raw_create(
         &mut p.b.vault,
-        uuid::Uuid::from_u128(88),
+        kasane::testing::share_id(p.case, c_agency),
         kasane::Scope::Case(p.case),
         "share",
         Some(p.case),
@@ -431,7 +431,13 @@ fn a_second_pc_joins_its_agency_and_a_lost_pc_is_revoked_for_every_partner() {
         "the joining PC is a site of the same agency"
     );
     let mut b = agency_vault(152, "生活福祉課", clock());
-    introduce(&mut a1.vault, &mut a2, true);
+    // PC 1 takes PC 2's card as a PC of its own agency (a plain import would refuse it); PC 2
+    // holds PC 1's card since it joined with it.
+    let (card_a2, _) = a2.my_card().unwrap();
+    let info_a2 = a1.vault.import_own_pc_card(&card_a2).unwrap();
+    a1.vault.verify_card(info_a2.site, &info_a2.fingerprint).unwrap();
+    let info_a1 = a2.site_info(a1.vault.identity().site).unwrap();
+    a2.verify_card(info_a1.site, &info_a1.fingerprint).unwrap();
     introduce(&mut a1.vault, &mut b.vault, true);
     introduce(&mut a2, &mut b.vault, true);
     // B shares a case with agency A: the bundle is readable on both of A's PCs.

@@ -1,0 +1,966 @@
+//! Which operations take effect. Every record lives in one scope, with a type that scope allows
+//! and an id derived from the op that created it there; every op is judged by the site that
+//! signed it: fields naming an author must name that site's agency and worker, authored items
+//! change only by their author, a case's lead and share set only by its lead, a finalised meeting
+//! only through corrections, a directory entry only by its own agency. The verdicts are a pure
+//! function of the ops of a scope (replayed in (HLC, site, op id) order) and of who is known from
+//! cards, so every vault holding the same ops reaches the same verdicts — on import and when
+//! state is rebuilt from the log. A vault never holds back its own ops (the caller sees to that).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::log::{Hlc, OP_VERSION, OpKind, Scope, record_id, root_id};
+
+/// None: apply. Some(reason): keep in the log without applying it.
+pub(crate) type Verdict = Option<&'static str>;
+pub(crate) type Verdicts = HashMap<Uuid, Verdict>;
+
+pub(crate) const HOLD_NOT_SHARED: &str = "not-shared";
+pub(crate) const HOLD_NOT_LEAD: &str = "not-lead";
+pub(crate) const HOLD_CASE_UNKNOWN: &str = "case-unknown";
+pub(crate) const HOLD_HOUSEHOLD_UNKNOWN: &str = "household-unknown";
+pub(crate) const HOLD_NOT_CREATOR: &str = "not-creator";
+pub(crate) const HOLD_UNKNOWN_SITE: &str = "unknown-site";
+pub(crate) const HOLD_DUPLICATE_CREATE: &str = "duplicate-create";
+pub(crate) const HOLD_NOT_COORDINATOR: &str = "not-coordinator";
+pub(crate) const HOLD_FINALISED: &str = "finalised";
+pub(crate) const HOLD_MEETING_UNKNOWN: &str = "meeting-unknown";
+/// The record type does not live in this kind of scope (a share in the directory, a site entry
+/// in a case), or a scope's root record is not the scope's own.
+pub(crate) const HOLD_WRONG_SCOPE: &str = "wrong-scope";
+/// A create whose record id is not the one its op derives: it names a record of another scope.
+pub(crate) const HOLD_FORGED_ID: &str = "forged-id";
+/// A change to a record that was not created in this scope (or has not arrived).
+pub(crate) const HOLD_RECORD_UNKNOWN: &str = "record-unknown";
+/// A change of a record's type or parent.
+pub(crate) const HOLD_TYPE_CHANGE: &str = "type-change";
+/// Fields naming an author (agency, worker) that are not the signing site's.
+pub(crate) const HOLD_NOT_SIGNER: &str = "not-signer";
+/// A change to a contact-log or assessment entry by an agency that did not write it.
+pub(crate) const HOLD_NOT_AUTHOR: &str = "not-author";
+/// A field value this build cannot read as the record's type (a number for a status …).
+pub(crate) const HOLD_BAD_FIELD: &str = "bad-field";
+/// An op body that is not a JSON object of fields.
+pub(crate) const HOLD_BAD_BODY: &str = "bad-body";
+/// Nothing in the scope's ops gives this vault's agency a part in it.
+pub(crate) const HOLD_NOT_ENTITLED: &str = "not-entitled";
+/// An op header version this build does not judge.
+pub(crate) const HOLD_OP_VERSION: &str = "op-version";
+/// A case opened in a household its author may not write.
+pub(crate) const HOLD_HOUSEHOLD_NOT_SHARED: &str = "household-not-shared";
+
+/// The body of an op, as far as the judge is concerned.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Body<'a> {
+    Fields(&'a Map<String, Value>),
+    /// Erased by a purge: judged by its header alone.
+    Purged,
+    /// Bytes that are not a JSON object.
+    Unreadable,
+}
+
+impl<'a> Body<'a> {
+    fn fields(self) -> Option<&'a Map<String, Value>> {
+        match self {
+            Body::Fields(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// What the judge needs of one op.
+#[derive(Debug, Clone)]
+pub(crate) struct OpFacts<'a> {
+    pub id: Uuid,
+    pub v: u32,
+    pub site: Uuid,
+    pub seq: u64,
+    pub hlc: Hlc,
+    pub kind: OpKind,
+    pub etype: &'a str,
+    pub entity: Uuid,
+    pub parent: Option<Uuid>,
+    pub by: Uuid,
+    pub body: Body<'a>,
+}
+
+impl OpFacts<'_> {
+    fn order(&self) -> (Hlc, Uuid, Uuid) {
+        (self.hlc, self.site, self.id)
+    }
+    fn fields(&self) -> Option<&Map<String, Value>> {
+        self.body.fields()
+    }
+    fn uuid(&self, k: &str) -> Option<Uuid> {
+        uuid_field(self.fields(), k)
+    }
+}
+
+fn uuid_field(fields: Option<&Map<String, Value>>, k: &str) -> Option<Uuid> {
+    fields?.get(k)?.as_str().and_then(|s| Uuid::parse_str(s).ok())
+}
+
+/// Who is who, as this vault knows it from cards and from itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Parties {
+    /// Site → agency: this site and every site whose card this vault holds.
+    pub site_agency: HashMap<Uuid, Uuid>,
+    /// Workers in the directory (as applied): worker → agency.
+    pub worker_agency: HashMap<Uuid, Uuid>,
+    pub our_agency: Uuid,
+}
+
+impl Parties {
+    fn agency_of(&self, site: Uuid) -> Option<Uuid> {
+        self.site_agency.get(&site).copied()
+    }
+    /// Agencies that identify themselves with a card (and ours): only they write their entry.
+    fn is_card_agency(&self, agency: Uuid) -> bool {
+        agency == self.our_agency || self.site_agency.values().any(|a| *a == agency)
+    }
+}
+
+/// Where a record type lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The scope's own record: its id is the scope's id.
+    Root,
+    /// Hangs from the scope's root: its parent is the scope's id.
+    UnderRoot,
+    /// In the directory, without a parent.
+    Directory,
+    /// In the directory, hanging from its agency (which must be the author's).
+    DirectoryOfAgency,
+}
+
+/// The kind of scope a record type lives in, and how.
+fn home(etype: &str) -> Option<(&'static str, Place)> {
+    Some(match etype {
+        "household" => ("household", Place::Root),
+        "person" | "relation" | "consent" => ("household", Place::UnderRoot),
+        "case" => ("case", Place::Root),
+        "share" | "note" | "assessment" | "goal" | "action" | "referral" | "flag" => ("case", Place::UnderRoot),
+        "meeting" => ("conference", Place::Root),
+        "agenda-item" | "correction" => ("conference", Place::UnderRoot),
+        "agency" | "resource" => ("directory", Place::Directory),
+        "site" | "worker" => ("directory", Place::DirectoryOfAgency),
+        _ => return None,
+    })
+}
+
+/// Fields that name who wrote a record: they must name the signer, and never change.
+fn author_fields(etype: &str) -> &'static [&'static str] {
+    match etype {
+        "note" | "assessment" => &["agency", "worker"],
+        "goal" | "flag" | "correction" => &["agency"],
+        _ => &[],
+    }
+}
+
+/// Records only their author agency may change after writing them.
+fn authored_only(etype: &str) -> bool {
+    matches!(etype, "note" | "assessment")
+}
+
+/// The id a share record must have: one per (case, agency), so two sites of the lead agency
+/// sharing at once write the same record.
+pub(crate) fn share_id(case: Uuid, agency: Uuid) -> Uuid {
+    let mut h = blake3::Hasher::new_derive_key("kasane share id v1");
+    h.update(case.as_bytes());
+    h.update(agency.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    uuid::Builder::from_custom_bytes(b).into_uuid()
+}
+
+/// Checks what holds for every record whatever its scope: the op is of a version this build
+/// judges, its type lives in this kind of scope, its id is the one its create derives, it changes
+/// neither type nor parent, author fields name the signer, authored items change only by their
+/// author, and its fields read as its type. Returns the verdict of every op failing a check; the
+/// rest go on to the scope's own rules.
+fn structure(scope: Scope, ops: &[OpFacts], parties: &Parties, readable: &dyn Fn(&str, &Value) -> bool) -> Verdicts {
+    let mut out = Verdicts::new();
+    // Record → (type, parent, author agency) from its valid create.
+    let mut records: HashMap<Uuid, (&str, Option<Uuid>, Uuid)> = HashMap::new();
+    // Record → its fields as applied so far, to check each change reads as the type; records
+    // with a purged op cannot be checked that way.
+    let mut state: HashMap<Uuid, Map<String, Value>> = HashMap::new();
+    let mut incomplete: HashSet<Uuid> = HashSet::new();
+    for op in ops {
+        if matches!(op.body, Body::Purged) {
+            incomplete.insert(op.entity);
+        }
+        let Some(author) = parties.agency_of(op.site) else {
+            out.insert(op.id, Some(HOLD_UNKNOWN_SITE));
+            continue;
+        };
+        let v = check_one(scope, op, author, parties, &records);
+        let v = v.or_else(|| {
+            let Some(fields) = op.fields() else {
+                return matches!(op.body, Body::Unreadable).then_some(HOLD_BAD_BODY);
+            };
+            if incomplete.contains(&op.entity) {
+                return None;
+            }
+            let mut merged = state.get(&op.entity).cloned().unwrap_or_default();
+            for (k, val) in fields {
+                merged.insert(k.clone(), val.clone());
+            }
+            (!readable(op.etype, &Value::Object(merged))).then_some(HOLD_BAD_FIELD)
+        });
+        if v.is_none() {
+            if op.kind == OpKind::Create {
+                records.entry(op.entity).or_insert((op.etype, op.parent, author));
+            }
+            if let Some(fields) = op.fields() {
+                let s = state.entry(op.entity).or_default();
+                for (k, val) in fields {
+                    s.insert(k.clone(), val.clone());
+                }
+            }
+        }
+        out.insert(op.id, v);
+    }
+    out
+}
+
+fn check_one(
+    scope: Scope,
+    op: &OpFacts,
+    author: Uuid,
+    parties: &Parties,
+    records: &HashMap<Uuid, (&str, Option<Uuid>, Uuid)>,
+) -> Verdict {
+    if op.v != OP_VERSION {
+        return Some(HOLD_OP_VERSION);
+    }
+    if matches!(op.body, Body::Unreadable) {
+        return Some(HOLD_BAD_BODY);
+    }
+    let Some((kind, place)) = home(op.etype) else {
+        // A type this build does not know: kept and forwarded, never read here.
+        return None;
+    };
+    if kind != scope.kind() {
+        return Some(HOLD_WRONG_SCOPE);
+    }
+    let root = scope.id();
+    if (place == Place::Root) != (Some(op.entity) == root) {
+        return Some(HOLD_WRONG_SCOPE);
+    }
+    // A field that names the scope's root again (a note's `case`, a person's `household`) must
+    // name this scope's root, and a case's `household` its parent: lists read those fields.
+    let root_field = match scope {
+        Scope::Case(_) if place == Place::UnderRoot => Some(("case", root)),
+        Scope::Household(_) if place == Place::UnderRoot => Some(("household", root)),
+        Scope::Conference(_) if place == Place::UnderRoot => Some(("meeting", root)),
+        Scope::Case(_) => Some(("household", if op.kind == OpKind::Create { op.parent } else { None })),
+        _ => None,
+    };
+    if let (Some((field, expected)), Some(fields)) = (root_field, op.fields()) {
+        if fields.contains_key(field) && (expected.is_none() || uuid_field(Some(fields), field) != expected) {
+            return Some(HOLD_TYPE_CHANGE);
+        }
+    }
+    // Whoever the worker is, it must not be known as another agency's.
+    if parties.worker_agency.get(&op.by).is_some_and(|a| *a != author) {
+        return Some(HOLD_NOT_SIGNER);
+    }
+    match op.kind {
+        OpKind::Create => {
+            let expected_parent = match place {
+                Place::UnderRoot => root,
+                Place::DirectoryOfAgency => Some(author),
+                // A case hangs from its household; the case rules check which.
+                Place::Root if op.etype == "case" => op.parent,
+                Place::Root | Place::Directory => None,
+            };
+            if op.parent != expected_parent || (op.etype == "case" && op.parent.is_none()) {
+                return Some(HOLD_TYPE_CHANGE);
+            }
+            if !id_is_derived(scope, op, author, parties) {
+                return Some(HOLD_FORGED_ID);
+            }
+            if let Some((etype, parent, _)) = records.get(&op.entity) {
+                // Only records with a fixed id (a share, an agency's own entry) are created twice,
+                // and then identically.
+                if *etype != op.etype || *parent != op.parent {
+                    return Some(HOLD_TYPE_CHANGE);
+                }
+            }
+            for f in author_fields(op.etype) {
+                let claimed = op.uuid(f);
+                let signer = if *f == "worker" { op.by } else { author };
+                if op.fields().is_some() && claimed != Some(signer) {
+                    return Some(HOLD_NOT_SIGNER);
+                }
+            }
+            if matches!(op.etype, "worker" | "site") && op.fields().is_some() && op.uuid("agency") != Some(author) {
+                return Some(HOLD_NOT_SIGNER);
+            }
+            None
+        }
+        OpKind::Set => {
+            if op.parent.is_some() {
+                return Some(HOLD_TYPE_CHANGE);
+            }
+            let Some((etype, _, creator)) = records.get(&op.entity) else {
+                // An agency may edit its own entry before its create arrives.
+                return (op.etype != "agency" || op.entity != author).then_some(HOLD_RECORD_UNKNOWN);
+            };
+            if *etype != op.etype {
+                return Some(HOLD_TYPE_CHANGE);
+            }
+            let fields = op.fields();
+            if author_fields(op.etype)
+                .iter()
+                .any(|f| fields.is_some_and(|m| m.contains_key(*f)))
+            {
+                return Some(HOLD_NOT_SIGNER);
+            }
+            if matches!(op.etype, "worker" | "site") && fields.is_some_and(|m| m.contains_key("agency")) {
+                return Some(HOLD_TYPE_CHANGE);
+            }
+            if op.etype == "share" && fields.is_some_and(|m| m.contains_key("agency")) {
+                return Some(HOLD_TYPE_CHANGE);
+            }
+            if authored_only(op.etype) && *creator != author {
+                return Some(HOLD_NOT_AUTHOR);
+            }
+            None
+        }
+    }
+}
+
+/// Whether a create's record id is the one it must be: derived from the op for ordinary records
+/// and scope roots; the (case, agency) share id for a share; for directory entries of agencies
+/// and sites, their own id, which only their agency may use.
+fn id_is_derived(scope: Scope, op: &OpFacts, author: Uuid, parties: &Parties) -> bool {
+    match op.etype {
+        "household" | "case" | "meeting" => op.entity == root_id(op.etype, op.site, op.id),
+        "share" => match (scope, op.uuid("agency")) {
+            (Scope::Case(case), Some(agency)) => op.entity == share_id(case, agency),
+            // A purged share body cannot be checked; its header stands as it was.
+            (Scope::Case(_), None) => op.fields().is_none(),
+            _ => false,
+        },
+        // An agency's own entry has the agency's id; an entry for an agency without Kasane (made
+        // by the agency that met it) an ordinary one, never an id a card claims.
+        "agency" => {
+            op.entity == author
+                || (op.entity == record_id(scope, op.site, op.seq) && !parties.is_card_agency(op.entity))
+        }
+        // A site's entry has the site's id; a card says which agency the site belongs to.
+        "site" => parties.agency_of(op.entity).is_none_or(|a| a == author),
+        _ => op.entity == record_id(scope, op.site, op.seq),
+    }
+}
+
+/// Who could write a case, when: per agency, half-open HLC intervals.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Access {
+    intervals: HashMap<Uuid, Vec<(Hlc, Option<Hlc>)>>,
+    /// Agencies that ever led the case.
+    leads: BTreeSet<Uuid>,
+}
+
+impl Access {
+    fn open(&mut self, agency: Uuid, at: Hlc) {
+        let v = self.intervals.entry(agency).or_default();
+        if v.last().is_none_or(|(_, end)| end.is_some()) {
+            v.push((at, None));
+        }
+    }
+    fn close(&mut self, agency: Uuid, at: Hlc) {
+        if let Some((_, end)) = self.intervals.get_mut(&agency).and_then(|v| v.last_mut()) {
+            if end.is_none() {
+                *end = Some(at);
+            }
+        }
+    }
+    pub fn has(&self, agency: Uuid, at: Hlc) -> bool {
+        self.intervals
+            .get(&agency)
+            .is_some_and(|v| v.iter().any(|(from, to)| *from <= at && to.is_none_or(|t| at < t)))
+    }
+    /// Whether the agency ever had a part in the case (led it or was shared it).
+    pub fn ever(&self, agency: Uuid) -> bool {
+        self.intervals.contains_key(&agency)
+    }
+    /// Whether the agency ever led the case.
+    pub fn ever_led(&self, agency: Uuid) -> bool {
+        self.leads.contains(&agency)
+    }
+}
+
+/// What one scope's judgement says beyond the verdicts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CaseFacts {
+    pub access: Access,
+    /// The household the case was opened in, from its valid create.
+    pub household: Option<Uuid>,
+    /// When, and by which agency, the case was opened.
+    pub opened: Option<(Hlc, Uuid)>,
+}
+
+/// Judges the ops of a case scope: structure first, then the lead and share set.
+pub(crate) fn judge_case(
+    case: Uuid,
+    ops: &mut [OpFacts],
+    parties: &Parties,
+    readable: &dyn Fn(&str, &Value) -> bool,
+) -> (Verdicts, CaseFacts) {
+    ops.sort_by_key(OpFacts::order);
+    let mut verdicts = structure(Scope::Case(case), ops, parties, readable);
+    let mut facts = CaseFacts::default();
+    let mut lead: Option<Uuid> = None;
+    let mut share_agency: HashMap<Uuid, Uuid> = HashMap::new();
+    for op in ops.iter() {
+        if verdicts.get(&op.id).copied().flatten().is_some() {
+            continue;
+        }
+        let Some(author) = parties.agency_of(op.site) else {
+            continue;
+        };
+        if op.etype == "case" && op.kind == OpKind::Create {
+            // A case is opened by its lead: a create naming another agency is not a valid
+            // opening (handing over is a separate op by the lead).
+            let named = op.uuid("lead_agency").unwrap_or(author);
+            let v = if lead.is_some() {
+                Some(HOLD_DUPLICATE_CREATE)
+            } else if named != author {
+                Some(HOLD_NOT_LEAD)
+            } else {
+                lead = Some(author);
+                facts.access.open(author, op.hlc);
+                facts.access.leads.insert(author);
+                facts.household = op.parent;
+                facts.opened = Some((op.hlc, author));
+                None
+            };
+            verdicts.insert(op.id, v);
+            continue;
+        }
+        let Some(current) = lead else {
+            verdicts.insert(op.id, Some(HOLD_CASE_UNKNOWN));
+            continue;
+        };
+        let is_lead = author == current;
+        let fields = op.fields();
+        let changes_lead = op.etype == "case" && fields.is_some_and(|f| f.contains_key("lead_agency"));
+        let changes_household = op.etype == "case" && fields.is_some_and(|f| f.contains_key("household"));
+        if changes_household {
+            verdicts.insert(op.id, Some(HOLD_TYPE_CHANGE));
+            continue;
+        }
+        if changes_lead || op.etype == "share" {
+            if !is_lead {
+                verdicts.insert(op.id, Some(HOLD_NOT_LEAD));
+                continue;
+            }
+            verdicts.insert(op.id, None);
+            if changes_lead {
+                if let Some(new) = op.uuid("lead_agency") {
+                    facts.access.close(current, op.hlc);
+                    lead = Some(new);
+                    facts.access.open(new, op.hlc);
+                    facts.access.leads.insert(new);
+                }
+            }
+            if op.etype == "share" {
+                if let Some(a) = op.uuid("agency") {
+                    share_agency.insert(op.entity, a);
+                }
+                let active = fields.and_then(|f| f.get("active")).and_then(Value::as_bool);
+                if let (Some(a), Some(active)) = (share_agency.get(&op.entity).copied(), active) {
+                    if active {
+                        facts.access.open(a, op.hlc);
+                    } else if Some(a) != lead {
+                        facts.access.close(a, op.hlc);
+                    }
+                }
+            }
+            continue;
+        }
+        let ok = is_lead || facts.access.has(author, op.hlc);
+        verdicts.insert(op.id, if ok { None } else { Some(HOLD_NOT_SHARED) });
+    }
+    (verdicts, facts)
+}
+
+/// Judges the ops of a household scope: structure first; then its creator, and agencies with
+/// access to one of its cases at the time, may write it.
+pub(crate) fn judge_household(
+    household: Uuid,
+    ops: &mut [OpFacts],
+    parties: &Parties,
+    readable: &dyn Fn(&str, &Value) -> bool,
+    cases: &[&Access],
+) -> (Verdicts, Option<Uuid>) {
+    ops.sort_by_key(OpFacts::order);
+    let mut verdicts = structure(Scope::Household(household), ops, parties, readable);
+    let mut creator: Option<Uuid> = None;
+    for op in ops.iter() {
+        if verdicts.get(&op.id).copied().flatten().is_some() {
+            continue;
+        }
+        let Some(author) = parties.agency_of(op.site) else {
+            continue;
+        };
+        if op.etype == "household" && op.kind == OpKind::Create {
+            // The root id is derived from its create, so there is only one.
+            creator = Some(author);
+            verdicts.insert(op.id, None);
+            continue;
+        }
+        let ok = creator == Some(author) || cases.iter().any(|a| a.has(author, op.hlc));
+        let v = if ok {
+            None
+        } else if creator.is_none() {
+            Some(HOLD_HOUSEHOLD_UNKNOWN)
+        } else {
+            Some(HOLD_NOT_SHARED)
+        };
+        verdicts.insert(op.id, v);
+    }
+    (verdicts, creator)
+}
+
+/// Judges a meeting's scope: structure first; then the coordinating agency (which opened it)
+/// records it until it is finalised; afterwards only corrections, which any attendee may add.
+/// Also returns the agencies the meeting involves (coordinator and every attendee named).
+pub(crate) fn judge_conference(
+    meeting: Uuid,
+    ops: &mut [OpFacts],
+    parties: &Parties,
+    readable: &dyn Fn(&str, &Value) -> bool,
+) -> (Verdicts, BTreeSet<Uuid>) {
+    ops.sort_by_key(OpFacts::order);
+    let mut verdicts = structure(Scope::Conference(meeting), ops, parties, readable);
+    let mut coordinator: Option<Uuid> = None;
+    let mut attendees: Vec<Uuid> = Vec::new();
+    let mut involved = BTreeSet::new();
+    let mut finalised = false;
+    let list = |f: Option<&Map<String, Value>>, k: &str| -> Option<Vec<Uuid>> {
+        f?.get(k)?.as_array().map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().and_then(|s| Uuid::parse_str(s).ok()))
+                .collect()
+        })
+    };
+    for op in ops.iter() {
+        if verdicts.get(&op.id).copied().flatten().is_some() {
+            continue;
+        }
+        let Some(author) = parties.agency_of(op.site) else {
+            continue;
+        };
+        let v = if op.etype == "meeting" && op.kind == OpKind::Create {
+            if op.uuid("coordinator") == Some(author) {
+                coordinator = Some(author);
+                attendees = list(op.fields(), "attendees").unwrap_or_default();
+                involved.insert(author);
+                involved.extend(attendees.iter().copied());
+                None
+            } else {
+                Some(HOLD_NOT_COORDINATOR)
+            }
+        } else if coordinator.is_none() {
+            Some(HOLD_MEETING_UNKNOWN)
+        } else if op.etype == "correction" && op.kind == OpKind::Create {
+            if coordinator == Some(author) || attendees.contains(&author) {
+                None
+            } else {
+                Some(HOLD_NOT_SHARED)
+            }
+        } else if finalised {
+            Some(HOLD_FINALISED)
+        } else if coordinator == Some(author) {
+            if op.entity == meeting {
+                if op.fields().is_some_and(|f| f.contains_key("coordinator")) {
+                    Some(HOLD_NOT_COORDINATOR)
+                } else {
+                    if let Some(a) = list(op.fields(), "attendees") {
+                        attendees = a;
+                        involved.extend(attendees.iter().copied());
+                    }
+                    finalised |= op
+                        .fields()
+                        .is_some_and(|f| f.get("finalised").is_some_and(|v| !v.is_null()));
+                    None
+                }
+            } else {
+                None
+            }
+        } else {
+            Some(HOLD_NOT_COORDINATOR)
+        };
+        verdicts.insert(op.id, v);
+    }
+    (verdicts, involved)
+}
+
+/// Judges the directory: structure first; then an entry is written by the agency that created
+/// it, and an agency edits its own entry.
+pub(crate) fn judge_directory(
+    ops: &mut [OpFacts],
+    parties: &Parties,
+    readable: &dyn Fn(&str, &Value) -> bool,
+) -> Verdicts {
+    ops.sort_by_key(OpFacts::order);
+    let mut verdicts = structure(Scope::Directory, ops, parties, readable);
+    let mut creators: HashMap<Uuid, Uuid> = HashMap::new();
+    for op in ops.iter() {
+        if verdicts.get(&op.id).copied().flatten().is_some() {
+            continue;
+        }
+        let Some(author) = parties.agency_of(op.site) else {
+            continue;
+        };
+        let own_agency_entry = op.etype == "agency" && op.entity == author;
+        let v = match (op.kind, creators.get(&op.entity).copied()) {
+            (OpKind::Create, None) => {
+                creators.insert(op.entity, author);
+                None
+            }
+            (_, Some(c)) if c == author || own_agency_entry => None,
+            (_, Some(_)) => Some(HOLD_NOT_CREATOR),
+            (OpKind::Set, None) if own_agency_entry => None,
+            (OpKind::Set, None) => Some(HOLD_RECORD_UNKNOWN),
+        };
+        verdicts.insert(op.id, v);
+    }
+    verdicts
+}
+
+/// Holds every op of a scope this vault's agency has no part in (none of its ops entitle it),
+/// except what structure already held.
+pub(crate) fn hold_unless_entitled(verdicts: &mut Verdicts, entitled: bool) {
+    if entitled {
+        return;
+    }
+    for v in verdicts.values_mut() {
+        if v.is_none() {
+            *v = Some(HOLD_NOT_ENTITLED);
+        }
+    }
+}
+
+/// Whether a case opened in a household by `agency` at `at` may be: the agency created the
+/// household, or had access then to another case of it.
+pub(crate) fn may_open_case_in(
+    household_creator: Option<Uuid>,
+    other_cases: &[&Access],
+    agency: Uuid,
+    at: Hlc,
+) -> Verdict {
+    match household_creator {
+        None => Some(HOLD_HOUSEHOLD_UNKNOWN),
+        Some(c) if c == agency => None,
+        Some(_) if other_cases.iter().any(|a| a.has(agency, at)) => None,
+        Some(_) => Some(HOLD_HOUSEHOLD_NOT_SHARED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Sites 1, 2, 3 belong to agencies 11, 12, 13; the case is opened by site 1 with op 1000.
+    fn parties() -> Parties {
+        Parties {
+            site_agency: (1..=3u128)
+                .map(|s| (Uuid::from_u128(s), Uuid::from_u128(s + 10)))
+                .collect(),
+            worker_agency: HashMap::new(),
+            our_agency: Uuid::from_u128(11),
+        }
+    }
+
+    fn case_id() -> Uuid {
+        root_id("case", Uuid::from_u128(1), Uuid::from_u128(1000))
+    }
+
+    /// Ops of one case scope, with bodies leaked to 'static so the facts can borrow them.
+    struct Log {
+        ops: Vec<OpFacts<'static>>,
+        seqs: HashMap<u128, u64>,
+    }
+
+    impl Log {
+        fn new() -> Log {
+            Log {
+                ops: Vec::new(),
+                seqs: HashMap::new(),
+            }
+        }
+        #[allow(clippy::too_many_arguments)]
+        fn push(
+            &mut self,
+            id: u128,
+            site: u128,
+            hlc: u64,
+            kind: OpKind,
+            etype: &'static str,
+            entity: Uuid,
+            parent: Option<Uuid>,
+            fields: Value,
+        ) -> Uuid {
+            let seq = self.seqs.entry(site).or_default();
+            *seq += 1;
+            let fields: &'static Map<String, Value> =
+                Box::leak(Box::new(fields.as_object().cloned().unwrap_or_default()));
+            self.ops.push(OpFacts {
+                id: Uuid::from_u128(id),
+                v: OP_VERSION,
+                site: Uuid::from_u128(site),
+                seq: *seq,
+                hlc: Hlc::new(hlc, 0),
+                kind,
+                etype,
+                entity,
+                parent,
+                by: Uuid::from_u128(site + 100),
+                body: Body::Fields(fields),
+            });
+            entity
+        }
+        /// A create whose id is derived as an honest build derives it.
+        fn create(&mut self, id: u128, site: u128, hlc: u64, etype: &'static str, fields: Value) -> Uuid {
+            let seq = self.seqs.get(&site).copied().unwrap_or(0) + 1;
+            let entity = record_id(Scope::Case(case_id()), Uuid::from_u128(site), seq);
+            self.push(id, site, hlc, OpKind::Create, etype, entity, Some(case_id()), fields)
+        }
+    }
+
+    fn agency(n: u128) -> String {
+        Uuid::from_u128(n).to_string()
+    }
+
+    fn opened() -> Log {
+        let mut log = Log::new();
+        log.push(
+            1000,
+            1,
+            10,
+            OpKind::Create,
+            "case",
+            case_id(),
+            Some(Uuid::from_u128(9)),
+            serde_json::json!({"lead_agency": agency(11)}),
+        );
+        log
+    }
+
+    fn note(agency_n: u128, worker: u128) -> Value {
+        serde_json::json!({"case": case_id().to_string(), "agency": agency(agency_n), "worker": Uuid::from_u128(worker).to_string(), "text": "x"})
+    }
+
+    fn reads(_: &str, _: &Value) -> bool {
+        true
+    }
+
+    #[test]
+    fn a_partner_writes_only_while_shared_and_only_the_lead_shares() {
+        let mut log = opened();
+        let early = log.create(2, 2, 15, "note", note(12, 102));
+        let share = share_id(case_id(), Uuid::from_u128(12));
+        log.push(
+            3,
+            1,
+            20,
+            OpKind::Create,
+            "share",
+            share,
+            Some(case_id()),
+            serde_json::json!({"agency": agency(12), "active": true}),
+        );
+        let while_shared = log.create(4, 2, 25, "note", note(12, 102));
+        let other = share_id(case_id(), Uuid::from_u128(13));
+        log.push(
+            5,
+            2,
+            26,
+            OpKind::Create,
+            "share",
+            other,
+            Some(case_id()),
+            serde_json::json!({"agency": agency(13), "active": true}),
+        );
+        log.push(
+            6,
+            1,
+            30,
+            OpKind::Set,
+            "share",
+            share,
+            None,
+            serde_json::json!({"active": false}),
+        );
+        let after = log.create(7, 2, 35, "note", note(12, 102));
+        let (v, facts) = judge_case(case_id(), &mut log.ops, &parties(), &reads);
+        let get = |id: u128| v[&Uuid::from_u128(id)];
+        assert_eq!(get(1000), None, "the opening by the lead stands");
+        assert_eq!(
+            get(2),
+            Some(HOLD_NOT_SHARED),
+            "a write before the case was shared is held"
+        );
+        assert_eq!(get(3), None, "the lead shares");
+        assert_eq!(get(4), None, "a write while shared applies");
+        assert_eq!(get(5), Some(HOLD_NOT_LEAD), "a partner cannot extend the share set");
+        assert_eq!(get(7), Some(HOLD_NOT_SHARED), "a write after removal is held");
+        assert!(facts.access.has(Uuid::from_u128(12), Hlc::new(25, 0)));
+        assert!(!facts.access.has(Uuid::from_u128(12), Hlc::new(35, 0)));
+        let _ = (early, while_shared, after);
+    }
+
+    #[test]
+    fn verdicts_do_not_depend_on_the_order_ops_are_listed_in() {
+        let mut log = opened();
+        let share = share_id(case_id(), Uuid::from_u128(12));
+        log.push(
+            3,
+            1,
+            20,
+            OpKind::Create,
+            "share",
+            share,
+            Some(case_id()),
+            serde_json::json!({"agency": agency(12), "active": true}),
+        );
+        log.create(4, 2, 25, "note", note(12, 102));
+        log.push(
+            9,
+            1,
+            27,
+            OpKind::Set,
+            "case",
+            case_id(),
+            None,
+            serde_json::json!({"lead_agency": agency(12)}),
+        );
+        log.push(
+            10,
+            2,
+            28,
+            OpKind::Set,
+            "share",
+            share,
+            None,
+            serde_json::json!({"active": false}),
+        );
+        log.create(11, 3, 29, "note", note(12, 103));
+        let (reference, _) = judge_case(case_id(), &mut log.ops.clone(), &parties(), &reads);
+        let mut reversed: Vec<OpFacts> = log.ops.iter().cloned().rev().collect();
+        let (v, _) = judge_case(case_id(), &mut reversed, &parties(), &reads);
+        assert_eq!(v, reference, "the same ops give the same verdicts in any order");
+        assert_eq!(
+            v[&Uuid::from_u128(10)],
+            None,
+            "after the handover the new lead changes the share set"
+        );
+        assert_eq!(
+            v[&Uuid::from_u128(11)],
+            Some(HOLD_NOT_SIGNER),
+            "site 3's note claims agency 12"
+        );
+    }
+
+    #[test]
+    fn structure_binds_records_to_their_scope_type_and_author() {
+        let mut log = opened();
+        let share = share_id(case_id(), Uuid::from_u128(12));
+        log.push(
+            3,
+            1,
+            20,
+            OpKind::Create,
+            "share",
+            share,
+            Some(case_id()),
+            serde_json::json!({"agency": agency(12), "active": true}),
+        );
+        let n = log.create(4, 2, 25, "note", note(12, 102));
+        // A record id not derived from its create: it names another scope's record.
+        log.push(
+            5,
+            2,
+            26,
+            OpKind::Create,
+            "note",
+            Uuid::from_u128(77),
+            Some(case_id()),
+            note(12, 102),
+        );
+        // A site entry in a case; a note's type changed; a note edited by another agency.
+        log.push(
+            6,
+            2,
+            27,
+            OpKind::Create,
+            "site",
+            Uuid::from_u128(2),
+            Some(Uuid::from_u128(12)),
+            serde_json::json!({}),
+        );
+        log.push(7, 2, 28, OpKind::Set, "goal", n, None, serde_json::json!({"text": "y"}));
+        log.push(8, 1, 29, OpKind::Set, "note", n, None, serde_json::json!({"text": "y"}));
+        log.push(
+            9,
+            2,
+            30,
+            OpKind::Set,
+            "note",
+            n,
+            None,
+            serde_json::json!({"agency": agency(11)}),
+        );
+        let mut old = log.ops[1].clone();
+        old.id = Uuid::from_u128(10);
+        old.v = 1;
+        log.ops.push(old);
+        let (v, _) = judge_case(case_id(), &mut log.ops, &parties(), &reads);
+        let get = |id: u128| v[&Uuid::from_u128(id)];
+        assert_eq!(get(4), None, "an honest note stands");
+        assert_eq!(get(5), Some(HOLD_FORGED_ID));
+        assert_eq!(get(6), Some(HOLD_WRONG_SCOPE));
+        assert_eq!(get(7), Some(HOLD_TYPE_CHANGE));
+        assert_eq!(
+            get(8),
+            Some(HOLD_NOT_AUTHOR),
+            "the lead does not edit the partner's note"
+        );
+        assert_eq!(get(9), Some(HOLD_NOT_SIGNER), "a note's author never changes");
+        assert_eq!(get(10), Some(HOLD_OP_VERSION));
+    }
+
+    #[test]
+    fn a_case_is_opened_only_where_its_agency_may_write_the_household() {
+        let other = Access::default();
+        let mut shared = Access::default();
+        shared.open(Uuid::from_u128(12), Hlc::new(5, 0));
+        let (a11, a12) = (Uuid::from_u128(11), Uuid::from_u128(12));
+        assert_eq!(
+            may_open_case_in(Some(a11), &[], a11, Hlc::new(10, 0)),
+            None,
+            "the household's creator"
+        );
+        assert_eq!(
+            may_open_case_in(Some(a11), &[&shared], a12, Hlc::new(10, 0)),
+            None,
+            "through another case"
+        );
+        assert_eq!(
+            may_open_case_in(Some(a11), &[&other], a12, Hlc::new(10, 0)),
+            Some(HOLD_HOUSEHOLD_NOT_SHARED)
+        );
+        assert_eq!(
+            may_open_case_in(None, &[], a12, Hlc::new(10, 0)),
+            Some(HOLD_HOUSEHOLD_UNKNOWN)
+        );
+    }
+}
