@@ -14,35 +14,55 @@ use zeroize::Zeroizing;
 
 use crate::{Error, Vault, clock::Entropy, error::Kind};
 
-const CARD_FORMAT: u32 = 1;
-const CARD_DOMAIN: &[u8] = b"kasane card v1\0";
+/// The card format this build writes and reads. Version 1 (whose fingerprint did not cover the
+/// agency) is refused: its holder is asked for a new file.
+const CARD_FORMAT: u32 = 2;
+const CARD_DOMAIN: &[u8] = b"kasane card v2\0";
+/// A card is a few hundred bytes; anything much larger is not one.
+pub const MAX_CARD_BYTES: usize = 64 * 1024;
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
-    #[error("this is not a Kasane member card ({0})")]
+    #[error("this is not a Kasane agency check file ({0})")]
     NotACard(String),
-    #[error("the member card's signature does not match its contents: it was altered or damaged")]
+    #[error("the agency check file's signature does not match its contents: it was altered or damaged")]
     CardSignature,
-    #[error("this member card is from a newer version of Kasane; update Kasane to import it")]
+    #[error("this agency check file is from a newer version of Kasane; update Kasane to import it")]
     CardTooNew,
-    #[error("that is this site's own card")]
+    #[error(
+        "this agency check file was made by an early test version of Kasane (check file format {0}); ask the partner for a new file (kasane card export) and compare its check number again"
+    )]
+    CardOutdated(u32),
+    #[error("the file is {0} bytes: too large to be an agency check file")]
+    CardTooLarge(usize),
+    #[error(
+        "this agency check file says it is a PC of this agency ({0}); a partner's file never does. If it is a new PC of this agency, import it with `kasane card import --own-pc`"
+    )]
+    OwnAgencyCard(String),
+    #[error("this agency check file is of another agency ({0}), not a PC of this agency")]
+    NotOwnAgency(String),
+    #[error(
+        "a different agency check file for site {0} was imported before (another agency); do not trust this file, and ask the partner"
+    )]
+    CardAgencyChanged(Uuid),
+    #[error("that is this site's own agency check file")]
     OwnCard,
     #[error(
-        "a different card for site {0} was imported before (other keys); if that PC was reinstalled, revoke the old site first"
+        "a different agency check file for site {0} was imported before (other keys); if that PC was reinstalled, revoke the old site first"
     )]
     CardKeysChanged(Uuid),
-    #[error("no card has been imported for site {0}")]
+    #[error("no agency check file has been imported for site {0}")]
     UnknownSite(Uuid),
     #[error(
-        "the fingerprint does not match the card of site {0}: do not trust this card, and ask the partner for a new one"
+        "the check number does not match the agency check file of site {0}: do not trust this file, and ask the partner for a new one"
     )]
     FingerprintMismatch(Uuid),
     #[error("site {0} has been revoked; it cannot be verified again")]
     Revoked(Uuid),
-    #[error("this site cannot revoke itself; revoke it from another site of the agency, or from a partner's vault")]
+    #[error("this site cannot revoke itself; revoke it from another site of the agency, or at a partner agency")]
     RevokeSelf,
-    #[error("the site keys in this vault are damaged: {0}")]
+    #[error("the site keys in these case records are damaged: {0}")]
     KeysDamaged(String),
 }
 
@@ -54,6 +74,9 @@ impl SiteError {
             | SiteError::Revoked(_)
             | SiteError::RevokeSelf
             | SiteError::CardKeysChanged(_)
+            | SiteError::CardAgencyChanged(_)
+            | SiteError::OwnAgencyCard(_)
+            | SiteError::NotOwnAgency(_)
             | SiteError::OwnCard => Kind::Refused,
             SiteError::KeysDamaged(_) => Kind::Vault,
             _ => Kind::BadInput,
@@ -64,6 +87,11 @@ impl SiteError {
             SiteError::NotACard(_) => "card.invalid",
             SiteError::CardSignature => "card.signature",
             SiteError::CardTooNew => "card.too-new",
+            SiteError::CardOutdated(_) => "card.outdated",
+            SiteError::CardTooLarge(_) => "card.too-large",
+            SiteError::OwnAgencyCard(_) => "card.own-agency",
+            SiteError::NotOwnAgency(_) => "card.not-own-agency",
+            SiteError::CardAgencyChanged(_) => "card.agency-changed",
             SiteError::OwnCard => "card.own",
             SiteError::CardKeysChanged(_) => "card.keys-changed",
             SiteError::UnknownSite(_) => "site.unknown",
@@ -146,7 +174,7 @@ fn age_identity_from(secret: &[u8; 32]) -> Result<age::x25519::Identity, SiteErr
     age::x25519::Identity::from_str(&s).map_err(|e| SiteError::KeysDamaged(e.to_string()))
 }
 
-/// The signed contents of a member card (frozen, version 1).
+/// The signed contents of a member card (frozen, version 2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardData {
     pub card: u32,
@@ -178,13 +206,21 @@ pub struct SiteInfo {
     pub own: bool,
 }
 
-/// The fingerprint of a site's keys: 30 digits in six groups of five, easy to read aloud
-/// (about 100 bits; in the manner of Signal's safety numbers).
-pub fn fingerprint(site: Uuid, sign_key: &[u8; 32], age_recipient: &str) -> String {
-    let mut h = blake3::Hasher::new_derive_key("kasane card fingerprint v1");
-    h.update(site.as_bytes());
-    h.update(sign_key);
-    h.update(age_recipient.as_bytes());
+/// The fingerprint of a card: 30 digits in six groups of five, easy to read aloud (about 100
+/// bits; in the manner of Signal's safety numbers). It covers the site, both of its keys and the
+/// agency it claims (id and name), so comparing it by phone also checks whose PC it is.
+pub fn fingerprint(site: Uuid, sign_key: &[u8; 32], age_recipient: &str, agency: Uuid, agency_name: &str) -> String {
+    let mut h = blake3::Hasher::new_derive_key("kasane card fingerprint v2");
+    for part in [
+        &site.as_bytes()[..],
+        &sign_key[..],
+        age_recipient.as_bytes(),
+        &agency.as_bytes()[..],
+        agency_name.as_bytes(),
+    ] {
+        h.update(&(part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
     let d = h.finalize();
     let b = d.as_bytes();
     (0..6)
@@ -195,6 +231,14 @@ pub fn fingerprint(site: Uuid, sign_key: &[u8; 32], age_recipient: &str) -> Stri
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The text of a card file as read from disk: small, and UTF-8.
+pub fn card_text_of(bytes: &[u8]) -> Result<&str, SiteError> {
+    if bytes.len() > MAX_CARD_BYTES {
+        return Err(SiteError::CardTooLarge(bytes.len()));
+    }
+    std::str::from_utf8(bytes).map_err(|_| SiteError::NotACard("the file is not UTF-8 text".into()))
 }
 
 fn digits(s: &str) -> String {
@@ -218,26 +262,32 @@ pub(crate) fn verifying_key(b64: &str) -> Result<VerifyingKey, SiteError> {
     let arr: [u8; 32] = bytes
         .try_into()
         .map_err(|_| SiteError::NotACard("signing key has the wrong length".into()))?;
-    VerifyingKey::from_bytes(&arr).map_err(|_| SiteError::NotACard("signing key is not a valid Ed25519 key".into()))
+    let key = VerifyingKey::from_bytes(&arr)
+        .map_err(|_| SiteError::NotACard("signing key is not a valid Ed25519 key".into()))?;
+    // What verify_strict leaves to the caller: the key's encoding is the canonical one of its
+    // point, and the point is not of small order.
+    if key.is_weak() || key.to_edwards().compress().to_bytes() != arr {
+        return Err(SiteError::NotACard(
+            "signing key is not a canonical Ed25519 key of large order".into(),
+        ));
+    }
+    Ok(key)
 }
 
-/// Reads a card file and checks its self-signature.
+/// Reads a card file and checks its self-signature. Returns the card and its fingerprint.
 pub fn parse_card(text: &str) -> Result<(CardData, String), SiteError> {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or("");
     let Some(version) = first.strip_prefix("KASANE MEMBER CARD ") else {
-        return Err(SiteError::NotACard(
-            "the first line must be \"KASANE MEMBER CARD 1\"".into(),
-        ));
+        return Err(SiteError::NotACard(format!(
+            "the first line must be \"KASANE MEMBER CARD {CARD_FORMAT}\""
+        )));
     };
-    if version
+    let version = version
         .trim()
         .parse::<u32>()
-        .map_err(|_| SiteError::NotACard("bad version line".into()))?
-        > CARD_FORMAT
-    {
-        return Err(SiteError::CardTooNew);
-    }
+        .map_err(|_| SiteError::NotACard("bad version line".into()))?;
+    check_card_version(version)?;
     let mut data = None;
     let mut sig = None;
     for l in lines {
@@ -249,23 +299,45 @@ pub fn parse_card(text: &str) -> Result<(CardData, String), SiteError> {
     }
     let data = B64
         .decode(data.ok_or_else(|| SiteError::NotACard("no data line".into()))?)
-        .map_err(|_| SiteError::NotACard("data is not base64".into()))?;
+        .map_err(|_| SiteError::NotACard("data is not unpadded base64url".into()))?;
     let sig = B64
         .decode(sig.ok_or_else(|| SiteError::NotACard("no signature line".into()))?)
-        .map_err(|_| SiteError::NotACard("signature is not base64".into()))?;
+        .map_err(|_| SiteError::NotACard("signature is not unpadded base64url".into()))?;
     let sig = Signature::from_slice(&sig).map_err(|_| SiteError::CardSignature)?;
-    let card: CardData = serde_json::from_slice(&data).map_err(|e| SiteError::NotACard(e.to_string()))?;
-    if card.card > CARD_FORMAT {
-        return Err(SiteError::CardTooNew);
+    #[derive(Deserialize)]
+    struct Version {
+        card: u32,
     }
+    let inner: Version = serde_json::from_slice(&data).map_err(|e| SiteError::NotACard(e.to_string()))?;
+    check_card_version(inner.card)?;
+    if inner.card != version {
+        return Err(SiteError::NotACard("the version line and the card disagree".into()));
+    }
+    let card: CardData = serde_json::from_slice(&data).map_err(|e| SiteError::NotACard(e.to_string()))?;
     let key = verifying_key(&card.sign_key)?;
     let mut msg = CARD_DOMAIN.to_vec();
     msg.extend_from_slice(&data);
     key.verify_strict(&msg, &sig).map_err(|_| SiteError::CardSignature)?;
     age::x25519::Recipient::from_str(&card.age_recipient)
         .map_err(|_| SiteError::NotACard("the encryption key is not an age recipient".into()))?;
-    let fp = fingerprint(card.site, key.as_bytes(), &card.age_recipient);
+    let fp = fingerprint(
+        card.site,
+        key.as_bytes(),
+        &card.age_recipient,
+        card.agency,
+        &card.agency_name,
+    );
     Ok((card, fp))
+}
+
+/// Only version 2 is read: 1 was a test format, anything above is from a newer Kasane.
+fn check_card_version(v: u32) -> Result<(), SiteError> {
+    match v {
+        CARD_FORMAT => Ok(()),
+        0 => Err(SiteError::NotACard("card version 0".into())),
+        v if v < CARD_FORMAT => Err(SiteError::CardOutdated(v)),
+        _ => Err(SiteError::CardTooNew),
+    }
 }
 
 fn card_text(data: &CardData, keys: &SiteKeys) -> Result<String, SiteError> {
@@ -283,7 +355,13 @@ fn card_text(data: &CardData, keys: &SiteKeys) -> Result<String, SiteError> {
          signature: {}\n",
         data.agency_name,
         data.site_name,
-        fingerprint(data.site, key.as_bytes(), &data.age_recipient),
+        fingerprint(
+            data.site,
+            key.as_bytes(),
+            &data.age_recipient,
+            data.agency,
+            &data.agency_name
+        ),
         B64.encode(&bytes),
         B64.encode(sig.to_bytes()),
     ))
@@ -366,7 +444,13 @@ impl Vault {
             issued: self.ambient.clock.now().as_millisecond(),
         };
         let text = card_text(&data, &keys)?;
-        let fp = fingerprint(me.site, keys.signing.verifying_key().as_bytes(), &data.age_recipient);
+        let fp = fingerprint(
+            me.site,
+            keys.signing.verifying_key().as_bytes(),
+            &data.age_recipient,
+            me.agency,
+            &data.agency_name,
+        );
         Ok((
             text,
             SiteInfo {
@@ -384,31 +468,68 @@ impl Vault {
     }
 
     /// Imports a partner's card (unverified until the fingerprint is compared). Importing the
-    /// same card again changes nothing.
+    /// same card again changes nothing; a card of a known site under another agency name is
+    /// taken as a new card of that site (its check number changes, so it must be compared
+    /// again). A card claiming this vault's own agency is refused: a PC of this agency is
+    /// imported with [`Vault::import_own_pc_card`].
     pub fn import_card(&mut self, text: &str) -> Result<SiteInfo, Error> {
+        self.import_card_as(text, false)
+    }
+
+    /// Imports the card of another PC of this vault's own agency (one that joined it with
+    /// `init --join`); a partner agency's card is refused here.
+    pub fn import_own_pc_card(&mut self, text: &str) -> Result<SiteInfo, Error> {
+        self.import_card_as(text, true)
+    }
+
+    fn import_card_as(&mut self, text: &str, own_pc: bool) -> Result<SiteInfo, Error> {
         let (card, fp) = parse_card(text)?;
         if card.site == self.me.site {
             return Err(SiteError::OwnCard.into());
         }
+        match (card.agency == self.me.agency, own_pc) {
+            (true, false) => return Err(SiteError::OwnAgencyCard(card.agency_name).into()),
+            (false, true) => return Err(SiteError::NotOwnAgency(card.agency_name).into()),
+            _ => {}
+        }
         let key = verifying_key(&card.sign_key)?;
         let now = self.ambient.clock.now().as_millisecond();
         let tx = self.conn.transaction()?;
-        let existing: Option<(Vec<u8>, String)> = tx
+        let existing: Option<(Vec<u8>, String, Vec<u8>, String)> = tx
             .query_row(
-                "SELECT sign_key, age_recipient FROM card WHERE site = ?1",
+                "SELECT sign_key, age_recipient, agency, fingerprint FROM card WHERE site = ?1",
                 [card.site.as_bytes()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
+        let mut detail = card.agency_name.clone();
         match existing {
-            Some((k, a)) if k != key.as_bytes() || a != card.age_recipient => {
+            Some((k, a, _, _)) if k != key.as_bytes() || a != card.age_recipient => {
                 return Err(SiteError::CardKeysChanged(card.site).into());
             }
-            Some(_) => {
+            Some((_, _, agency, _)) if agency != card.agency.as_bytes() => {
+                return Err(SiteError::CardAgencyChanged(card.site).into());
+            }
+            Some((_, _, _, old_fp)) => {
+                // The same keys under another agency name: the check number changes with it, so
+                // the card is unverified until it is compared again.
+                let renamed = old_fp != fp;
                 tx.execute(
-                    "UPDATE card SET agency_name = ?2, agency_code = ?3, site_name = ?4 WHERE site = ?1",
-                    params![card.site.as_bytes(), card.agency_name, card.agency_code, card.site_name],
+                    "UPDATE card SET agency_name = ?2, agency_code = ?3, site_name = ?4, fingerprint = ?5, text = ?6,
+                       verified_at = CASE WHEN ?7 THEN NULL ELSE verified_at END WHERE site = ?1",
+                    params![
+                        card.site.as_bytes(),
+                        card.agency_name,
+                        card.agency_code,
+                        card.site_name,
+                        fp,
+                        text,
+                        renamed
+                    ],
                 )?;
+                if renamed {
+                    detail.push_str(" (new check number: compare it again)");
+                }
             }
             None => {
                 tx.execute(
@@ -435,9 +556,12 @@ impl Vault {
             Some(self.me.worker),
             "card.import",
             Some(&card.site.to_string()),
-            Some(&card.agency_name),
+            Some(&detail),
         )?;
         tx.commit()?;
+        // Who is who changed: directory entries a partner wrote for this site or its agency are
+        // judged again against what the card now says.
+        self.rejudge_directory()?;
         self.site_info(card.site)
     }
 
@@ -459,6 +583,7 @@ impl Vault {
             params![site.as_bytes(), now],
         )?;
         self.audit_now("card.verify", Some(site.to_string()), None)?;
+        self.rejudge_directory()?;
         self.retry_quarantine()?;
         self.site_info(site)
     }
@@ -532,6 +657,15 @@ impl Vault {
         Ok(out)
     }
 
+    /// This site's card with its signed contents changed by `edit`, signed again with this
+    /// site's real key: what a modified build could hand out. Tests only.
+    pub(crate) fn forged_card(&self, edit: &mut dyn FnMut(&mut CardData)) -> Result<String, Error> {
+        let (text, _) = self.my_card()?;
+        let (mut data, _) = parse_card(&text)?;
+        edit(&mut data);
+        Ok(card_text(&data, &self.site_keys()?)?)
+    }
+
     pub(crate) fn site_keys(&self) -> Result<SiteKeys, Error> {
         SiteKeys::load_or_create(&self.conn, &self.ambient.entropy)
     }
@@ -542,9 +676,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprints_are_six_groups_of_five_digits_and_depend_on_every_key() {
-        let site = Uuid::from_u128(1);
-        let fp = fingerprint(site, &[7; 32], "age1x");
+    fn fingerprints_are_six_groups_of_five_digits_and_depend_on_every_part() {
+        let (site, agency) = (Uuid::from_u128(1), Uuid::from_u128(3));
+        let fp = fingerprint(site, &[7; 32], "age1x", agency, "福祉総務課");
         assert_eq!(fp.len(), 35);
         assert!(
             fp.split(' ')
@@ -552,15 +686,33 @@ mod tests {
         );
         assert_ne!(
             fp,
-            fingerprint(site, &[8; 32], "age1x"),
+            fingerprint(site, &[8; 32], "age1x", agency, "福祉総務課"),
             "another signing key must change the fingerprint"
         );
         assert_ne!(
             fp,
-            fingerprint(site, &[7; 32], "age1y"),
+            fingerprint(site, &[7; 32], "age1y", agency, "福祉総務課"),
             "another encryption key must change the fingerprint"
         );
-        assert_ne!(fp, fingerprint(Uuid::from_u128(2), &[7; 32], "age1x"));
+        assert_ne!(
+            fp,
+            fingerprint(Uuid::from_u128(2), &[7; 32], "age1x", agency, "福祉総務課")
+        );
+        assert_ne!(
+            fp,
+            fingerprint(site, &[7; 32], "age1x", Uuid::from_u128(4), "福祉総務課"),
+            "a card claiming another agency id must show another check number"
+        );
+        assert_ne!(
+            fp,
+            fingerprint(site, &[7; 32], "age1x", agency, "生活福祉課"),
+            "a card claiming another agency name must show another check number"
+        );
+        assert_ne!(
+            fingerprint(site, &[7; 32], "age1xa", agency, "b"),
+            fingerprint(site, &[7; 32], "age1x", agency, "ab"),
+            "parts are length-prefixed, so bytes cannot move from one part to the next"
+        );
         assert_eq!(
             digits("１２３４５ 67890-11111"),
             "123456789011111",
@@ -568,11 +720,10 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_card_round_trips_and_an_edit_breaks_its_signature() {
+    fn sample() -> (SiteKeys, CardData) {
         let keys = SiteKeys::generate(&Entropy::from_seed(3));
         let data = CardData {
-            card: 1,
+            card: CARD_FORMAT,
             site: Uuid::from_u128(9),
             site_name: "本庁舎PC-1".into(),
             agency: Uuid::from_u128(10),
@@ -582,7 +733,14 @@ mod tests {
             age_recipient: keys.age_recipient().unwrap(),
             issued: 0,
         };
+        (keys, data)
+    }
+
+    #[test]
+    fn a_card_round_trips_and_an_edit_breaks_its_signature() {
+        let (keys, data) = sample();
         let text = card_text(&data, &keys).unwrap();
+        assert!(text.starts_with("KASANE MEMBER CARD 2\n"), "{text}");
         let (back, fp) = parse_card(&text).expect("a fresh card parses");
         assert_eq!(back, data);
         assert!(text.contains(&fp), "the card shows the fingerprint people compare");
@@ -602,8 +760,61 @@ mod tests {
         );
         assert!(matches!(parse_card("hello"), Err(SiteError::NotACard(_))));
         assert!(matches!(
-            parse_card(&text.replace("CARD 1", "CARD 2")),
+            parse_card(&text.replace("CARD 2", "CARD 3")),
             Err(SiteError::CardTooNew)
         ));
+        assert!(
+            matches!(
+                parse_card(&text.replace("CARD 2", "CARD 1")),
+                Err(SiteError::CardOutdated(1))
+            ),
+            "a version-1 card is refused with a request for a new file"
+        );
+    }
+
+    #[test]
+    fn a_version_one_card_signed_the_old_way_is_refused_as_outdated() {
+        let (keys, data) = sample();
+        let old = CardData { card: 1, ..data };
+        let bytes = serde_json::to_vec(&old).unwrap();
+        let mut msg = b"kasane card v1\0".to_vec();
+        msg.extend_from_slice(&bytes);
+        let text = format!(
+            "KASANE MEMBER CARD 1\ndata: {}\nsignature: {}\n",
+            B64.encode(&bytes),
+            B64.encode(keys.sign(&msg).to_bytes())
+        );
+        let err = parse_card(&text).unwrap_err();
+        assert!(matches!(err, SiteError::CardOutdated(1)), "{err}");
+        assert_eq!(err.code(), "card.outdated");
+        assert!(err.to_string().contains("ask the partner for a new file"), "{err}");
+    }
+
+    #[test]
+    fn a_signing_key_of_small_order_is_refused() {
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let err = verifying_key(&B64.encode(identity)).unwrap_err();
+        assert!(
+            matches!(&err, SiteError::NotACard(m) if m.contains("large order")),
+            "the identity point verifies any signature of zero: {err}"
+        );
+        let (keys, _) = sample();
+        assert!(verifying_key(&B64.encode(keys.signing.verifying_key().as_bytes())).is_ok());
+    }
+
+    #[test]
+    fn card_files_must_be_small_utf8_text() {
+        assert!(matches!(card_text_of(b"\xff\xfe card"), Err(SiteError::NotACard(_))));
+        assert_eq!(
+            card_text_of(b"\xff").unwrap_err().kind(),
+            Kind::BadInput,
+            "a file that is not text is the user's input, not an internal error"
+        );
+        assert!(matches!(
+            card_text_of(&vec![b'a'; MAX_CARD_BYTES + 1]),
+            Err(SiteError::CardTooLarge(_))
+        ));
+        assert_eq!(card_text_of("KASANE".as_bytes()).unwrap(), "KASANE");
     }
 }

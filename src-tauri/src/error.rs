@@ -131,7 +131,11 @@ impl CommandError {
 
     /// No vault is unlocked (never opened, locked by the user, or locked after idling).
     pub fn locked() -> CommandError {
-        CommandError::own("vault.locked", ErrorKind::Vault, "the vault is locked; unlock it first")
+        CommandError::own(
+            "vault.locked",
+            ErrorKind::Vault,
+            "the case records are locked; unlock them first",
+        )
     }
 
     /// An id sent by the UI is not a UUID: a bug in the UI, never the user's typing.

@@ -54,8 +54,9 @@ fn full_path(field: &str, text: &str) -> Result<PathBuf, CommandError> {
             ErrorKind::BadInput,
             format!("\"{}\" is not a full path", text.trim()),
             format!(
-                "「{}」は完全な場所ではありません。/ から始まる場所を入力するか「選ぶ…」で選んでください",
-                text.trim()
+                "「{}」は完全な場所ではありません。「選ぶ…」ボタンで選ぶか、{} のように始まる場所を入力してください",
+                text.trim(),
+                if cfg!(windows) { "E:\\" } else { "/" }
             ),
             field,
         ));
@@ -209,14 +210,17 @@ pub fn card_import(desk: &Desktop, path: String) -> Result<SiteView, CommandErro
         return Err(own_error(
             "card.too-large",
             ErrorKind::BadInput,
-            format!("{} is {len} bytes: too large to be a member card", path.display()),
-            "このファイルはメンバーカードにしては大きすぎます。ファイルを確かめてください".into(),
+            format!(
+                "{} is {len} bytes: too large to be an agency check file",
+                path.display()
+            ),
+            "このファイルは機関確認ファイルにしては大きすぎます。ファイルを確かめてください".into(),
             "file",
         ));
     }
     let bytes = std::fs::read(&path).map_err(|e| unreadable(&path, &e))?;
-    let text = String::from_utf8_lossy(&bytes);
-    desk.with_vault(|v| Ok(v.import_card(&text)?.into()))
+    let text = kasane::card_text_of(&bytes).map_err(kasane::Error::from)?;
+    desk.with_vault(|v| Ok(v.import_card(text)?.into()))
 }
 
 /// Marks a partner's card verified when the fingerprint read out by the partner matches.
@@ -461,6 +465,8 @@ pub struct BundlePreviewView {
     pub already_imported: bool,
     /// Why its contents cannot be read here (it will be refused), in the engine's English.
     pub problem: Option<String>,
+    /// The sender's card is not verified: nothing was decrypted, so the counts below are empty.
+    pub contents_hidden: bool,
     pub full: bool,
     pub segments: u32,
     pub ops: u32,
@@ -484,6 +490,7 @@ fn preview_view(path: &Path, p: Preview) -> BundlePreviewView {
         fingerprint: p.fingerprint,
         already_imported: p.already_imported,
         problem: p.problem,
+        contents_hidden: p.contents_hidden,
         full: p.full,
         segments: count(p.segments),
         ops: count(p.ops),
@@ -585,7 +592,8 @@ pub struct InboxEntryView {
     pub file: String,
     pub bundle: Option<String>,
     pub sender_agency_name: Option<String>,
-    /// "applied", "quarantined", "refused", "needs-update", or another engine state (waiting).
+    /// "applied", "quarantined", "refused", "needs-update", "failed" (kept with the reason; tried
+    /// again only when someone asks), or another engine state (waiting).
     pub status: String,
     /// The engine's English reason, for a refused or waiting bundle.
     pub reason: Option<String>,
@@ -596,7 +604,7 @@ pub struct InboxEntryView {
 }
 
 fn inbox_view(e: InboxEntry, names: &std::collections::HashMap<Uuid, String>) -> InboxEntryView {
-    let waiting = !matches!(e.status.as_str(), "applied" | "quarantined" | "refused");
+    let waiting = !matches!(e.status.as_str(), "applied" | "quarantined" | "refused" | "failed");
     InboxEntryView {
         file: e.file,
         bundle: e.bundle.map(id_text),
@@ -627,9 +635,21 @@ pub struct InboxResult {
     pub error: Option<CommandError>,
 }
 
+/// Processes the inbox when the user asks: what an unlock would, and the files whose import
+/// failed before (an unlock never retries those by itself).
 pub fn inbox_process(desk: &Desktop) -> Result<Vec<InboxResult>, CommandError> {
     desk.with_vault(|v| {
-        Ok(v.process_inbox()?
+        let mut results = v.process_inbox()?;
+        let failed: Vec<String> = v
+            .inbox()?
+            .into_iter()
+            .filter(|e| e.status == "failed")
+            .map(|e| e.file)
+            .collect();
+        for file in failed {
+            results.push(v.retry_inbox(&file, &mut |_| {}));
+        }
+        Ok(results
             .into_iter()
             .map(|r| match r {
                 Ok(s) => InboxResult {
@@ -898,7 +918,7 @@ pub fn home_panels(desk: &Desktop) -> Result<HomePanelsView, CommandError> {
         let inbox_waiting = v
             .inbox()?
             .into_iter()
-            .filter(|e| !matches!(e.status.as_str(), "applied" | "quarantined" | "refused"))
+            .filter(|e| !matches!(e.status.as_str(), "applied" | "quarantined" | "refused" | "failed"))
             .count();
         Ok(HomePanelsView {
             actions,

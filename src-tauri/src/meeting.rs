@@ -402,7 +402,9 @@ pub fn meeting_finalise(desk: &Desktop, meeting: String) -> Result<(), CommandEr
     desk.with_vault(|v| Ok(v.finalise_meeting(meeting)?))
 }
 
-/// The engine's printable HTML (A4, numbered handouts) for the print preview.
+/// The engine's printable HTML (A4, numbered handouts) for the print preview. It is returned in
+/// memory and shown in a frame: the app writes no file for printing (no temporary copy to clean
+/// up). The preview says that a PDF saved from the print dialog is not encrypted.
 pub fn meeting_print(
     desk: &Desktop,
     meeting: String,

@@ -839,7 +839,7 @@ mod exchange_commands {
         let err = exchange::card_verify(&b.desk, imported.site.clone(), wrong.join(" ")).unwrap_err();
         assert_eq!(err.code, "card.fingerprint-mismatch");
         assert_eq!(err.kind, ErrorKind::Refused);
-        assert!(err.message_ja.contains("フィンガープリント"), "{}", err.message_ja);
+        assert!(err.message_ja.contains("照合番号"), "{}", err.message_ja);
         let partners = exchange::exchange_overview(&b.desk).unwrap().partners;
         assert!(!partners[0].verified, "a refused comparison leaves the card unverified");
         // What a person types: full-width digits, no spaces.
@@ -1124,6 +1124,104 @@ mod exchange_commands {
             .unwrap();
             assert!(exchange::conflicts(&b.desk).unwrap().is_empty());
         }
+    }
+
+    /// Exports `from`'s bundle for `to` and imports it there.
+    fn deliver(from: &Agency, to: &Agency) -> exchange::ImportSummaryView {
+        let (path, _) = export_to(from, to);
+        import(to, &path).expect("the bundle is imported")
+    }
+
+    #[test]
+    fn pickers_show_which_agency_is_meant_when_two_share_a_name() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "生活福祉課PC-2");
+        let p = agency("子ども家庭課", "子ども家庭課PC-3");
+        for partner in [&b, &p] {
+            introduce(&a, partner, true);
+            introduce(partner, &a, true);
+        }
+        deliver(&b, &a);
+        // P's modified build renames P's own directory entry after B.
+        let p_id: uuid::Uuid = p.agency.parse().unwrap();
+        p.desk
+            .with_vault(|v| {
+                Ok(kasane::testing::raw_set(
+                    v,
+                    p_id,
+                    serde_json::json!({"name": "生活福祉課"}),
+                )?)
+            })
+            .unwrap();
+        deliver(&p, &a);
+        let dir = reference::directory(&a.desk).unwrap();
+        let of = |id: &str| dir.agencies.iter().find(|g| g.id == id).unwrap().clone();
+        let (shown_b, shown_p) = (of(&b.agency), of(&p.agency));
+        assert_eq!(shown_b.name, shown_p.name, "both are called 生活福祉課 now");
+        assert_eq!(shown_b.label, "生活福祉課（生活福祉課PC-2）");
+        assert_eq!(
+            shown_p.label, "生活福祉課（子ども家庭課PC-3）",
+            "a picker shows the PC its card names, so the agency meant is plain"
+        );
+        let mine = of(&a.agency);
+        assert_eq!(mine.label, "福祉総務課", "this vault's own agency needs no PC");
+    }
+
+    #[test]
+    fn an_unverified_sender_s_bundle_shows_only_its_header() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "本庁舎PC-2");
+        introduce(&b, &a, true);
+        introduce(&a, &b, false);
+        shared_case(&a, &b);
+        let (path, _) = export_to(&a, &b);
+        let seen = exchange::bundle_inspect(&b.desk, path).unwrap();
+        assert!(seen.contents_hidden && seen.problem.is_none(), "{seen:?}");
+        assert_eq!((seen.segments, seen.ops), (0, 0), "nothing was decrypted: {seen:?}");
+    }
+
+    #[test]
+    fn a_bundle_that_failed_is_listed_and_retried_only_when_asked() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "本庁舎PC-2");
+        introduce(&a, &b, true);
+        introduce(&b, &a, true);
+        // A's modified build reuses the id of an op B holds: storing it fails after it verified.
+        let taken = b.desk.with_vault(|v| Ok(v.ops()?[0].header.id)).unwrap();
+        a.desk
+            .with_vault(|v| {
+                let scope = kasane::Scope::Directory;
+                let seq = kasane::testing::next_seq(v, scope)?;
+                let entity = kasane::testing::record_id(scope, v.identity().site, seq);
+                let body = br#"{"name":"x","kind":"y"}"#.to_vec();
+                let mut edit = |h: &mut serde_json::Value| h["id"] = serde_json::json!(taken);
+                Ok(kasane::testing::craft_op(
+                    v,
+                    scope,
+                    kasane::OpKind::Create,
+                    "resource",
+                    entity,
+                    None,
+                    &mut edit,
+                    body,
+                )?)
+            })
+            .unwrap();
+        let (path, _) = export_to(&a, &b);
+        let err = import(&b, &path).unwrap_err();
+        assert_ne!(err.kind, ErrorKind::Rejected, "{err:?}");
+        let inbox = exchange::inbox(&b.desk).unwrap();
+        let failed = inbox.iter().find(|e| e.status == "failed").expect("listed as failed");
+        assert!(failed.reason.is_some() && !failed.waiting, "{failed:?}");
+        assert_eq!(
+            exchange::home_panels(&b.desk).unwrap().inbox_waiting,
+            0,
+            "a failure is not waiting"
+        );
+        // 処理する is the user asking: the failed file is tried again (and fails again).
+        let results = exchange::inbox_process(&b.desk).unwrap();
+        assert_eq!(results.len(), 1, "the failed file was retried");
+        assert!(results[0].error.is_some());
     }
 
     #[test]
@@ -1627,3 +1725,128 @@ mod meetings {
     }
 }
 // --- end meetings ---
+
+// --- security review ---
+
+mod security_review {
+    use super::*;
+    use kasane_desktop::meeting::{self, NewMeetingInput, PrintDocument};
+
+    fn files_under(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("read folder").flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_case_page_logs_one_view_naming_the_case_for_its_contact_log() {
+        let f = fixture();
+        let h = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &h, &["dementia"], "2030-04-01");
+        case::note_add(
+            &f.desk,
+            NewNoteInput {
+                case: c.clone(),
+                kind: NoteKind::Visit,
+                text: "機関内の覚え書き".into(),
+                date: String::new(),
+                internal: true,
+            },
+        )
+        .expect("an internal entry");
+        let trail = || f.desk.with_vault(|v| Ok(v.audit_trail()?)).expect("audit trail");
+        let before = trail().len();
+        let detail = case::case_detail(&f.desk, c.clone()).expect("case detail");
+        assert_eq!(detail.notes.len(), 1, "the internal memo is shown");
+        let after = trail();
+        assert_eq!(after.len(), before + 1, "one entry for the page and its contact log");
+        let e = after.last().expect("an entry");
+        assert_eq!(e.action, "case.view");
+        assert_eq!(e.target.as_deref(), Some(c.as_str()), "the entry names the case");
+    }
+
+    #[test]
+    fn a_vault_made_in_the_app_is_its_owners_alone() {
+        let f = fixture();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+            assert_eq!(mode(&f.path), 0o700, "the vault folder");
+            assert_eq!(mode(&f.path.join("keys")), 0o700);
+            for file in files_under(&f.path) {
+                assert_eq!(mode(&file), 0o600, "{}", file.display());
+            }
+        }
+        let _ = &f;
+    }
+
+    #[test]
+    fn printing_writes_no_file_and_the_preview_says_a_saved_file_is_not_encrypted() {
+        let f = fixture();
+        let place = format!("印刷確認室-{}", std::process::id());
+        let other = f
+            .desk
+            .with_vault(|v| Ok(v.add_agency("生活福祉課", None)?.to_string()))
+            .expect("an attendee agency");
+        let m = meeting::meeting_new(
+            &f.desk,
+            NewMeetingInput {
+                kind: "shien-kaigi".into(),
+                date: "2030-01-15".into(),
+                time: "14:00".into(),
+                place: place.clone(),
+                chair: Some(f.agency.clone()),
+                attendees: vec![other],
+                series: String::new(),
+            },
+        )
+        .expect("a meeting");
+        let in_vault = files_under(&f.path);
+        let tmp = std::env::temp_dir();
+        let holds_place =
+            |p: &Path| std::fs::read(p).is_ok_and(|b| b.windows(place.len()).any(|w| w == place.as_bytes()));
+        let html = meeting::meeting_print(&f.desk, m, PrintDocument::Agenda, None, 3).expect("agenda");
+        assert!(html.contains(&place), "the document comes back to the window in memory");
+        assert_eq!(files_under(&f.path), in_vault, "no file appears in the vault folder");
+        let left: Vec<PathBuf> = std::fs::read_dir(&tmp)
+            .expect("temporary folder")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && holds_place(p))
+            .collect();
+        assert!(
+            left.is_empty(),
+            "no copy of the document in the temporary folder: {left:?}"
+        );
+
+        // The preview tells the worker, in their words, that a saved file is not encrypted.
+        let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src");
+        let preview = std::fs::read_to_string(ui.join("screens/meetings/PrintPreview.svelte")).expect("preview");
+        assert!(
+            preview.contains(r#"data-testid="print-not-encrypted">{t("print.notEncrypted")}</p>"#),
+            "the preview shows the note"
+        );
+        let ja = std::fs::read_to_string(ui.join("lib/i18n/ja.ts")).expect("ja catalog");
+        let note = ja
+            .lines()
+            .find(|l| l.contains("\"print.notEncrypted\""))
+            .expect("the Japanese note");
+        assert!(
+            note.contains("暗号化されていません") && note.contains("印刷後は削除してください"),
+            "{note}"
+        );
+        assert!(kasane::PRINTOUT_NOTICE_JA.ends_with("暗号化されていません。印刷後は削除してください"));
+    }
+}
+// --- end security review ---

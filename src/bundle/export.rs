@@ -156,7 +156,7 @@ impl Vault {
         let bundle = self.ambient.uuid_v7();
         let created = self.ambient.clock.now().as_millisecond();
         let manifest = Manifest {
-            manifest: 1,
+            manifest: format::MANIFEST,
             bundle,
             sender: me,
             recipients: recipient_sites.clone(),
@@ -434,6 +434,17 @@ impl Vault {
             );
         }
         Ok((ops, head))
+    }
+
+    /// This site's whole series in `scope`, signed as one segment, whatever the scope: what a
+    /// modified build could put in any bundle. Tests only.
+    pub(crate) fn own_series_segment(&self, scope: Scope) -> Result<Option<Segment>, Error> {
+        let keys = self.site_keys()?;
+        let scopes: BTreeSet<Scope> = [scope].into_iter().collect();
+        match self.series_in(&scopes)?.into_iter().find(|s| s.site == self.me.site) {
+            Some(s) => Ok(Some(self.own_segment(&s, 1, &keys)?)),
+            None => Ok(None),
+        }
     }
 
     fn own_segment(&self, s: &SeriesRow, first: u64, keys: &crate::site::SiteKeys) -> Result<Segment, Error> {

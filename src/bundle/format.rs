@@ -8,10 +8,12 @@ use uuid::Uuid;
 use crate::log::{Hash32, Scope};
 
 pub const MAGIC: &[u8; 14] = b"KASANE-BUNDLE\n";
-/// The bundle format this build writes.
+/// The bundle format this build writes, and the only one it reads.
 pub const FORMAT: u32 = 1;
-/// The newest `min_reader` this build can read.
+/// This reader's version: it reads files whose `format` and `min_reader` are at most this.
 pub const READER: u32 = 1;
+/// The manifest version this build writes and reads.
+pub const MANIFEST: u32 = 1;
 
 pub const HEADER_DOMAIN: &[u8] = b"kasane bundle header v1\0";
 pub const MANIFEST_DOMAIN: &[u8] = b"kasane bundle manifest v1\0";
@@ -21,7 +23,55 @@ pub const NO_BODY: u32 = u32::MAX;
 /// Limits that keep a hostile file from exhausting memory.
 pub const MAX_HEADER: usize = 64 * 1024;
 pub const MAX_MANIFEST: usize = 256 * 1024 * 1024;
-pub const MAX_PLAINTEXT: usize = 4 * 1024 * 1024 * 1024 - 1;
+/// The most a payload may decompress to, whatever its size (docs/bundle-format.md gives the
+/// measured figures this leaves room for).
+pub const MAX_PLAINTEXT: u64 = 1024 * 1024 * 1024;
+/// The most a payload may decompress to per byte of payload, and the floor of that bound, so a
+/// small file cannot unfold into gigabytes (a decompression bomb).
+pub const MAX_RATIO: u64 = 64;
+pub const MIN_PLAINTEXT_CAP: u64 = 1024 * 1024;
+/// The largest zstd window a reader allocates (log2): 8 MiB, what levels 1–19 use at most.
+pub const MAX_WINDOW_LOG: u32 = 23;
+/// The zstd frame magic number (little-endian 0xFD2FB528).
+pub const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
+
+/// How many bytes a payload of `payload_len` bytes may decompress to.
+pub fn plaintext_cap(payload_len: u64) -> u64 {
+    payload_len
+        .saturating_mul(MAX_RATIO)
+        .clamp(MIN_PLAINTEXT_CAP, MAX_PLAINTEXT)
+}
+
+/// Decompresses the plaintext of a payload: exactly one zstd frame (no bytes after it, not even
+/// a skippable frame), a window of at most 8 MiB, and at most `cap` bytes out. Streams, so a bomb
+/// stops at the cap instead of filling memory.
+pub fn decompress(compressed: &[u8], cap: u64) -> Result<Vec<u8>, Decompress> {
+    use std::io::Read;
+    if compressed.get(..4) != Some(&ZSTD_MAGIC[..]) {
+        return Err(Decompress::Malformed("the compressed contents are not one zstd frame"));
+    }
+    let bad = |_| Decompress::Malformed("the compressed contents are damaged");
+    let mut decoder = zstd::stream::read::Decoder::with_buffer(compressed)
+        .map_err(bad)?
+        .single_frame();
+    decoder.window_log_max(MAX_WINDOW_LOG).map_err(bad)?;
+    let mut plain = Vec::with_capacity((compressed.len() as u64).saturating_mul(4).min(cap) as usize);
+    (&mut decoder).take(cap + 1).read_to_end(&mut plain).map_err(bad)?;
+    if plain.len() as u64 > cap {
+        return Err(Decompress::TooLarge(cap));
+    }
+    if !decoder.finish().is_empty() {
+        return Err(Decompress::Malformed("bytes after the compressed contents' zstd frame"));
+    }
+    Ok(plain)
+}
+
+/// Why a payload's plaintext could not be decompressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decompress {
+    Malformed(&'static str),
+    TooLarge(u64),
+}
 
 /// The outer header: readable before decryption, signed by the sender.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,7 +215,7 @@ pub enum FormatError {
     Truncated,
     #[error("the file is malformed ({0})")]
     Malformed(&'static str),
-    #[error("this is not a Kasane bundle")]
+    #[error("this is not a Kasane exchange file")]
     NotABundle,
 }
 

@@ -5,7 +5,7 @@
 //! retried when the vault is next opened. Nothing unauthorised is applied; nothing is dropped.
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap, HashSet},
+    collections::{BTreeMap, BTreeSet, HashMap},
     fs,
     io::Read,
     path::{Path, PathBuf},
@@ -14,18 +14,17 @@ use std::{
 use ed25519_dalek::{Signature, VerifyingKey};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{
     BundleError,
     export::Progress,
     format::{self, MANIFEST_DOMAIN, Manifest, Segment, Statement},
+    settle::{self, Incoming, Touched},
 };
 use crate::{
-    Error, Vault, durable,
-    log::{Hash32, Header, Op, OpKind, Scope, Tx},
-    share::{self, Access, OpFacts, Verdict},
+    Error, Vault, authority, durable,
+    log::{Hash32, Op, OpKind, Scope, Tx},
     site::{self, KnownSite},
 };
 
@@ -45,8 +44,12 @@ pub struct Preview {
     pub sender_site_name: Option<String>,
     pub fingerprint: Option<String>,
     pub already_imported: bool,
-    /// Why the contents could not be read (the file will be refused), if so.
+    /// Why the contents could not be read (the file will be refused, or waits for an update),
+    /// if so.
     pub problem: Option<String>,
+    /// The sender's card is not verified yet: nothing was decrypted, and only the signed header
+    /// is shown (recipients, segments, ops and scopes are empty).
+    pub contents_hidden: bool,
     pub recipients: Vec<Uuid>,
     pub full: bool,
     pub segments: usize,
@@ -145,6 +148,18 @@ pub struct QuarantineEntry {
     pub at: Option<i64>,
 }
 
+/// Which reader judged a bundle that waits for an update: it is tried again at unlock only by
+/// another build.
+fn reader_build() -> String {
+    format!(
+        "kasane {} (format {}, manifest {}, operations {})",
+        env!("CARGO_PKG_VERSION"),
+        format::READER,
+        format::MANIFEST,
+        crate::log::OP_VERSION
+    )
+}
+
 /// Reasons a segment is kept in quarantine.
 const Q_UNKNOWN_AUTHOR: &str = "unknown-author";
 const Q_UNVERIFIED: &str = "unverified-sender";
@@ -152,52 +167,132 @@ const Q_REVOKED: &str = "revoked-author";
 const Q_EQUIVOCATION: &str = "equivocation";
 const Q_GAP: &str = "gap";
 const Q_LOCAL: &str = "local-scope";
+/// Where a test may stop an import to kill it there (debug builds only): the process prints
+/// `paused at <point>` on stderr and waits to be killed, so a crash test kills it at a moment the
+/// program acknowledged instead of guessing one from the time.
+fn test_pause(point: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("KASANE_TEST_PAUSE_AT").is_ok_and(|p| p == point) {
+        eprintln!("paused at {point}");
+        loop {
+            std::thread::park();
+        }
+    }
+    let _ = point;
+}
+
+/// A file in the vault folder that makes imports fail after verification (debug builds only).
+#[doc(hidden)]
+pub const TEST_FAULT: &str = "test-fault-after-verification";
+/// An op whose id another op already has (a modified build reusing ids): kept apart, never stored.
+const Q_OP_ID_REUSED: &str = "op-id-reused";
 
 pub fn explain(reason: &str) -> &'static str {
     match reason {
-        Q_UNKNOWN_AUTHOR => "written by a site whose card has not been imported",
-        Q_UNVERIFIED => "from a site whose card is not verified yet; applied once the fingerprint is verified",
+        Q_UNKNOWN_AUTHOR => "written by a site whose agency check file has not been imported",
+        Q_UNVERIFIED => {
+            "from a site whose agency check file is not verified yet; applied once the check number is compared"
+        }
         Q_REVOKED => "written by a revoked site after it was revoked",
         Q_EQUIVOCATION => "the author sent two different versions of the same operations: alert the partner",
         Q_GAP => "earlier operations of this series have not arrived yet; applied when they do",
         Q_LOCAL => "internal items must never leave their PC; refused",
-        share::HOLD_NOT_SHARED => "the agency was never given this case (or not at that time)",
-        share::HOLD_NOT_LEAD => "only the lead agency may change who sees the case or hand over the lead",
-        share::HOLD_CASE_UNKNOWN => "the case itself has not arrived yet",
-        share::HOLD_HOUSEHOLD_UNKNOWN => "the household has not arrived yet",
-        share::HOLD_NOT_CREATOR => "a directory entry of another agency",
-        share::HOLD_UNKNOWN_SITE => "written by an unknown site",
-        share::HOLD_NOT_COORDINATOR => "only the coordinating agency records a meeting",
-        share::HOLD_FINALISED => "the meeting record was already finalised; only corrections are accepted",
-        share::HOLD_MEETING_UNKNOWN => "the meeting itself has not arrived yet",
-        share::HOLD_DUPLICATE_CREATE => {
+        Q_OP_ID_REUSED => "an operation reuses the id of another operation: a forgery or a fault; alert the partner",
+        authority::HOLD_NOT_SHARED => "the agency was never given this case (or not at that time)",
+        authority::HOLD_NOT_LEAD => "only the lead agency may change who sees the case or hand over the lead",
+        authority::HOLD_CASE_UNKNOWN => "the case itself has not arrived yet",
+        authority::HOLD_HOUSEHOLD_UNKNOWN => "the household has not arrived yet",
+        authority::HOLD_NOT_CREATOR => "a directory entry of another agency",
+        authority::HOLD_UNKNOWN_SITE => "written by an unknown site",
+        authority::HOLD_NOT_COORDINATOR => "only the coordinating agency records a meeting",
+        authority::HOLD_FINALISED => "the meeting record was already finalised; only corrections are accepted",
+        authority::HOLD_MEETING_UNKNOWN => "the meeting itself has not arrived yet",
+        authority::HOLD_DUPLICATE_CREATE => {
             "a second opening of a case that already exists: a forgery or a fault; alert the partner"
         }
+        authority::HOLD_WRONG_SCOPE => {
+            "a kind of record that does not belong where it was written (a share in the directory, a site entry in a case): refused"
+        }
+        authority::HOLD_FORGED_ID => "names a record of another case, household or meeting: refused",
+        authority::HOLD_RECORD_UNKNOWN => "changes a record that has not arrived, or belongs elsewhere",
+        authority::HOLD_TYPE_CHANGE => "tries to change what kind of record it is or where it belongs: refused",
+        authority::HOLD_NOT_SIGNER => {
+            "claims to be written by another agency or worker than the one that signed it: refused"
+        }
+        authority::HOLD_NOT_AUTHOR => "changes an entry another agency wrote; only its author corrects it",
+        authority::HOLD_BAD_FIELD => "a value this version cannot read for that kind of record: refused",
+        authority::HOLD_BAD_BODY => "damaged contents that are not a record: refused",
+        authority::HOLD_NOT_ENTITLED => "a case, household or meeting this agency was never given a part in",
+        authority::HOLD_OP_VERSION => {
+            "written in a format this version does not accept; the partner should update Kasane"
+        }
+        authority::HOLD_HOUSEHOLD_NOT_SHARED => "a case opened in a household its agency was never given: refused",
         _ => "not applied",
     }
 }
 
-/// Opens a bundle file given the sender's key and our identity: header signature, payload hash,
-/// decryption, manifest signature, and that the manifest names this site as a recipient.
-pub(crate) fn open_with(
-    bytes: &[u8],
-    sender_key: &VerifyingKey,
-    identity: &age::x25519::Identity,
-    me: Uuid,
-) -> Result<(format::Header, Manifest, Vec<Segment>), BundleError> {
-    let outer = format::split_outer(bytes)?;
-    let header = outer.header;
-    if header.min_reader > format::READER {
-        return Err(BundleError::NeedsUpdate(header.format));
+/// What the versions of a header ask of this reader: `Ok` to read it, `NeedsUpdate` when a newer
+/// reader is needed (the file waits), `BadVersion` for versions that cannot exist.
+fn check_header_versions(h: &format::Header) -> Result<(), BundleError> {
+    if h.format == 0 || h.min_reader == 0 || h.min_reader > h.format {
+        return Err(BundleError::BadVersion(format!(
+            "format {}, min_reader {}",
+            h.format, h.min_reader
+        )));
     }
+    if h.format > format::FORMAT || h.min_reader > format::READER {
+        return Err(BundleError::NeedsUpdate(format!(
+            "format {}, min_reader {}",
+            h.format, h.min_reader
+        )));
+    }
+    Ok(())
+}
+
+/// The manifest, once its signature has verified: its version first (a newer one waits for an
+/// update, whatever its shape), then every field.
+fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BundleError> {
+    #[derive(serde::Deserialize)]
+    struct Version {
+        manifest: u64,
+    }
+    let malformed = || BundleError::Format(format::FormatError::Malformed("manifest"));
+    let v: Version = serde_json::from_slice(bytes).map_err(|_| malformed())?;
+    if v.manifest == 0 {
+        return Err(BundleError::BadVersion("manifest 0".into()));
+    }
+    if v.manifest > u64::from(format::MANIFEST) {
+        return Err(BundleError::NeedsUpdate(format!("manifest {}", v.manifest)));
+    }
+    serde_json::from_slice(bytes).map_err(|_| malformed())
+}
+
+/// The outer layer authenticated with the sender's key: the header signature, then the payload's
+/// hash (its length was checked when the file was split), then the versions the header names.
+/// Nothing is decrypted.
+fn authenticate<'a>(bytes: &'a [u8], sender_key: &VerifyingKey) -> Result<format::Outer<'a>, BundleError> {
+    let outer = format::split_outer(bytes)?;
     let mut msg = format::HEADER_DOMAIN.to_vec();
     msg.extend_from_slice(outer.header_bytes);
     sender_key
         .verify_strict(&msg, &Signature::from_bytes(&outer.signature))
         .map_err(|_| BundleError::HeaderSignature)?;
-    if format::payload_hash(outer.payload) != header.payload_hash {
+    if format::payload_hash(outer.payload) != outer.header.payload_hash {
         return Err(BundleError::PayloadMismatch);
     }
+    check_header_versions(&outer.header)?;
+    Ok(outer)
+}
+
+/// Decrypts an authenticated file and checks the manifest: its signature, its version, that it
+/// names this bundle, this sender and this site as a recipient, and the segment count.
+fn open_inner(
+    outer: format::Outer<'_>,
+    sender_key: &VerifyingKey,
+    identity: &age::x25519::Identity,
+    me: Uuid,
+) -> Result<(format::Header, Manifest, Vec<Segment>), BundleError> {
+    let header = outer.header;
     let plain = decrypt(outer.payload, identity)?;
     let inner = format::decode_inner(&plain)?;
     drop(plain);
@@ -206,8 +301,7 @@ pub(crate) fn open_with(
     sender_key
         .verify_strict(&msg, &Signature::from_bytes(&inner.manifest_signature))
         .map_err(|_| BundleError::ManifestSignature)?;
-    let manifest: Manifest = serde_json::from_slice(&inner.manifest_bytes)
-        .map_err(|_| BundleError::Format(format::FormatError::Malformed("manifest")))?;
+    let manifest = parse_manifest(&inner.manifest_bytes)?;
     if manifest.bundle != header.bundle || manifest.sender != header.sender || !manifest.recipients.contains(&me) {
         return Err(BundleError::Readdressed);
     }
@@ -215,6 +309,18 @@ pub(crate) fn open_with(
         return Err(BundleError::Format(format::FormatError::Malformed("segment count")));
     }
     Ok((header, manifest, inner.segments))
+}
+
+/// Opens a bundle file given the sender's key and our identity: header signature, payload hash,
+/// versions, decryption, manifest signature and version, and that the manifest names this site
+/// as a recipient.
+pub(crate) fn open_with(
+    bytes: &[u8],
+    sender_key: &VerifyingKey,
+    identity: &age::x25519::Identity,
+    me: Uuid,
+) -> Result<(format::Header, Manifest, Vec<Segment>), BundleError> {
+    open_inner(authenticate(bytes, sender_key)?, sender_key, identity, me)
 }
 
 /// A bundle with every layer verified, decoded.
@@ -236,9 +342,16 @@ pub(crate) fn verify_standalone(
 ) -> Result<Verified, BundleError> {
     let (header, manifest, segments) = open_with(bytes, sender_key, identity, me)?;
     let mut out = Vec::new();
+    let mut newer = None;
     for (i, s) in segments.into_iter().enumerate() {
-        let c = check_segment(s, i, Some(sender_key))?;
-        out.push((c.statement, c.ops));
+        match check_segment(s, i, Some(sender_key)) {
+            Ok(c) => out.push((c.statement, c.ops)),
+            Err(BundleError::NeedsUpdate(v)) => newer = newer.or(Some(v)),
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(v) = newer {
+        return Err(BundleError::NeedsUpdate(v));
     }
     Ok(Verified {
         header,
@@ -265,9 +378,20 @@ fn check_segment(seg: Segment, index: usize, key: Option<&VerifyingKey>) -> Resu
     if seg.ops.len() as u64 != st.last - st.first + 1 {
         return Err(bad("the number of operations does not match the signed range".into()));
     }
+    #[derive(serde::Deserialize)]
+    struct Version {
+        v: u64,
+    }
     let mut ops = Vec::with_capacity(seg.ops.len());
     let mut prev: Option<Hash32> = None;
     for (i, w) in seg.ops.iter().enumerate() {
+        // An op of a newer version may have another shape: its version is read first, and the
+        // whole bundle waits for an update (the caller checks the other segments first).
+        if let Ok(Version { v }) = serde_json::from_slice::<Version>(&w.header) {
+            if v > u64::from(crate::log::OP_VERSION) {
+                return Err(BundleError::NeedsUpdate(format!("operation version {v}")));
+            }
+        }
         let op =
             Op::from_bytes(w.header.clone(), w.body.clone()).map_err(|e| bad(format!("operation {}: {e}", i + 1)))?;
         let h = &op.header;
@@ -278,10 +402,15 @@ fn check_segment(seg: Segment, index: usize, key: Option<&VerifyingKey>) -> Resu
             )));
         }
         if h.scope.is_local() {
-            return Err(bad("an internal (local) item is in the bundle".into()));
+            return Err(bad("an internal (local) item is in the exchange file".into()));
         }
         if prev.is_some_and(|p| h.chain != p) {
             return Err(bad(format!("operation {} does not follow the one before it", i + 1)));
+        }
+        if h.seq == 1 && h.chain != Hash32::ZERO {
+            return Err(bad(
+                "the first operation of a series names an operation before it".into()
+            ));
         }
         prev = Some(op.hash);
         ops.push(op);
@@ -309,20 +438,25 @@ impl Vault {
         self.dir().join("inbox")
     }
 
-    /// Checks the outer layers and decrypts. `Err(NeedsUpdate)` when the bundle is too new.
-    fn open_bundle(&self, bytes: &[u8]) -> Result<Opened, Error> {
+    /// Authenticates the outer layer without decrypting: the sender's card is known and not
+    /// revoked, the header signature and the payload hash verify; then the header's versions.
+    /// `Err(NeedsUpdate)` only for an authenticated file.
+    fn check_outer<'a>(&self, bytes: &'a [u8]) -> Result<(format::Outer<'a>, KnownSite), Error> {
         let outer = format::split_outer(bytes).map_err(BundleError::from)?;
-        if outer.header.min_reader > format::READER {
-            return Err(BundleError::NeedsUpdate(outer.header.format).into());
-        }
         let Some(sender) = site::known_site(&self.conn, outer.header.sender)? else {
             return Err(BundleError::UnknownSender(outer.header.sender).into());
         };
         if sender.revoked {
             return Err(BundleError::RevokedSender(outer.header.sender).into());
         }
+        Ok((authenticate(bytes, &sender.key)?, sender))
+    }
+
+    /// Checks the outer layers and decrypts. `Err(NeedsUpdate)` when the bundle is too new.
+    fn open_bundle(&self, bytes: &[u8]) -> Result<Opened, Error> {
+        let (outer, sender) = self.check_outer(bytes)?;
         let identity = self.site_keys()?.age_identity()?;
-        let (header, manifest, segments) = open_with(bytes, &sender.key, &identity, self.me.site)?;
+        let (header, manifest, segments) = open_inner(outer, &sender.key, &identity, self.me.site)?;
         Ok(Opened {
             header,
             manifest,
@@ -356,6 +490,7 @@ impl Vault {
             fingerprint: card.as_ref().map(|c| c.fingerprint.clone()),
             already_imported: already,
             problem: None,
+            contents_hidden: false,
             recipients: Vec::new(),
             full: false,
             segments: 0,
@@ -364,6 +499,19 @@ impl Vault {
             purge: Vec::new(),
             bytes: bytes.len() as u64,
         };
+        // Nothing is decrypted for a sender whose check number has not been compared: only what
+        // its signed header says is shown.
+        match self.check_outer(&bytes) {
+            Err(e) => {
+                p.problem = Some(e.to_string());
+                return Ok(p);
+            }
+            Ok((_, sender)) if !sender.verified => {
+                p.contents_hidden = true;
+                return Ok(p);
+            }
+            Ok(_) => {}
+        }
         match self.open_bundle(&bytes) {
             Ok(o) => {
                 p.recipients = o.manifest.recipients;
@@ -407,7 +555,7 @@ impl Vault {
             &crate::log::Hash32(*blake3::hash(&bytes).as_bytes()).hex()[..32]
         );
         let dir = self.inbox_dir();
-        fs::create_dir_all(&dir).map_err(|source| BundleError::Io {
+        durable::create_private_dir(&dir).map_err(|source| BundleError::Io {
             path: dir.clone(),
             source,
         })?;
@@ -419,10 +567,13 @@ impl Vault {
             })?;
         }
         drop(bytes);
+        test_pause("inbox");
         self.process_inbox_file(&name, progress)
     }
 
-    /// Retries every bundle left in the inbox (after a crash, or once Kasane was updated).
+    /// Retries the bundles left in the inbox: those whose import was interrupted (a crash), and
+    /// those waiting for a newer Kasane once Kasane was updated. A bundle whose import failed
+    /// (status `failed`) is not retried here, only when someone asks ([`Vault::retry_inbox`]).
     pub fn process_inbox(&mut self) -> Result<Vec<Result<ImportSummary, Error>>, Error> {
         let dir = self.inbox_dir();
         let Ok(entries) = fs::read_dir(&dir) else {
@@ -436,18 +587,44 @@ impl Vault {
         names.sort();
         let mut out = Vec::new();
         for n in names {
-            let status: Option<String> = self
+            let row: Option<(String, Option<String>)> = self
                 .conn
-                .query_row("SELECT status FROM inbox WHERE file = ?1", [&n], |r| r.get(0))
+                .query_row("SELECT status, summary FROM inbox WHERE file = ?1", [&n], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
-            match status.as_deref() {
-                Some("applied" | "quarantined" | "refused") => {
+            match row {
+                Some((status, _)) if matches!(status.as_str(), "applied" | "quarantined" | "refused") => {
                     let _ = fs::remove_file(dir.join(&n));
                 }
+                Some((status, _)) if status == "failed" => {}
+                // Judged by this very build: it would only wait again.
+                Some((status, judged_by))
+                    if status == "needs-update" && judged_by.as_deref() == Some(reader_build().as_str()) => {}
                 _ => out.push(self.process_inbox_file(&n, &mut |_| {})),
             }
         }
         Ok(out)
+    }
+
+    /// Imports again a bundle kept in the inbox (one whose import failed, or that waits for an
+    /// update), when someone asks. `file` is the name `inbox` lists.
+    pub fn retry_inbox(&mut self, file: &str, progress: &mut dyn FnMut(Progress)) -> Result<ImportSummary, Error> {
+        let file = file.trim();
+        let kept = self.inbox_dir().join(file);
+        let listed = self
+            .conn
+            .prepare_cached("SELECT 1 FROM inbox WHERE file = ?1 AND status IN ('failed', 'needs-update')")?
+            .exists([file])?;
+        if !listed || file.contains(['/', '\\']) || !kept.is_file() {
+            return Err(crate::record::RecordError::BadChoice {
+                field: "inbox file",
+                value: file.to_string(),
+                allowed: "a file `kasane inbox` lists as failed or needs-update",
+            }
+            .into());
+        }
+        self.process_inbox_file(file, progress)
     }
 
     fn record_inbox(
@@ -456,16 +633,22 @@ impl Vault {
         header: Option<&format::Header>,
         status: &str,
         reason: Option<&str>,
+        judged_by: Option<&str>,
     ) -> Result<(), Error> {
         let now = self.ambient.clock.now().as_millisecond();
         self.conn.execute(
-            "INSERT INTO inbox (file, bundle, sender, status, reason, received_at, done_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-             ON CONFLICT(file) DO UPDATE SET status = excluded.status, reason = excluded.reason, done_at = excluded.done_at",
-            params![file, header.map(|h| h.bundle.as_bytes().to_vec()), header.map(|h| h.sender.as_bytes().to_vec()), status, reason, now],
+            "INSERT INTO inbox (file, bundle, sender, status, reason, received_at, done_at, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)
+             ON CONFLICT(file) DO UPDATE SET status = excluded.status, reason = excluded.reason, done_at = excluded.done_at,
+               summary = excluded.summary",
+            params![file, header.map(|h| h.bundle.as_bytes().to_vec()), header.map(|h| h.sender.as_bytes().to_vec()), status, reason, now, judged_by],
         )?;
         Ok(())
     }
 
+    /// Runs one inbox file through the pipeline and records what became of it: applied or
+    /// quarantined (the file goes), refused (the file goes, the reason stays), waiting for an
+    /// update, or failed — any other error once the file was read (the file stays, with the
+    /// reason, until someone retries it).
     fn process_inbox_file(&mut self, name: &str, progress: &mut dyn FnMut(Progress)) -> Result<ImportSummary, Error> {
         let path = self.inbox_dir().join(name);
         let bytes = fs::read(&path).map_err(|source| BundleError::Io {
@@ -478,36 +661,63 @@ impl Vault {
             done: 0,
             total: 1,
         });
-        let opened = match self.open_bundle(&bytes) {
-            Ok(o) => o,
+        let result = match self.open_bundle(&bytes) {
+            Ok(opened) => {
+                drop(bytes);
+                test_pause("opened");
+                progress(Progress {
+                    phase: "decrypt",
+                    done: 1,
+                    total: 1,
+                });
+                self.apply_or_skip(name, opened, progress)
+            }
+            Err(e) => Err(e),
+        };
+        let bundle_id = header.as_ref().map(|h| h.bundle.to_string());
+        match result {
+            Ok(s) => {
+                let _ = fs::remove_file(&path);
+                Ok(s)
+            }
             Err(Error::Bundle(BundleError::NeedsUpdate(v))) => {
-                self.record_inbox(name, header.as_ref(), "needs-update", Some(&format!("format {v}")))?;
+                self.record_inbox(name, header.as_ref(), "needs-update", Some(&v), Some(&reader_build()))?;
                 let h = header.as_ref();
-                return Ok(ImportSummary::new(
+                Ok(ImportSummary::new(
                     h.map(|h| h.bundle).unwrap_or_default(),
                     h.map(|h| h.sender).unwrap_or_default(),
                     ImportStatus::NeedsUpdate,
-                ));
+                ))
+            }
+            Err(e) if e.kind() == crate::Kind::Rejected => {
+                self.record_inbox(name, header.as_ref(), "refused", Some(&e.to_string()), None)?;
+                self.audit_now("bundle.refused", bundle_id, Some(e.code().to_string()))?;
+                if let Error::Bundle(BundleError::Fork { site, scope, seq, .. }) = &e {
+                    self.audit_now(
+                        "alert.equivocation",
+                        Some(site.to_string()),
+                        Some(format!("{scope} {seq}: does not follow the operation held before it")),
+                    )?;
+                }
+                let _ = fs::remove_file(&path);
+                Err(e)
             }
             Err(e) => {
-                self.record_inbox(name, header.as_ref(), "refused", Some(&e.to_string()))?;
-                self.audit_now(
-                    "bundle.refused",
-                    header.as_ref().map(|h| h.bundle.to_string()),
-                    Some(e.code().to_string()),
-                )?;
-                let _ = fs::remove_file(&path);
-                return Err(e);
+                self.record_inbox(name, header.as_ref(), "failed", Some(&e.to_string()), None)?;
+                self.audit_now("bundle.failed", bundle_id, Some(format!("{}: {e}", e.code())))?;
+                Err(e)
             }
-        };
-        drop(bytes);
-        progress(Progress {
-            phase: "decrypt",
-            done: 1,
-            total: 1,
-        });
+        }
+    }
+
+    /// An opened bundle already imported is a no-op; otherwise it is applied.
+    fn apply_or_skip(
+        &mut self,
+        name: &str,
+        opened: Opened,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportSummary, Error> {
         if self.bundle_done(opened.header.bundle)? {
-            let _ = fs::remove_file(&path);
             let mut s = ImportSummary::new(
                 opened.header.bundle,
                 opened.header.sender,
@@ -517,23 +727,7 @@ impl Vault {
             s.sender_agency_name = self.agency(opened.sender.agency).ok().map(|a| a.name);
             return Ok(s);
         }
-        let result = self.apply_opened(name, opened, progress);
-        match &result {
-            Ok(_) => {
-                let _ = fs::remove_file(&path);
-            }
-            Err(e) if e.kind() == crate::Kind::Rejected => {
-                self.record_inbox(name, header.as_ref(), "refused", Some(&e.to_string()))?;
-                self.audit_now(
-                    "bundle.refused",
-                    header.as_ref().map(|h| h.bundle.to_string()),
-                    Some(e.code().to_string()),
-                )?;
-                let _ = fs::remove_file(&path);
-            }
-            Err(_) => {}
-        }
-        result
+        self.apply_opened(name, opened, progress)
     }
 
     fn apply_opened(
@@ -556,9 +750,12 @@ impl Vault {
         );
         summary.sender_agency_name = sender_agency_name;
         summary.segments = o.segments.len();
-        // Verify every segment before touching anything: a bad segment refuses the bundle.
+        // Verify every segment before touching anything: a bad segment refuses the bundle; an
+        // operation of a newer version makes the whole bundle wait, once every other segment
+        // has verified.
         let total = o.segments.len();
         let mut checked: Vec<(Checked, Option<&'static str>)> = Vec::with_capacity(total);
+        let mut newer: Option<String> = None;
         for (i, seg) in o.segments.into_iter().enumerate() {
             let st = Statement::decode(&seg.statement).map_err(|e| BundleError::Segment {
                 index: i,
@@ -591,7 +788,11 @@ impl Vault {
             } else {
                 Some(Q_UNVERIFIED)
             };
-            checked.push((check_segment(seg, i, key.as_ref())?, quarantine));
+            match check_segment(seg, i, key.as_ref()) {
+                Ok(c) => checked.push((c, quarantine)),
+                Err(BundleError::NeedsUpdate(v)) => newer = newer.or(Some(v)),
+                Err(e) => return Err(e.into()),
+            }
             if i % 512 == 0 {
                 progress(Progress {
                     phase: "verify",
@@ -599,6 +800,9 @@ impl Vault {
                     total,
                 });
             }
+        }
+        if let Some(v) = newer {
+            return Err(BundleError::NeedsUpdate(v).into());
         }
         progress(Progress {
             phase: "verify",
@@ -610,12 +814,7 @@ impl Vault {
             done: 0,
             total,
         });
-        let agency_of = site::site_agencies(&self.conn, me)?;
-        let card_agencies: BTreeSet<Uuid> = agency_of
-            .iter()
-            .filter(|(s, _)| **s != me.site)
-            .map(|(_, a)| *a)
-            .collect();
+        let parties = settle::parties(&self.conn, me)?;
         let sent: Vec<(String, Uuid, u64)> = checked
             .iter()
             .map(|(c, _)| (c.statement.scope.to_string(), c.statement.site, c.statement.last))
@@ -625,6 +824,16 @@ impl Vault {
         let sender_site = o.header.sender;
         let sender_agency = o.sender.agency;
         let now = self.ambient.clock.now();
+        // Tests of what happens when an import fails after every layer verified (a full disk, a
+        // damaged database) make it fail here; debug builds only.
+        #[cfg(debug_assertions)]
+        if self.dir().join(TEST_FAULT).exists() {
+            return Err(BundleError::Io {
+                path: self.dir().join(TEST_FAULT),
+                source: std::io::Error::other("a fault injected by a test after verification"),
+            }
+            .into());
+        }
         self.write(|tx| {
             let mut touched = Touched::default();
             for (i, (c, quarantine)) in checked.into_iter().enumerate() {
@@ -653,6 +862,17 @@ impl Vault {
                         quarantine_segment(tx, bundle, &c, reason, now.as_millisecond())?;
                         *summary.quarantined.entry(reason.into()).or_default() += 1;
                     }
+                    // A history that does not continue ours refuses the whole bundle (nothing of
+                    // it is applied; the refusal raises the alert).
+                    Stored::Fork(c, seq) => {
+                        return Err(BundleError::Fork {
+                            index: i,
+                            site: c.statement.site,
+                            scope: c.statement.scope.to_string(),
+                            seq,
+                        }
+                        .into());
+                    }
                 }
                 if i % 512 == 0 {
                     progress(Progress { phase: "apply", done: i, total });
@@ -664,7 +884,7 @@ impl Vault {
                 .get(&Scope::Directory)
                 .is_some_and(|ops| ops.iter().any(|i| i.op.header.etype == "site"));
             if sender_verified {
-                let report = settle(tx, &mut touched, &agency_of, &card_agencies)?;
+                let report = settle::settle(tx, &mut touched, &parties)?;
                 summary.records_new = report.records_new;
                 summary.records_changed = report.records_changed;
                 summary.conflicts = report.conflicts;
@@ -674,10 +894,10 @@ impl Vault {
                 if let Some(h) = touched.max_hlc.iter().max() {
                     tx.observe(*h);
                 }
-                summary.purged = purge(tx, &manifest, sender_agency, me.agency)?;
+                summary.purged = settle::purge(tx, &manifest, sender_agency, &parties)?;
                 summary.acks_learned = learn_acks(tx, sender_site, &manifest, &sent)?;
                 if touched_sites {
-                    sync_revocations(tx)?;
+                    settle::sync_revocations(tx)?;
                 }
             }
             let status = if sender_verified { "applied" } else { "quarantined" };
@@ -692,8 +912,10 @@ impl Vault {
                 Some(bundle.to_string()),
                 Some(format!("{status}: {} new ops, {} held, {} segments quarantined", summary.ops_new, summary.held.values().sum::<usize>(), summary.quarantined.values().sum::<usize>())),
             );
+            test_pause("before-commit");
             Ok(())
         })?;
+        test_pause("committed");
         progress(Progress {
             phase: "apply",
             done: total,
@@ -755,21 +977,16 @@ impl Vault {
                 let Ok(c) = check_segment(seg, 0, Some(&author.key)) else {
                     continue;
                 };
-                let agency_of = site::site_agencies(&self.conn, me)?;
-                let card_agencies: BTreeSet<Uuid> = agency_of
-                    .iter()
-                    .filter(|(s, _)| **s != me.site)
-                    .map(|(_, a)| *a)
-                    .collect();
+                let parties = settle::parties(&self.conn, me)?;
                 let applied = self.write(|tx| {
                     let mut touched = Touched::default();
                     match store_segment(tx, c, &mut touched)? {
                         Stored::Ok { .. } => {
-                            settle(tx, &mut touched, &agency_of, &card_agencies)?;
+                            settle::settle(tx, &mut touched, &parties)?;
                             if let Some(h) = touched.max_hlc.iter().max() {
                                 tx.observe(*h);
                             }
-                            sync_revocations(tx)?;
+                            settle::sync_revocations(tx)?;
                             tx.conn().execute(
                                 "UPDATE quarantine SET released = ?2 WHERE n = ?1",
                                 params![n, tx.ambient().clock.now().as_millisecond()],
@@ -785,6 +1002,23 @@ impl Vault {
                         Stored::Quarantine(_, reason) => {
                             tx.conn()
                                 .execute("UPDATE quarantine SET reason = ?2 WHERE n = ?1", params![n, reason])?;
+                            Ok(false)
+                        }
+                        // The bundle it came in was accepted long ago: the segment stays, now
+                        // known as a fork, with the alert.
+                        Stored::Fork(_, seq) => {
+                            tx.conn().execute(
+                                "UPDATE quarantine SET reason = ?2, detail = ?3 WHERE n = ?1",
+                                params![n, Q_EQUIVOCATION, explain(Q_EQUIVOCATION)],
+                            )?;
+                            tx.audit(
+                                "alert.equivocation",
+                                Some(st.site.to_string()),
+                                Some(format!(
+                                    "{} {seq}: does not follow the operation held before it",
+                                    st.scope
+                                )),
+                            );
                             Ok(false)
                         }
                     }
@@ -887,55 +1121,32 @@ impl Vault {
     }
 }
 
+/// Decrypts the payload and decompresses its one zstd frame, at most
+/// [`format::plaintext_cap`] bytes of it.
 fn decrypt(payload: &[u8], identity: &age::x25519::Identity) -> Result<Vec<u8>, BundleError> {
     let dec = age::Decryptor::new(payload).map_err(|_| BundleError::Decrypt)?;
-    let reader = match dec.decrypt(std::iter::once(identity as &dyn age::Identity)) {
+    let mut reader = match dec.decrypt(std::iter::once(identity as &dyn age::Identity)) {
         Ok(r) => r,
         Err(age::DecryptError::NoMatchingKeys) => return Err(BundleError::NotForUs),
         Err(_) => return Err(BundleError::Decrypt),
     };
-    let mut compressed = Vec::new();
-    reader
-        .take(format::MAX_PLAINTEXT as u64 + 1)
-        .read_to_end(&mut compressed)
-        .map_err(|_| BundleError::Decrypt)?;
-    let decoder = zstd::stream::Decoder::new(&compressed[..]).map_err(|_| BundleError::Decrypt)?;
-    let mut plain = Vec::with_capacity(compressed.len() * 4);
-    decoder
-        .take(format::MAX_PLAINTEXT as u64 + 1)
-        .read_to_end(&mut plain)
-        .map_err(|_| BundleError::Format(format::FormatError::Malformed("compressed payload")))?;
-    if plain.len() > format::MAX_PLAINTEXT {
-        return Err(BundleError::TooLarge(format::MAX_PLAINTEXT));
-    }
-    Ok(plain)
-}
-
-/// What an import changed, scope by scope, for settling afterwards.
-#[derive(Default)]
-struct Touched {
-    scopes: BTreeSet<Scope>,
-    /// Scopes whose purged bodies came back: derive them again whole.
-    restored: BTreeSet<Scope>,
-    /// Verified ops that continue their series, in series order, not yet written: their
-    /// verdicts are decided first so each is written once, already applied or held.
-    incoming: BTreeMap<Scope, Vec<Incoming>>,
-    /// Series heads as they stand with the incoming ops: (site, scope) → (last seq, head hash).
-    heads: HashMap<(Uuid, Scope), (u64, Hash32)>,
-    entities: BTreeSet<Uuid>,
-    max_hlc: Vec<crate::log::Hlc>,
-    /// Case → household, from case create ops in this import.
-    case_household: HashMap<Uuid, Uuid>,
-}
-
-struct Incoming {
-    op: Op,
-    fields: Option<Map<String, Value>>,
+    // No longer than the payload it came from (which is in memory already).
+    let mut compressed = Vec::with_capacity(payload.len());
+    reader.read_to_end(&mut compressed).map_err(|_| BundleError::Decrypt)?;
+    format::decompress(&compressed, format::plaintext_cap(payload.len() as u64)).map_err(|e| match e {
+        format::Decompress::Malformed(why) => BundleError::Format(format::FormatError::Malformed(why)),
+        format::Decompress::TooLarge(cap) => BundleError::TooLarge(cap),
+    })
 }
 
 enum Stored {
-    Ok { new: usize, known: usize },
+    Ok {
+        new: usize,
+        known: usize,
+    },
     Quarantine(Box<Checked>, &'static str),
+    /// The first new op (this seq) names as its predecessor another op than the one held.
+    Fork(Box<Checked>, u64),
 }
 
 /// Ops we already hold (stored, or queued earlier in this import) must be byte-identical;
@@ -1010,8 +1221,20 @@ fn store_segment(tx: &mut Tx<'_>, c: Checked, touched: &mut Touched) -> Result<S
             continue;
         }
         if h.chain != new_head {
-            // The same (site, scope, seq) would follow a different op than ours: a fork.
-            return Ok(Stored::Quarantine(Box::new(c), Q_EQUIVOCATION));
+            // It would follow another op than the one held at seq − 1: its author signed two
+            // histories of the series (seq 1 names no op before it; check_segment saw to that).
+            let seq = h.seq;
+            return Ok(Stored::Fork(Box::new(c), seq));
+        }
+        // An op id names one op. A second op with the same id cannot be stored beside the first
+        // and must not stop the rest of the file (a relay may carry it unknowingly).
+        if touched.op_ids.contains(&h.id)
+            || tx
+                .conn()
+                .prepare_cached("SELECT 1 FROM op WHERE id = ?1")?
+                .exists([h.id.as_bytes()])?
+        {
+            return Ok(Stored::Quarantine(Box::new(c), Q_OP_ID_REUSED));
         }
         new_head = op.hash;
         new += 1;
@@ -1035,6 +1258,7 @@ fn store_segment(tx: &mut Tx<'_>, c: Checked, touched: &mut Touched) -> Result<S
     let queue = touched.incoming.entry(st.scope).or_default();
     for op in c.ops.into_iter().filter(|o| o.header.seq > last) {
         let h = &op.header;
+        touched.op_ids.insert(h.id);
         touched.scopes.insert(h.scope);
         touched.entities.insert(h.entity);
         touched.max_hlc.push(h.hlc);
@@ -1043,8 +1267,7 @@ fn store_segment(tx: &mut Tx<'_>, c: Checked, touched: &mut Touched) -> Result<S
                 touched.case_household.insert(h.entity, p);
             }
         }
-        let fields = op.fields().map_err(crate::log::LogError::from)?;
-        queue.push(Incoming { op, fields });
+        queue.push(Incoming::new(op));
     }
     Ok(Stored::Ok { new, known })
 }
@@ -1055,326 +1278,18 @@ fn quarantine_segment(tx: &mut Tx<'_>, bundle: Uuid, c: &Checked, reason: &str, 
         "INSERT INTO quarantine (bundle, author, scope, first, last, reason, detail, segment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![bundle.as_bytes(), st.site.as_bytes(), st.scope.to_string(), st.first as i64, st.last as i64, reason, explain(reason), format::encode_segment(&c.raw), at],
     )?;
-    if reason == Q_EQUIVOCATION {
+    if reason == Q_EQUIVOCATION || reason == Q_OP_ID_REUSED {
         tx.audit(
-            "alert.equivocation",
+            if reason == Q_EQUIVOCATION {
+                "alert.equivocation"
+            } else {
+                "alert.op-id-reused"
+            },
             Some(st.site.to_string()),
             Some(format!("{} {}..={}", st.scope, st.first, st.last)),
         );
     }
     Ok(())
-}
-
-struct Settled {
-    records_new: usize,
-    records_changed: usize,
-    conflicts: Vec<Uuid>,
-    held: BTreeMap<String, usize>,
-    released: usize,
-}
-
-struct StoredOp {
-    header: Header,
-    fields: Option<Map<String, Value>>,
-    held: Option<String>,
-}
-
-fn scope_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<Vec<StoredOp>, Error> {
-    let scope_id = tx.scope_id(scope)?;
-    let mut stmt = tx.conn().prepare_cached(
-        "SELECT o.header, o.body, o.held FROM op o JOIN series r ON r.id = o.series WHERE r.scope = ?1",
-    )?;
-    type Row = (Vec<u8>, Option<Vec<u8>>, Option<String>);
-    let rows: Vec<Row> = stmt
-        .query_map([scope_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (h, b, held) in rows {
-        let op = Op::from_bytes(h, b).map_err(crate::log::LogError::from)?;
-        let fields = op.fields().map_err(crate::log::LogError::from)?;
-        out.push(StoredOp {
-            header: op.header,
-            fields,
-            held,
-        });
-    }
-    Ok(out)
-}
-
-fn facts_of<'a>(header: &'a Header, fields: Option<&'a Map<String, Value>>) -> OpFacts<'a> {
-    OpFacts {
-        id: header.id,
-        site: header.site,
-        hlc: header.hlc,
-        etype: &header.etype,
-        entity: header.entity,
-        kind: header.kind,
-        fields,
-    }
-}
-
-fn facts(ops: &[StoredOp]) -> Vec<OpFacts<'_>> {
-    ops.iter().map(|o| facts_of(&o.header, o.fields.as_ref())).collect()
-}
-
-/// Whether any op of the scope is already stored (before this import's ops are written).
-fn scope_has_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<bool, Error> {
-    let scope_id = tx.scope_id(scope)?;
-    Ok(tx
-        .conn()
-        .prepare_cached("SELECT 1 FROM series WHERE scope = ?1 AND last_seq > 0")?
-        .exists([scope_id])?)
-}
-
-/// Decides, for every touched scope, which ops are authorised — the stored ones and those this
-/// import brings — writes the new ops (applied or held, once), applies what became authorised,
-/// and derives a scope again when an applied op lost its authorisation or purged bodies came back.
-fn settle(
-    tx: &mut Tx<'_>,
-    t: &mut Touched,
-    agency_of: &HashMap<Uuid, Uuid>,
-    card_agencies: &BTreeSet<Uuid>,
-) -> Result<Settled, Error> {
-    let me_site = tx.site();
-    let lookup = |s: Uuid| agency_of.get(&s).copied();
-    let mut existed: HashSet<Uuid> = HashSet::new();
-    let mut was_conflicted: HashSet<Uuid> = HashSet::new();
-    {
-        let mut stmt = tx
-            .conn()
-            .prepare_cached("SELECT conflicted FROM entity WHERE id = ?1")?;
-        for e in &t.entities {
-            if let Some(c) = stmt.query_row([e.as_bytes()], |r| r.get::<_, bool>(0)).optional()? {
-                existed.insert(*e);
-                if c {
-                    was_conflicted.insert(*e);
-                }
-            }
-        }
-    }
-    let mut report = Settled {
-        records_new: 0,
-        records_changed: 0,
-        conflicts: Vec::new(),
-        held: BTreeMap::new(),
-        released: 0,
-    };
-    let mut accesses: HashMap<Uuid, Access> = HashMap::new();
-    // Directory first, then cases (whose share sets households depend on), then households.
-    let mut order: Vec<Scope> = t
-        .scopes
-        .iter()
-        .copied()
-        .filter(|s| matches!(s, Scope::Directory))
-        .collect();
-    order.extend(
-        t.scopes
-            .iter()
-            .copied()
-            .filter(|s| matches!(s, Scope::Case(_) | Scope::Conference(_))),
-    );
-    let mut households: BTreeSet<Scope> = t
-        .scopes
-        .iter()
-        .copied()
-        .filter(|s| matches!(s, Scope::Household(_)))
-        .collect();
-    for s in &t.scopes {
-        if let Scope::Case(c) = s {
-            let h = match t.case_household.get(c) {
-                Some(h) => Some(*h),
-                None => tx.entity(*c)?.and_then(|st| st.parent),
-            };
-            if let Some(h) = h {
-                households.insert(Scope::Household(h));
-            }
-        }
-    }
-    order.extend(households);
-    let mut flushed = false;
-    for scope in order {
-        if matches!(scope, Scope::Household(_)) && !flushed {
-            // Cases applied above must be visible to the SQL below.
-            tx.flush()?;
-            flushed = true;
-        }
-        let had_ops = scope_has_ops(tx, scope)?;
-        let stored = if had_ops { scope_ops(tx, scope)? } else { Vec::new() };
-        let incoming = t.incoming.remove(&scope).unwrap_or_default();
-        let verdicts: HashMap<Uuid, Verdict> = {
-            let mut f = facts(&stored);
-            f.extend(incoming.iter().map(|i| facts_of(&i.op.header, i.fields.as_ref())));
-            match scope {
-                Scope::Directory => share::judge_directory(&mut f, &lookup, card_agencies),
-                Scope::Case(c) => {
-                    let (v, access) = share::judge_case(c, &mut f, &lookup);
-                    accesses.insert(c, access);
-                    v
-                }
-                Scope::Household(h) => {
-                    let mut cases: BTreeSet<Uuid> = t
-                        .case_household
-                        .iter()
-                        .filter(|(_, hh)| **hh == h)
-                        .map(|(c, _)| *c)
-                        .collect();
-                    {
-                        let mut stmt = tx
-                            .conn()
-                            .prepare_cached("SELECT id FROM entity WHERE etype = 'case' AND parent = ?1")?;
-                        let rows = stmt.query_map([h.as_bytes()], |r| r.get::<_, Vec<u8>>(0))?;
-                        for r in rows {
-                            cases.insert(Uuid::from_slice(&r?).unwrap_or_default());
-                        }
-                    }
-                    let mut list = Vec::new();
-                    for c in cases {
-                        if let std::collections::hash_map::Entry::Vacant(slot) = accesses.entry(c) {
-                            let cops = scope_ops(tx, Scope::Case(c))?;
-                            let (_, a) = share::judge_case(c, &mut facts(&cops), &lookup);
-                            slot.insert(a);
-                        }
-                        if let Some(a) = accesses.get(&c) {
-                            list.push(a.clone());
-                        }
-                    }
-                    share::judge_household(h, &mut f, &lookup, &list)
-                }
-                Scope::Conference(m) => share::judge_conference(m, &mut f, &lookup),
-                // Local scopes never arrive (refused earlier).
-                Scope::Local(_) => f.iter().map(|o| (o.id, None)).collect(),
-            }
-        };
-        // What this site wrote itself was checked when it was written; a partner's ops can never
-        // make this vault withdraw its own.
-        let verdict = |h: &Header| {
-            if h.site == me_site {
-                None
-            } else {
-                verdicts.get(&h.id).copied().flatten()
-            }
-        };
-        // The new ops are written once, with their verdict.
-        for i in &incoming {
-            let v = verdict(&i.op.header);
-            tx.store_remote(&i.op, v)?;
-            if let Some(reason) = v {
-                *report.held.entry(reason.to_string()).or_default() += 1;
-            }
-        }
-        let lost = stored.iter().any(|o| o.held.is_none() && verdict(&o.header).is_some());
-        if lost || t.restored.contains(&scope) {
-            let authorised: Vec<(Header, Map<String, Value>)> = stored
-                .iter()
-                .map(|o| (&o.header, o.fields.as_ref()))
-                .chain(incoming.iter().map(|i| (&i.op.header, i.fields.as_ref())))
-                .filter(|(h, _)| verdict(h).is_none())
-                .filter_map(|(h, f)| f.map(|f| (h.clone(), f.clone())))
-                .collect();
-            tx.rebuild_scope(scope, &authorised)?;
-        } else {
-            let mut to_apply: Vec<(&Header, &Map<String, Value>)> = stored
-                .iter()
-                .filter(|o| o.held.is_some() && verdict(&o.header).is_none())
-                .filter_map(|o| o.fields.as_ref().map(|f| (&o.header, f)))
-                .chain(
-                    incoming
-                        .iter()
-                        .filter(|i| verdict(&i.op.header).is_none())
-                        .filter_map(|i| i.fields.as_ref().map(|f| (&i.op.header, f))),
-                )
-                .collect();
-            to_apply.sort_by_key(|(h, _)| (h.hlc, h.site, h.id));
-            for (h, f) in to_apply {
-                tx.apply_in(h, f, !had_ops)?;
-            }
-        }
-        let mut upd = tx.conn().prepare_cached("UPDATE op SET held = ?2 WHERE id = ?1")?;
-        for o in &stored {
-            let v = verdict(&o.header);
-            if o.held.as_deref() != v {
-                upd.execute(params![o.header.id.as_bytes(), v])?;
-                if v.is_none() {
-                    report.released += 1;
-                }
-            }
-        }
-    }
-    for e in &t.entities {
-        if let Some(st) = tx.entity(*e)? {
-            if st.etype.is_empty() {
-                continue;
-            }
-            if existed.contains(e) {
-                report.records_changed += 1;
-            } else {
-                report.records_new += 1;
-            }
-            if st.is_conflicted() && !was_conflicted.contains(e) {
-                report.conflicts.push(*e);
-            }
-        }
-    }
-    Ok(report)
-}
-
-/// Purges the scopes a manifest asks for, when its sender leads the case concerned.
-fn purge(tx: &mut Tx<'_>, manifest: &Manifest, sender_agency: Uuid, our_agency: Uuid) -> Result<Vec<String>, Error> {
-    let mut done = Vec::new();
-    if manifest.purge.is_empty() {
-        return Ok(done);
-    }
-    tx.flush()?;
-    let lead_of = |tx: &mut Tx<'_>, case: Uuid| -> Result<Option<Uuid>, Error> {
-        Ok(tx.entity(case)?.and_then(|st| {
-            st.fields
-                .get("lead_agency")
-                .and_then(Value::as_str)
-                .and_then(|s| Uuid::parse_str(s).ok())
-        }))
-    };
-    // Decide every notice before erasing anything: a household's notice is judged by its cases,
-    // which an earlier notice of the same bundle may be about to erase.
-    let mut allowed = Vec::new();
-    for notice in &manifest.purge {
-        let Ok(scope) = notice.scope.parse::<Scope>() else {
-            continue;
-        };
-        let ok = match scope {
-            Scope::Case(c) => {
-                let lead = lead_of(tx, c)?;
-                lead == Some(sender_agency) && lead != Some(our_agency)
-            }
-            Scope::Household(h) => {
-                let cases: Vec<Uuid> = tx
-                    .conn()
-                    .prepare_cached("SELECT id FROM entity WHERE etype = 'case' AND parent = ?1")?
-                    .query_map([h.as_bytes()], |r| r.get::<_, Vec<u8>>(0))?
-                    .filter_map(|r| r.ok().and_then(|b| Uuid::from_slice(&b).ok()))
-                    .collect();
-                let mut leads = Vec::new();
-                for c in cases {
-                    leads.push(lead_of(tx, c)?);
-                }
-                // Only if none of its cases is this agency's own to keep.
-                leads.contains(&Some(sender_agency)) && !leads.contains(&Some(our_agency))
-            }
-            _ => false,
-        };
-        if ok {
-            allowed.push((scope, notice.reason.clone()));
-        }
-    }
-    for (scope, reason) in allowed {
-        let n = tx.purge_scope(scope)?;
-        tx.audit(
-            "purge",
-            Some(scope.to_string()),
-            Some(format!("{n} bodies erased at the request of {sender_agency}: {reason}")),
-        );
-        done.push(scope.to_string());
-    }
-    Ok(done)
 }
 
 /// Records what the sender holds (its frontier), so our next export sends only beyond.
@@ -1394,27 +1309,4 @@ fn learn_acks(
         stmt.execute(params![sender.as_bytes(), site.as_bytes(), scope, *seq as i64])?;
     }
     Ok(manifest.frontier.len() + sent.len())
-}
-
-/// A site revoked by its own agency (a directory entry) is revoked here too.
-fn sync_revocations(tx: &mut Tx<'_>) -> Result<(), Error> {
-    tx.flush()?;
-    let sites: Vec<Uuid> = tx
-        .conn()
-        .prepare_cached("SELECT id FROM entity WHERE etype = 'site' AND json_extract(fields, '$.revoked') = 1")?
-        .query_map([], |r| r.get::<_, Vec<u8>>(0))?
-        .filter_map(|r| r.ok().and_then(|b| Uuid::from_slice(&b).ok()))
-        .collect();
-    for s in sites {
-        let frontier = super::series_frontier_of(tx.conn(), s)?;
-        tx.conn().execute(
-            "UPDATE card SET revoked_at = ?2, revoked_frontier = ?3 WHERE site = ?1 AND revoked_at IS NULL",
-            params![
-                s.as_bytes(),
-                tx.ambient().clock.now().as_millisecond(),
-                serde_json::to_string(&frontier).unwrap_or_default()
-            ],
-        )?;
-    }
-    Ok(())
 }

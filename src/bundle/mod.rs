@@ -6,6 +6,7 @@
 mod export;
 mod format;
 mod import;
+mod settle;
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,10 @@ pub use export::{ExportPreview, ExportReport, PreviewCase, Progress};
 pub use format::{
     FORMAT, FormatError, Header as BundleHeader, Manifest, PurgeNotice, READER, Segment, Statement, WireOp,
 };
+#[doc(hidden)]
+pub use import::TEST_FAULT;
 pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEntry, Verified};
+pub(crate) use settle::{parties, rejudge_all};
 
 use crate::{
     Error,
@@ -27,33 +31,46 @@ use crate::{
 /// Why a bundle was refused. The code is stable (docs/bundle-format.md); the message is one line.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    #[error("not a Kasane bundle: {0}")]
+    #[error("not a Kasane exchange file: {0}")]
     Format(#[from] FormatError),
-    #[error("the bundle's header signature does not verify: it was altered or damaged")]
+    #[error("the exchange file's header signature does not verify: it was altered or damaged")]
     HeaderSignature,
     #[error("the encrypted contents do not match the signed header: the file was altered or damaged")]
     PayloadMismatch,
     #[error(
-        "the bundle comes from site {0}, whose card has not been imported; import and verify its member card first"
+        "the exchange file comes from site {0}, whose agency check file has not been imported; import it and compare the check number first"
     )]
     UnknownSender(Uuid),
-    #[error("the bundle comes from site {0}, which has been revoked")]
+    #[error("the exchange file comes from site {0}, which has been revoked")]
     RevokedSender(Uuid),
-    #[error("the bundle is not addressed to this site (it cannot be decrypted here)")]
+    #[error("the exchange file is not addressed to this site (it cannot be decrypted here)")]
     NotForUs,
-    #[error("the bundle could not be decrypted: it was altered or damaged")]
+    #[error("the exchange file could not be decrypted: it was altered or damaged")]
     Decrypt,
-    #[error("the bundle's manifest signature does not verify")]
+    #[error("the exchange file's manifest signature does not verify")]
     ManifestSignature,
-    #[error("the bundle was re-addressed: its signed manifest names another sender or other recipients")]
+    #[error("the exchange file was re-addressed: its signed manifest names another sender or other recipients")]
     Readdressed,
-    #[error("segment {index} of the bundle: {why}")]
+    #[error("segment {index} of the exchange file: {why}")]
     Segment { index: usize, why: String },
-    #[error("the bundle is too large to open safely (over {0} bytes once decompressed)")]
-    TooLarge(usize),
-    #[error("this bundle needs a newer version of Kasane (format {0}); it waits in the inbox until Kasane is updated")]
-    NeedsUpdate(u32),
-    #[error("no verified, unrevoked site of {0} to send to; import its member card and verify the fingerprint first")]
+    #[error(
+        "segment {index} of the exchange file: its first operation (number {seq} of series {scope} of site {site}) does not follow the operation this site holds before it; the author wrote two different histories: alert the partner"
+    )]
+    Fork {
+        index: usize,
+        site: Uuid,
+        scope: String,
+        seq: u64,
+    },
+    #[error("the exchange file is too large to open safely (over {0} bytes once decompressed)")]
+    TooLarge(u64),
+    #[error("this exchange file needs a newer version of Kasane ({0}); it waits in the inbox until Kasane is updated")]
+    NeedsUpdate(String),
+    #[error("the exchange file names a version that does not exist ({0})")]
+    BadVersion(String),
+    #[error(
+        "no verified, unrevoked site of {0} to send to; import its agency check file and compare the check number first"
+    )]
     NoRecipient(String),
     #[error("could not read or write {path}: {source}")]
     Io {
@@ -83,9 +100,10 @@ impl BundleError {
             BundleError::Decrypt => "bundle.decrypt",
             BundleError::ManifestSignature => "bundle.manifest-signature",
             BundleError::Readdressed => "bundle.readdressed",
-            BundleError::Segment { .. } => "bundle.segment",
+            BundleError::Segment { .. } | BundleError::Fork { .. } => "bundle.segment",
             BundleError::TooLarge(_) => "bundle.too-large",
             BundleError::NeedsUpdate(_) => "bundle.needs-update",
+            BundleError::BadVersion(_) => "bundle.bad-version",
             BundleError::NoRecipient(_) => "bundle.no-recipient",
             BundleError::Io { .. } => "bundle.io",
         }
@@ -154,6 +172,16 @@ pub struct Parts {
     pub also_to: Vec<String>,
     /// Encrypt only to `also_to`, not to the recipient that opened it.
     pub not_to_recipient: bool,
+    /// Seal these bytes as the compressed plaintext instead of compressing the parts (a bomb,
+    /// several frames …).
+    pub raw_compressed: Option<Vec<u8>>,
+}
+
+impl Parts {
+    /// The plaintext these parts encode to (what is compressed, then encrypted).
+    pub fn plaintext(&self) -> Vec<u8> {
+        format::encode_inner(&self.manifest_bytes, &self.manifest_signature, &self.segments)
+    }
 }
 
 /// Opens a bundle as `recipient`, lets `edit` change it, and seals it again as `sender`
@@ -184,6 +212,7 @@ pub fn reseal(
         resign_manifest: false,
         also_to: Vec::new(),
         not_to_recipient: false,
+        raw_compressed: None,
     };
     edit(&mut parts);
     let keys = sender.site_keys()?;
@@ -193,10 +222,13 @@ pub fn reseal(
         parts.manifest_signature = keys.sign(&msg).to_bytes();
     }
     let plain = format::encode_inner(&parts.manifest_bytes, &parts.manifest_signature, &parts.segments);
-    let compressed = zstd::bulk::compress(&plain, 3).map_err(|source| BundleError::Io {
-        path: "<memory>".into(),
-        source,
-    })?;
+    let compressed = match parts.raw_compressed.take() {
+        Some(raw) => raw,
+        None => zstd::bulk::compress(&plain, 3).map_err(|source| BundleError::Io {
+            path: "<memory>".into(),
+            source,
+        })?,
+    };
     let mut recipients: Vec<age::x25519::Recipient> = Vec::new();
     if !parts.not_to_recipient {
         recipients.push(identity.to_public());

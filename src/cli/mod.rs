@@ -80,7 +80,7 @@ fn vault_dir(args: &Global) -> Result<PathBuf> {
     if let Some(v) = &args.vault {
         return Ok(v.clone());
     }
-    kasane::default_vault_dir().ok_or_else(|| usage("no home folder to put the vault in; pass --vault DIR"))
+    kasane::default_vault_dir().ok_or_else(|| usage("no home folder to put the case records in; pass --vault DIR"))
 }
 
 fn kdf(cost: Option<u8>) -> KdfCost {
@@ -95,7 +95,7 @@ fn unlock(g: &Global) -> Result<Vault> {
             .is_none_or(|n| n == w.name || n == w.worker.to_string())
     });
     let who = slot.map(|w| w.name.clone()).unwrap_or_default();
-    let pass = secrets::passphrase(&format!("{who} のパスフレーズ / passphrase: "))?;
+    let pass = secrets::passphrase(&format!("{who} のパスワード / password: "))?;
     Ok(dir.unlock(g.worker.as_deref(), &pass, Ambient::system())?)
 }
 
@@ -142,8 +142,17 @@ pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Init(a) => {
             let dir = vault_dir(g)?;
-            let passphrase = secrets::new_passphrase("KASANE_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
-            let join = a.join.as_deref().map(std::fs::read_to_string).transpose()?;
+            let passphrase = secrets::new_passphrase(
+                "KASANE_PASSPHRASE",
+                "新しいパスワード（長めの文） / new password (a long sentence): ",
+            )?;
+            let join = match a.join.as_deref() {
+                Some(path) => {
+                    let bytes = std::fs::read(path)?;
+                    Some(kasane::card_text_of(&bytes).map_err(Error::from)?.to_string())
+                }
+                None => None,
+            };
             let (vault, code) = Vault::create(
                 &dir,
                 Setup {
@@ -162,7 +171,10 @@ pub fn run(args: Args) -> Result<()> {
             let mut v = unlock(g)?;
             let pass = secrets::new_passphrase(
                 "KASANE_NEW_PASSPHRASE",
-                &format!("{} の新しいパスフレーズ / new passphrase: ", a.name),
+                &format!(
+                    "{} の新しいパスワード（長めの文） / new password (a long sentence): ",
+                    a.name
+                ),
             )?;
             let id = v.add_worker(&a.name, &pass, kdf(a.kdf_cost))?;
             out.id("worker", id);
@@ -173,17 +185,23 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Passphrase(PassphraseCmd::Change(a)) => {
             let mut v = unlock(g)?;
-            let current = secrets::passphrase("現在のパスフレーズ / current passphrase: ")?;
-            let pass = secrets::new_passphrase("KASANE_NEW_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
+            let current = secrets::passphrase("現在のパスワード / current password: ")?;
+            let pass = secrets::new_passphrase(
+                "KASANE_NEW_PASSPHRASE",
+                "新しいパスワード（長めの文） / new password (a long sentence): ",
+            )?;
             v.change_passphrase(&current, &pass, kdf(a.kdf_cost))?;
-            out.done("passphrase changed");
+            out.done("password changed");
         }
         Command::Recover(a) => {
             let dir = VaultDir::open(&vault_dir(g)?)?;
             let code = secrets::recovery_code()?;
-            let pass = secrets::new_passphrase("KASANE_NEW_PASSPHRASE", "新しいパスフレーズ / new passphrase: ")?;
+            let pass = secrets::new_passphrase(
+                "KASANE_NEW_PASSPHRASE",
+                "新しいパスワード（長めの文） / new password (a long sentence): ",
+            )?;
             let v = dir.recover(&code, g.worker.as_deref(), &pass, kdf(a.kdf_cost), Ambient::system())?;
-            out.done(&format!("access recovered: {} has a new passphrase", v.worker_name()));
+            out.done(&format!("access recovered: {} has a new password", v.worker_name()));
         }
         Command::Household(cmd) => household(g, &out, cmd)?,
         Command::Person(cmd) => person(g, &out, cmd)?,
@@ -287,8 +305,13 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Card(CardCmd::Import(a)) => {
             let mut v = unlock(g)?;
-            let text = std::fs::read_to_string(&a.file)?;
-            let info = v.import_card(&text)?;
+            let bytes = std::fs::read(&a.file)?;
+            let text = kasane::card_text_of(&bytes).map_err(Error::from)?;
+            let info = if a.own_pc {
+                v.import_own_pc_card(text)?
+            } else {
+                v.import_card(text)?
+            };
             out.site(&info);
         }
         Command::Card(CardCmd::Verify(a)) => {
@@ -324,9 +347,16 @@ pub fn run(args: Args) -> Result<()> {
             let s = v.import_bundle(&a.file, &mut |p| out.progress(p.phase, p.done, p.total))?;
             out.imported(&s);
         }
-        Command::Inbox => {
+        Command::Inbox(InboxArgs { action: None }) => {
             let v = unlock(g)?;
             out.inbox(&v.inbox()?);
+        }
+        Command::Inbox(InboxArgs {
+            action: Some(InboxCmd::Retry(a)),
+        }) => {
+            let mut v = unlock(g)?;
+            let s = v.retry_inbox(&a.file, &mut |p| out.progress(p.phase, p.done, p.total))?;
+            out.imported(&s);
         }
         Command::Conflicts(ConflictsArgs { action: None }) => {
             let v = unlock(g)?;
@@ -387,11 +417,14 @@ pub fn run(args: Args) -> Result<()> {
             match a.print {
                 Some(path) => {
                     let html = v.print_ledger(&filter, a.copies)?;
-                    std::fs::write(&path, html)?;
-                    out.done(&format!(
-                        "進行管理台帳を書き出しました / ledger written: {}",
-                        path.display()
-                    ));
+                    v.save_printout(&path, &html)?;
+                    out.printout(
+                        &format!(
+                            "進行管理台帳を出力しました / case progress register written: {}",
+                            path.display()
+                        ),
+                        &path,
+                    );
                 }
                 None => out.ledger(&v.ledger(&filter)?),
             }
@@ -657,11 +690,11 @@ fn meeting(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
             let case = a.case.as_deref().map(|c| id(c, "case")).transpose()?;
             let what = kasane::PrintWhat::parse(&a.what, case).map_err(Error::from)?;
             let html = v.print_meeting(id(&a.meeting, "meeting")?, what, a.copies)?;
-            std::fs::write(&a.out, html)?;
-            out.done(&format!(
-                "印刷用ファイルを書き出しました / written: {}",
-                a.out.display()
-            ));
+            v.save_printout(&a.out, &html)?;
+            out.printout(
+                &format!("印刷用ファイルを出力しました / written: {}", a.out.display()),
+                &a.out,
+            );
         }
     }
     Ok(())

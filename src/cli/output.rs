@@ -54,8 +54,26 @@ fn problem_names(codes: &[String]) -> String {
         .join("・")
 }
 
+/// A date in a detail view: 和暦 with the day of the week, then ISO — 令和8年12月10日(木) (2026-12-10).
 fn date_both(d: &kasane::Date) -> String {
-    format!("{} ({})", kasane::wareki(*d), d)
+    format!("{}({}) ({})", kasane::wareki(*d), kasane::weekday_ja(*d), d)
+}
+
+/// A date in a list row, shorter: R8.12.10 (2026-12-10).
+fn date_cell(d: &kasane::Date) -> String {
+    format!("{} ({})", kasane::PartialDate::from_date(*d).wareki_short(), d)
+}
+
+/// A moment in this PC's time zone: R8.12.10 14:03 (2026-12-10).
+fn stamp(t: jiff::Timestamp, seconds: bool) -> String {
+    let z = t.to_zoned_datetime(jiff::tz::TimeZone::system());
+    let d = z.date();
+    let time = if seconds {
+        z.strftime("%H:%M:%S")
+    } else {
+        z.strftime("%H:%M")
+    };
+    format!("{} {time} ({d})", kasane::PartialDate::from_date(d).wareki_short())
 }
 
 impl Out {
@@ -83,6 +101,24 @@ impl Out {
         }
     }
 
+    /// A printable document written to a file: where, and — because it is plain HTML outside the
+    /// encrypted case records — that it is not encrypted and should be deleted after printing.
+    pub fn printout(&self, msg: &str, path: &std::path::Path) {
+        if self.json {
+            self.print_json(&json!({
+                "ok": true,
+                "message": msg,
+                "path": path,
+                "encrypted": false,
+                "notice": kasane::PRINTOUT_NOTICE_JA,
+                "notice_en": kasane::PRINTOUT_NOTICE_EN,
+            }));
+        } else {
+            outln!("{msg}");
+            outln!("{} / {}", kasane::PRINTOUT_NOTICE_JA, kasane::PRINTOUT_NOTICE_EN);
+        }
+    }
+
     pub fn progress(&self, what: &str, done: usize, total: usize) {
         if self.json {
             return;
@@ -104,10 +140,10 @@ impl Out {
             }));
             return;
         }
-        outln!("保管庫を作成しました / vault created: {}", v.dir().display());
+        outln!("記録データを作成しました / case records created: {}", v.dir().display());
         outln!("  agency {}  site {}  worker {}", me.agency, me.site, me.worker);
         outln!();
-        outln!("回復コード (recovery code) — 今だけ表示します。紙に書き、鍵のかかる場所に保管してください。");
+        outln!("復旧用コード (recovery code) — 今だけ表示します。紙に書き、鍵のかかる場所に保管してください。");
         outln!("This is shown once. Write it down and keep it locked away:");
         outln!();
         outln!("    {code}");
@@ -176,7 +212,11 @@ impl Out {
                 h.address.as_deref().unwrap_or("-"),
                 h.members,
                 h.open_cases,
-                if h.archived { "  (保管済)" } else { "" }
+                if h.archived {
+                    "  （一覧から外しています・記録は保存）"
+                } else {
+                    ""
+                }
             );
         }
         outln!("{} 世帯", list.len());
@@ -196,7 +236,7 @@ impl Out {
             h.phone.as_deref().unwrap_or("-")
         );
         if !h.conflicts.is_empty() {
-            outln!("  ⚠ 競合している項目: {}", h.conflicts.join(", "));
+            outln!("  ⚠ 内容の食い違いがある項目: {}", h.conflicts.join(", "));
         }
         outln!("世帯員:");
         for p in &d.members {
@@ -238,14 +278,14 @@ impl Out {
         }
         for c in list {
             outln!(
-                "{}  {}  {}  [{}]  リスク:{}  主担当:{}  次回見直し:{}{}",
+                "{}  {}  {}  [{}]  緊急度:{}  主担当:{}  次回見直し:{}{}",
                 c.id,
                 c.household_label,
                 c.title,
                 c.status.label_ja(),
                 c.risk.map(|r| r.label_ja()).unwrap_or("-"),
                 c.lead_agency_name,
-                c.next_review.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                c.next_review.map(|d| date_cell(&d)).unwrap_or_else(|| "-".into()),
                 if c.review_overdue { " ⚠期限超過" } else { "" }
             );
         }
@@ -261,7 +301,7 @@ impl Out {
         outln!("ケース {}  {}", c.title, c.id);
         outln!("  世帯: {} ({})", d.household.label, d.household.id);
         outln!(
-            "  状況: {}  リスク: {}  主担当機関: {}",
+            "  状況: {}  緊急度: {}  主担当機関: {}",
             c.status.label_ja(),
             c.risk.map(|r| r.label_ja()).unwrap_or("-"),
             d.lead_agency_name
@@ -273,7 +313,7 @@ impl Out {
             c.next_review.map(|d| date_both(&d)).unwrap_or_else(|| "-".into())
         );
         if !c.conflicts.is_empty() {
-            outln!("  ⚠ 競合している項目: {}", c.conflicts.join(", "));
+            outln!("  ⚠ 内容の食い違いがある項目: {}", c.conflicts.join(", "));
         }
         outln!("世帯員:");
         for p in &d.members {
@@ -289,7 +329,7 @@ impl Out {
                     .map(|p| p.full_name())
                     .unwrap_or_default();
                 let state = match k.withdrawn {
-                    Some(w) => format!("撤回 {w}"),
+                    Some(w) => format!("撤回 {}", date_cell(&w)),
                     None => "有効".into(),
                 };
                 outln!(
@@ -297,7 +337,7 @@ impl Out {
                     k.id,
                     who,
                     k.scope,
-                    k.date,
+                    date_cell(&k.date),
                     k.how.label_ja(),
                     state
                 );
@@ -322,7 +362,7 @@ impl Out {
             );
             outln!(
                 "  {} {} {} {}{}  {}",
-                n.date,
+                date_cell(&n.date),
                 n.kind.label_ja(),
                 agencies.get(&n.agency).map(String::as_str).unwrap_or("?"),
                 flags,
@@ -356,8 +396,7 @@ impl Out {
             outln!(
                 "{:>6}  {}  {}  {}  {}  {}",
                 e.seq,
-                e.at.to_zoned_datetime(jiff::tz::TimeZone::system())
-                    .strftime("%Y-%m-%d %H:%M:%S"),
+                stamp(e.at, true),
                 e.worker.map(|w| w.to_string()).unwrap_or_default(),
                 e.action,
                 e.target.as_deref().unwrap_or(""),
@@ -372,7 +411,7 @@ impl Out {
             return self.print_json(r);
         }
         outln!(
-            "デモ市を作成しました: 世帯 {}、世帯員 {}、ケース {}、支援経過 {}、見立て {}、役割 {}、同意 {} ({} ops, {:.1} s)",
+            "デモ市を作成しました: 世帯 {}、世帯員 {}、ケース {}、支援経過 {}、見立て {}、支援内容 {}、同意 {} ({} ops, {:.1} s)",
             r.households,
             r.persons,
             r.cases,
@@ -396,16 +435,24 @@ impl Out {
             })?
             .len();
         let agency = v.agency(me.agency).map(|a| a.name).unwrap_or_default();
+        let unreadable = v.unreadable_records()?;
         if self.json {
             self.print_json(&json!({
                 "path": v.dir(), "identity": me, "agency_name": agency, "worker_name": v.worker_name(),
                 "schema": schema, "schema_latest": latest, "households": households, "cases": cases,
+                "unreadable": unreadable,
             }));
             return Ok(());
         }
-        outln!("保管庫 {}  (schema {schema}/{latest})", v.dir().display());
+        outln!("記録データ {}  (schema {schema}/{latest})", v.dir().display());
         outln!("  機関: {agency}  担当者: {}", v.worker_name());
         outln!("  世帯 {households}、ケース {cases}");
+        if !unreadable.is_empty() {
+            outln!("  ⚠ 読み取れない記録 {} 件（一覧には出ません）:", unreadable.len());
+            for u in &unreadable {
+                outln!("    {}  {}  {}", u.etype, u.id, u.scope);
+            }
+        }
         Ok(())
     }
 }
@@ -416,11 +463,11 @@ impl Out {
             return self.print_json(&json!({ "site": info, "path": path }));
         }
         outln!(
-            "名刺（メンバーカード）を書き出しました / card written: {}",
+            "機関確認ファイルを出力しました / agency check file written: {}",
             path.display()
         );
         outln!("  {}  {}", info.agency_name, info.site_name);
-        outln!("  指紋 / fingerprint:  {}", info.fingerprint);
+        outln!("  照合番号 / check number:  {}", info.fingerprint);
     }
 
     pub fn site(&self, s: &SiteInfo) {
@@ -437,10 +484,10 @@ impl Out {
             "未確認"
         };
         outln!("{}  {}  {}  [{}]", s.site, s.agency_name, s.site_name, state);
-        outln!("  指紋 / fingerprint:  {}", s.fingerprint);
+        outln!("  照合番号 / check number:  {}", s.fingerprint);
         if !s.verified && !s.revoked {
             outln!(
-                "  → 電話等で相手と指紋を読み合わせ、一致したら: kasane card verify {} --fingerprint \"…\"",
+                "  → 電話等で相手と照合番号を読み合わせ、一致したら: kasane card verify {} --fingerprint \"…\"",
                 s.site
             );
         }
@@ -461,9 +508,9 @@ impl Out {
         }
         for s in list {
             let state = if s.active {
-                format!("共有中 {}〜", s.since)
+                format!("共有中 {}〜", date_cell(&s.since))
             } else {
-                format!("終了 {}", s.removed.map(|d| d.to_string()).unwrap_or_default())
+                format!("終了 {}", s.removed.map(|d| date_cell(&d)).unwrap_or_default())
             };
             outln!("{}  {}  {}  [{}]", s.agency, s.agency_name, s.basis.label_ja(), state);
         }
@@ -474,12 +521,12 @@ impl Out {
             return self.print_json(r);
         }
         outln!(
-            "バンドルを書き出しました / bundle written: {} ({} bytes)",
+            "連携ファイルを出力しました / exchange file written: {} ({} bytes)",
             r.path.display(),
             r.bytes
         );
         outln!(
-            "  宛先: {} ({} 端末)  範囲: {} スコープ、{} セグメント、{} 操作{}",
+            "  宛先: {} ({} 端末)  範囲: ケース・世帯など {} 件、{} 区切り、{} 操作{}",
             r.agency_name,
             r.recipients.len(),
             r.scopes,
@@ -501,7 +548,7 @@ impl Out {
             .as_deref()
             .unwrap_or("不明な送信元 / unknown sender");
         let state = if !p.sender_known {
-            "カード未登録"
+            "機関確認ファイル未登録"
         } else if p.sender_revoked {
             "失効"
         } else if p.sender_verified {
@@ -510,7 +557,7 @@ impl Out {
             "未確認（取り込むと保留になります）"
         };
         outln!(
-            "バンドル {}  送信元: {} {} [{}]",
+            "連携ファイル {}  送信元: {} {} [{}]",
             p.bundle,
             who,
             p.sender_site_name.as_deref().unwrap_or(""),
@@ -519,7 +566,7 @@ impl Out {
         outln!(
             "  作成: {}  形式: {}  {} bytes",
             jiff::Timestamp::from_millisecond(p.created)
-                .map(|t| t.to_string())
+                .map(|t| stamp(t, false))
                 .unwrap_or_default(),
             p.format,
             p.bytes
@@ -528,8 +575,14 @@ impl Out {
             outln!("  ⚠ {problem}");
             return;
         }
+        if p.contents_hidden {
+            outln!(
+                "  中身は照合番号を確認するまで表示しません / contents are shown once the check number is compared (kasane card verify)"
+            );
+            return;
+        }
         outln!(
-            "  {} セグメント、{} 操作: {}",
+            "  {} 区切り、{} 操作: {}",
             p.segments,
             p.ops,
             p.scopes
@@ -556,7 +609,7 @@ impl Out {
             s.sender_agency_name.as_deref().unwrap_or("")
         );
         outln!(
-            "  新規記録 {}、更新 {}、新しい操作 {}（既知 {}）、セグメント {}",
+            "  新規記録 {}、更新 {}、新しい操作 {}（既知 {}）、区切り {}",
             s.records_new,
             s.records_changed,
             s.ops_new,
@@ -564,13 +617,16 @@ impl Out {
             s.segments
         );
         if !s.conflicts.is_empty() {
-            outln!("  ⚠ 競合 {} 件: kasane conflicts で確認してください", s.conflicts.len());
+            outln!(
+                "  ⚠ 内容の食い違い {} 件: kasane conflicts で確認してください",
+                s.conflicts.len()
+            );
         }
         for (r, n) in &s.held {
             outln!("  保留 / held {n}: {r}");
         }
         for (r, n) in &s.quarantined {
-            outln!("  隔離 / quarantined {n} segments: {r}");
+            outln!("  保留した区切り {n} / quarantined {n} segments: {r}");
         }
         if s.released > 0 {
             outln!("  保留から適用 / released {}", s.released);
@@ -596,6 +652,11 @@ impl Out {
                 e.reason.as_deref().unwrap_or("")
             );
         }
+        if list.iter().any(|e| e.status == "failed") {
+            outln!(
+                "取り込みに失敗したファイルは自動ではやり直しません。原因を確かめてから `kasane inbox retry FILE` / failed files are not retried automatically: `kasane inbox retry FILE`"
+            );
+        }
     }
 
     pub fn conflicts(&self, list: &[Conflict]) {
@@ -606,11 +667,7 @@ impl Out {
             outln!("{}  {}  項目: {}", c.entity, c.label, c.field);
             for v in &c.values {
                 let at = jiff::Timestamp::from_millisecond(v.at_ms as i64)
-                    .map(|t| {
-                        t.to_zoned_datetime(jiff::tz::TimeZone::system())
-                            .strftime("%Y-%m-%d %H:%M")
-                            .to_string()
-                    })
+                    .map(|t| stamp(t, false))
                     .unwrap_or_default();
                 outln!(
                     "    {}  {}  {}  {}  (--pick {})",
@@ -678,12 +735,12 @@ impl Out {
             outln!("■ {}（{}）", d.label_ja, d.entries.len());
             for e in &d.entries {
                 outln!(
-                    "  {}  {}  {}{}  リスク:{}",
-                    e.date,
+                    "  {}  {}  {}{}  緊急度:{}",
+                    date_cell(&e.date),
                     e.agency_name,
                     e.seen.replace('\n', " "),
                     if e.no_contact {
-                        " 【連絡を望まない】"
+                        " 【関わり・連絡を拒否（援助拒否）】"
                     } else {
                         ""
                     },
@@ -709,7 +766,7 @@ impl Out {
                 outln!(
                     "前回 {} {} 以降: 新規 {}、更新 {}、取消 {}",
                     ch.since.type_label,
-                    ch.since.date,
+                    date_cell(&ch.since.date),
                     ch.added.len(),
                     ch.revised.len(),
                     ch.retracted.len()
@@ -751,7 +808,7 @@ impl Out {
                 "{cells}  {}  [{}]  期限 {}{}",
                 a.text,
                 a.status.label_ja(),
-                a.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                a.due.map(|d| date_cell(&d)).unwrap_or_else(|| "-".into()),
                 if a.overdue { " ⚠期限超過" } else { "" }
             );
         }
@@ -767,7 +824,7 @@ impl Out {
                 a.id,
                 a.owner_agency_name,
                 a.text,
-                a.due.map(|d| d.to_string()).unwrap_or_default(),
+                a.due.map(|d| date_cell(&d)).unwrap_or_default(),
                 a.status.label_ja()
             );
         }
@@ -782,7 +839,7 @@ impl Out {
             outln!(
                 "{}  {} → {}  [{}]  {}  {}",
                 r.id,
-                r.date,
+                date_cell(&r.date),
                 r.to_name,
                 r.status.label_ja(),
                 r.reason,
@@ -815,7 +872,7 @@ impl Out {
             outln!(
                 "{}  {} {}  {}  {}{}",
                 m.id,
-                m.date,
+                date_cell(&m.date),
                 m.time.as_deref().unwrap_or(""),
                 m.type_label,
                 m.place,
@@ -831,10 +888,12 @@ impl Out {
         let m = &d.meeting;
         let name = |a: &Uuid| d.agency_names.get(a).cloned().unwrap_or_else(|| a.to_string());
         outln!(
-            "{}  {} {}  {}",
+            "{}  {}({}) {} ({})  {}",
             m.type_label,
-            m.date,
+            kasane::wareki(m.date),
+            kasane::weekday_ja(m.date),
             m.time.as_deref().unwrap_or(""),
+            m.date,
             m.place
         );
         outln!("  根拠: {}  守秘義務: {}", m.legal_basis, m.confidentiality);
@@ -853,7 +912,10 @@ impl Out {
                 e.household_label,
                 e.title,
                 e.item.reasons.join(","),
-                e.item.next_review.map(|r| format!("次回 {r}")).unwrap_or_default(),
+                e.item
+                    .next_review
+                    .map(|r| format!("次回 {}", date_cell(&r)))
+                    .unwrap_or_default(),
                 if e.needs_review_date {
                     "  ⚠次回見直し未設定"
                 } else {
@@ -875,7 +937,11 @@ impl Out {
                 p.household_label,
                 p.title,
                 p.lead_agency_name,
-                if p.on_agenda { "  [次第に追加済み]" } else { "" }
+                if p.on_agenda {
+                    "  [検討ケースに追加済み]"
+                } else {
+                    ""
+                }
             );
             for r in &p.reasons {
                 outln!("    - {}: {}", r.label_ja, r.detail);
@@ -899,7 +965,7 @@ impl Out {
             let name = v.agency(*a).map(|x| x.name).unwrap_or_default();
             match r {
                 Ok(rep) => outln!("{name}: {} ({} ops)", rep.path.display(), rep.ops),
-                Err(e) => outln!("{name}: 書き出せません / not written: {e}"),
+                Err(e) => outln!("{name}: 出力できませんでした / not written: {e}"),
             }
         }
     }
@@ -910,15 +976,15 @@ impl Out {
         }
         for r in rows {
             outln!(
-                "{}  {}  {}  主担当:{}  [{}]  リスク:{}  前回:{}  次回:{}{}  未完了:{}  超過:{}",
+                "{}  {}  {}  主担当:{}  [{}]  緊急度:{}  前回:{}  次回:{}{}  未完了:{}  超過:{}",
                 r.case,
                 r.household_label,
                 r.title,
                 r.lead_agency_name,
                 r.status.label_ja(),
                 r.risk.map(|x| x.label_ja()).unwrap_or("-"),
-                r.last_review.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
-                r.next_review.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                r.last_review.map(|d| date_cell(&d)).unwrap_or_else(|| "-".into()),
+                r.next_review.map(|d| date_cell(&d)).unwrap_or_else(|| "-".into()),
                 if r.review_overdue { "⚠" } else { "" },
                 r.open_actions,
                 r.overdue_actions

@@ -209,7 +209,7 @@ fn exit_codes_tell_scripts_what_went_wrong() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&ja.stderr).contains("パスフレーズが違います"),
+        String::from_utf8_lossy(&ja.stderr).contains("パスワードが違います"),
         "a Japanese environment gets Japanese messages"
     );
     let bad = kasane(
@@ -510,4 +510,196 @@ fn two_vaults_exchange_cards_and_bundles_both_ways_through_the_command_line() {
     );
     assert_eq!(rejected.stderr.trim().lines().count(), 1, "and a one-line reason");
     assert!(ok(&b, &["quarantine"]).as_array().unwrap().is_empty());
+}
+
+/// docs/cli.md promises that text output shows 和暦 beside ISO for every date: a detail view with
+/// the day of the week (令和8年12月10日(木)), list rows in the short form (R8.12.10).
+#[test]
+fn text_output_shows_wareki_beside_every_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "福祉総務課",
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
+    let m = id(&ok(
+        &vault,
+        &[
+            "meeting",
+            "new",
+            "--type",
+            "shien-kaigi",
+            "--date",
+            "R8.12.10 14:00",
+            "--place",
+            "本庁舎",
+            "--attendee",
+            "生活福祉課",
+        ],
+    ));
+    let pass = "cli test passphrase";
+    let show = kasane(&vault, pass, &["meeting", "show", &m]);
+    assert_eq!(show.code, 0, "meeting show failed: {}", show.stderr);
+    assert!(
+        show.stdout.contains("令和8年12月10日(木) 14:00 (2026-12-10)"),
+        "meeting show gives the date in 和暦 with its weekday and the time, then ISO: {}",
+        show.stdout
+    );
+    let list = kasane(&vault, pass, &["meeting", "list"]);
+    assert_eq!(list.code, 0, "meeting list failed: {}", list.stderr);
+    assert!(
+        list.stdout.contains("R8.12.10 (2026-12-10)"),
+        "a list row shows the short 和暦 beside ISO: {}",
+        list.stdout
+    );
+    let audit = kasane(&vault, pass, &["audit"]);
+    assert!(
+        audit
+            .stdout
+            .lines()
+            .any(|l| l.contains("R8.") || l.contains("R9.") || l.contains("R1")),
+        "audit times carry 和暦 too: {}",
+        audit.stdout
+    );
+}
+
+#[test]
+fn printed_documents_are_written_for_the_owner_alone_and_said_to_be_unencrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "福祉総務課",
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
+    let m = id(&ok(
+        &vault,
+        &[
+            "meeting",
+            "new",
+            "--type",
+            "shien-kaigi",
+            "--date",
+            "R8.12.10 14:00",
+            "--place",
+            "本庁舎",
+            "--attendee",
+            "生活福祉課",
+        ],
+    ));
+    let agenda = dir.path().join("次第.html");
+    // A file already there with a wider mode is replaced, not kept as it was.
+    std::fs::write(&agenda, "old").unwrap();
+    let r = kasane(
+        &vault,
+        pass,
+        &[
+            "meeting",
+            "print",
+            &m,
+            "--what",
+            "agenda",
+            "--out",
+            agenda.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("このファイルは暗号化されていません。印刷後は削除してください"),
+        "the command says plainly that the file is not encrypted: {}",
+        r.stdout
+    );
+    assert!(std::fs::read_to_string(&agenda).unwrap().contains("次第"));
+    let ledger = dir.path().join("台帳.html");
+    let j = ok(&vault, &["ledger", "--print", ledger.to_str().unwrap()]);
+    assert_eq!(j["encrypted"], false, "{j}");
+    assert_eq!(j["notice"], kasane::PRINTOUT_NOTICE_JA);
+    assert_eq!(j["path"], ledger.to_str().unwrap());
+    #[cfg(unix)]
+    for f in [&agenda, &ledger] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is readable by its owner alone", f.display());
+    }
+}
+
+#[test]
+fn listing_the_contact_log_is_in_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "A",
+            "--site",
+            "S",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "x", "--district", "tamanawa"],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "t",
+            "--problem",
+            "hikikomori",
+        ],
+    ));
+    ok(
+        &vault,
+        &[
+            "note",
+            "add",
+            "--case",
+            &c,
+            "--kind",
+            "訪問",
+            "--text",
+            "機関内のメモ",
+            "--internal",
+        ],
+    );
+    let notes = ok(&vault, &["note", "list", "--case", &c]);
+    assert_eq!(notes.as_array().map(Vec::len), Some(1));
+    let trail = ok(&vault, &["audit"]);
+    let entries = trail["entries"].as_array().or(trail.as_array()).expect("audit entries");
+    let listed: Vec<&Value> = entries.iter().filter(|e| e["action"] == "note.list").collect();
+    assert_eq!(listed.len(), 1, "{trail}");
+    assert_eq!(listed[0]["target"], c.as_str());
 }

@@ -1,10 +1,14 @@
 //! Golden vectors: a real bundle, its parts and a member card, committed under tests/vectors/ and
-//! checked byte for byte, so the wire format cannot change by accident. Regenerate (only on a
+//! checked two ways. They are generated again from code (fixed seeds, a fixed clock) and compared
+//! with the committed files, so a change to what export writes cannot go unnoticed; and the
+//! committed files are read back as an independent reader would. Only the age layer is random
+//! (its file key and ephemeral key come from the OS), so the regenerated files are compared
+//! through what the age layer carries: the plaintext, byte for byte. Rewrite them (only on a
 //! deliberate format change) with KASANE_WRITE_VECTORS=1 cargo test --test engine vectors.
 
 use std::path::PathBuf;
 
-use kasane::{Basis, Error, Op, testing};
+use kasane::{Basis, Op, testing};
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -24,7 +28,13 @@ fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-fn generate() {
+/// The two vaults the vectors come from, as deterministic as the engine allows.
+struct Source {
+    s: TestVault,
+    r: TestVault,
+}
+
+fn source() -> Source {
     let mut s = agency_vault(900, "福祉総務課", clock());
     let mut r = agency_vault(901, "生活福祉課", clock());
     introduce(&mut s.vault, &mut r.vault, true);
@@ -43,24 +53,69 @@ fn generate() {
     s.vault
         .share_case(c, r.vault.identity().agency, Some(Basis::ShienKaigi))
         .unwrap();
-    let bundle = bundle_for(&mut s.vault, &r.vault, false);
-    let (sender_key, _) = testing::site_secrets(&s.vault).unwrap();
-    let (_, recipient_secret) = testing::site_secrets(&r.vault).unwrap();
-    let me = r.vault.identity().site;
+    Source { s, r }
+}
+
+/// What the age layer of a bundle carries, opened with the source's keys.
+fn plaintext(src: &Source, bundle: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    testing::reseal(&src.s.vault, &src.r.vault, bundle, &mut |p| out = p.plaintext())
+        .expect("the bundle opens with the source's keys");
+    out
+}
+
+/// The files the vectors consist of.
+struct Vectors {
+    bundle: Vec<u8>,
+    future: Vec<u8>,
+    json: Value,
+    card: String,
+}
+
+fn generate(src: &mut Source) -> Vectors {
+    let bundle = bundle_for(&mut src.s.vault, &src.r.vault, false);
+    let (sender_key, _) = testing::site_secrets(&src.s.vault).unwrap();
+    let (_, recipient_secret) = testing::site_secrets(&src.r.vault).unwrap();
+    let me = src.r.vault.identity().site;
     let kasane::testing::Verified {
         header,
         manifest,
         segments,
     } = testing::verify_file(&bundle, &sender_key, &recipient_secret, me).unwrap();
-    let future = testing::reseal(&s.vault, &r.vault, &bundle, &mut |p| {
+    let mut manifest_text = String::new();
+    testing::reseal(&src.s.vault, &src.r.vault, &bundle, &mut |p| {
+        manifest_text = String::from_utf8(p.manifest_bytes.clone()).unwrap()
+    })
+    .unwrap();
+    let future = testing::reseal(&src.s.vault, &src.r.vault, &bundle, &mut |p| {
         p.header.format = 2;
         p.header.min_reader = 2;
     })
     .unwrap();
-    let (card, info) = s.vault.my_card().unwrap();
+    let (card, info) = src.s.vault.my_card().unwrap();
+    let mut derived = Vec::new();
     let segs: Vec<Value> = segments
         .iter()
         .map(|(st, ops)| {
+            for o in ops {
+                let h = &o.header;
+                if h.kind != kasane::OpKind::Create {
+                    continue;
+                }
+                // How the record id of each create is derived (docs/vault-format.md).
+                let root = testing::root_id(&h.etype, h.site, h.id);
+                let record = testing::record_id(h.scope, h.site, h.seq);
+                let rule = if h.entity == root {
+                    "root_id(scope kind, site, op id)"
+                } else if h.entity == record {
+                    "record_id(scope, site, seq)"
+                } else if h.etype == "share" {
+                    "share id (case, agency)"
+                } else {
+                    "the agency's or site's own id"
+                };
+                derived.push(json!({"op": h.id, "etype": h.etype, "entity": h.entity, "rule": rule}));
+            }
             json!({
                 "statement": hex(&st.encode()),
                 "site": st.site, "scope": st.scope.to_string(), "first": st.first, "last": st.last, "head": st.head,
@@ -72,35 +127,90 @@ fn generate() {
             })
         })
         .collect();
-    let vector = json!({
-        "comment": "Golden vectors for bundle format 1 (docs/bundle-format.md). Test keys only: never use them for anything real.",
+    let json = json!({
+        "comment": "Golden vectors for bundle format 1, manifest 1, operations version 2 and member card format 2 (docs/bundle-format.md). Test keys only: never use them for anything real.",
         "sender_key": sender_key,
         "recipient_secret": recipient_secret,
         "recipient_site": me,
         "bundle": header.bundle,
         "header": header,
         "manifest": manifest,
+        "manifest_bytes": manifest_text,
+        "plaintext": hex(&plaintext(src, &bundle)),
         "segments": segs,
+        "derived_ids": derived,
         "card_fingerprint": info.fingerprint,
     });
-    std::fs::create_dir_all(dir()).unwrap();
-    std::fs::write(dir().join("bundle-v1.kasane"), &bundle).unwrap();
-    std::fs::write(dir().join("bundle-v1-future.kasane"), &future).unwrap();
-    std::fs::write(
-        dir().join("bundle-v1.json"),
-        serde_json::to_string_pretty(&vector).unwrap() + "\n",
-    )
-    .unwrap();
-    std::fs::write(dir().join("card-v1.txt"), card).unwrap();
+    Vectors {
+        bundle,
+        future,
+        json,
+        card,
+    }
+}
+
+/// A vector without what the random age layer decides (the payload's hash and length).
+fn stable(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(h) = v["header"].as_object_mut() {
+        h.remove("payload_hash");
+        h.remove("payload_len");
+    }
+    v
+}
+
+fn committed() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir().join("bundle-v1.json")).expect("vectors present")).unwrap()
+}
+
+#[test]
+fn the_committed_vectors_are_what_this_build_writes() {
+    let mut src = source();
+    let fresh = generate(&mut src);
+    if std::env::var("KASANE_WRITE_VECTORS").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(dir()).unwrap();
+        std::fs::write(dir().join("bundle-v1.kasane"), &fresh.bundle).unwrap();
+        std::fs::write(dir().join("bundle-v1-future.kasane"), &fresh.future).unwrap();
+        std::fs::write(
+            dir().join("bundle-v1.json"),
+            serde_json::to_string_pretty(&fresh.json).unwrap() + "\n",
+        )
+        .unwrap();
+        std::fs::write(dir().join("card-v2.txt"), &fresh.card).unwrap();
+    }
+    let hint = "what export writes changed: if that is deliberate, rewrite the vectors with KASANE_WRITE_VECTORS=1 cargo test --test engine vectors, and update docs/bundle-format.md";
+    let old = committed();
+    // Field by field first, so a failure says where.
+    for key in [
+        "header",
+        "manifest",
+        "manifest_bytes",
+        "segments",
+        "derived_ids",
+        "card_fingerprint",
+    ] {
+        assert_eq!(stable(&fresh.json)[key], stable(&old)[key], "{key}: {hint}");
+    }
+    assert_eq!(stable(&fresh.json), stable(&old), "{hint}");
+    assert_eq!(
+        std::fs::read_to_string(dir().join("card-v2.txt")).expect("card-v2.txt present"),
+        fresh.card,
+        "the member card: {hint}"
+    );
+    // The committed files carry exactly the plaintext this build writes.
+    let bundle = std::fs::read(dir().join("bundle-v1.kasane")).unwrap();
+    assert_eq!(
+        hex(&plaintext(&src, &bundle)),
+        fresh.json["plaintext"],
+        "the committed bundle's plaintext: {hint}"
+    );
+    let future = std::fs::read(dir().join("bundle-v1-future.kasane")).unwrap();
+    assert_eq!(plaintext(&src, &future), plaintext(&src, &bundle), "{hint}");
 }
 
 #[test]
 fn the_committed_vectors_still_read_exactly_as_written() {
-    if std::env::var("KASANE_WRITE_VECTORS").is_ok_and(|v| v == "1") {
-        generate();
-    }
-    let v: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir().join("bundle-v1.json")).expect("vectors present")).unwrap();
+    let v = committed();
     let bundle = std::fs::read(dir().join("bundle-v1.kasane")).unwrap();
     let key = v["sender_key"].as_str().unwrap();
     let secret = v["recipient_secret"].as_str().unwrap();
@@ -120,6 +230,18 @@ fn the_committed_vectors_still_read_exactly_as_written() {
         v["manifest"],
         "manifest as written"
     );
+    assert_eq!(
+        serde_json::from_str::<Value>(v["manifest_bytes"].as_str().unwrap()).unwrap(),
+        v["manifest"],
+        "the exact manifest bytes say what the manifest says"
+    );
+    let plain = unhex(v["plaintext"].as_str().unwrap());
+    let mlen = u32::from_be_bytes(plain[..4].try_into().unwrap()) as usize;
+    assert_eq!(
+        &plain[4..4 + mlen],
+        v["manifest_bytes"].as_str().unwrap().as_bytes(),
+        "the plaintext begins with the manifest's length and exact bytes"
+    );
     let expected = v["segments"].as_array().unwrap();
     assert_eq!(segments.len(), expected.len());
     for ((st, ops), e) in segments.iter().zip(expected) {
@@ -136,6 +258,7 @@ fn the_committed_vectors_still_read_exactly_as_written() {
                 eo["header"].as_str().unwrap().as_bytes(),
                 "op header bytes are kept exactly"
             );
+            assert_eq!(o.header.v, 2, "the vectors are of operations version 2");
             assert_eq!(serde_json::to_value(o.hash).unwrap(), eo["hash"]);
             // The op hash is a function of the bytes alone: recompute it from the vector text.
             let again = Op::from_bytes(
@@ -149,6 +272,12 @@ fn the_committed_vectors_still_read_exactly_as_written() {
             );
         }
     }
+    let derived = v["derived_ids"].as_array().unwrap();
+    assert!(
+        derived.iter().any(|d| d["rule"] == "root_id(scope kind, site, op id)")
+            && derived.iter().any(|d| d["rule"] == "record_id(scope, site, seq)"),
+        "the vectors show both derivations of record ids: {derived:?}"
+    );
     assert!(
         expected.iter().any(|e| e["ops"].to_string().contains("髙橋")),
         "the vectors carry Japanese text as UTF-8"
@@ -158,7 +287,7 @@ fn the_committed_vectors_still_read_exactly_as_written() {
     assert_eq!(
         err.code(),
         "bundle.needs-update",
-        "a newer min_reader is recognised before decrypting"
+        "a newer format is recognised once the header is authenticated, before decrypting"
     );
     let err = testing::verify_file(&bundle[..bundle.len() / 2], key, secret, me).unwrap_err();
     assert_eq!(err.code(), "bundle.truncated");
@@ -168,12 +297,19 @@ fn the_committed_vectors_still_read_exactly_as_written() {
         "bundle.readdressed",
         "a reader that is not a named recipient refuses"
     );
-    let card = std::fs::read_to_string(dir().join("card-v1.txt")).unwrap();
-    let (_, fp) = kasane::parse_card(&card).expect("the golden card parses");
+    let card = std::fs::read_to_string(dir().join("card-v2.txt")).unwrap();
+    let (data, fp) = kasane::parse_card(&card).expect("the golden card parses");
+    assert_eq!(data.card, 2);
     assert_eq!(
         fp,
         v["card_fingerprint"].as_str().unwrap(),
         "the fingerprint algorithm is frozen"
     );
-    let _: Option<Error> = None;
+    let old = std::fs::read_to_string(dir().join("card-v1.txt")).unwrap();
+    let err = kasane::parse_card(&old).unwrap_err();
+    assert_eq!(
+        err.code(),
+        "card.outdated",
+        "a card of format 1 (kept as a vector) is refused with a request for a new file"
+    );
 }

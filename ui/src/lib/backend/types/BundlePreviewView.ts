@@ -8,7 +8,11 @@ export type BundlePreviewView = { path: string, bundle: string, created_ms: numb
 /**
  * Why its contents cannot be read here (it will be refused), in the engine's English.
  */
-problem: string | null, full: boolean, segments: number, ops: number, 
+problem: string | null, 
+/**
+ * The sender's card is not verified: nothing was decrypted, so the counts below are empty.
+ */
+contents_hidden: boolean, full: boolean, segments: number, ops: number, 
 /**
  * Scope kind ("case", "household", "directory", "meeting" …) → how many.
  */

@@ -5,7 +5,8 @@
  */
 export type InboxEntryView = { file: string, bundle: string | null, sender_agency_name: string | null, 
 /**
- * "applied", "quarantined", "refused", "needs-update", or another engine state (waiting).
+ * "applied", "quarantined", "refused", "needs-update", "failed" (kept with the reason; tried
+ * again only when someone asks), or another engine state (waiting).
  */
 status: string, 
 /**
