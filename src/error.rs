@@ -92,7 +92,8 @@ impl Error {
                 | K::WorkerExists(_)
                 | K::PassphraseTooShort
                 | K::PassphraseMismatch
-                | K::KdfCostOutOfRange(_),
+                | K::KdfCostOutOfRange(_)
+                | K::KdfCostTooLow { .. },
             ) => Kind::BadInput,
             Error::Key(_) => Kind::Vault,
             Error::Vault(e) => e.kind(),
@@ -124,6 +125,9 @@ impl Error {
             Error::Key(K::WorkerExists(_)) => "key.worker-exists",
             Error::Key(K::PassphraseTooShort) => "key.passphrase-too-short",
             Error::Key(K::PassphraseMismatch) => "key.passphrase-mismatch",
+            Error::Key(K::KdfCostOutOfRange(_)) => "key.kdf-cost-out-of-range",
+            Error::Key(K::KdfCostTooLow { .. }) => "key.kdf-cost-too-low",
+            Error::Key(K::SlotWorkerMismatch(_)) => "key.slot-wrong-worker",
             Error::Key(_) => "key.slot-damaged",
             Error::Vault(e) => e.code(),
             Error::Migrate(MigrateError::Newer { .. }) => "vault.newer-version",

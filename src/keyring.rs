@@ -1,7 +1,9 @@
 //! Key slots: the 32-byte database key, wrapped once per worker (age scrypt, passphrase) and once
 //! for the recovery code (age X25519). Slots are small files beside the database, so changing a
 //! passphrase rewrites one slot and never touches the database. Unwrapping checks the slot belongs
-//! to this vault, so slots copied from another vault are refused.
+//! to this vault, so slots copied from another vault are refused, and (slot format 2) that the
+//! worker sealed inside is the one the slot's readable JSON claims, so a worker's slot copied over
+//! a colleague's does not unlock as the colleague.
 
 use std::{
     fs,
@@ -23,30 +25,61 @@ use crate::{clock::Entropy, durable};
 /// scrypt cost as log2(N). 2^10 is the cheapest we accept (tests); 2^20 needs 1 GiB of memory.
 pub const MIN_KDF_LOG_N: u8 = 10;
 pub const MAX_KDF_LOG_N: u8 = 20;
+/// The cheapest scrypt cost a release build makes a passphrase slot with: 2^17 (128 MiB, r = 8,
+/// p = 1, the OWASP minimum for scrypt), whether asked for with `--kdf-cost` or measured on a PC
+/// too slow for it. Debug builds (tests) may go down to [`MIN_KDF_LOG_N`].
+pub const RELEASE_MIN_KDF_LOG_N: u8 = 17;
 /// Passphrases shorter than this are refused: with the KDF at ~0.7 s a short passphrase is still
 /// guessable on a stolen laptop.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
-const SLOT_FORMAT: u32 = 1;
-const KEY_MAGIC: &[u8; 13] = b"kasane-key-v1";
+/// The slot file format written: 2 seals the worker inside. Format 1 (vault and key only) is
+/// still read and rewritten as 2 at the worker's first unlock.
+pub(crate) const SLOT_FORMAT: u32 = 2;
+const SLOT_FORMAT_V1: u32 = 1;
+const KEY_MAGIC_V1: &[u8; 13] = b"kasane-key-v1";
+const KEY_MAGIC: &[u8; 13] = b"kasane-key-v2";
 
 /// How expensive to make a passphrase slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KdfCost {
     /// Measure this PC and aim for 0.5–1 s: the default for every real vault.
     Calibrated,
-    /// An explicit log2(N); tests and benchmarks ask for a cheap one.
+    /// An explicit log2(N) (`--kdf-cost`). Debug builds accept [`MIN_KDF_LOG_N`] and up, so tests
+    /// ask for a cheap one; release builds refuse anything below [`RELEASE_MIN_KDF_LOG_N`].
     Fixed(u8),
+    /// A cheap cost for benchmarks built in the release profile: accepted from
+    /// [`MIN_KDF_LOG_N`] in every build. Never reachable from the command line or the app; not
+    /// for real case records.
+    #[doc(hidden)]
+    BenchmarkOnly(u8),
 }
 
 impl KdfCost {
+    /// The cost to make a slot with, under this build's floor.
     pub(crate) fn resolve(self) -> Result<u8, KeyError> {
+        self.resolve_for(cfg!(not(debug_assertions)))
+    }
+
+    /// The decision itself, for a release build (`release`) or a debug one: an explicit cost must
+    /// lie in [`MIN_KDF_LOG_N`]..=[`MAX_KDF_LOG_N`] and, in a release build, be at least
+    /// [`RELEASE_MIN_KDF_LOG_N`]; a calibrated cost is raised to that floor on a slow PC.
+    pub(crate) fn resolve_for(self, release: bool) -> Result<u8, KeyError> {
+        let floor = kdf_floor(release);
         match self {
-            KdfCost::Fixed(n) if (MIN_KDF_LOG_N..=MAX_KDF_LOG_N).contains(&n) => Ok(n),
-            KdfCost::Fixed(n) => Err(KeyError::KdfCostOutOfRange(n)),
-            KdfCost::Calibrated => Ok(calibrate(Duration::from_millis(500))),
+            KdfCost::Fixed(n) | KdfCost::BenchmarkOnly(n) if !(MIN_KDF_LOG_N..=MAX_KDF_LOG_N).contains(&n) => {
+                Err(KeyError::KdfCostOutOfRange(n))
+            }
+            KdfCost::Fixed(n) if n < floor => Err(KeyError::KdfCostTooLow { asked: n, floor }),
+            KdfCost::Fixed(n) | KdfCost::BenchmarkOnly(n) => Ok(n),
+            KdfCost::Calibrated => Ok(calibrate(Duration::from_millis(500)).max(floor)),
         }
     }
+}
+
+/// The cheapest scrypt cost a build makes a passphrase slot with.
+pub(crate) fn kdf_floor(release: bool) -> u8 {
+    if release { RELEASE_MIN_KDF_LOG_N } else { MIN_KDF_LOG_N }
 }
 
 /// Finds the scrypt cost whose unwrap takes between `target` and twice that here. scrypt time is
@@ -103,24 +136,72 @@ impl DbKey {
         s.push('\'');
         s
     }
-    fn payload(&self, vault: Uuid) -> Zeroizing<Vec<u8>> {
-        let mut p = Zeroizing::new(Vec::with_capacity(61));
+    /// What a slot seals (format 2): magic ‖ vault id ‖ worker id (nil for the recovery slot) ‖
+    /// database key ‖ the worker's name in UTF-8 (empty for the recovery slot).
+    fn payload(&self, vault: Uuid, worker: Uuid, name: &str) -> Zeroizing<Vec<u8>> {
+        let mut p = Zeroizing::new(Vec::with_capacity(77 + name.len()));
         p.extend_from_slice(KEY_MAGIC);
+        p.extend_from_slice(vault.as_bytes());
+        p.extend_from_slice(worker.as_bytes());
+        p.extend_from_slice(&self.0[..]);
+        p.extend_from_slice(name.as_bytes());
+        p
+    }
+
+    /// What a format-1 slot sealed: magic ‖ vault id ‖ database key (61 bytes).
+    fn payload_v1(&self, vault: Uuid) -> Zeroizing<Vec<u8>> {
+        let mut p = Zeroizing::new(Vec::with_capacity(61));
+        p.extend_from_slice(KEY_MAGIC_V1);
         p.extend_from_slice(vault.as_bytes());
         p.extend_from_slice(&self.0[..]);
         p
     }
-    fn from_payload(p: &[u8], vault: Uuid) -> Result<DbKey, KeyError> {
-        if p.len() != 61 || &p[..13] != KEY_MAGIC {
-            return Err(KeyError::SlotDamaged("the unwrapped key has the wrong shape".into()));
-        }
+
+    fn from_payload(p: &[u8], vault: Uuid) -> Result<(DbKey, Sealed), KeyError> {
+        let shape = || KeyError::SlotDamaged("the unwrapped key has the wrong shape".into());
+        let v2 = match p.get(..13) {
+            Some(m) if m == KEY_MAGIC && p.len() >= 77 => true,
+            Some(m) if m == KEY_MAGIC_V1 && p.len() == 61 => false,
+            _ => return Err(shape()),
+        };
         if &p[13..29] != vault.as_bytes() {
             return Err(KeyError::SlotFromAnotherVault);
         }
         let mut k = Zeroizing::new([0u8; 32]);
-        k.copy_from_slice(&p[29..]);
-        Ok(DbKey(k))
+        if !v2 {
+            k.copy_from_slice(&p[29..61]);
+            return Ok((DbKey(k), Sealed::Legacy));
+        }
+        let worker = Uuid::from_slice(&p[29..45]).map_err(|_| shape())?;
+        k.copy_from_slice(&p[45..77]);
+        let name = std::str::from_utf8(&p[77..]).map_err(|_| shape())?.to_string();
+        Ok((DbKey(k), Sealed::Worker { id: worker, name }))
     }
+}
+
+/// Whom a slot's sealed (encrypted, authenticated) payload names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sealed {
+    /// Format 1: only the vault.
+    Legacy,
+    /// Format 2: the worker (nil for the recovery slot) and their name as the slot was made.
+    Worker { id: Uuid, name: String },
+}
+
+/// A worker slot unwrapped with the right passphrase.
+pub(crate) struct Unwrapped {
+    pub key: DbKey,
+    /// For a slot in the first form (no worker sealed inside): its fingerprint, which the vault
+    /// checks against the slots it found in that form before the slot is trusted and rewritten.
+    pub legacy: Option<[u8; 32]>,
+}
+
+/// Names a format-1 slot by its wrapped bytes (random salt and file key: unique per wrap).
+fn legacy_fingerprint(wrapped: &[u8]) -> [u8; 32] {
+    *blake3::Hasher::new_derive_key("kasane legacy worker slot v1")
+        .update(wrapped)
+        .finalize()
+        .as_bytes()
 }
 
 /// The recovery code as shown once at setup: 56 Crockford base32 characters in groups of four
@@ -232,11 +313,15 @@ impl RecoveryCode {
 }
 
 /// What a worker slot says before it is unwrapped; enough to offer "who are you?" at unlock.
+/// This is the slot's readable JSON: unlocking checks it against the worker sealed inside.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkerSlot {
     pub worker: Uuid,
     pub name: String,
     pub kdf_log_n: u8,
+    /// The slot file it was read from (unlocking unwraps exactly that file).
+    #[serde(skip)]
+    file: PathBuf,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -264,9 +349,9 @@ enum SlotKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("the passphrase is not correct for this worker")]
+    #[error("the password is not correct for this worker")]
     WrongPassphrase,
-    #[error("the recovery code is not the one for this vault")]
+    #[error("the recovery code is not the one for these case records")]
     WrongRecoveryCode,
     #[error(
         "the recovery code has a typing mistake (a character is wrong, missing or extra); check each group of four"
@@ -274,32 +359,45 @@ pub enum KeyError {
     RecoveryCodeTypo,
     #[error("that is not a recovery code: it has 56 letters and digits in 14 groups of four")]
     RecoveryCodeMalformed,
-    #[error("no worker named \"{name}\" in this vault (workers: {known})")]
+    #[error("no worker named \"{name}\" in these case records (workers: {known})")]
     NoSuchWorker { name: String, known: String },
-    #[error("this vault has several workers ({known}); say which one you are with --worker")]
+    #[error("these case records have several workers ({known}); say which one you are with --worker")]
     WorkerRequired { known: String },
-    #[error("a worker named \"{0}\" already exists in this vault")]
+    #[error("a worker named \"{0}\" already exists in these case records")]
     WorkerExists(String),
-    #[error("the passphrase is too short: use at least {MIN_PASSPHRASE_CHARS} characters")]
+    #[error(
+        "the password is too short: use a sentence of at least {MIN_PASSPHRASE_CHARS} characters (spaces at either end do not count)"
+    )]
     PassphraseTooShort,
-    #[error("the passphrases do not match")]
+    #[error("the two passwords do not match")]
     PassphraseMismatch,
     #[error("KDF cost {0} is outside {MIN_KDF_LOG_N}..={MAX_KDF_LOG_N}")]
     KdfCostOutOfRange(u8),
     #[error(
-        "a key slot of this vault is damaged ({0}); restore the keys folder from a backup or use the recovery code"
+        "KDF cost {asked} is too cheap for real case records: this build accepts {floor} or more (leave out --kdf-cost to measure this PC)"
+    )]
+    KdfCostTooLow { asked: u8, floor: u8 },
+    #[error(
+        "the key file of \"{0}\" was made for another worker (it was probably copied over theirs) and is not used; restore that worker's own key file from a backup, or give them a new password with the recovery code"
+    )]
+    SlotWorkerMismatch(String),
+    #[error(
+        "a key file of these case records is damaged ({0}); restore the keys folder from a backup or use the recovery code"
     )]
     SlotDamaged(String),
-    #[error("a key slot belongs to a different vault; it was probably copied in by mistake")]
+    #[error("a key file belongs to other case records; it was probably copied in by mistake")]
     SlotFromAnotherVault,
-    #[error("the recovery slot is missing from this vault's keys folder")]
+    #[error("the recovery key file is missing from the keys folder")]
     NoRecoverySlot,
     #[error("could not read or write the key slots at {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
 
+/// A new passphrase must have at least [`MIN_PASSPHRASE_CHARS`] characters once spaces at either
+/// end (including the full-width space) are left out, so a blank or all-space one is refused. The
+/// passphrase itself is used exactly as typed.
 pub fn check_new_passphrase(p: &SecretString) -> Result<(), KeyError> {
-    if p.expose_secret().chars().count() < MIN_PASSPHRASE_CHARS {
+    if p.expose_secret().trim().chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(KeyError::PassphraseTooShort);
     }
     Ok(())
@@ -371,6 +469,7 @@ impl Keyring {
                     worker,
                     name,
                     kdf_log_n,
+                    file: path.clone(),
                 }),
                 _ => {
                     return Err(KeyError::SlotDamaged(format!(
@@ -418,20 +517,51 @@ impl Keyring {
         self.dir.join(format!("worker-{worker}.json"))
     }
 
-    pub(crate) fn unwrap_worker(&self, slot: &WorkerSlot, pass: &SecretString) -> Result<DbKey, KeyError> {
-        let file = read_slot(&self.worker_path(slot.worker))?;
+    /// Unwraps the slot file `slot` was read from. A slot in the current form must seal the very
+    /// worker and name its JSON claims, or it is refused: a slot copied over a colleague's (and
+    /// renamed, its JSON edited) does not unlock as the colleague. A slot in the first form seals
+    /// no worker; it comes back with its fingerprint for the vault to check.
+    pub(crate) fn unwrap_worker(&self, slot: &WorkerSlot, pass: &SecretString) -> Result<Unwrapped, KeyError> {
+        let file = read_slot(&slot.file)?;
+        if file.kind != SlotKind::Worker || file.worker != Some(slot.worker) || file.name.as_deref() != Some(&slot.name)
+        {
+            // Changed on disk since the keys folder was read.
+            return Err(KeyError::SlotWorkerMismatch(slot.name.clone()));
+        }
         let wrapped = decode_wrapped(&file)?;
         let mut id = age::scrypt::Identity::new(pass.clone());
         id.set_max_work_factor(MAX_KDF_LOG_N);
-        match unwrap(&wrapped, &id) {
-            Ok(p) => DbKey::from_payload(&p, self.vault),
+        let (key, sealed) = match unwrap(&wrapped, &id) {
+            Ok(p) => DbKey::from_payload(&p, self.vault)?,
             Err(
                 age::DecryptError::DecryptionFailed
                 | age::DecryptError::NoMatchingKeys
                 | age::DecryptError::KeyDecryptionFailed,
-            ) => Err(KeyError::WrongPassphrase),
-            Err(e) => Err(KeyError::SlotDamaged(e.to_string())),
+            ) => return Err(KeyError::WrongPassphrase),
+            Err(e) => return Err(KeyError::SlotDamaged(e.to_string())),
+        };
+        match sealed {
+            Sealed::Worker { id, name } if id == slot.worker && name == slot.name => {
+                Ok(Unwrapped { key, legacy: None })
+            }
+            Sealed::Worker { .. } => Err(KeyError::SlotWorkerMismatch(slot.name.clone())),
+            Sealed::Legacy => Ok(Unwrapped {
+                key,
+                legacy: Some(legacy_fingerprint(&wrapped)),
+            }),
         }
+    }
+
+    /// The worker slots still in the first form (JSON `kasane_slot` 1), with their fingerprints.
+    pub(crate) fn legacy_slots(&self) -> Result<Vec<(Uuid, [u8; 32])>, KeyError> {
+        let mut out = Vec::new();
+        for w in &self.workers {
+            let file = read_slot(&w.file)?;
+            if file.kasane_slot == SLOT_FORMAT_V1 {
+                out.push((w.worker, legacy_fingerprint(&decode_wrapped(&file)?)));
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn unwrap_recovery(&self, code: &RecoveryCode) -> Result<DbKey, KeyError> {
@@ -442,7 +572,11 @@ impl Keyring {
         let file = read_slot(&path)?;
         let wrapped = decode_wrapped(&file)?;
         match unwrap(&wrapped, &code.identity()?) {
-            Ok(p) => DbKey::from_payload(&p, self.vault),
+            Ok(p) => match DbKey::from_payload(&p, self.vault)? {
+                (key, Sealed::Legacy) => Ok(key),
+                (key, Sealed::Worker { id, .. }) if id.is_nil() => Ok(key),
+                (_, Sealed::Worker { .. }) => Err(KeyError::SlotDamaged("the recovery key file seals a worker".into())),
+            },
             Err(
                 age::DecryptError::NoMatchingKeys
                 | age::DecryptError::DecryptionFailed
@@ -462,7 +596,7 @@ impl Keyring {
         log_n: u8,
         entropy: &Entropy,
     ) -> Result<(), KeyError> {
-        let wrapped = wrap_with_passphrase(&key.payload(self.vault), pass, log_n)?;
+        let wrapped = wrap_with_passphrase(&key.payload(self.vault, worker, name), pass, log_n)?;
         let file = SlotFile {
             kasane_slot: SLOT_FORMAT,
             vault: self.vault,
@@ -473,12 +607,14 @@ impl Keyring {
             recipient: None,
             wrapped: base64::engine::general_purpose::STANDARD.encode(wrapped),
         };
-        write_slot(&self.worker_path(worker), &file, entropy)?;
+        let path = self.worker_path(worker);
+        write_slot(&path, &file, entropy)?;
         self.workers.retain(|w| w.worker != worker);
         self.workers.push(WorkerSlot {
             worker,
             name: name.to_string(),
             kdf_log_n: log_n,
+            file: path,
         });
         self.workers.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(())
@@ -488,7 +624,7 @@ impl Keyring {
         let recipient_text = code.recipient()?;
         let recipient =
             age::x25519::Recipient::from_str(&recipient_text).map_err(|e| KeyError::SlotDamaged(e.to_string()))?;
-        let wrapped = wrap(&key.payload(self.vault), &recipient)?;
+        let wrapped = wrap(&key.payload(self.vault, Uuid::nil(), ""), &recipient)?;
         let file = SlotFile {
             kasane_slot: SLOT_FORMAT,
             vault: self.vault,
@@ -502,9 +638,44 @@ impl Keyring {
         write_slot(&self.dir.join("recovery.json"), &file, entropy)
     }
 
+    /// Writes a worker slot in the first form (no worker sealed inside), as Kasane did before slot
+    /// format 2: for tests of how such slots are still opened and then upgraded.
+    pub(crate) fn put_worker_v1(
+        &mut self,
+        worker: Uuid,
+        name: &str,
+        key: &DbKey,
+        pass: &SecretString,
+        log_n: u8,
+        entropy: &Entropy,
+    ) -> Result<(), KeyError> {
+        let wrapped = wrap_with_passphrase(&key.payload_v1(self.vault), pass, log_n)?;
+        let file = SlotFile {
+            kasane_slot: SLOT_FORMAT_V1,
+            vault: self.vault,
+            kind: SlotKind::Worker,
+            worker: Some(worker),
+            name: Some(name.to_string()),
+            kdf_log_n: Some(log_n),
+            recipient: None,
+            wrapped: base64::engine::general_purpose::STANDARD.encode(wrapped),
+        };
+        let path = self.worker_path(worker);
+        write_slot(&path, &file, entropy)?;
+        self.workers.retain(|w| w.worker != worker);
+        self.workers.push(WorkerSlot {
+            worker,
+            name: name.to_string(),
+            kdf_log_n: log_n,
+            file: path,
+        });
+        self.workers.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(())
+    }
+
     pub(crate) fn create(vault_dir: &Path, vault: Uuid) -> Result<Keyring, KeyError> {
         let dir = Self::keys_dir(vault_dir);
-        fs::create_dir_all(&dir).map_err(|source| KeyError::Io {
+        durable::create_private_dir(&dir).map_err(|source| KeyError::Io {
             path: dir.clone(),
             source,
         })?;
@@ -523,7 +694,7 @@ fn read_slot(path: &Path) -> Result<SlotFile, KeyError> {
     })?;
     let slot: SlotFile =
         serde_json::from_slice(&bytes).map_err(|e| KeyError::SlotDamaged(format!("{}: {e}", path.display())))?;
-    if slot.kasane_slot != SLOT_FORMAT {
+    if !(SLOT_FORMAT_V1..=SLOT_FORMAT).contains(&slot.kasane_slot) {
         return Err(KeyError::SlotDamaged(format!(
             "{}: slot format {} is not known to this version",
             path.display(),
@@ -586,8 +757,102 @@ mod tests {
 
     #[test]
     fn fixed_costs_outside_the_range_are_refused() {
-        assert!(KdfCost::Fixed(9).resolve().is_err());
-        assert!(KdfCost::Fixed(21).resolve().is_err());
+        for release in [false, true] {
+            assert!(matches!(
+                KdfCost::Fixed(9).resolve_for(release),
+                Err(KeyError::KdfCostOutOfRange(9))
+            ));
+            assert!(matches!(
+                KdfCost::Fixed(21).resolve_for(release),
+                Err(KeyError::KdfCostOutOfRange(21))
+            ));
+        }
+        assert_eq!(KdfCost::Fixed(10).resolve_for(false).ok(), Some(10));
+    }
+
+    #[test]
+    fn release_builds_refuse_toy_kdf_costs_and_debug_builds_allow_them() {
+        let floor = RELEASE_MIN_KDF_LOG_N;
+        assert!(floor >= 15, "the release floor is a real cost, not a test one");
+        for cheap in [MIN_KDF_LOG_N, 12, floor - 1] {
+            let err = KdfCost::Fixed(cheap)
+                .resolve_for(true)
+                .expect_err("a toy cost in a release build");
+            assert!(
+                matches!(err, KeyError::KdfCostTooLow { asked, floor: f } if asked == cheap && f == floor),
+                "{err:?}"
+            );
+            assert!(
+                err.to_string().contains(&floor.to_string()),
+                "the message names the floor: {err}"
+            );
+            assert_eq!(
+                KdfCost::Fixed(cheap).resolve_for(false).ok(),
+                Some(cheap),
+                "debug builds (tests) may still ask for a cheap cost"
+            );
+        }
+        for fine in [floor, MAX_KDF_LOG_N] {
+            assert_eq!(KdfCost::Fixed(fine).resolve_for(true).ok(), Some(fine));
+        }
+        assert_eq!(
+            KdfCost::BenchmarkOnly(10).resolve_for(true).ok(),
+            Some(10),
+            "benchmarks built in the release profile say so explicitly"
+        );
+        assert!(KdfCost::BenchmarkOnly(9).resolve_for(true).is_err());
+        assert_eq!(kdf_floor(false), MIN_KDF_LOG_N);
+        assert_eq!(kdf_floor(true), floor);
+        // This test binary is a debug build: the floor in force is the debug one.
         assert_eq!(KdfCost::Fixed(10).resolve().ok(), Some(10));
+    }
+
+    #[test]
+    fn blank_and_space_padded_passphrases_are_refused() {
+        let p = |s: &str| SecretString::from(s.to_string());
+        for bad in [
+            "",
+            "        ",
+            "\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}",
+            " \t\n  \t  \n",
+            "  short   ",
+            "\u{3000}あいうえお\u{3000}\u{3000}",
+        ] {
+            assert!(
+                matches!(check_new_passphrase(&p(bad)), Err(KeyError::PassphraseTooShort)),
+                "{bad:?} must be refused"
+            );
+        }
+        for good in ["correct horse", "  eight ch  ", "あいうえおかきく"] {
+            assert!(check_new_passphrase(&p(good)).is_ok(), "{good:?} is long enough");
+        }
+    }
+
+    #[test]
+    fn slots_seal_their_worker_and_old_payloads_still_read() {
+        let e = Entropy::from_seed(9);
+        let key = DbKey::generate(&e);
+        let (vault, worker) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let p = key.payload(vault, worker, "佐藤");
+        let (back, sealed) = DbKey::from_payload(&p, vault).expect("own payload");
+        assert_eq!(*back.0, *key.0);
+        assert_eq!(
+            sealed,
+            Sealed::Worker {
+                id: worker,
+                name: "佐藤".into()
+            }
+        );
+        assert!(matches!(
+            DbKey::from_payload(&p, Uuid::from_u128(3)),
+            Err(KeyError::SlotFromAnotherVault)
+        ));
+        let (back, sealed) = DbKey::from_payload(&key.payload_v1(vault), vault).expect("format 1 payload");
+        assert_eq!(*back.0, *key.0);
+        assert_eq!(sealed, Sealed::Legacy);
+        assert!(matches!(
+            DbKey::from_payload(&p[..70], vault),
+            Err(KeyError::SlotDamaged(_))
+        ));
     }
 }

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod authority;
 mod bundle;
 mod clock;
 mod conflict;
@@ -38,7 +39,7 @@ pub use demo::{DemoLead, DemoReport, fill_demo};
 pub use error::{Error, Kind};
 pub use ja::{
     Age, Date, DateError, DateField, Era, EraProblem, GojuonKey, PartialDate, fold_for_search, gojuon_key,
-    is_kana_reading, is_romaji, kana_to_romaji, parse_date, romaji_key, to_hiragana, to_katakana, wareki,
+    is_kana_reading, is_romaji, kana_to_romaji, parse_date, romaji_key, to_hiragana, to_katakana, wareki, weekday_ja,
 };
 pub use keyring::RecoveryCode;
 pub use keyring::{KdfCost, KeyError, MAX_KDF_LOG_N, MIN_KDF_LOG_N, MIN_PASSPHRASE_CHARS, WorkerSlot, calibrate};
@@ -57,16 +58,16 @@ pub use record::{
     CaseUpdate, Consent, ConsentHow, DomainView, Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary,
     HouseholdUpdate, MAX_TEXT_CHARS, NewAction, NewAssessmentEntry, NewCase, NewConsent, NewHousehold, NewNote,
     NewPerson, NewReferral, NewRelation, NewResource, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError,
-    Referral, ReferralStatus, Relation, RelationKind, Resource, Risk, RoleAgency, RoleMatrix, Sex, Worker,
+    Referral, ReferralStatus, Relation, RelationKind, Resource, Risk, RoleAgency, RoleMatrix, Sex, Unreadable, Worker,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,
     assessment_domain, assessment_domains, conference_type, conference_types, district, districts, problem, problems,
 };
-pub use report::PrintWhat;
+pub use report::{PRINTOUT_NOTICE_EN, PRINTOUT_NOTICE_JA, PrintWhat};
 pub use search::Hit;
 pub use share::{Basis, Share, ShareError};
-pub use site::{CardData, SiteError, SiteInfo, fingerprint, parse_card};
+pub use site::{CardData, MAX_CARD_BYTES, SiteError, SiteInfo, card_text_of, fingerprint, parse_card};
 pub use vault::{Identity, Setup, Vault, VaultDir, VaultError, default_vault_dir};
 
 /// Re-exported so callers can build passphrases without depending on `age` themselves.
@@ -84,18 +85,21 @@ impl Vault {
         Ok(log::digest(&self.conn)?)
     }
 
-    /// Derives all current state and search documents again from the operation log. Use after
-    /// a crash report or an upgrade that changes derivation; the result equals the live state.
+    /// Derives all current state and search documents again from the operation log, judging
+    /// every partner's op again as import does (so what import would hold stays held, whichever
+    /// build stored it). Use after a crash report or an upgrade that changes derivation; the
+    /// result equals the live state.
     pub fn rebuild_state(&mut self) -> Result<usize, Error> {
         self.rebuild_state_in_order(None)
     }
 
     #[doc(hidden)]
     pub fn rebuild_state_in_order(&mut self, order: Option<&[usize]>) -> Result<usize, Error> {
-        let tx = self.conn.transaction()?;
-        let n = log::rebuild(&tx, order)?;
-        tx.commit()?;
-        Ok(n)
+        let parties = bundle::parties(&self.conn, self.me)?;
+        self.write(|tx| {
+            bundle::rejudge_all(tx, &parties)?;
+            log::rebuild(tx.conn(), order)
+        })
     }
 
     /// How many operations the log holds.
@@ -119,6 +123,8 @@ impl Vault {
 /// Test and benchmark support: not part of the stable API.
 #[doc(hidden)]
 pub mod testing {
+    use rusqlite::OptionalExtension as _;
+
     /// Applies the first `n` migrations to a plain (unencrypted, in-memory or file) connection.
     pub fn migrate_to(conn: &mut rusqlite::Connection, n: u32) -> Result<(), crate::MigrateError> {
         crate::migrate::upgrade_to(conn, n).map(|_| ())
@@ -146,6 +152,12 @@ pub mod testing {
         Ok((pk, sk))
     }
 
+    /// This site's member card with its signed contents changed by `edit` (another agency id or
+    /// name …) and signed with this site's real key, as a partner's modified build could make it.
+    pub fn forged_card(v: &crate::Vault, edit: &mut dyn FnMut(&mut crate::CardData)) -> Result<String, crate::Error> {
+        v.forged_card(edit)
+    }
+
     /// This site's age recipient (public key), as a card carries it.
     pub fn age_recipient(v: &crate::Vault) -> Result<String, crate::Error> {
         Ok(v.site_keys()?.age_recipient()?)
@@ -159,6 +171,16 @@ pub mod testing {
         ambient: crate::Ambient,
     ) -> Result<crate::Vault, crate::Error> {
         crate::VaultDir::open(dir)?.unlock_without_inbox(worker, pass, ambient)
+    }
+
+    /// Rewrites `worker`'s key slot in the first form (no worker sealed inside), as Kasane wrote
+    /// slots before slot format 2, so tests can open and upgrade a vault as an older version left it.
+    pub fn write_legacy_slot(
+        v: &mut crate::Vault,
+        worker: uuid::Uuid,
+        pass: &crate::SecretString,
+    ) -> Result<(), crate::Error> {
+        v.write_legacy_slot(worker, pass)
     }
 
     /// Writes an op without any of the record layer's checks, as a hostile or buggy partner
@@ -178,6 +200,61 @@ pub mod testing {
     pub fn raw_set(v: &mut crate::Vault, id: uuid::Uuid, fields: serde_json::Value) -> Result<(), crate::Error> {
         let f = fields.as_object().cloned().unwrap_or_default();
         v.write(|tx| Ok(tx.set(id, f)?))
+    }
+
+    /// Writes an op as a hostile partner's modified build could: any scope, kind, type, record id
+    /// and parent, the header then changed by `edit`, and `body` as the body bytes. Exported and
+    /// signed with this vault's real site key like any op. Returns the op id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn craft_op(
+        v: &mut crate::Vault,
+        scope: crate::Scope,
+        kind: crate::OpKind,
+        etype: &str,
+        entity: uuid::Uuid,
+        parent: Option<uuid::Uuid>,
+        edit: &mut dyn FnMut(&mut serde_json::Value),
+        body: Vec<u8>,
+    ) -> Result<uuid::Uuid, crate::Error> {
+        v.write(|tx| Ok(tx.write_crafted(scope, kind, etype, entity, parent, edit, body)?))
+    }
+
+    /// The id a record gets from the op (site, scope, seq) that creates it.
+    pub fn record_id(scope: crate::Scope, site: uuid::Uuid, seq: u64) -> uuid::Uuid {
+        crate::log::record_id(scope, site, seq)
+    }
+
+    /// This vault's own series in `scope`, signed as one segment, to push into a bundle it
+    /// would never carry that scope in.
+    pub fn own_series_segment(v: &crate::Vault, scope: crate::Scope) -> Result<Option<Segment>, crate::Error> {
+        v.own_series_segment(scope)
+    }
+
+    /// The id of the root record (household, case, meeting) an op `op` of `site` creates.
+    pub fn root_id(kind: &str, site: uuid::Uuid, op: uuid::Uuid) -> uuid::Uuid {
+        crate::log::root_id(kind, site, op)
+    }
+
+    /// A file whose presence in a vault folder makes imports fail after verification (debug
+    /// builds only), for tests of that failure.
+    pub use crate::bundle::TEST_FAULT;
+
+    /// The id of the share record of (case, agency).
+    pub fn share_id(case: uuid::Uuid, agency: uuid::Uuid) -> uuid::Uuid {
+        crate::authority::share_id(case, agency)
+    }
+
+    /// The next sequence number of this site's series in `scope`.
+    pub fn next_seq(v: &crate::Vault, scope: crate::Scope) -> Result<u64, crate::Error> {
+        let last: Option<i64> = v
+            .conn
+            .query_row(
+                "SELECT r.last_seq FROM series r JOIN scope s ON s.id = r.scope WHERE r.site = ?1 AND s.name = ?2",
+                rusqlite::params![v.me.site.as_bytes(), scope.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(last.unwrap_or(0) as u64 + 1)
     }
 
     /// The derived state of one entity (live ops of every field), for invariant checks.

@@ -1,7 +1,8 @@
 //! The vault: a folder holding the SQLCipher database (`kasane.db`), its key slots (`keys/`) and a
 //! marker (`vault.json`, written last at setup). Nothing in the folder is readable without a
 //! worker's passphrase or the recovery code: the database, its WAL and temporary data are all
-//! encrypted or kept in memory.
+//! encrypted or kept in memory. On Unix the folder is 0700 and every file in it 0600 (older
+//! vaults are tightened when opened).
 
 use std::{
     fs,
@@ -19,7 +20,7 @@ use crate::{
     clock::Ambient,
     durable,
     error::Kind,
-    keyring::{DbKey, KdfCost, KeyError, Keyring, RecoveryCode, WorkerSlot, check_new_passphrase},
+    keyring::{DbKey, KdfCost, KeyError, Keyring, RecoveryCode, WorkerSlot, check_new_passphrase, kdf_floor},
     log::{Author, Hlc, Scope, Tx},
     migrate,
 };
@@ -27,6 +28,10 @@ use crate::{
 const MARKER: &str = "vault.json";
 const DB_FILE: &str = "kasane.db";
 const VAULT_FORMAT: u32 = 1;
+/// vault_meta keys of the register of worker slots in the first form (no worker sealed inside):
+/// the marker that the register was taken, and one row per such slot with its fingerprint.
+const LEGACY_REGISTERED: &str = "legacy_slots_registered";
+const LEGACY_SLOT: &str = "legacy_slot:";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
@@ -36,23 +41,23 @@ struct Marker {
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    #[error("there is no vault at {0}; create one with `kasane init` or choose another folder")]
+    #[error("there are no case records at {0}; create them with `kasane init` or choose another folder")]
     Missing(PathBuf),
-    #[error("{0} is not a Kasane vault (it has other files in it)")]
+    #[error("{0} is not a Kasane case records folder (it has other files in it)")]
     NotAVault(PathBuf),
-    #[error("setting up the vault at {0} was interrupted; delete that folder and set it up again")]
+    #[error("setting up the case records at {0} was interrupted; delete that folder and set it up again")]
     Incomplete(PathBuf),
-    #[error("{0} already contains files; choose an empty or new folder for a new vault")]
+    #[error("{0} already contains files; choose an empty or new folder for new case records")]
     NotEmpty(PathBuf),
-    #[error("the vault at {0} was made by a newer version of Kasane; update Kasane to open it")]
+    #[error("the case records at {0} were made by a newer version of Kasane; update Kasane to open them")]
     NewerFormat(PathBuf),
     #[error(
-        "the vault's database could not be opened with its key; the folder may mix files from different vaults or be damaged"
+        "the case records could not be opened with their key; the folder may mix files from different case records or be damaged"
     )]
     Unreadable,
-    #[error("the vault is being used by another Kasane window or command; close it and try again")]
+    #[error("the case records are being used by another Kasane window or command; close it and try again")]
     Busy,
-    #[error("the vault's own records are damaged: {0}")]
+    #[error("the case records are damaged: {0}")]
     Damaged(String),
     #[error("could not access {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
@@ -163,6 +168,8 @@ impl VaultDir {
         if marker.kasane_vault > VAULT_FORMAT {
             return Err(VaultError::NewerFormat(dir.to_path_buf()).into());
         }
+        // Vaults made before Kasane set owner-only modes get them now.
+        durable::tighten(dir);
         let keyring = Keyring::load(dir, marker.id)?;
         Ok(VaultDir {
             dir: dir.to_path_buf(),
@@ -196,9 +203,17 @@ impl VaultDir {
         ambient: Ambient,
     ) -> Result<Vault, Error> {
         let slot = self.keyring.find(worker)?.clone();
-        let key = self.keyring.unwrap_worker(&slot, passphrase)?;
-        let mut vault = Vault::open_db(self, key, slot.worker, ambient)?;
-        vault.audit_now("unlock", None, None)?;
+        let opened = self.keyring.unwrap_worker(&slot, passphrase)?;
+        let mut vault = Vault::open_db(self, opened.key, &slot, ambient)?;
+        if let Some(fingerprint) = opened.legacy {
+            // A slot in the first form names no worker inside: it is trusted only as this version
+            // first found it for this worker, and then rewritten in the current form.
+            vault.check_legacy_slot(&slot, fingerprint)?;
+            vault.audit_now("unlock", None, None)?;
+            vault.upgrade_slot(&slot, passphrase)?;
+        } else {
+            vault.audit_now("unlock", None, None)?;
+        }
         Ok(vault)
     }
 
@@ -215,8 +230,8 @@ impl VaultDir {
         let code = RecoveryCode::parse(code)?;
         let slot = self.keyring.find(worker)?.clone();
         let key = self.keyring.unwrap_recovery(&code)?;
-        let mut vault = Vault::open_db(self, key, slot.worker, ambient)?;
         let log_n = kdf.resolve()?;
+        let mut vault = Vault::open_db(self, key, &slot, ambient)?;
         vault.keyring.put_worker(
             slot.worker,
             &slot.name,
@@ -228,8 +243,9 @@ impl VaultDir {
         vault.audit_now(
             "recover",
             Some(slot.worker.to_string()),
-            Some(format!("new passphrase for {}", slot.name)),
+            Some(format!("new password for {}", slot.name)),
         )?;
+        vault.forget_legacy_slot(slot.worker)?;
         Ok(vault)
     }
 }
@@ -325,14 +341,21 @@ impl Vault {
         if dir.exists() && fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
             return Err(VaultError::NotEmpty(dir.to_path_buf()).into());
         }
-        fs::create_dir_all(dir).map_err(io(dir))?;
+        durable::create_private_dir(dir).map_err(io(dir))?;
         let vault_id = ambient.uuid_v7();
         let site = ambient.uuid_v7();
         let fresh_agency = ambient.uuid_v7();
         let agency = joined.as_ref().map_or(fresh_agency, |c| c.agency);
-        let worker = ambient.uuid_v7();
+        // The worker's directory entry is an ordinary record, so its id is derived from the op
+        // that creates it: the third of this site's directory series (the second when joining,
+        // which leaves the agency's entry to the site that made it). The key slot needs it first.
+        let worker = crate::log::record_id(Scope::Directory, site, if joined.is_some() { 2 } else { 3 });
         let key = DbKey::generate(&ambient.entropy);
-        let mut conn = connect(&dir.join(DB_FILE), &key, true)?;
+        // Made owner-only before SQLite opens it; SQLite gives the WAL and shared-memory files the
+        // database's mode.
+        let db_path = dir.join(DB_FILE);
+        durable::create_private_file(&db_path).map_err(io(&db_path))?;
+        let mut conn = connect(&db_path, &key, true)?;
         migrate::upgrade_to(&mut conn, migrate::latest())?;
         {
             let tx = conn.transaction()?;
@@ -342,6 +365,11 @@ impl Vault {
                     params![k, v.as_bytes()],
                 )?;
             }
+            // Every slot of a new vault seals its worker: no slot in the first form is ever trusted.
+            tx.execute(
+                "INSERT INTO vault_meta (key, value) VALUES (?1, 1)",
+                params![LEGACY_REGISTERED],
+            )?;
             tx.commit()?;
         }
         crate::site::SiteKeys::load_or_create(&conn, &ambient.entropy)?;
@@ -372,7 +400,7 @@ impl Vault {
             hlc: Hlc::ZERO,
         };
         if let Some(text) = &setup.join {
-            vault.import_card(text)?;
+            vault.import_own_pc_card(text)?;
         }
         vault.write(|tx| {
             if joined.is_none() {
@@ -388,7 +416,12 @@ impl Vault {
             let mut f = Map::new();
             f.insert("name".into(), Value::from(setup.worker.trim()));
             f.insert("agency".into(), Value::from(agency.to_string()));
-            tx.create_with_id(worker, Scope::Directory, "worker", Some(agency), f)?;
+            let created = tx.create(Scope::Directory, "worker", Some(agency), f)?;
+            if created != worker {
+                return Err(
+                    VaultError::Damaged("the new worker's record id is not the one its key slot names".into()).into(),
+                );
+            }
             tx.audit("vault.create", Some(vault_id.to_string()), None);
             Ok(())
         })?;
@@ -401,26 +434,20 @@ impl Vault {
         Ok((vault, code))
     }
 
-    fn open_db(vd: VaultDir, key: DbKey, worker: Uuid, ambient: Ambient) -> Result<Vault, Error> {
+    fn open_db(vd: VaultDir, key: DbKey, slot: &WorkerSlot, ambient: Ambient) -> Result<Vault, Error> {
         let mut conn = connect(&vd.dir.join(DB_FILE), &key, false)?;
         migrate::upgrade_to(&mut conn, migrate::latest())?;
         let vault_id = meta_uuid(&conn, "vault_id")?;
         if vault_id != vd.id {
             return Err(VaultError::Unreadable.into());
         }
+        crate::search::refresh_if_stale(&mut conn)?;
         let site = meta_uuid(&conn, "site_id")?;
         let agency = meta_uuid(&conn, "agency_id")?;
         let hlc: Option<i64> = conn
             .query_row("SELECT value FROM vault_meta WHERE key = 'hlc'", [], |r| r.get(0))
             .optional()?;
-        let worker_name = vd
-            .keyring
-            .workers()
-            .iter()
-            .find(|w| w.worker == worker)
-            .map(|w| w.name.clone())
-            .unwrap_or_default();
-        Ok(Vault {
+        let mut vault = Vault {
             conn,
             dir: vd.dir,
             keyring: vd.keyring,
@@ -429,12 +456,118 @@ impl Vault {
                 vault: vault_id,
                 site,
                 agency,
-                worker,
+                worker: slot.worker,
             },
-            worker_name,
+            worker_name: slot.name.clone(),
             ambient,
             hlc: Hlc::from_raw(hlc.unwrap_or(0) as u64),
-        })
+        };
+        vault.register_legacy_slots()?;
+        Ok(vault)
+    }
+
+    /// The first time this version opens a vault, it notes every worker slot still in the first
+    /// form (which seals no worker inside) with its fingerprint. Such a slot is later trusted only
+    /// for the worker it was noted under, so a colleague's old-form slot copied over another's —
+    /// now or from a backup — is refused. Two slots with the same wrapped key (one is a copy) are
+    /// not noted at all: both workers then set a new password with the recovery code.
+    fn register_legacy_slots(&mut self) -> Result<(), Error> {
+        let registered: bool = self
+            .conn
+            .prepare_cached("SELECT 1 FROM vault_meta WHERE key = ?1")?
+            .exists([LEGACY_REGISTERED])?;
+        if registered {
+            return Ok(());
+        }
+        let found = self.keyring.legacy_slots()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let fresh = tx.execute(
+            "INSERT OR IGNORE INTO vault_meta (key, value) VALUES (?1, 1)",
+            params![LEGACY_REGISTERED],
+        )?;
+        if fresh == 0 {
+            return Ok(());
+        }
+        for (worker, fp) in &found {
+            if found.iter().filter(|(_, other)| other == fp).count() > 1 {
+                continue;
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?1, ?2)",
+                params![format!("{LEGACY_SLOT}{worker}"), &fp[..]],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A slot in the first form is trusted only if it is the one noted for its worker.
+    fn check_legacy_slot(&self, slot: &WorkerSlot, fingerprint: [u8; 32]) -> Result<(), Error> {
+        let noted: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT value FROM vault_meta WHERE key = ?1",
+                [format!("{LEGACY_SLOT}{}", slot.worker)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if noted.as_deref() != Some(&fingerprint[..]) {
+            return Err(KeyError::SlotWorkerMismatch(slot.name.clone()).into());
+        }
+        Ok(())
+    }
+
+    /// Rewrites a first-form slot in the current form (worker sealed inside), with the same
+    /// passphrase and no cheaper a KDF than this build allows; from then on only the new form is
+    /// accepted for that worker.
+    fn upgrade_slot(&mut self, slot: &WorkerSlot, passphrase: &SecretString) -> Result<(), Error> {
+        let log_n = slot.kdf_log_n.max(kdf_floor(cfg!(not(debug_assertions))));
+        self.keyring.put_worker(
+            slot.worker,
+            &slot.name,
+            &self.key,
+            passphrase,
+            log_n,
+            &self.ambient.entropy,
+        )?;
+        self.forget_legacy_slot(slot.worker)?;
+        self.audit_now(
+            "slot.upgrade",
+            Some(slot.worker.to_string()),
+            Some(format!("key file format {}", crate::keyring::SLOT_FORMAT)),
+        )
+    }
+
+    /// After a worker's slot was rewritten in the current form, no first-form slot is accepted
+    /// for them (the file is written first, so a crash in between leaves the old note harmless).
+    fn forget_legacy_slot(&mut self, worker: Uuid) -> Result<(), Error> {
+        self.conn.execute(
+            "DELETE FROM vault_meta WHERE key = ?1",
+            [format!("{LEGACY_SLOT}{worker}")],
+        )?;
+        Ok(())
+    }
+
+    /// Rewrites a worker's slot in the first form (no worker sealed inside), as Kasane did before
+    /// slot format 2, and forgets the register of such slots, so the folder is as an older version
+    /// left it: for tests.
+    pub(crate) fn write_legacy_slot(&mut self, worker: Uuid, passphrase: &SecretString) -> Result<(), Error> {
+        let slot = self.keyring.find(Some(&worker.to_string()))?.clone();
+        self.keyring.put_worker_v1(
+            worker,
+            &slot.name,
+            &self.key,
+            passphrase,
+            slot.kdf_log_n,
+            &self.ambient.entropy,
+        )?;
+        self.conn.execute(
+            "DELETE FROM vault_meta WHERE key = ?1 OR key LIKE ?2",
+            params![LEGACY_REGISTERED, format!("{LEGACY_SLOT}%")],
+        )?;
+        Ok(())
     }
 
     pub fn identity(&self) -> Identity {
@@ -483,6 +616,23 @@ impl Vault {
         detail: Option<String>,
     ) -> Result<(), Error> {
         let tx = self.conn.transaction()?;
+        crate::audit::append(
+            &tx,
+            self.ambient.clock.now(),
+            Some(self.me.worker),
+            action,
+            target.as_deref(),
+            detail.as_deref(),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes an audit entry for a read through a shared borrow (the entry is the only write).
+    /// Reads that already take `&mut self` use `audit_now`; a `Vault` is never borrowed inside
+    /// `write`, so no transaction is open here.
+    pub(crate) fn audit_read(&self, action: &str, target: Option<String>, detail: Option<String>) -> Result<(), Error> {
+        let tx = self.conn.unchecked_transaction()?;
         crate::audit::append(
             &tx,
             self.ambient.clock.now(),

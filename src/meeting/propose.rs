@@ -64,8 +64,8 @@ impl Record for Flag {
 pub(crate) fn open_flags(v: &Vault, case: Uuid) -> Result<Vec<Flag>, Error> {
     let mut out: Vec<Flag> = load_all(&v.conn, "flag", Some(case))?
         .iter()
-        .map(view::<Flag>)
-        .collect::<Result<_, _>>()?;
+        .filter_map(|st| view::<Flag>(st).ok())
+        .collect();
     out.retain(|f| f.resolved_meeting.is_none());
     out.sort_by_key(|f| (f.date, f.id));
     Ok(out)
@@ -101,8 +101,8 @@ impl Vault {
             .unwrap_or_else(|| day.checked_sub(jiff::Span::new().months(1)).unwrap_or(day));
         let on_agenda: Vec<Uuid> = load_all(&self.conn, "agenda-item", Some(meeting))?
             .iter()
-            .map(view::<AgendaItem>)
-            .collect::<Result<Vec<_>, _>>()?
+            .filter_map(|st| view::<AgendaItem>(st).ok())
+            .collect::<Vec<_>>()
             .into_iter()
             .filter(|i| !i.removed)
             .map(|i| i.case)
@@ -112,14 +112,18 @@ impl Vault {
         // Every action and request once, grouped by case, rather than a query per case.
         let mut actions: std::collections::HashMap<Uuid, Vec<record::Action>> = std::collections::HashMap::new();
         for st in load_all(&self.conn, "action", None)? {
-            let a: record::Action = view(&st)?;
+            let Ok(a) = view::<record::Action>(&st) else {
+                continue;
+            };
             if !a.retracted && a.status.is_open() && a.due.is_some_and(|d| d < day) {
                 actions.entry(a.case).or_default().push(a);
             }
         }
         let mut flags: std::collections::HashMap<Uuid, Vec<Flag>> = std::collections::HashMap::new();
         for st in load_all(&self.conn, "flag", None)? {
-            let f: Flag = view(&st)?;
+            let Ok(f) = view::<Flag>(&st) else {
+                continue;
+            };
             if f.resolved_meeting.is_none() {
                 flags.entry(f.case).or_default().push(f);
             }
@@ -160,7 +164,7 @@ impl Vault {
                     .join("、");
                 reasons.push(ProposalReason {
                     code: "overdue-actions",
-                    label_ja: "期限超過の役割",
+                    label_ja: "期限超過の支援内容",
                     detail,
                 });
             }

@@ -43,3 +43,44 @@ fn editing_or_removing_an_entry_is_detected() {
         .unwrap();
     assert!(t.vault.audit_trail().is_err(), "a removed entry must be detected");
 }
+
+#[test]
+fn listing_a_cases_contact_log_is_audited_once_naming_the_case() {
+    let mut t = new_vault(53);
+    let hh = household(&mut t.vault, "髙橋家", "鎌倉市大町");
+    let c = case(&mut t.vault, hh, "8050");
+    for internal in [false, true] {
+        t.vault
+            .add_note(kasane::NewNote {
+                case: c,
+                kind: kasane::NoteKind::Visit,
+                text: "長男は自室".into(),
+                date: None,
+                internal,
+            })
+            .unwrap();
+    }
+    let before = t.vault.audit_trail().unwrap().len();
+    let notes = t.vault.notes_of(c).unwrap();
+    assert_eq!(notes.len(), 2, "the internal memo is listed too");
+    let trail = t.vault.audit_trail().unwrap();
+    assert_eq!(trail.len(), before + 1, "exactly one entry for reading the contact log");
+    let e = trail.last().unwrap();
+    assert_eq!(e.action, "note.list");
+    assert_eq!(
+        e.target.as_deref(),
+        Some(c.to_string().as_str()),
+        "the entry names the case"
+    );
+    assert_eq!(e.worker, Some(t.vault.identity().worker));
+    assert!(
+        !e.detail.as_deref().unwrap_or("").contains("長男"),
+        "ids and counts, not the text"
+    );
+
+    // The case view lists the same log inside its own single view entry.
+    t.vault.case_detail(c).unwrap();
+    let trail = t.vault.audit_trail().unwrap();
+    assert_eq!(trail.len(), before + 2);
+    assert_eq!(trail.last().unwrap().action, "case.view");
+}

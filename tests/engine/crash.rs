@@ -1,8 +1,11 @@
-//! Crash safety: the real `kasane` binary is killed at random moments while importing a bundle,
-//! dozens of times. Every time, the vault must open, pass SQLite's integrity check, hold either
-//! the state from before or the state from after (never a mix), and finish the import on retry.
+//! Crash safety: the real `kasane` binary is killed while importing a bundle — at every point the
+//! import acknowledges (file in the inbox, opened and verified, written but not committed,
+//! committed), and at random moments besides. Every time, the vault must open, pass SQLite's
+//! integrity check, hold either the state from before or the state from after (never a mix; the
+//! acknowledged points say which), and finish the import on retry.
 
 use std::{
+    io::{BufRead, BufReader, Read},
     path::Path,
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -27,17 +30,48 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn import_child(vault: &Path, bundle: &Path) -> std::process::Child {
-    Command::new(BIN)
-        .arg("--vault")
+fn import_child(vault: &Path, bundle: &Path, pause_at: Option<&str>) -> std::process::Child {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--vault")
         .arg(vault)
         .args(["bundle", "import"])
         .arg(bundle)
         .env("KASANE_PASSPHRASE", PASS)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn kasane")
+        .stderr(if pause_at.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    match pause_at {
+        Some(p) => cmd.env("KASANE_TEST_PAUSE_AT", p),
+        None => cmd.env_remove("KASANE_TEST_PAUSE_AT"),
+    };
+    cmd.spawn().expect("spawn kasane")
+}
+
+/// Waits until the child says it has stopped at `point` (the import acknowledged getting there),
+/// then kills it. Progress lines end in `\r`, so the stream is split on both line ends.
+fn kill_when_paused(child: &mut std::process::Child, point: &str) {
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut text = String::new();
+    let mut reader = BufReader::new(stderr);
+    let wanted = format!("paused at {point}");
+    loop {
+        let mut chunk = Vec::new();
+        let n = reader.read_until(b'\n', &mut chunk).expect("read the child's stderr");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        if text.contains(&wanted) {
+            break;
+        }
+        if n == 0 {
+            let mut rest = String::new();
+            let _ = reader.read_to_string(&mut rest);
+            panic!("the import ended without stopping at {point}: {text}{rest}");
+        }
+    }
+    child.kill().expect("kill the paused import");
+    let _ = child.wait();
 }
 
 fn integrity(v: &kasane::Vault) -> String {
@@ -86,7 +120,7 @@ fn an_import_killed_at_any_moment_leaves_the_vault_whole_and_completes_on_retry(
     let reference = work.path().join("reference");
     copy_dir(&pristine, &reference);
     let started = Instant::now();
-    let status = import_child(&reference, &bundle_path).wait().unwrap();
+    let status = import_child(&reference, &bundle_path, None).wait().unwrap();
     let full = started.elapsed();
     assert!(status.success());
     let after = VaultDir::open(&reference)
@@ -97,65 +131,79 @@ fn an_import_killed_at_any_moment_leaves_the_vault_whole_and_completes_on_retry(
         .unwrap();
     assert_ne!(before, after);
 
+    // Killed where the import said it was: before its commit the vault is as before, after it
+    // as after; either way the retry completes it.
+    let points = [
+        ("inbox", &before),
+        ("opened", &before),
+        ("before-commit", &before),
+        ("committed", &after),
+    ];
+    for (i, (point, expected)) in points.iter().enumerate() {
+        let dir = work.path().join(format!("point{i}"));
+        copy_dir(&pristine, &dir);
+        let mut child = import_child(&dir, &bundle_path, Some(point));
+        kill_when_paused(&mut child, point);
+        check_and_retry(&dir, &bundle_path, &before, &after, Some(expected), point);
+    }
+
+    // And at moments nobody chose: whatever state a kill leaves must be one of the two.
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
-    let (mut killed, mut mid_state) = (0, 0);
-    for round in 0..30 {
+    for round in 0..12 {
         let dir = work.path().join(format!("round{round}"));
         copy_dir(&pristine, &dir);
-        let mut child = import_child(&dir, &bundle_path);
+        let mut child = import_child(&dir, &bundle_path, None);
         let delay = Duration::from_micros(rng.gen_range(0..(full.as_micros() as u64 * 13 / 10).max(1)));
         std::thread::sleep(delay);
-        let finished = child.try_wait().unwrap().is_some();
         let _ = child.kill();
         let _ = child.wait();
-        if !finished {
-            killed += 1;
-        }
-        {
-            let v = kasane::testing::unlock_as_left(&dir, None, &pass(PASS), ambient(2))
-                .expect("the vault opens after a kill");
-            assert_eq!(
-                integrity(&v),
-                "ok",
-                "round {round}: integrity after a kill at {delay:?}"
-            );
-            let d = v.digest().unwrap();
-            assert!(
-                d == before || d == after,
-                "round {round}: the vault holds a half-applied bundle (kill at {delay:?})"
-            );
-            if d == before {
-                mid_state += 1;
-            }
-        }
-        // Opening the vault retries what the inbox holds; if the kill came before the file
-        // reached the inbox, the worker simply imports it again.
-        let mut v = VaultDir::open(&dir)
-            .unwrap()
-            .unlock(None, &pass(PASS), ambient(3))
-            .unwrap();
-        if v.digest().unwrap() != after {
-            v.import_bundle(&bundle_path, &mut |_| {}).unwrap();
-        }
-        assert_eq!(integrity(&v), "ok");
-        assert_eq!(
-            v.digest().unwrap(),
-            after,
-            "round {round}: the retried import ends in the right state"
+        check_and_retry(
+            &dir,
+            &bundle_path,
+            &before,
+            &after,
+            None,
+            &format!("a kill after {delay:?}"),
         );
-        assert!(
-            v.inbox().unwrap().iter().all(|e| e.status == "applied"),
-            "round {round}: the inbox shows the bundle applied"
-        );
-        drop(v);
-        let _ = std::fs::remove_dir_all(&dir);
     }
-    assert!(
-        killed >= 10,
-        "most rounds must kill the import before it finished (killed {killed} of 30)"
+}
+
+type Digest = std::collections::BTreeMap<String, kasane::Hash32>;
+
+/// The vault at `dir` opens whole, holds `expected` (or, when None, the state before or after),
+/// and a retry — opening it, then importing again if the file never reached the inbox — ends in
+/// the state after.
+fn check_and_retry(dir: &Path, bundle: &Path, before: &Digest, after: &Digest, expected: Option<&Digest>, when: &str) {
+    {
+        let v =
+            kasane::testing::unlock_as_left(dir, None, &pass(PASS), ambient(2)).expect("the vault opens after a kill");
+        assert_eq!(integrity(&v), "ok", "{when}: integrity after the kill");
+        let d = v.digest().unwrap();
+        match expected {
+            Some(e) => assert_eq!(&d, e, "{when}: the state the import had acknowledged"),
+            None => assert!(
+                &d == before || &d == after,
+                "{when}: the vault holds a half-applied bundle"
+            ),
+        }
+    }
+    let mut v = VaultDir::open(dir)
+        .unwrap()
+        .unlock(None, &pass(PASS), ambient(3))
+        .unwrap();
+    if &v.digest().unwrap() != after {
+        v.import_bundle(bundle, &mut |_| {}).unwrap();
+    }
+    assert_eq!(integrity(&v), "ok");
+    assert_eq!(
+        &v.digest().unwrap(),
+        after,
+        "{when}: the retried import ends in the right state"
     );
     assert!(
-        mid_state >= 5,
-        "and many kills must land before the commit ({mid_state} of 30)"
+        v.inbox().unwrap().iter().all(|e| e.status == "applied"),
+        "{when}: the inbox shows the bundle applied"
     );
+    drop(v);
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -334,3 +334,297 @@ fn a_vault_in_use_elsewhere_is_reported_as_busy_and_nothing_is_written() {
         })
         .expect("works once the other window is done");
 }
+
+/// The worker slots in `keys/`, by the name their JSON shows.
+fn slot_of(vault: &std::path::Path, name: &str) -> std::path::PathBuf {
+    files(&vault.join("keys"))
+        .into_iter()
+        .find(|p| {
+            let json: serde_json::Value = serde_json::from_slice(&fs::read(p).unwrap()).unwrap();
+            json["name"] == name
+        })
+        .unwrap_or_else(|| panic!("no slot named {name}"))
+}
+
+#[test]
+fn a_workers_slot_copied_over_a_colleagues_does_not_unlock_as_the_colleague() {
+    let mut t = new_vault(20);
+    let yamada = t.vault.identity().worker;
+    let sato = t
+        .vault
+        .add_worker("佐藤", &pass("sato passphrase"), KdfCost::Fixed(10))
+        .unwrap();
+    drop(t.vault);
+    let (yamada_slot, sato_slot) = (slot_of(&t.path, "山田"), slot_of(&t.path, "佐藤"));
+    let sato_bytes = fs::read(&sato_slot).unwrap();
+    let trail_len = |p: &std::path::Path| {
+        let v = unlock(p, Some("山田"), PASS).unwrap();
+        v.audit_trail().unwrap().len()
+    };
+    let before = trail_len(&t.path);
+
+    // 山田 copies their own slot over 佐藤's, keeps 佐藤's file name, and edits the readable JSON
+    // to say 佐藤 (the id, the name, or both), then unlocks "as 佐藤" with their own passphrase.
+    let mine: serde_json::Value = serde_json::from_slice(&fs::read(&yamada_slot).unwrap()).unwrap();
+    for (id, name) in [(sato, "佐藤"), (yamada, "佐藤")] {
+        let mut forged = mine.clone();
+        forged["worker"] = id.to_string().into();
+        forged["name"] = name.into();
+        fs::write(&sato_slot, serde_json::to_vec_pretty(&forged).unwrap()).unwrap();
+        let err = unlock(&t.path, Some("佐藤"), PASS).expect_err("a copied slot must not unlock as its new name");
+        assert!(
+            matches!(&err, Error::Key(KeyError::SlotWorkerMismatch(n)) if n == "佐藤"),
+            "got {err:?}"
+        );
+        assert_eq!(err.code(), "key.slot-wrong-worker");
+        assert!(
+            err.message_ja().contains("「佐藤」の鍵ファイルは別の担当者のもの"),
+            "the Japanese message says what happened: {}",
+            err.message_ja()
+        );
+    }
+    assert_eq!(
+        trail_len(&t.path),
+        before + 1,
+        "the refused attempts unlocked nothing and wrote nothing (only the check's own unlock)"
+    );
+    unlock(&t.path, Some("山田"), PASS).expect("the real 山田 still unlocks");
+
+    // With 佐藤's own slot back, the real 佐藤 unlocks and the trail names 佐藤.
+    fs::write(&sato_slot, &sato_bytes).unwrap();
+    let v = unlock(&t.path, Some("佐藤"), "sato passphrase").expect("the real 佐藤 unlocks");
+    assert_eq!(v.identity().worker, sato);
+    assert_eq!(v.worker_name(), "佐藤");
+    let last = v.audit_trail().unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.worker), ("unlock", Some(sato)));
+}
+
+#[test]
+fn an_old_form_slot_still_unlocks_and_is_rewritten_with_its_worker_inside() {
+    let mut t = new_vault(21);
+    let yamada = t.vault.identity().worker;
+    kasane::testing::write_legacy_slot(&mut t.vault, yamada, &pass(PASS)).unwrap();
+    drop(t.vault);
+    let slot = slot_of(&t.path, "山田");
+    let json = |p: &std::path::Path| -> serde_json::Value { serde_json::from_slice(&fs::read(p).unwrap()).unwrap() };
+    assert_eq!(
+        json(&slot)["kasane_slot"],
+        1,
+        "the slot is in the first form, as older versions wrote it"
+    );
+    let old = fs::read(&slot).unwrap();
+
+    let v = unlock(&t.path, None, PASS).expect("an old-form slot still unlocks");
+    assert_eq!(v.identity().worker, yamada);
+    let trail = v.audit_trail().unwrap();
+    let actions: Vec<&str> = trail.iter().rev().take(2).map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["slot.upgrade", "unlock"], "the upgrade is in the audit trail");
+    drop(v);
+    assert_eq!(
+        json(&slot)["kasane_slot"],
+        2,
+        "rewritten in the current form at the first unlock"
+    );
+    assert_ne!(fs::read(&slot).unwrap(), old);
+    unlock(&t.path, None, PASS).expect("the rewritten slot unlocks with the same passphrase");
+
+    // The old-form file (say, from a backup) is no longer accepted once its worker was upgraded.
+    fs::write(&slot, &old).unwrap();
+    let err = unlock(&t.path, None, PASS).expect_err("an old-form slot after the upgrade");
+    assert!(
+        matches!(err, Error::Key(KeyError::SlotWorkerMismatch(_))),
+        "got {err:?}"
+    );
+}
+
+#[test]
+fn an_old_form_slot_copied_over_a_colleagues_is_refused_too() {
+    let json = |p: &std::path::Path| -> serde_json::Value { serde_json::from_slice(&fs::read(p).unwrap()).unwrap() };
+    let forge = |from: &serde_json::Value, worker: uuid::Uuid, name: &str| {
+        let mut f = from.clone();
+        f["worker"] = worker.to_string().into();
+        f["name"] = name.into();
+        serde_json::to_vec_pretty(&f).unwrap()
+    };
+    let two_old_slots = |seed| {
+        let mut t = new_vault(seed);
+        let yamada = t.vault.identity().worker;
+        let sato = t
+            .vault
+            .add_worker("佐藤", &pass("sato passphrase"), KdfCost::Fixed(10))
+            .unwrap();
+        kasane::testing::write_legacy_slot(&mut t.vault, yamada, &pass(PASS)).unwrap();
+        kasane::testing::write_legacy_slot(&mut t.vault, sato, &pass("sato passphrase")).unwrap();
+        drop(t.vault);
+        (t._dir, t.path, sato)
+    };
+
+    // Copied after this version first opened the vault: 山田 kept their old-form slot (a backup)
+    // and, once it was upgraded, puts it in 佐藤's place while 佐藤's is still in the old form.
+    let (_keep, path, sato) = two_old_slots(22);
+    let (yamada_slot, sato_slot) = (slot_of(&path, "山田"), slot_of(&path, "佐藤"));
+    let yamada_backup = json(&yamada_slot);
+    drop(unlock(&path, Some("山田"), PASS).expect("山田's old-form slot unlocks and is upgraded"));
+    assert_eq!(json(&yamada_slot)["kasane_slot"], 2);
+    assert_eq!(json(&sato_slot)["kasane_slot"], 1, "佐藤 has not unlocked yet");
+    let sato_own = fs::read(&sato_slot).unwrap();
+    fs::write(&sato_slot, forge(&yamada_backup, sato, "佐藤")).unwrap();
+    let err = unlock(&path, Some("佐藤"), PASS).expect_err("山田's old slot under 佐藤's name");
+    assert!(
+        matches!(err, Error::Key(KeyError::SlotWorkerMismatch(_))),
+        "got {err:?}"
+    );
+    fs::write(&sato_slot, sato_own).unwrap();
+    unlock(&path, Some("佐藤"), "sato passphrase").expect("佐藤's own old-form slot unlocks");
+    assert_eq!(json(&sato_slot)["kasane_slot"], 2);
+
+    // Copied before this version ever opened the vault: the same wrapped key under two workers is
+    // a copy, and neither is trusted (both set a new password with the recovery code).
+    let (_keep, path, sato) = two_old_slots(28);
+    let (yamada_slot, sato_slot) = (slot_of(&path, "山田"), slot_of(&path, "佐藤"));
+    fs::write(&sato_slot, forge(&json(&yamada_slot), sato, "佐藤")).unwrap();
+    let err = unlock(&path, Some("佐藤"), PASS).expect_err("a copy found at the first open");
+    assert!(
+        matches!(err, Error::Key(KeyError::SlotWorkerMismatch(_))),
+        "got {err:?}"
+    );
+    assert!(matches!(
+        unlock(&path, Some("山田"), PASS),
+        Err(Error::Key(KeyError::SlotWorkerMismatch(_)))
+    ));
+}
+
+#[test]
+fn blank_or_space_padded_passphrases_are_refused_wherever_one_is_set() {
+    let blank = [
+        "        ",
+        "\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}\u{3000}",
+        "   abc    ",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for b in blank {
+        let mut s = setup("X");
+        s.passphrase = pass(b);
+        let err = Vault::create(&dir.path().join("v"), s, ambient(23)).expect_err("blank at setup");
+        assert!(
+            matches!(err, Error::Key(KeyError::PassphraseTooShort)),
+            "{b:?}: {err:?}"
+        );
+        assert_eq!(err.kind(), Kind::BadInput);
+    }
+    assert!(!dir.path().join("v").exists(), "nothing is created");
+    let mut t = new_vault(24);
+    for b in blank {
+        assert!(
+            matches!(
+                t.vault.add_worker("佐藤", &pass(b), KdfCost::Fixed(10)),
+                Err(Error::Key(KeyError::PassphraseTooShort))
+            ),
+            "{b:?} for a new worker"
+        );
+        assert!(
+            matches!(
+                t.vault.change_passphrase(&pass(PASS), &pass(b), KdfCost::Fixed(10)),
+                Err(Error::Key(KeyError::PassphraseTooShort))
+            ),
+            "{b:?} as a changed password"
+        );
+    }
+    assert_eq!(t.vault.workers().len(), 1, "no worker was added");
+    drop(t.vault);
+    for b in blank {
+        let err = VaultDir::open(&t.path)
+            .unwrap()
+            .recover(&t.code, None, &pass(b), KdfCost::Fixed(10), ambient(25))
+            .expect_err("blank at recovery");
+        assert!(
+            matches!(err, Error::Key(KeyError::PassphraseTooShort)),
+            "{b:?}: {err:?}"
+        );
+    }
+    unlock(&t.path, None, PASS).expect("the password is unchanged");
+    assert!(
+        Error::from(KeyError::PassphraseTooShort)
+            .message_ja()
+            .contains("前後の空白を除いて"),
+        "the message says spaces do not count"
+    );
+}
+
+#[cfg(unix)]
+mod modes {
+    use std::{fs, os::unix::fs::PermissionsExt, path::Path};
+
+    use super::unlock;
+    use crate::support::*;
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Every folder 0700 and every file 0600, with the list of files seen.
+    fn assert_private(vault: &Path, when: &str) -> Vec<String> {
+        assert_eq!(mode(vault), 0o700, "{when}: the vault folder");
+        let mut names = Vec::new();
+        let mut stack = vec![vault.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    assert_eq!(mode(&p), 0o700, "{when}: folder {}", p.display());
+                    stack.push(p);
+                } else {
+                    assert_eq!(mode(&p), 0o600, "{when}: file {}", p.display());
+                    names.push(e.file_name().to_string_lossy().into_owned());
+                }
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn the_vault_folder_is_the_owners_alone_after_create_and_after_writes() {
+        let mut t = new_vault(26);
+        let names = assert_private(&t.path, "after create (open)");
+        for f in ["vault.json", "kasane.db", "kasane.db-wal", "kasane.db-shm"] {
+            assert!(names.iter().any(|n| n == f), "{f} exists while open: {names:?}");
+        }
+        assert!(
+            names.iter().filter(|n| n.starts_with("worker-")).count() == 1
+                && names.iter().any(|n| n == "recovery.json")
+        );
+        let hh = household(&mut t.vault, "髙橋家", "鎌倉市大町");
+        case(&mut t.vault, hh, "8050");
+        t.vault
+            .add_worker("佐藤", &pass("sato passphrase"), kasane::KdfCost::Fixed(10))
+            .unwrap();
+        t.vault
+            .change_passphrase(&pass(PASS), &pass("a new long passphrase"), kasane::KdfCost::Fixed(10))
+            .unwrap();
+        let names = assert_private(&t.path, "after writes");
+        assert_eq!(names.iter().filter(|n| n.starts_with("worker-")).count(), 2);
+        drop(t.vault);
+        assert_private(&t.path, "after closing");
+    }
+
+    #[test]
+    fn a_vault_made_before_owner_only_modes_is_tightened_when_opened() {
+        let t = new_vault(27);
+        drop(t.vault);
+        let mut stack = vec![t.path.clone()];
+        while let Some(d) = stack.pop() {
+            fs::set_permissions(&d, fs::Permissions::from_mode(0o755)).unwrap();
+            for e in fs::read_dir(&d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    fs::set_permissions(e.path(), fs::Permissions::from_mode(0o644)).unwrap();
+                }
+            }
+        }
+        assert_eq!(mode(&t.path.join("kasane.db")), 0o644);
+        let v = unlock(&t.path, None, PASS).expect("an older vault opens");
+        assert_private(&t.path, "after opening an older vault");
+        drop(v);
+    }
+}
