@@ -584,6 +584,7 @@ impl Vault {
         )?;
         self.audit_now("card.verify", Some(site.to_string()), None)?;
         self.rejudge_directory()?;
+        self.import_waiting_from(site)?;
         self.retry_quarantine()?;
         self.site_info(site)
     }

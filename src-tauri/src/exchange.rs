@@ -668,7 +668,8 @@ pub fn inbox_process(desk: &Desktop) -> Result<Vec<InboxResult>, CommandError> {
 /// Something received but not applied, with the reason code (the window words it).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct QuarantineView {
-    /// "segment" (kept whole) or "ops" (stored, not applied).
+    /// "segment" (kept whole), "ops" (stored, not applied) or "file" (a whole exchange file from
+    /// a sender whose check number is not compared yet: not even decrypted).
     pub kind: String,
     pub author_agency: Option<String>,
     pub scope: String,

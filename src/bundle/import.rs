@@ -134,7 +134,8 @@ pub struct InboxEntry {
 /// Something received but not applied: a whole segment, or a group of held ops.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuarantineEntry {
-    /// "segment" (kept whole, outside the log) or "ops" (in the log, not applied).
+    /// "segment" (kept whole, outside the log), "ops" (in the log, not applied) or "file" (a
+    /// whole file from a sender whose card is not verified: not decrypted; `detail` names it).
     pub kind: &'static str,
     pub author: Uuid,
     pub author_agency: Option<String>,
@@ -163,6 +164,8 @@ fn reader_build() -> String {
 /// Reasons a segment is kept in quarantine.
 const Q_UNKNOWN_AUTHOR: &str = "unknown-author";
 const Q_UNVERIFIED: &str = "unverified-sender";
+/// Inbox status of a file from a sender whose card is not verified: authenticated, not decrypted.
+const UNVERIFIED_WAITING: &str = "unverified";
 const Q_REVOKED: &str = "revoked-author";
 const Q_EQUIVOCATION: &str = "equivocation";
 const Q_GAP: &str = "gap";
@@ -597,7 +600,7 @@ impl Vault {
                 Some((status, _)) if matches!(status.as_str(), "applied" | "quarantined" | "refused") => {
                     let _ = fs::remove_file(dir.join(&n));
                 }
-                Some((status, _)) if status == "failed" => {}
+                Some((status, _)) if status == "failed" || status == UNVERIFIED_WAITING => {}
                 // Judged by this very build: it would only wait again.
                 Some((status, judged_by))
                     if status == "needs-update" && judged_by.as_deref() == Some(reader_build().as_str()) => {}
@@ -656,6 +659,19 @@ impl Vault {
             source,
         })?;
         let header = format::split_outer(&bytes).ok().map(|o| o.header);
+        // Nothing is decrypted for a sender whose check number nobody has compared yet: the file
+        // waits in the inbox, authenticated, until the card is verified (which imports it).
+        if let Ok((outer, sender)) = self.check_outer(&bytes) {
+            if !sender.verified {
+                let h = outer.header.clone();
+                self.record_inbox(name, Some(&h), UNVERIFIED_WAITING, Some(Q_UNVERIFIED), None)?;
+                self.audit_now("bundle.waiting", Some(h.bundle.to_string()), Some(Q_UNVERIFIED.into()))?;
+                let mut s = ImportSummary::new(h.bundle, h.sender, ImportStatus::Quarantined);
+                s.sender_agency_name = self.agency(sender.agency).ok().map(|a| a.name);
+                s.quarantined.insert(Q_UNVERIFIED.into(), 1);
+                return Ok(s);
+            }
+        }
         progress(Progress {
             phase: "decrypt",
             done: 0,
@@ -927,6 +943,20 @@ impl Vault {
         Ok(summary)
     }
 
+    /// Imports the files that waited in the inbox for `site`'s card to be verified.
+    pub(crate) fn import_waiting_from(&mut self, site: Uuid) -> Result<(), Error> {
+        let names: Vec<String> = self
+            .conn
+            .prepare("SELECT file FROM inbox WHERE status = ?1 AND sender = ?2 ORDER BY received_at, file")?
+            .query_map(params![UNVERIFIED_WAITING, site.as_bytes()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for n in names {
+            // Each is recorded in the inbox whatever happens; one failing does not stop the rest.
+            let _ = self.process_inbox_file(&n, &mut |_| {});
+        }
+        Ok(())
+    }
+
     /// Tries again every quarantined segment whose reason may have gone away (a card imported
     /// or verified, an earlier segment arrived). Returns how many were applied.
     pub fn retry_quarantine(&mut self) -> Result<usize, Error> {
@@ -1084,6 +1114,34 @@ impl Vault {
                 explanation: explain(&reason),
                 reason,
                 detail,
+                at: Some(at),
+            });
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT file, sender, received_at FROM inbox WHERE status = ?1 ORDER BY received_at, file")?;
+        let rows = stmt.query_map([UNVERIFIED_WAITING], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<Vec<u8>>>(1)?
+                    .and_then(|b| Uuid::from_slice(&b).ok())
+                    .unwrap_or_default(),
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for r in rows {
+            let (file, author, at) = r?;
+            out.push(QuarantineEntry {
+                kind: "file",
+                author_agency: names.get(&author).cloned(),
+                author,
+                scope: String::new(),
+                first: 0,
+                last: 0,
+                count: 1,
+                explanation: explain(Q_UNVERIFIED),
+                reason: Q_UNVERIFIED.to_string(),
+                detail: Some(file),
                 at: Some(at),
             });
         }

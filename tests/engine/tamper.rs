@@ -183,6 +183,15 @@ fn an_unverified_sender_is_quarantined_until_its_fingerprint_is_verified() {
         before,
         "nothing from an unverified sender is applied"
     );
+    assert_eq!(s.segments, 0, "nor even decrypted: {s:?}");
+    assert!(
+        b.vault.inbox().unwrap().iter().any(|e| e.status == "unverified"),
+        "the file waits in the inbox until the check number is compared"
+    );
+    assert!(
+        b.vault.process_inbox().unwrap().is_empty(),
+        "unlocking does not try it again while the card is unverified"
+    );
     assert!(
         b.vault
             .quarantine()

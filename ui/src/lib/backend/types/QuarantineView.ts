@@ -5,7 +5,8 @@
  */
 export type QuarantineView = { 
 /**
- * "segment" (kept whole) or "ops" (stored, not applied).
+ * "segment" (kept whole), "ops" (stored, not applied) or "file" (a whole exchange file from
+ * a sender whose check number is not compared yet: not even decrypted).
  */
 kind: string, author_agency: string | null, scope: string, count: number, 
 /**
