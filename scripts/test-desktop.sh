@@ -42,9 +42,13 @@ if ((!workspace_checked)); then
   step "command tests (real SQLCipher vaults), generated TypeScript types, app build"
   cargo test --workspace --locked --all-targets --features kasane-desktop/custom-protocol
 fi
+# `cargo test --all-targets` builds examples only as test harnesses; the fixture is needed as a
+# plain program. Same packages and features as above, so only the example itself is compiled.
+step "exchange fixture (example program)"
+cargo build --workspace --locked --features kasane-desktop/custom-protocol --example exchange_fixture
 for built in "$target/debug/kasane-desktop" "$target/debug/kasane" "$target/debug/examples/exchange_fixture"; do
   if [[ ! -x "$built" ]]; then
-    echo "test-desktop: $built was not built; the cargo test step above builds it" >&2
+    echo "test-desktop: $built was not built; the cargo steps above build it" >&2
     exit 1
   fi
 done
