@@ -26,13 +26,51 @@ pub enum CliError {
     Usage(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A file named on the command line could not be read or written: the user's to fix, so it
+    /// exits 2 like any other bad input and names the file.
+    #[error("cannot use {}: {}", path.display(), reason(source))]
+    File { path: PathBuf, source: std::io::Error },
+}
+
+fn reason(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder",
+        std::io::ErrorKind::PermissionDenied => "permission denied",
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file",
+        _ => "the file could not be read or written",
+    }
+}
+
+fn reason_ja(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "ファイルまたはフォルダが見つかりません",
+        std::io::ErrorKind::PermissionDenied => "このファイルを使う権限がありません",
+        std::io::ErrorKind::IsADirectory => "ファイルではなくフォルダです",
+        _ => "ファイルを読み書きできませんでした",
+    }
+}
+
+/// Reads a file the user named, mapping failures to a message that names it.
+fn read_named(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|source| CliError::File {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Writes a file the user named, mapping failures to a message that names it.
+fn write_named(path: &std::path::Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    std::fs::write(path, contents).map_err(|source| CliError::File {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Engine(e) => e.kind().exit_code(),
-            CliError::Usage(_) => 2,
+            CliError::Usage(_) | CliError::File { .. } => 2,
             CliError::Io(_) => 1,
         }
     }
@@ -43,6 +81,7 @@ impl CliError {
             .unwrap_or_default();
         match self {
             CliError::Engine(e) => e.message(&lang),
+            CliError::File { .. } if lang.starts_with("ja") => self.message_ja(),
             other => other.to_string(),
         }
     }
@@ -50,6 +89,7 @@ impl CliError {
     pub fn message_ja(&self) -> String {
         match self {
             CliError::Engine(e) => e.message_ja(),
+            CliError::File { path, source } => format!("{}: {}", path.display(), reason_ja(source)),
             other => other.to_string(),
         }
     }
@@ -58,13 +98,14 @@ impl CliError {
         match self {
             CliError::Engine(e) => e.code(),
             CliError::Usage(_) => "usage",
+            CliError::File { .. } => "input.file",
             CliError::Io(_) => "io",
         }
     }
     pub fn kind_name(&self) -> &'static str {
         match self {
             CliError::Engine(e) => e.kind().name(),
-            CliError::Usage(_) => "bad-input",
+            CliError::Usage(_) | CliError::File { .. } => "bad-input",
             CliError::Io(_) => "internal",
         }
     }
@@ -148,7 +189,7 @@ pub fn run(args: Args) -> Result<()> {
             )?;
             let join = match a.join.as_deref() {
                 Some(path) => {
-                    let bytes = std::fs::read(path)?;
+                    let bytes = read_named(path.as_ref())?;
                     Some(kasane::card_text_of(&bytes).map_err(Error::from)?.to_string())
                 }
                 None => None,
@@ -300,12 +341,12 @@ pub fn run(args: Args) -> Result<()> {
         Command::Card(CardCmd::Export(a)) => {
             let v = unlock(g)?;
             let (text, info) = v.my_card()?;
-            std::fs::write(&a.out, text)?;
+            write_named(&a.out, text)?;
             out.card_exported(&info, &a.out);
         }
         Command::Card(CardCmd::Import(a)) => {
             let mut v = unlock(g)?;
-            let bytes = std::fs::read(&a.file)?;
+            let bytes = read_named(&a.file)?;
             let text = kasane::card_text_of(&bytes).map_err(Error::from)?;
             let info = if a.own_pc {
                 v.import_own_pc_card(text)?

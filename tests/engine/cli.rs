@@ -258,6 +258,44 @@ fn exit_codes_tell_scripts_what_went_wrong() {
         &["person", "show", "01960000-0000-7000-8000-000000000000"],
     );
     assert_eq!(nobody.code, 5, "unknown id: exit 5; {}", nobody.stderr);
+    // Files named on the command line are the user's to fix: exit 2 and the file named, never
+    // "internal".
+    let card_path = dir.path().join("届いていない.card");
+    let no_card = kasane(
+        &vault,
+        "cli test passphrase",
+        &["card", "import", card_path.to_str().unwrap()],
+    );
+    assert_eq!(no_card.code, 2, "a missing card file is bad input: {}", no_card.stderr);
+    assert!(
+        no_card.stderr.contains("届いていない.card") && no_card.stderr.contains("no such file"),
+        "the message names the file and says it is missing: {}",
+        no_card.stderr
+    );
+    std::fs::write(&card_path, b"\xff\xfe not text").unwrap();
+    let not_text = kasane(
+        &vault,
+        "cli test passphrase",
+        &["card", "import", card_path.to_str().unwrap()],
+    );
+    assert_eq!(
+        not_text.code, 2,
+        "a card file that is not UTF-8 is bad input: {}",
+        not_text.stderr
+    );
+    let ja_missing = Command::new(BIN)
+        .arg("--vault")
+        .arg(&vault)
+        .args(["card", "import", dir.path().join("none.card").to_str().unwrap()])
+        .env("KASANE_PASSPHRASE", "cli test passphrase")
+        .env("LANG", "ja_JP.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&ja_missing.stderr).contains("見つかりません"),
+        "a Japanese environment is told in Japanese that the file is missing: {}",
+        String::from_utf8_lossy(&ja_missing.stderr)
+    );
     let json_err = kasane(&vault, "not the passphrase", &["--json", "household", "list"]);
     let e: Value = serde_json::from_str(json_err.stderr.trim()).expect("--json errors are JSON on stderr");
     assert_eq!(e["error"]["code"], "key.wrong-passphrase");
