@@ -43,9 +43,11 @@ if ((!workspace_checked)); then
   cargo test --workspace --locked --all-targets --features kasane-desktop/custom-protocol
 fi
 # `cargo test --all-targets` builds examples only as test harnesses; the fixture is needed as a
-# plain program. Same packages and features as above, so only the example itself is compiled.
+# plain program. `cargo build --all-targets` resolves features exactly as the test build did
+# (dev-dependencies included), so only the example itself is compiled; `--example` alone would
+# resolve them differently and rebuild the tauri crates.
 step "exchange fixture (example program)"
-cargo build --workspace --locked --features kasane-desktop/custom-protocol --example exchange_fixture
+cargo build --workspace --locked --features kasane-desktop/custom-protocol --all-targets
 for built in "$target/debug/kasane-desktop" "$target/debug/kasane" "$target/debug/examples/exchange_fixture"; do
   if [[ ! -x "$built" ]]; then
     echo "test-desktop: $built was not built; the cargo steps above build it" >&2
