@@ -21,7 +21,7 @@ for pkg in "${all[@]}"; do
 done
 
 # No script may pass apt a pinned spec of its own either: look at every apt-get/apt install line
-# and at any quoted "name=1.2…" word in scripts/ (the Node and tauri-driver pins are registry
+# and at any double-quoted name=version word in scripts/ (the Node and tauri-driver pins are registry
 # versions held in plain variables, which this does not match).
 while IFS= read -r hit; do
   echo "packages: a pinned apt spec in $hit" >&2
