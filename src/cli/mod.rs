@@ -189,7 +189,7 @@ pub fn run(args: Args) -> Result<()> {
             )?;
             let join = match a.join.as_deref() {
                 Some(path) => {
-                    let bytes = read_named(path.as_ref())?;
+                    let bytes = read_named(path)?;
                     Some(kasane::card_text_of(&bytes).map_err(Error::from)?.to_string())
                 }
                 None => None,
