@@ -53,6 +53,14 @@ struct SeriesHead {
     dirty: bool,
 }
 
+/// Where this site's next op in a scope goes: its series (site, scope) and the series' row id.
+#[derive(Clone, Copy)]
+struct NextSlot {
+    site: Uuid,
+    scope_id: i64,
+    series: i64,
+}
+
 struct Cached {
     state: EntityState,
     dirty: bool,
@@ -240,6 +248,59 @@ impl<'v> Tx<'v> {
         prev: Vec<Uuid>,
         fields: Map<String, Value>,
     ) -> Result<(), LogError> {
+        let (series, header) = self.next_header(op_id, scope, kind, etype, entity, parent, prev)?;
+        let op = Op::seal(header, &fields);
+        self.store_own(series, &op.header, &op.header_bytes, op.body.as_deref(), op.hash)?;
+        self.apply(&op.header, &fields)
+    }
+
+    /// Stores an op as a modified build could write it: the header made as usual for this site,
+    /// then changed by `edit` (any field), with `body` as the body bytes (its hash set to match).
+    /// Never applied here; signed like any op of this site when exported. For tests of what
+    /// partners' vaults refuse.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn write_crafted(
+        &mut self,
+        scope: Scope,
+        kind: OpKind,
+        etype: &str,
+        entity: Uuid,
+        parent: Option<Uuid>,
+        edit: &mut dyn FnMut(&mut Value),
+        body: Vec<u8>,
+    ) -> Result<Uuid, LogError> {
+        let op_id = self.ambient.uuid_v7();
+        let (series, header) = self.next_header(op_id, scope, kind, etype, entity, parent, Vec::new())?;
+        let header = Header {
+            body: op::body_hash(&body),
+            ..header
+        };
+        let mut json = serde_json::to_value(&header).map_err(|e| LogError::StateDamaged(entity, e))?;
+        edit(&mut json);
+        let header_bytes = serde_json::to_vec(&json).map_err(|e| LogError::StateDamaged(entity, e))?;
+        let hash = header_hash(&header_bytes);
+        // An edited op id is kept as the row's id too (a crafted create chooses its own).
+        let header = match serde_json::from_value::<Header>(json) {
+            Ok(h) => Header { id: h.id, ..header },
+            Err(_) => header,
+        };
+        self.store_own(series, &header, &header_bytes, Some(&body), hash)?;
+        Ok(header.id)
+    }
+
+    /// The header of this site's next op in `scope`: the next seq, chained to the series head, at
+    /// a clock tick. Returns the series row with it. The body hash is left for the caller to seal.
+    #[allow(clippy::too_many_arguments)]
+    fn next_header(
+        &mut self,
+        op_id: Uuid,
+        scope: Scope,
+        kind: OpKind,
+        etype: &str,
+        entity: Uuid,
+        parent: Option<Uuid>,
+        prev: Vec<Uuid>,
+    ) -> Result<(NextSlot, Header), LogError> {
         let scope_id = self.scope_id(scope)?;
         let site = self.author.site;
         let head = self.series_head(site, scope_id)?;
@@ -261,102 +322,49 @@ impl<'v> Tx<'v> {
             by: self.author.worker,
             body: Hash32::ZERO,
         };
-        let op = Op::seal(header, &fields);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO op (id, series, seq, hlc, entity, header, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                op.header.id.as_bytes(),
-                head.id,
-                op.header.seq as i64,
-                op.header.hlc.raw() as i64,
-                entity.as_bytes(),
-                op.header_bytes,
-                op.body,
-                op.hash.0,
-            ])?;
-        self.series.insert(
-            (site, scope_id),
-            SeriesHead {
-                id: head.id,
-                last_seq: op.header.seq,
-                head: op.hash,
-                dirty: true,
+        Ok((
+            NextSlot {
+                site,
+                scope_id,
+                series: head.id,
             },
-        );
-        self.apply(&op.header, &fields)
+            header,
+        ))
     }
 
-    /// Stores an op as a modified build could write it: the header made as usual for this site,
-    /// then changed by `edit` (any field), with `body` as the body bytes (its hash set to match).
-    /// Never applied here; signed like any op of this site when exported. For tests of what
-    /// partners' vaults refuse.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn write_crafted(
+    /// Stores one of this site's ops as the next of its series and moves the series head to it.
+    fn store_own(
         &mut self,
-        scope: Scope,
-        kind: OpKind,
-        etype: &str,
-        entity: Uuid,
-        parent: Option<Uuid>,
-        edit: &mut dyn FnMut(&mut Value),
-        body: Vec<u8>,
-    ) -> Result<Uuid, LogError> {
-        let scope_id = self.scope_id(scope)?;
-        let site = self.author.site;
-        let head = self.series_head(site, scope_id)?;
-        let now_ms = self.ambient.clock.now().as_millisecond().max(0) as u64;
-        *self.hlc = self.hlc.tick(now_ms);
-        let header = Header {
-            v: OP_VERSION,
-            id: self.ambient.uuid_v7(),
-            site,
-            scope,
-            seq: head.last_seq + 1,
-            hlc: *self.hlc,
-            chain: head.head,
-            kind,
-            etype: etype.to_string(),
-            entity,
-            parent,
-            prev: Vec::new(),
-            by: self.author.worker,
-            body: op::body_hash(&body),
-        };
-        let mut json = serde_json::to_value(&header).map_err(|e| LogError::StateDamaged(entity, e))?;
-        edit(&mut json);
-        let header_bytes = serde_json::to_vec(&json).map_err(|e| LogError::StateDamaged(entity, e))?;
-        let hash = header_hash(&header_bytes);
-        // An edited op id is kept as the row's id too (a crafted create chooses its own).
-        let header = match serde_json::from_value::<Header>(json) {
-            Ok(h) => Header { id: h.id, ..header },
-            Err(_) => header,
-        };
+        slot: NextSlot,
+        header: &Header,
+        header_bytes: &[u8],
+        body: Option<&[u8]>,
+        hash: Hash32,
+    ) -> Result<(), LogError> {
         self.tx
             .prepare_cached(
                 "INSERT INTO op (id, series, seq, hlc, entity, header, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 header.id.as_bytes(),
-                head.id,
+                slot.series,
                 header.seq as i64,
                 header.hlc.raw() as i64,
-                entity.as_bytes(),
+                header.entity.as_bytes(),
                 header_bytes,
                 body,
                 hash.0,
             ])?;
         self.series.insert(
-            (site, scope_id),
+            (slot.site, slot.scope_id),
             SeriesHead {
-                id: head.id,
+                id: slot.series,
                 last_seq: header.seq,
                 head: hash,
                 dirty: true,
             },
         );
-        Ok(header.id)
+        Ok(())
     }
 
     /// Folds an op (already stored) into the derived state of its entity.
