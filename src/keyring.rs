@@ -596,28 +596,8 @@ impl Keyring {
         log_n: u8,
         entropy: &Entropy,
     ) -> Result<(), KeyError> {
-        let wrapped = wrap_with_passphrase(&key.payload(self.vault, worker, name), pass, log_n)?;
-        let file = SlotFile {
-            kasane_slot: SLOT_FORMAT,
-            vault: self.vault,
-            kind: SlotKind::Worker,
-            worker: Some(worker),
-            name: Some(name.to_string()),
-            kdf_log_n: Some(log_n),
-            recipient: None,
-            wrapped: base64::engine::general_purpose::STANDARD.encode(wrapped),
-        };
-        let path = self.worker_path(worker);
-        write_slot(&path, &file, entropy)?;
-        self.workers.retain(|w| w.worker != worker);
-        self.workers.push(WorkerSlot {
-            worker,
-            name: name.to_string(),
-            kdf_log_n: log_n,
-            file: path,
-        });
-        self.workers.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(())
+        let payload = key.payload(self.vault, worker, name);
+        self.put_worker_slot(SLOT_FORMAT, worker, name, &payload, pass, log_n, entropy)
     }
 
     pub(crate) fn put_recovery(&self, key: &DbKey, code: &RecoveryCode, entropy: &Entropy) -> Result<(), KeyError> {
@@ -649,9 +629,26 @@ impl Keyring {
         log_n: u8,
         entropy: &Entropy,
     ) -> Result<(), KeyError> {
-        let wrapped = wrap_with_passphrase(&key.payload_v1(self.vault), pass, log_n)?;
+        let payload = key.payload_v1(self.vault);
+        self.put_worker_slot(SLOT_FORMAT_V1, worker, name, &payload, pass, log_n, entropy)
+    }
+
+    /// Wraps `payload` under the worker's passphrase, writes the slot file in `format` and keeps
+    /// the list of workers, sorted by name, in step with the files.
+    #[allow(clippy::too_many_arguments)]
+    fn put_worker_slot(
+        &mut self,
+        format: u32,
+        worker: Uuid,
+        name: &str,
+        payload: &[u8],
+        pass: &SecretString,
+        log_n: u8,
+        entropy: &Entropy,
+    ) -> Result<(), KeyError> {
+        let wrapped = wrap_with_passphrase(payload, pass, log_n)?;
         let file = SlotFile {
-            kasane_slot: SLOT_FORMAT_V1,
+            kasane_slot: format,
             vault: self.vault,
             kind: SlotKind::Worker,
             worker: Some(worker),
