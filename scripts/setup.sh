@@ -12,6 +12,10 @@ purpose="${2:-test}"
 source scripts/lib/packages.sh
 kasane_install_packages setup "${KASANE_BUILD_PACKAGES[@]}"
 
+# A toolchain rustup installed earlier is found even when this shell was started before it
+# (rustup puts cargo on PATH only for new login shells).
+# shellcheck disable=SC1091
+[[ -f "$HOME/.cargo/env" ]] && source "$HOME/.cargo/env"
 if ! command -v cargo >/dev/null 2>&1; then
   # rustup-init straight from where sh.rustup.rs sends it (static.rust-lang.org, which also serves
   # the toolchain), so a network that reaches only the Rust distribution still works.
