@@ -5,11 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use kasane::{
-    Ambient, FixedClock, KdfCost, SecretString, Setup, Vault, VaultDir, fill_demo, kana_to_romaji,
-    testing::{DemoConfig, DemoHousehold, demo_city},
-    to_hiragana,
-};
+use kasane::{Ambient, FixedClock, KdfCost, SecretString, Setup, Vault, VaultDir, kana_to_romaji, to_hiragana};
+use kasane_demo::{DemoConfig, DemoHousehold, city as demo_city, fill_demo};
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, params};
 
@@ -211,7 +208,7 @@ fn main() {
         &mut vault,
         households,
         SEED,
-        kasane::DemoLead::ThisAgency,
+        kasane_demo::DemoLead::ThisAgency,
         &mut |_, _| {},
     )
     .expect("fill demo");
@@ -265,9 +262,9 @@ fn main() {
         .flat_map(|c| c.notes.iter())
         .map(|n| n.text.as_str())
         .collect();
-    let sample = |rng: &mut rand_chacha::ChaCha8Rng,
-                  f: &dyn Fn(&kasane::testing::DemoPerson) -> String|
-     -> Vec<String> { (0..200).map(|_| f(people[rng.gen_range(0..people.len())])).collect() };
+    let sample = |rng: &mut rand_chacha::ChaCha8Rng, f: &dyn Fn(&kasane_demo::DemoPerson) -> String| -> Vec<String> {
+        (0..200).map(|_| f(people[rng.gen_range(0..people.len())])).collect()
+    };
     let words = [
         "通院",
         "デイサービス",

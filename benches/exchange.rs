@@ -5,9 +5,8 @@
 
 use std::time::Instant;
 
-use kasane::{
-    Ambient, Basis, CaseFilter, DemoLead, FixedClock, KdfCost, SecretString, Setup, Vault, fill_demo, testing,
-};
+use kasane::{Ambient, Basis, CaseFilter, FixedClock, KdfCost, SecretString, Setup, Vault, testing};
+use kasane_demo::{DemoLead, fill_demo};
 use rusqlite::{Connection, params};
 
 const PASS: &str = "benchmark passphrase";

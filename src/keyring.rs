@@ -149,6 +149,7 @@ impl DbKey {
     }
 
     /// What a format-1 slot sealed: magic ‖ vault id ‖ database key (61 bytes).
+    #[cfg(feature = "testing")]
     fn payload_v1(&self, vault: Uuid) -> Zeroizing<Vec<u8>> {
         let mut p = Zeroizing::new(Vec::with_capacity(61));
         p.extend_from_slice(KEY_MAGIC_V1);
@@ -620,6 +621,7 @@ impl Keyring {
 
     /// Writes a worker slot in the first form (no worker sealed inside), as Kasane did before slot
     /// format 2: for tests of how such slots are still opened and then upgraded.
+    #[cfg(feature = "testing")]
     pub(crate) fn put_worker_v1(
         &mut self,
         worker: Uuid,

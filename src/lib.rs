@@ -11,11 +11,9 @@ mod authority;
 mod bundle;
 mod clock;
 mod conflict;
-mod demo;
 mod durable;
 mod error;
 mod error_ja;
-mod ja;
 mod keyring;
 mod log;
 mod meeting;
@@ -24,9 +22,13 @@ mod record;
 mod reference;
 mod report;
 mod search;
+#[cfg(feature = "seed")]
+pub mod seed;
 mod share;
 mod site;
 mod vault;
+
+use kasane_ja as ja;
 
 pub use audit::{AuditEntry, AuditError};
 pub use bundle::{
@@ -35,7 +37,6 @@ pub use bundle::{
 };
 pub use clock::{Ambient, Clock, Entropy, FixedClock, SystemClock};
 pub use conflict::{Conflict, ConflictValue};
-pub use demo::{DemoLead, DemoReport, fill_demo};
 pub use error::{Error, Kind};
 pub use ja::{
     Age, Date, DateError, DateField, Era, EraProblem, GojuonKey, PartialDate, fold_for_search, gojuon_key,
@@ -120,8 +121,9 @@ impl Vault {
     }
 }
 
-/// Test and benchmark support: not part of the stable API.
-#[doc(hidden)]
+/// Test and benchmark support (feature `testing`, enabled only for tests and benchmarks): not
+/// part of the API, and absent from release builds.
+#[cfg(feature = "testing")]
 pub mod testing {
     use rusqlite::OptionalExtension as _;
 
@@ -135,10 +137,6 @@ pub mod testing {
     pub fn migrations() -> Vec<(u32, &'static str)> {
         crate::migrate::MIGRATIONS.iter().map(|m| (m.0, m.1)).collect()
     }
-    pub use crate::demo::{
-        DemoCase, DemoConfig, DemoConsent, DemoHousehold, DemoNote, DemoPerson, DemoRelation, city as demo_city,
-    };
-
     pub use crate::bundle::{BundleHeader, Parts, Segment, Statement, Verified, WireOp, reseal, verify_file};
 
     /// This site's public signing key (base64url) and age secret key, for writing golden

@@ -660,6 +660,7 @@ impl Vault {
 
     /// This site's card with its signed contents changed by `edit`, signed again with this
     /// site's real key: what a modified build could hand out. Tests only.
+    #[cfg(feature = "testing")]
     pub(crate) fn forged_card(&self, edit: &mut dyn FnMut(&mut CardData)) -> Result<String, Error> {
         let (text, _) = self.my_card()?;
         let (mut data, _) = parse_card(&text)?;

@@ -553,6 +553,7 @@ impl Vault {
     /// Rewrites a worker's slot in the first form (no worker sealed inside), as Kasane did before
     /// slot format 2, and forgets the register of such slots, so the folder is as an older version
     /// left it: for tests.
+    #[cfg(feature = "testing")]
     pub(crate) fn write_legacy_slot(&mut self, worker: Uuid, passphrase: &SecretString) -> Result<(), Error> {
         let slot = self.keyring.find(Some(&worker.to_string()))?.clone();
         self.keyring.put_worker_v1(

@@ -12,7 +12,8 @@ use std::{
     time::Instant,
 };
 
-use kasane::{Basis, CaseFilter, DemoLead, KdfCost, fill_demo};
+use kasane::{Basis, CaseFilter, KdfCost};
+use kasane_demo::{DemoLead, fill_demo};
 use kasane_desktop::{
     Desktop,
     exchange::{self, BundleExportInput, BundleProgress},

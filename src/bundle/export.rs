@@ -438,6 +438,7 @@ impl Vault {
 
     /// This site's whole series in `scope`, signed as one segment, whatever the scope: what a
     /// modified build could put in any bundle. Tests only.
+    #[cfg(feature = "testing")]
     pub(crate) fn own_series_segment(&self, scope: Scope) -> Result<Option<Segment>, Error> {
         let keys = self.site_keys()?;
         let scopes: BTreeSet<Scope> = [scope].into_iter().collect();

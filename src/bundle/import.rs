@@ -317,6 +317,7 @@ fn open_inner(
 /// Opens a bundle file given the sender's key and our identity: header signature, payload hash,
 /// versions, decryption, manifest signature and version, and that the manifest names this site
 /// as a recipient.
+#[cfg(feature = "testing")]
 pub(crate) fn open_with(
     bytes: &[u8],
     sender_key: &VerifyingKey,
@@ -327,7 +328,7 @@ pub(crate) fn open_with(
 }
 
 /// A bundle with every layer verified, decoded.
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 #[derive(Debug)]
 pub struct Verified {
     pub header: format::Header,
@@ -337,6 +338,7 @@ pub struct Verified {
 
 /// Opens and verifies a whole bundle whose segments are all by its sender (for golden-vector
 /// tests of the format, independent of any vault).
+#[cfg(feature = "testing")]
 pub(crate) fn verify_standalone(
     bytes: &[u8],
     sender_key: &VerifyingKey,

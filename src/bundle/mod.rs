@@ -14,12 +14,12 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 pub use export::{ExportPreview, ExportReport, PreviewCase, Progress};
-pub use format::{
-    FORMAT, FormatError, Header as BundleHeader, Manifest, PurgeNotice, READER, Segment, Statement, WireOp,
-};
-#[doc(hidden)]
-pub use import::TEST_FAULT;
-pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEntry, Verified};
+pub use format::{FORMAT, FormatError, Manifest, PurgeNotice, READER};
+#[cfg(feature = "testing")]
+pub use format::{Header as BundleHeader, Segment, Statement, WireOp};
+pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEntry};
+#[cfg(feature = "testing")]
+pub use import::{TEST_FAULT, Verified};
 pub(crate) use settle::{parties, rejudge_all};
 
 use crate::{
@@ -146,7 +146,7 @@ pub(crate) fn series_frontier_of(conn: &Connection, site: Uuid) -> Result<BTreeM
 
 /// Verifies a bundle file with only the sender's public key (base64url Ed25519) and the
 /// recipient's age secret key: every layer, every segment signature and chain. Golden vectors.
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 pub fn verify_file(
     bytes: &[u8],
     sender_key: &str,
@@ -160,7 +160,7 @@ pub fn verify_file(
 }
 
 /// The decrypted parts of a bundle, for tests that build malformed ones.
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 pub struct Parts {
     pub header: format::Header,
     pub manifest_bytes: Vec<u8>,
@@ -177,6 +177,7 @@ pub struct Parts {
     pub raw_compressed: Option<Vec<u8>>,
 }
 
+#[cfg(feature = "testing")]
 impl Parts {
     /// The plaintext these parts encode to (what is compressed, then encrypted).
     pub fn plaintext(&self) -> Vec<u8> {
@@ -186,7 +187,7 @@ impl Parts {
 
 /// Opens a bundle as `recipient`, lets `edit` change it, and seals it again as `sender`
 /// (re-signing the header, so only the edited inner layer is wrong). Tests only.
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 pub fn reseal(
     sender: &crate::Vault,
     recipient: &crate::Vault,

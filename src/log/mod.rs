@@ -258,6 +258,7 @@ impl<'v> Tx<'v> {
     /// then changed by `edit` (any field), with `body` as the body bytes (its hash set to match).
     /// Never applied here; signed like any op of this site when exported. For tests of what
     /// partners' vaults refuse.
+    #[cfg(feature = "testing")]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn write_crafted(
         &mut self,

@@ -28,13 +28,20 @@ pub use plan::{Action, ActionStatus, ActionUpdate, Goal, NewAction, RoleAgency, 
 pub use referral::{NewReferral, NewResource, Referral, ReferralStatus, Resource};
 pub use relation::{NewRelation, PartnerStatus, Relation, RelationKind};
 
+#[cfg(feature = "seed")]
 pub(crate) use assessment::insert as insert_assessment;
+#[cfg(feature = "seed")]
 pub(crate) use case::insert as insert_case;
+#[cfg(feature = "seed")]
 pub(crate) use consent::insert as insert_consent;
+#[cfg(feature = "seed")]
 pub(crate) use household::insert as insert_household;
+#[cfg(feature = "seed")]
 pub(crate) use note::insert as insert_note;
+#[cfg(feature = "seed")]
 pub(crate) use person::insert as insert_person;
 pub(crate) use plan::insert_action;
+#[cfg(feature = "seed")]
 pub(crate) use relation::insert as insert_relation;
 
 use crate::{error::Kind, ja::DateError, log::EntityState};

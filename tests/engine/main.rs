@@ -1,10 +1,9 @@
-//! Engine and CLI integration tests: real SQLCipher vaults in temporary folders, real age key
-//! slots, the real `kasane` binary. One test binary keeps the build fast.
+//! Engine integration tests: real SQLCipher vaults in temporary folders, real age key slots,
+//! real signed bundles. The `kasane` command has its own in crates/kasane-cli/tests. One test
+//! binary keeps the build fast.
 
 mod audit;
-mod cli;
 mod convergence;
-mod crash;
 mod exchange;
 mod hostile;
 mod log;

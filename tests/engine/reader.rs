@@ -6,32 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use kasane::{Basis, Error, ImportStatus, Kind, OpKind, Scope, Vault, testing};
+use kasane::{Basis, Error, ImportStatus, Kind, Scope, Vault, testing};
 use serde_json::{Value, json};
 
 use crate::support::*;
-
-/// A (福祉総務課) shares a case with B (生活福祉課); both cards verified. `bundle` is A's first
-/// bundle for B.
-struct World {
-    a: TestVault,
-    b: TestVault,
-    bundle: Vec<u8>,
-}
-
-fn world(seed: u64) -> World {
-    let mut a = agency_vault(seed, "福祉総務課", clock());
-    let mut b = agency_vault(seed + 1, "生活福祉課", clock());
-    introduce(&mut a.vault, &mut b.vault, true);
-    let hh = household(&mut a.vault, "高橋家", "鎌倉市大町2-3-4");
-    person(&mut a.vault, hh, "高橋", "ハル", "タカハシ", "ハル", "S15", "本人");
-    let c = case(&mut a.vault, hh, "8050");
-    a.vault
-        .share_case(c, b.vault.identity().agency, Some(Basis::ShienKaigi))
-        .unwrap();
-    let bundle = bundle_for(&mut a.vault, &b.vault, false);
-    World { a, b, bundle }
-}
 
 /// Imports `bytes` expecting a refusal with `code`; the shared state must not move and nothing
 /// may wait in the inbox as "needs-update".
@@ -221,15 +199,6 @@ fn header_and_manifest_versions_wait_or_are_refused_as_the_spec_says() {
     // The genuine file still lands.
     let s = deliver(b, &w.bundle).unwrap();
     assert_eq!(s.status, ImportStatus::Applied);
-}
-
-/// A's next op in `scope` as a modified build writes it: `edit` changes the header JSON.
-fn craft(v: &mut Vault, scope: Scope, etype: &str, edit: &mut dyn FnMut(&mut Value)) -> uuid::Uuid {
-    let seq = testing::next_seq(v, scope).unwrap();
-    let site = v.identity().site;
-    let entity = testing::record_id(scope, site, seq);
-    let body = serde_json::to_vec(&json!({"name": "地域の居場所", "kind": "居場所"})).unwrap();
-    testing::craft_op(v, scope, OpKind::Create, etype, entity, None, edit, body).unwrap()
 }
 
 #[test]
@@ -471,14 +440,6 @@ fn nothing_is_decrypted_for_a_sender_whose_card_is_not_verified() {
     );
 }
 
-/// A bundle that verifies whole and then cannot be stored — as a full disk or a damaged database
-/// would make it — by the fault a test can inject after verification (debug builds only).
-fn poison(w: &mut World) -> Vec<u8> {
-    craft(&mut w.a.vault, Scope::Directory, "resource", &mut |_| {});
-    std::fs::write(w.b.path.join(kasane::testing::TEST_FAULT), b"").unwrap();
-    bundle_for(&mut w.a.vault, &w.b.vault, false)
-}
-
 #[test]
 fn a_bundle_that_fails_after_verification_is_recorded_and_not_retried_at_unlock() {
     let mut w = world(670);
@@ -542,64 +503,4 @@ fn a_bundle_that_fails_after_verification_is_recorded_and_not_retried_at_unlock(
     assert_eq!(err.kind(), Kind::BadInput, "only a listed file can be retried: {err}");
     let err = b.retry_inbox("../vault.json", &mut |_| {}).unwrap_err();
     assert_eq!(err.kind(), Kind::BadInput, "{err}");
-}
-
-#[test]
-fn the_cli_lists_a_failed_bundle_and_retries_it_only_when_asked() {
-    let mut w = world(680);
-    let file = poison(&mut w);
-    let TestVault { _dir, path, vault, .. } = w.b;
-    drop(vault);
-    let bundle = _dir.path().join("poison.kasane");
-    std::fs::write(&bundle, &file).unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_kasane"))
-            .arg("--vault")
-            .arg(&path)
-            .args(args)
-            .env("KASANE_PASSPHRASE", PASS)
-            .env_remove("KASANE_WORKER")
-            .env_remove("KASANE_VAULT")
-            .output()
-            .unwrap()
-    };
-    let out = run(&["--json", "bundle", "import", bundle.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "an internal failure exits 1: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["--json", "inbox"]);
-    assert_eq!(out.status.code(), Some(0));
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let failed = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["status"] == "failed")
-        .unwrap_or_else(|| panic!("`kasane inbox` lists the failed file: {list}"));
-    let name = failed["file"].as_str().unwrap().to_string();
-    assert!(failed["reason"].as_str().is_some_and(|r| !r.is_empty()), "{failed}");
-    let text = run(&["inbox"]);
-    assert!(
-        String::from_utf8_lossy(&text.stdout).contains("kasane inbox retry"),
-        "the text tells how to retry"
-    );
-    // Opening the vault for any command does not retry it.
-    let out = run(&["--json", "inbox"]);
-    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["file"] == name.as_str())
-            .unwrap()["done_at"],
-        failed["done_at"],
-        "no command retried it by itself"
-    );
-    let out = run(&["--json", "inbox", "retry", &name]);
-    assert_eq!(out.status.code(), Some(1), "asked, it is tried again and fails again");
-    let out = run(&["--json", "inbox", "retry", "no-such.kasane"]);
-    assert_eq!(out.status.code(), Some(2), "an unknown file is bad input");
 }

@@ -1,11 +1,16 @@
 //! Shared fixtures: vaults with a fixed clock and seed and the cheapest KDF the engine allows
-//! (asked for explicitly, as tests may).
+//! (asked for explicitly, as tests may), and the small worlds of agencies several tests start from.
+//! Shared by the engine tests and the `kasane` command tests (crates/kasane-cli), each using a
+//! part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use kasane::{
-    Ambient, FixedClock, KdfCost, NewCase, NewHousehold, NewPerson, PartialDate, SecretString, Setup, Sex, Vault,
+    Ambient, Basis, FixedClock, KdfCost, NewCase, NewHousehold, NewPerson, OpKind, PartialDate, Scope, SecretString,
+    Setup, Sex, Vault, testing,
 };
+use serde_json::{Value, json};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -162,4 +167,73 @@ pub fn deliver(to: &mut Vault, bytes: &[u8]) -> Result<kasane::ImportSummary, ka
 pub fn sync(from: &mut Vault, to: &mut Vault) -> kasane::ImportSummary {
     let b = bundle_for(from, to, false);
     deliver(to, &b).expect("import")
+}
+
+pub fn agency_id(v: &Vault) -> uuid::Uuid {
+    v.identity().agency
+}
+
+/// A (福祉総務課) knows B (生活福祉課) and P (子ども家庭課); P's modified build renames P's own
+/// directory entry to `squat`, and A has P's directory.
+pub struct Squat {
+    pub a: TestVault,
+    pub b: TestVault,
+    pub p: TestVault,
+    pub case: uuid::Uuid,
+}
+
+pub fn squatted(seed: u64, b_name: &str, squat: &str) -> Squat {
+    let mut a = agency_vault(seed, "福祉総務課", clock());
+    let mut b = agency_vault(seed + 1, b_name, clock());
+    let mut p = agency_vault(seed + 2, "子ども家庭課", clock());
+    introduce(&mut a.vault, &mut b.vault, true);
+    introduce(&mut a.vault, &mut p.vault, true);
+    sync(&mut b.vault, &mut a.vault);
+    let p_agency = agency_id(&p.vault);
+    testing::raw_set(&mut p.vault, p_agency, json!({"name": squat})).unwrap();
+    let s = sync(&mut p.vault, &mut a.vault);
+    assert!(s.held.is_empty(), "an agency renames its own entry: {s:?}");
+    assert_eq!(a.vault.agency(p_agency).unwrap().name, squat, "the rename is applied");
+    let hh = household(&mut a.vault, "高橋家", "x");
+    let case = case(&mut a.vault, hh, "8050");
+    Squat { a, b, p, case }
+}
+
+/// A (福祉総務課) shares a case with B (生活福祉課); both cards verified. `bundle` is A's first
+/// bundle for B.
+pub struct World {
+    pub a: TestVault,
+    pub b: TestVault,
+    pub bundle: Vec<u8>,
+}
+
+pub fn world(seed: u64) -> World {
+    let mut a = agency_vault(seed, "福祉総務課", clock());
+    let mut b = agency_vault(seed + 1, "生活福祉課", clock());
+    introduce(&mut a.vault, &mut b.vault, true);
+    let hh = household(&mut a.vault, "高橋家", "鎌倉市大町2-3-4");
+    person(&mut a.vault, hh, "高橋", "ハル", "タカハシ", "ハル", "S15", "本人");
+    let c = case(&mut a.vault, hh, "8050");
+    a.vault
+        .share_case(c, b.vault.identity().agency, Some(Basis::ShienKaigi))
+        .unwrap();
+    let bundle = bundle_for(&mut a.vault, &b.vault, false);
+    World { a, b, bundle }
+}
+
+/// A's next op in `scope` as a modified build writes it: `edit` changes the header JSON.
+pub fn craft(v: &mut Vault, scope: Scope, etype: &str, edit: &mut dyn FnMut(&mut Value)) -> uuid::Uuid {
+    let seq = testing::next_seq(v, scope).unwrap();
+    let site = v.identity().site;
+    let entity = testing::record_id(scope, site, seq);
+    let body = serde_json::to_vec(&json!({"name": "地域の居場所", "kind": "居場所"})).unwrap();
+    testing::craft_op(v, scope, OpKind::Create, etype, entity, None, edit, body).unwrap()
+}
+
+/// A bundle that verifies whole and then cannot be stored — as a full disk or a damaged database
+/// would make it — by the fault a test can inject after verification (debug builds only).
+pub fn poison(w: &mut World) -> Vec<u8> {
+    craft(&mut w.a.vault, Scope::Directory, "resource", &mut |_| {});
+    std::fs::write(w.b.path.join(kasane::testing::TEST_FAULT), b"").unwrap();
+    bundle_for(&mut w.a.vault, &w.b.vault, false)
 }

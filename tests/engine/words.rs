@@ -2,7 +2,8 @@
 //! 照合番号, 連携ファイル, 出力, 検討ケース, 座長, 緊急度, 支援プラン, 進行管理台帳, 内容の食い違い,
 //! 援助拒否 — never the IT words they replaced. This scans the Japanese text people read: every
 //! string in the printed documents (src/report), the Japanese errors (src/error_ja.rs), the CLI
-//! (src/cli) and the desktop commands (src-tauri/src), and elsewhere in src every `ja:` message,
+//! (crates/kasane-cli) and the desktop commands (src-tauri/src), and elsewhere (src, crates/kasane-ja,
+//! crates/kasane-demo) every `ja:` message,
 //! every `*_ja` label and function, and every Japanese choice label (`"code" / "ラベル"`). Comments
 //! and `en:` messages are not scanned.
 
@@ -275,7 +276,7 @@ fn japanese_text_uses_the_words_case_workers_use() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let whole_dirs = [
         root.join("src/report"),
-        root.join("src/cli"),
+        root.join("crates/kasane-cli/src"),
         root.join("src-tauri/src"),
     ];
     let mut whole = vec![root.join("src/error_ja.rs")];
@@ -283,7 +284,9 @@ fn japanese_text_uses_the_words_case_workers_use() {
         rust_files(d, &mut whole);
     }
     let mut rest = Vec::new();
-    rust_files(&root.join("src"), &mut rest);
+    for d in ["src", "crates/kasane-ja/src", "crates/kasane-demo/src"] {
+        rust_files(&root.join(d), &mut rest);
+    }
     rest.retain(|f| !whole.contains(f));
     assert!(
         whole.len() > 10 && rest.len() > 20,

@@ -97,14 +97,3 @@ pub(super) fn birth_string(rng: &mut Rng, year: i32, today: Date) -> String {
     let day = between(rng, 1, max_day);
     format!("{year:04}-{month:02}-{day:02}")
 }
-
-pub(super) fn ser_date<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(date)
-}
-
-pub(super) fn ser_opt_date<S: serde::Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-    match date {
-        Some(d) => s.collect_str(d),
-        None => s.serialize_none(),
-    }
-}

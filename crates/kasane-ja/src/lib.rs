@@ -1,5 +1,6 @@
 //! Japanese text handling: search folding, kana, romaji, 五十音順 and 和暦 dates. Everything here is
 //! total over its input: malformed text gives an error or a harmless result, never a panic.
+#![forbid(unsafe_code)]
 
 mod address;
 mod date;

@@ -319,14 +319,14 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Demo(a) => {
             let mut v = unlock(g)?;
-            let report = kasane::fill_demo(
+            let report = kasane_demo::fill_demo(
                 &mut v,
                 a.households,
                 a.seed,
                 if a.lead_here {
-                    kasane::DemoLead::ThisAgency
+                    kasane_demo::DemoLead::ThisAgency
                 } else {
-                    kasane::DemoLead::AsGenerated
+                    kasane_demo::DemoLead::AsGenerated
                 },
                 &mut |done, total| {
                     out.progress("demo", done, total);

@@ -4,9 +4,8 @@
 use std::io::Write;
 
 use kasane::{
-    Agency, AuditEntry, CaseDetail, CaseSummary, Conflict, DemoReport, ExportReport, Hit, HouseholdDetail,
-    HouseholdSummary, ImportSummary, InboxEntry, Note, Person, Preview, QuarantineEntry, Share, SiteInfo, Vault,
-    WorkerSlot,
+    Agency, AuditEntry, CaseDetail, CaseSummary, Conflict, ExportReport, Hit, HouseholdDetail, HouseholdSummary,
+    ImportSummary, InboxEntry, Note, Person, Preview, QuarantineEntry, Share, SiteInfo, Vault, WorkerSlot,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -406,7 +405,7 @@ impl Out {
         outln!("監査証跡 {total} 件: ハッシュチェーン検証済み / hash chain verified");
     }
 
-    pub fn demo(&self, r: &DemoReport) {
+    pub fn demo(&self, r: &kasane_demo::DemoReport) {
         if self.json {
             return self.print_json(r);
         }

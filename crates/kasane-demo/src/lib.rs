@@ -3,9 +3,9 @@
 //! entries. Deterministic per (seed, household index) and streamed one household at a time;
 //! every district, problem and agency code is verbatim from the shared reference TSVs. No real
 //! person's data is used anywhere.
+#![forbid(unsafe_code)]
 
 mod casework;
-mod fill;
 mod names;
 mod notes;
 mod places;
@@ -16,10 +16,11 @@ mod util;
 #[cfg(test)]
 mod tests;
 
-pub use fill::{DemoLead, DemoReport, fill_demo};
+pub use kasane::seed::{
+    DemoCase, DemoConsent, DemoHousehold, DemoLead, DemoNote, DemoPerson, DemoRelation, DemoReport,
+};
 
 use jiff::civil::Date;
-use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoConfig {
@@ -38,75 +39,6 @@ pub fn city(config: &DemoConfig) -> impl Iterator<Item = DemoHousehold> + use<> 
         today,
     } = *config;
     (0..households).map(move |index| household(seed, index as u64, today))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DemoHousehold {
-    pub label: String,
-    pub district: &'static str,
-    pub address: String,
-    pub phone: Option<String>,
-    pub scenario: &'static str,
-    pub members: Vec<DemoPerson>,
-    pub relations: Vec<DemoRelation>,
-    pub cases: Vec<DemoCase>,
-    pub consents: Vec<DemoConsent>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DemoPerson {
-    pub family_name: String,
-    pub given_name: String,
-    pub family_kana: String,
-    pub given_kana: String,
-    pub birth: String,
-    pub sex: &'static str,
-    pub relation: &'static str,
-    pub living_together: bool,
-    pub deceased: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DemoRelation {
-    pub a: usize,
-    pub b: usize,
-    pub kind: &'static str,
-    pub status: Option<&'static str>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DemoCase {
-    pub title: String,
-    pub problems: Vec<&'static str>,
-    pub status: &'static str,
-    pub risk: &'static str,
-    pub lead_agency: &'static str,
-    #[serde(serialize_with = "util::ser_date")]
-    pub opened: Date,
-    #[serde(serialize_with = "util::ser_opt_date")]
-    pub next_review: Option<Date>,
-    pub notes: Vec<DemoNote>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DemoNote {
-    #[serde(serialize_with = "util::ser_date")]
-    pub date: Date,
-    pub kind: &'static str,
-    pub agency: &'static str,
-    pub text: String,
-    pub internal: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DemoConsent {
-    pub person: usize,
-    pub scope: String,
-    #[serde(serialize_with = "util::ser_date")]
-    pub date: Date,
-    pub how: &'static str,
-    #[serde(serialize_with = "util::ser_opt_date")]
-    pub withdrawn: Option<Date>,
 }
 
 fn household(seed: u64, index: u64, today: Date) -> DemoHousehold {
@@ -139,4 +71,23 @@ fn household(seed: u64, index: u64, today: Date) -> DemoHousehold {
         cases,
         consents,
     }
+}
+
+/// Fills the vault with `households` synthetic households (deterministic for a seed), calling
+/// `progress(done, total)` after each transaction. Dates are relative to the vault's own day.
+pub fn fill_demo(
+    v: &mut kasane::Vault,
+    households: usize,
+    seed: u64,
+    lead: DemoLead,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DemoReport, kasane::Error> {
+    let mut stream = |today: Date| -> Box<dyn Iterator<Item = DemoHousehold>> {
+        Box::new(city(&DemoConfig {
+            households,
+            seed,
+            today,
+        }))
+    };
+    kasane::seed::fill(v, households, &mut stream, lead, progress)
 }

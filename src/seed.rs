@@ -1,12 +1,12 @@
-//! Writes the synthetic city into a vault through the same validated insert paths the app uses,
-//! a few hundred households per transaction, reporting progress as it goes.
+//! Seeding a vault with a synthetic city (feature `seed`, used by kasane-demo): the city's
+//! records are written through the same validated insert paths the app uses, a few hundred
+//! households per transaction, so a seeded vault is one the app could have made.
 
 use std::{collections::HashMap, time::Instant};
 
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{DemoConfig, DemoHousehold, city};
 use crate::{
     Error, Vault,
     ja::{Date, PartialDate},
@@ -265,7 +265,7 @@ const ACTIONS: &[(&str, &str)] = &[
 fn plan_and_assessment(
     tx: &mut Tx<'_>,
     case: Uuid,
-    c: &super::DemoCase,
+    c: &DemoCase,
     lead: Uuid,
     members: &[Uuid],
     writer: &dyn Fn(&str) -> (Uuid, Uuid),
@@ -366,12 +366,13 @@ fn plan_and_assessment(
     Ok(())
 }
 
-/// Fills the vault with `households` synthetic households (deterministic for a seed), calling
-/// `progress(done, total)` after each transaction.
-pub fn fill_demo(
+/// Writes `households` (as many as `total`, streamed) into the vault, a few hundred per
+/// transaction, and calls `progress(done, total)` after each transaction. The stream is made
+/// from the vault's own day (`today`, from its clock) so that dates are relative to it.
+pub fn fill(
     v: &mut Vault,
-    households: usize,
-    seed: u64,
+    total: usize,
+    households: &mut dyn FnMut(Date) -> Box<dyn Iterator<Item = DemoHousehold>>,
     lead: DemoLead,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoReport, Error> {
@@ -381,13 +382,8 @@ pub fn fill_demo(
     let own = (v.identity().agency, v.identity().worker);
     let today = v.ambient().clock.today();
     let mut report = DemoReport::default();
-    let mut stream = city(&DemoConfig {
-        households,
-        seed,
-        today,
-    })
-    .peekable();
-    progress(0, households);
+    let mut stream = households(today).peekable();
+    progress(0, total);
     while stream.peek().is_some() {
         let batch: Vec<DemoHousehold> = stream.by_ref().take(PER_TRANSACTION).collect();
         v.write(|tx| {
@@ -397,9 +393,89 @@ pub fn fill_demo(
             tx.audit("demo.fill", None, Some(format!("{} households", batch.len())));
             Ok(())
         })?;
-        progress(report.households, households);
+        progress(report.households, total);
     }
     report.ops = v.op_count()? - ops_before;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoHousehold {
+    pub label: String,
+    pub district: &'static str,
+    pub address: String,
+    pub phone: Option<String>,
+    pub scenario: &'static str,
+    pub members: Vec<DemoPerson>,
+    pub relations: Vec<DemoRelation>,
+    pub cases: Vec<DemoCase>,
+    pub consents: Vec<DemoConsent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoPerson {
+    pub family_name: String,
+    pub given_name: String,
+    pub family_kana: String,
+    pub given_kana: String,
+    pub birth: String,
+    pub sex: &'static str,
+    pub relation: &'static str,
+    pub living_together: bool,
+    pub deceased: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoRelation {
+    pub a: usize,
+    pub b: usize,
+    pub kind: &'static str,
+    pub status: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoCase {
+    pub title: String,
+    pub problems: Vec<&'static str>,
+    pub status: &'static str,
+    pub risk: &'static str,
+    pub lead_agency: &'static str,
+    #[serde(serialize_with = "ser_date")]
+    pub opened: Date,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub next_review: Option<Date>,
+    pub notes: Vec<DemoNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoNote {
+    #[serde(serialize_with = "ser_date")]
+    pub date: Date,
+    pub kind: &'static str,
+    pub agency: &'static str,
+    pub text: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoConsent {
+    pub person: usize,
+    pub scope: String,
+    #[serde(serialize_with = "ser_date")]
+    pub date: Date,
+    pub how: &'static str,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub withdrawn: Option<Date>,
+}
+
+fn ser_date<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
+}
+
+fn ser_opt_date<S: serde::Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
 }

@@ -86,7 +86,7 @@ fn an_import_killed_at_any_moment_leaves_the_vault_whole_and_completes_on_retry(
     let mut a = agency_vault(700, "福祉総務課", clock());
     let mut b = agency_vault(701, "生活福祉課", clock());
     introduce(&mut a.vault, &mut b.vault, true);
-    kasane::fill_demo(&mut a.vault, 150, 7, kasane::DemoLead::ThisAgency, &mut |_, _| {}).unwrap();
+    kasane_demo::fill_demo(&mut a.vault, 150, 7, kasane_demo::DemoLead::ThisAgency, &mut |_, _| {}).unwrap();
     let bid = b.vault.identity().agency;
     for c in a
         .vault

@@ -9,7 +9,7 @@ use jiff::civil::{Date, date};
 use super::{DemoConfig, DemoHousehold, city, names, places, specs};
 
 const TODAY: Date = date(2026, 3, 10);
-const DOMAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/domain");
+const DOMAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/domain");
 
 fn config(households: usize, seed: u64) -> DemoConfig {
     DemoConfig {

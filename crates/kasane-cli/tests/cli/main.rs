@@ -1,0 +1,10 @@
+//! Tests of the `kasane` command: the real binary on real SQLCipher vaults in temporary folders,
+//! its exit codes, JSON and text output, and an import killed at every point it acknowledges.
+//! One test binary keeps the build fast.
+
+mod commands;
+mod crash;
+mod partners;
+mod reader;
+#[path = "../../../../tests/engine/support.rs"]
+mod support;
