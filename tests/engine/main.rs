@@ -6,6 +6,7 @@ mod audit;
 mod convergence;
 mod exchange;
 mod hostile;
+mod layers;
 mod log;
 mod meetings;
 mod migrations;

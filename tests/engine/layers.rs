@@ -1,0 +1,265 @@
+//! The engine's layering, read from its source: which top-level modules of src/ name which
+//! others (`crate::x` in imports and paths, test modules left out), and which packages the
+//! engine may depend on. A new import cycle, or a cycle that grew, fails here; so does a shrunk
+//! one until the list below is shortened, so the list can only get shorter.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::{Path, PathBuf},
+};
+
+/// The modules that still reach each other in one cycle (issue 11 breaks it up). Remove a name
+/// when it leaves the cycle; never add one.
+const KNOWN_CYCLE: &[&str] = &[
+    "audit",
+    "authority",
+    "bundle",
+    "error",
+    "log",
+    "meeting",
+    "record",
+    "search",
+    "share",
+    "site",
+    "vault",
+];
+
+/// Packages that belong to the layers above the engine (the command line, the window).
+const NOT_IN_THE_ENGINE: &[&str] = &[
+    "clap",
+    "rpassword",
+    "tauri",
+    "kasane-cli",
+    "kasane-demo",
+    "kasane-desktop",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("src/ is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The source of a file without its unit tests: a `tests.rs` file is all test code, and an
+/// inline `#[cfg(test)] mod tests` runs to the end of its file by this project's convention.
+fn without_tests(path: &Path) -> String {
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        return String::new();
+    }
+    let text = std::fs::read_to_string(path).expect("a source file is readable");
+    match text.find("#[cfg(test)]\nmod tests") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// The first path segment of every `crate::` reference, including each top-level name of a
+/// grouped import `crate::{a, b::{c, d}}`.
+fn crate_names(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("crate::") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + "crate::".len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue; // `kasane_crate::` or the like, not this crate
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 1;
+            let mut item = String::new();
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 || (depth == 1 && c == ',') {
+                    out.insert(first_segment(&item));
+                    item.clear();
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    item.push(c);
+                }
+            }
+        } else {
+            out.insert(first_segment(rest));
+        }
+    }
+    out
+}
+
+fn first_segment(path: &str) -> String {
+    path.trim_start()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = root().join("src");
+    let mut modules = BTreeMap::new();
+    for entry in std::fs::read_dir(&src).expect("src/ is readable") {
+        let path = entry.expect("a directory entry").path();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if name == "lib" {
+            continue;
+        }
+        let mut files = Vec::new();
+        if path.is_dir() {
+            rust_files(&path, &mut files);
+        } else {
+            files.push(path.clone());
+        }
+        modules.insert(name, files);
+    }
+    let names: BTreeSet<String> = modules.keys().cloned().collect();
+    modules
+        .into_iter()
+        .map(|(name, files)| {
+            let used = files
+                .iter()
+                .flat_map(|f| crate_names(&without_tests(f)))
+                .filter(|n| names.contains(n) && *n != name)
+                .collect();
+            (name, used)
+        })
+        .collect()
+}
+
+/// Strongly connected components with more than one module (Tarjan).
+fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    struct Walk<'g> {
+        graph: &'g BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'g str, usize>,
+        low: BTreeMap<&'g str, usize>,
+        stack: Vec<&'g str>,
+        found: Vec<BTreeSet<String>>,
+    }
+    impl<'g> Walk<'g> {
+        fn visit(&mut self, v: &'g str) {
+            let i = self.index.len();
+            self.index.insert(v, i);
+            self.low.insert(v, i);
+            self.stack.push(v);
+            for w in &self.graph[v] {
+                let w = w.as_str();
+                if !self.index.contains_key(w) {
+                    self.visit(w);
+                    let lw = self.low[w];
+                    let lv = self.low[v].min(lw);
+                    self.low.insert(v, lv);
+                } else if self.stack.contains(&w) {
+                    let lv = self.low[v].min(self.index[w]);
+                    self.low.insert(v, lv);
+                }
+            }
+            if self.low[v] == self.index[v] {
+                let mut component = BTreeSet::new();
+                while let Some(w) = self.stack.pop() {
+                    component.insert(w.to_string());
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    self.found.push(component);
+                }
+            }
+        }
+    }
+    let mut walk = Walk {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        found: Vec::new(),
+    };
+    for v in graph.keys() {
+        if !walk.index.contains_key(v.as_str()) {
+            walk.visit(v);
+        }
+    }
+    walk.found
+}
+
+#[test]
+fn the_reader_of_imports_sees_grouped_and_plain_paths() {
+    let text = "use crate::{a, b::{c, d}, e::f};\nfn x() { crate::g::h(); kasane_crate::z(); }";
+    let names: Vec<_> = crate_names(text).into_iter().collect();
+    assert_eq!(
+        names,
+        ["a", "b", "e", "g"],
+        "every top-level name of a grouped import counts, and another crate's path does not"
+    );
+    let graph = BTreeMap::from([
+        ("p".to_string(), BTreeSet::from(["q".to_string()])),
+        ("q".to_string(), BTreeSet::from(["r".to_string()])),
+        ("r".to_string(), BTreeSet::from(["p".to_string()])),
+        ("s".to_string(), BTreeSet::from(["p".to_string()])),
+    ]);
+    assert_eq!(
+        cycles(&graph),
+        [BTreeSet::from(["p".to_string(), "q".to_string(), "r".to_string()])],
+        "p→q→r→p is one cycle and s, which only points into it, is not part of it"
+    );
+}
+
+#[test]
+fn no_new_import_cycle_between_the_engine_s_modules() {
+    let graph = module_graph();
+    assert!(
+        graph.contains_key("vault") && graph.len() > 10,
+        "the source tree was found: {graph:?}"
+    );
+    let known: BTreeSet<String> = KNOWN_CYCLE.iter().map(|s| s.to_string()).collect();
+    let found = cycles(&graph);
+    for cycle in &found {
+        assert!(
+            cycle.is_subset(&known),
+            "modules {:?} now import each other in a cycle; a lower module must not name a higher one \
+             (see docs/architecture.md). Graph: {graph:#?}",
+            cycle.difference(&known).collect::<Vec<_>>()
+        );
+    }
+    let still: BTreeSet<String> = found.into_iter().flatten().collect();
+    assert_eq!(
+        still, known,
+        "the cycle has shrunk: remove the modules no longer in it from KNOWN_CYCLE so it cannot grow back"
+    );
+}
+
+#[test]
+fn the_engine_does_not_depend_on_the_layers_above_it() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml is readable");
+    let deps = manifest
+        .split("\n[dependencies]\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("the engine's Cargo.toml has a [dependencies] table");
+    for line in deps.lines() {
+        let name = line.split(['=', ' ']).next().unwrap_or_default();
+        assert!(
+            !NOT_IN_THE_ENGINE.contains(&name),
+            "the engine depends on {name}, which belongs to a layer above it (docs/architecture.md)"
+        );
+    }
+}
