@@ -98,6 +98,7 @@ impl Error {
             Error::Key(_) => Kind::Vault,
             Error::Vault(e) => e.kind(),
             Error::Migrate(_) => Kind::Vault,
+            Error::Log(LogError::Db(e)) if is_busy(e) => Kind::Vault,
             Error::Log(LogError::NoSuchEntity(_)) => Kind::NotFound,
             Error::Log(LogError::WrongType { .. }) => Kind::BadInput,
             Error::Log(_) => Kind::Internal,
@@ -132,6 +133,10 @@ impl Error {
             Error::Vault(e) => e.code(),
             Error::Migrate(MigrateError::Newer { .. }) => "vault.newer-version",
             Error::Migrate(_) => "vault.upgrade-failed",
+            // The log writes the audit trail and the search index at commit; their failures
+            // read as they did when the engine wrote them itself.
+            Error::Log(LogError::Db(e)) if is_busy(e) => "vault.busy",
+            Error::Log(LogError::Audit(_)) => "audit.damaged",
             Error::Log(LogError::NoSuchEntity(_)) => "record.not-found",
             Error::Log(LogError::WrongType { .. }) => "record.wrong-type",
             Error::Log(_) => "internal",

@@ -141,6 +141,10 @@ impl Error {
             Error::Migrate(_) => "記録データを新しい形式に更新できませんでした".into(),
             Error::Log(LogError::NoSuchEntity(_)) => "その記録はこの記録データにありません".into(),
             Error::Log(LogError::WrongType { .. }) => "指定された記録の種類が違います".into(),
+            Error::Log(LogError::Db(e)) if crate::error::is_busy(e) => "記録データは別のかさねの画面またはコマンドで使用中です。そちらを閉じてからやり直してください".into(),
+            Error::Log(LogError::Db(_)) => "データベースの処理で問題が起きました".into(),
+            Error::Log(LogError::Audit(AuditError::Broken { seq, .. })) => format!("監査証跡の {seq} 件目が改ざんされています"),
+            Error::Log(LogError::Audit(_)) => "監査証跡を読み取れません".into(),
             Error::Log(_) => "記録の読み書きで問題が起きました".into(),
             Error::Record(r) => match r {
                 RecordError::Missing(f) => format!("{}を入力してください", field_ja(f)),

@@ -6,18 +6,12 @@
 //! dates, and the audit trail. The `kasane` CLI and the desktop app are thin layers over this API.
 #![forbid(unsafe_code)]
 
-mod audit;
 mod authority;
 mod bundle;
-mod clock;
 mod conflict;
-mod durable;
 mod error;
 mod error_ja;
-mod keyring;
-mod log;
 mod meeting;
-mod migrate;
 mod record;
 mod reference;
 mod report;
@@ -29,6 +23,7 @@ mod site;
 mod vault;
 
 use kasane_ja as ja;
+use kasane_store::{audit, clock, durable, index, keyring, log, migrate};
 
 pub use audit::{AuditEntry, AuditError};
 pub use bundle::{
@@ -99,7 +94,7 @@ impl Vault {
         let parties = bundle::parties(&self.conn, self.me)?;
         self.write(|tx| {
             bundle::rejudge_all(tx, &parties)?;
-            log::rebuild(tx.conn(), order)
+            Ok(log::rebuild(tx.conn(), order, search::document)?)
         })
     }
 

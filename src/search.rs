@@ -7,13 +7,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Error, Vault, ja, log::EntityState};
+use crate::{Error, Vault, index, ja, log::EntityState};
 
 /// Hits per kind a search returns at most.
 pub const LIMIT: usize = 50;
 
 /// The document text for an entity, or None when its type is not searchable.
-fn document(st: &EntityState) -> Option<(&'static str, String)> {
+pub(crate) fn document(st: &EntityState) -> Option<(&'static str, String)> {
     let s = |k: &str| st.fields.get(k).and_then(|v| v.as_str()).unwrap_or("");
     match st.etype.as_str() {
         "person" => {
@@ -80,11 +80,11 @@ pub(crate) fn refresh_if_stale(conn: &mut Connection) -> Result<bool, Error> {
         return Ok(false);
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    tx.execute_batch("DELETE FROM search_doc; DELETE FROM search_fts;")?;
-    let mut batch = Batch::default();
+    index::clear(&tx)?;
+    let mut batch = index::Batch::default();
     for etype in ["person", "household", "note"] {
         for st in crate::record::load_all(&tx, etype, None)? {
-            batch.stage(&tx, &st, true)?;
+            batch.stage(&tx, st.id, document(&st), true)?;
         }
     }
     batch.apply(&tx)?;
@@ -94,80 +94,6 @@ pub(crate) fn refresh_if_stale(conn: &mut Connection) -> Result<bool, Error> {
     )?;
     tx.commit()?;
     Ok(true)
-}
-
-/// Search-index work of one transaction. Documents are written as entities are saved, but the
-/// FTS5 index is updated only at the end, in one run of statements: FTS5 flushes its in-memory
-/// batch to disk whenever another statement opens a savepoint, so interleaving the two turned
-/// every insert into a tiny on-disk segment plus a merge (measured: 4× slower writes).
-#[derive(Default)]
-pub(crate) struct Batch {
-    deletes: Vec<i64>,
-    inserts: Vec<(i64, String)>,
-}
-
-impl Batch {
-    /// Keeps an entity's search document in step with its state.
-    pub(crate) fn stage(&mut self, conn: &Connection, st: &EntityState, fresh: bool) -> rusqlite::Result<()> {
-        let Some((kind, text)) = document(st) else {
-            return Ok(());
-        };
-        let old: Option<(i64, String)> = if fresh {
-            None
-        } else {
-            conn.prepare_cached("SELECT n, text FROM search_doc WHERE entity = ?1")?
-                .query_row([st.id.as_bytes()], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-        };
-        match old {
-            Some((_, old_text)) if old_text == text => {}
-            Some((n, _)) => {
-                conn.prepare_cached("UPDATE search_doc SET text = ?2 WHERE n = ?1")?
-                    .execute(params![n, text])?;
-                self.deletes.push(n);
-                self.inserts.push((n, text));
-            }
-            None => {
-                let n: i64 = conn
-                    .prepare_cached("INSERT INTO search_doc (entity, kind, text) VALUES (?1, ?2, ?3) RETURNING n")?
-                    .query_row(params![st.id.as_bytes(), kind, text], |r| r.get(0))?;
-                self.inserts.push((n, text));
-            }
-        }
-        Ok(())
-    }
-
-    /// Brings the FTS5 index up to date with everything staged.
-    pub(crate) fn apply(self, conn: &Connection) -> rusqlite::Result<()> {
-        if !self.deletes.is_empty() {
-            let mut del = conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?;
-            for n in &self.deletes {
-                del.execute([n])?;
-            }
-        }
-        if !self.inserts.is_empty() {
-            let mut ins = conn.prepare_cached("INSERT INTO search_fts (rowid, text) VALUES (?1, ?2)")?;
-            for (n, text) in &self.inserts {
-                ins.execute(params![n, text])?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Removes the search documents of every entity in a scope (before it is purged or rebuilt).
-pub(crate) fn drop_scope(conn: &Connection, scope_id: i64) -> rusqlite::Result<()> {
-    let ns: Vec<i64> = conn
-        .prepare_cached("SELECT d.n FROM search_doc d JOIN entity e ON e.id = d.entity WHERE e.scope = ?1")?
-        .query_map([scope_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for n in ns {
-        conn.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
-            .execute([n])?;
-        conn.prepare_cached("DELETE FROM search_doc WHERE n = ?1")?
-            .execute([n])?;
-    }
-    Ok(())
 }
 
 /// One search hit with what a list needs to show it.

@@ -603,7 +603,7 @@ impl Vault {
                     e.into()
                 }
             })?;
-        let mut tx = Tx::new(tx, author, &self.ambient, &mut self.hlc);
+        let mut tx = Tx::new(tx, author, &self.ambient, &mut self.hlc, crate::search::document);
         let out = f(&mut tx)?;
         tx.commit()?;
         Ok(out)

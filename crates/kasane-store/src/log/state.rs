@@ -320,7 +320,7 @@ impl EntityState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::op::Hash32;
+    use crate::hash::Hash32;
     use proptest::prelude::*;
     use std::collections::HashSet;
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::log::Hash32;
+use crate::hash::Hash32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
@@ -49,7 +49,7 @@ fn entry_hash(prev: &Hash32, e: &AuditEntry) -> Hash32 {
     Hash32(*h.finalize().as_bytes())
 }
 
-pub(crate) fn append(
+pub fn append(
     conn: &Connection,
     at: Timestamp,
     worker: Option<Uuid>,
@@ -91,7 +91,7 @@ pub(crate) fn append(
 }
 
 /// Every entry, oldest first, after checking the whole chain.
-pub(crate) fn read_verified(conn: &Connection) -> Result<Vec<AuditEntry>, AuditError> {
+pub fn read_verified(conn: &Connection) -> Result<Vec<AuditEntry>, AuditError> {
     let mut stmt =
         conn.prepare("SELECT seq, at, worker, action, target, detail, prev, hash FROM audit ORDER BY seq")?;
     let rows = stmt.query_map([], |r| {

@@ -11,9 +11,9 @@ use std::{
 };
 
 /// The mode of every file Kasane writes (Unix).
-pub(crate) const PRIVATE_FILE: u32 = 0o600;
+pub const PRIVATE_FILE: u32 = 0o600;
 /// The mode of every folder Kasane makes in a vault (Unix).
-pub(crate) const PRIVATE_DIR: u32 = 0o700;
+pub const PRIVATE_DIR: u32 = 0o700;
 
 /// Opens a new file for writing, owner-only from the moment it exists.
 fn create_private(path: &Path, create_new: bool) -> io::Result<File> {
@@ -35,13 +35,13 @@ fn create_private(path: &Path, create_new: bool) -> io::Result<File> {
 /// Creates an empty file that is its owner's alone (fails if it exists): the database is created
 /// this way before SQLite opens it, and SQLite gives its WAL and shared-memory files the
 /// database's mode.
-pub(crate) fn create_private_file(path: &Path) -> io::Result<()> {
+pub fn create_private_file(path: &Path) -> io::Result<()> {
     create_private(path, true).map(drop)
 }
 
 /// Creates a folder (and any missing parents) owner-only, and makes it owner-only if it was there
 /// (best effort, as in [`tighten`]: a FAT stick refuses modes and the folder is still used).
-pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
+pub fn create_private_dir(path: &Path) -> io::Result<()> {
     let mut b = fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
@@ -62,7 +62,7 @@ pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
 /// vaults made before Kasane set those modes. Links inside it are left alone. Best effort: a file
 /// system without Unix modes (a FAT stick) refuses the change, and the files stay encrypted
 /// anyway, so a refusal does not stop the vault from opening.
-pub(crate) fn tighten(dir: &Path) {
+pub fn tighten(dir: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -99,7 +99,7 @@ pub(crate) fn tighten(dir: &Path) {
 }
 
 /// Writes `bytes` to `path` durably (see the module comment); the file is its owner's alone.
-pub(crate) fn replace(path: &Path, bytes: &[u8], salt: u64) -> io::Result<()> {
+pub fn replace(path: &Path, bytes: &[u8], salt: u64) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -122,7 +122,7 @@ pub(crate) fn replace(path: &Path, bytes: &[u8], salt: u64) -> io::Result<()> {
 
 /// Makes a rename or a new file in `dir` durable. Windows has no directory handles to sync;
 /// NTFS journals the rename itself.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()

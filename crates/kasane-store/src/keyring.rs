@@ -35,7 +35,7 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 /// The slot file format written: 2 seals the worker inside. Format 1 (vault and key only) is
 /// still read and rewritten as 2 at the worker's first unlock.
-pub(crate) const SLOT_FORMAT: u32 = 2;
+pub const SLOT_FORMAT: u32 = 2;
 const SLOT_FORMAT_V1: u32 = 1;
 const KEY_MAGIC_V1: &[u8; 13] = b"kasane-key-v1";
 const KEY_MAGIC: &[u8; 13] = b"kasane-key-v2";
@@ -57,14 +57,14 @@ pub enum KdfCost {
 
 impl KdfCost {
     /// The cost to make a slot with, under this build's floor.
-    pub(crate) fn resolve(self) -> Result<u8, KeyError> {
+    pub fn resolve(self) -> Result<u8, KeyError> {
         self.resolve_for(cfg!(not(debug_assertions)))
     }
 
     /// The decision itself, for a release build (`release`) or a debug one: an explicit cost must
     /// lie in [`MIN_KDF_LOG_N`]..=[`MAX_KDF_LOG_N`] and, in a release build, be at least
     /// [`RELEASE_MIN_KDF_LOG_N`]; a calibrated cost is raised to that floor on a slow PC.
-    pub(crate) fn resolve_for(self, release: bool) -> Result<u8, KeyError> {
+    pub fn resolve_for(self, release: bool) -> Result<u8, KeyError> {
         let floor = kdf_floor(release);
         match self {
             KdfCost::Fixed(n) | KdfCost::BenchmarkOnly(n) if !(MIN_KDF_LOG_N..=MAX_KDF_LOG_N).contains(&n) => {
@@ -78,7 +78,7 @@ impl KdfCost {
 }
 
 /// The cheapest scrypt cost a build makes a passphrase slot with.
-pub(crate) fn kdf_floor(release: bool) -> u8 {
+pub fn kdf_floor(release: bool) -> u8 {
     if release { RELEASE_MIN_KDF_LOG_N } else { MIN_KDF_LOG_N }
 }
 
@@ -120,13 +120,13 @@ pub fn calibrate(target: Duration) -> u8 {
 pub struct DbKey(Zeroizing<[u8; 32]>);
 
 impl DbKey {
-    pub(crate) fn generate(entropy: &Entropy) -> DbKey {
+    pub fn generate(entropy: &Entropy) -> DbKey {
         let mut k = Zeroizing::new([0u8; 32]);
         entropy.fill(&mut k[..]);
         DbKey(k)
     }
     /// The form SQLCipher takes for a raw key (no PBKDF2 on open: the key is already random).
-    pub(crate) fn pragma_value(&self) -> Zeroizing<String> {
+    pub fn pragma_value(&self) -> Zeroizing<String> {
         let mut s = Zeroizing::new(String::with_capacity(67));
         s.push_str("x'");
         for b in self.0.iter() {
@@ -190,7 +190,7 @@ enum Sealed {
 }
 
 /// A worker slot unwrapped with the right passphrase.
-pub(crate) struct Unwrapped {
+pub struct Unwrapped {
     pub key: DbKey,
     /// For a slot in the first form (no worker sealed inside): its fingerprint, which the vault
     /// checks against the slots it found in that form before the slot is trusted and rewritten.
@@ -218,7 +218,7 @@ impl std::fmt::Debug for RecoveryCode {
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 impl RecoveryCode {
-    pub(crate) fn generate(entropy: &Entropy) -> RecoveryCode {
+    pub fn generate(entropy: &Entropy) -> RecoveryCode {
         let mut k = Zeroizing::new([0u8; 32]);
         entropy.fill(&mut k[..]);
         RecoveryCode(k)
@@ -441,11 +441,11 @@ pub struct Keyring {
 }
 
 impl Keyring {
-    pub(crate) fn keys_dir(vault_dir: &Path) -> PathBuf {
+    pub fn keys_dir(vault_dir: &Path) -> PathBuf {
         vault_dir.join("keys")
     }
 
-    pub(crate) fn load(vault_dir: &Path, vault: Uuid) -> Result<Keyring, KeyError> {
+    pub fn load(vault_dir: &Path, vault: Uuid) -> Result<Keyring, KeyError> {
         let dir = Self::keys_dir(vault_dir);
         let io = |source| KeyError::Io {
             path: dir.clone(),
@@ -522,7 +522,7 @@ impl Keyring {
     /// worker and name its JSON claims, or it is refused: a slot copied over a colleague's (and
     /// renamed, its JSON edited) does not unlock as the colleague. A slot in the first form seals
     /// no worker; it comes back with its fingerprint for the vault to check.
-    pub(crate) fn unwrap_worker(&self, slot: &WorkerSlot, pass: &SecretString) -> Result<Unwrapped, KeyError> {
+    pub fn unwrap_worker(&self, slot: &WorkerSlot, pass: &SecretString) -> Result<Unwrapped, KeyError> {
         let file = read_slot(&slot.file)?;
         if file.kind != SlotKind::Worker || file.worker != Some(slot.worker) || file.name.as_deref() != Some(&slot.name)
         {
@@ -554,7 +554,7 @@ impl Keyring {
     }
 
     /// The worker slots still in the first form (JSON `kasane_slot` 1), with their fingerprints.
-    pub(crate) fn legacy_slots(&self) -> Result<Vec<(Uuid, [u8; 32])>, KeyError> {
+    pub fn legacy_slots(&self) -> Result<Vec<(Uuid, [u8; 32])>, KeyError> {
         let mut out = Vec::new();
         for w in &self.workers {
             let file = read_slot(&w.file)?;
@@ -565,7 +565,7 @@ impl Keyring {
         Ok(out)
     }
 
-    pub(crate) fn unwrap_recovery(&self, code: &RecoveryCode) -> Result<DbKey, KeyError> {
+    pub fn unwrap_recovery(&self, code: &RecoveryCode) -> Result<DbKey, KeyError> {
         let path = self.dir.join("recovery.json");
         if !path.exists() {
             return Err(KeyError::NoRecoverySlot);
@@ -588,7 +588,7 @@ impl Keyring {
     }
 
     /// Writes (or rewrites) one worker's slot. Only that file changes.
-    pub(crate) fn put_worker(
+    pub fn put_worker(
         &mut self,
         worker: Uuid,
         name: &str,
@@ -601,7 +601,7 @@ impl Keyring {
         self.put_worker_slot(SLOT_FORMAT, worker, name, &payload, pass, log_n, entropy)
     }
 
-    pub(crate) fn put_recovery(&self, key: &DbKey, code: &RecoveryCode, entropy: &Entropy) -> Result<(), KeyError> {
+    pub fn put_recovery(&self, key: &DbKey, code: &RecoveryCode, entropy: &Entropy) -> Result<(), KeyError> {
         let recipient_text = code.recipient()?;
         let recipient =
             age::x25519::Recipient::from_str(&recipient_text).map_err(|e| KeyError::SlotDamaged(e.to_string()))?;
@@ -622,7 +622,7 @@ impl Keyring {
     /// Writes a worker slot in the first form (no worker sealed inside), as Kasane did before slot
     /// format 2: for tests of how such slots are still opened and then upgraded.
     #[cfg(feature = "testing")]
-    pub(crate) fn put_worker_v1(
+    pub fn put_worker_v1(
         &mut self,
         worker: Uuid,
         name: &str,
@@ -672,7 +672,7 @@ impl Keyring {
         Ok(())
     }
 
-    pub(crate) fn create(vault_dir: &Path, vault: Uuid) -> Result<Keyring, KeyError> {
+    pub fn create(vault_dir: &Path, vault: Uuid) -> Result<Keyring, KeyError> {
         let dir = Self::keys_dir(vault_dir);
         durable::create_private_dir(&dir).map_err(|source| KeyError::Io {
             path: dir.clone(),

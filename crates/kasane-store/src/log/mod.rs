@@ -13,12 +13,22 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+pub use crate::hash::Hash32;
 pub use hlc::Hlc;
-pub use op::{Hash32, Header, OP_VERSION, Op, OpError, OpKind, header_hash};
+pub use op::{Header, OP_VERSION, Op, OpError, OpKind, header_hash};
 pub use scope::{Scope, ScopeParseError, record_id, root_id};
 pub use state::{EntityState, LiveValue, OpRef};
 
-use crate::{clock::Ambient, search};
+use crate::{
+    audit::{self, AuditError},
+    clock::Ambient,
+    index,
+};
+
+/// The search document of a record, as (kind, folded text), or None for records that are not
+/// searched. Given by the layer that knows what records mean; the log stages it whenever a
+/// record's state changes.
+pub type Document = fn(&EntityState) -> Option<(&'static str, String)>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
@@ -36,11 +46,13 @@ pub enum LogError {
     StateDamaged(Uuid, serde_json::Error),
     #[error("database error in the operation log: {0}")]
     Db(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
 }
 
 /// Who writes: this site, as this worker.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Author {
+pub struct Author {
     pub site: Uuid,
     pub worker: Uuid,
 }
@@ -82,10 +94,17 @@ pub struct Tx<'v> {
     /// id → (scope, no search document yet).
     unindexed: HashMap<Uuid, (Scope, bool)>,
     audit: Vec<(String, Option<String>, Option<String>)>,
+    document: Document,
 }
 
 impl<'v> Tx<'v> {
-    pub(crate) fn new(tx: Transaction<'v>, author: Author, ambient: &'v Ambient, hlc: &'v mut Hlc) -> Self {
+    pub fn new(
+        tx: Transaction<'v>,
+        author: Author,
+        ambient: &'v Ambient,
+        hlc: &'v mut Hlc,
+        document: Document,
+    ) -> Self {
         Tx {
             tx,
             author,
@@ -96,6 +115,7 @@ impl<'v> Tx<'v> {
             entities: HashMap::new(),
             unindexed: HashMap::new(),
             audit: Vec::new(),
+            document,
         }
     }
 
@@ -260,7 +280,7 @@ impl<'v> Tx<'v> {
     /// partners' vaults refuse.
     #[cfg(feature = "testing")]
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn write_crafted(
+    pub fn write_crafted(
         &mut self,
         scope: Scope,
         kind: OpKind,
@@ -369,18 +389,13 @@ impl<'v> Tx<'v> {
     }
 
     /// Folds an op (already stored) into the derived state of its entity.
-    pub(crate) fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
+    pub fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
         self.apply_in(header, fields, false)
     }
 
     /// `apply`, told whether the op's scope held nothing before this transaction: then its
     /// entities cannot be in the table yet, and looking for them is skipped.
-    pub(crate) fn apply_in(
-        &mut self,
-        header: &Header,
-        fields: &Map<String, Value>,
-        new_scope: bool,
-    ) -> Result<(), LogError> {
+    pub fn apply_in(&mut self, header: &Header, fields: &Map<String, Value>, new_scope: bool) -> Result<(), LogError> {
         let id = header.entity;
         let known = if new_scope {
             self.entities.contains_key(&id)
@@ -421,22 +436,22 @@ impl<'v> Tx<'v> {
     }
 
     /// The site this transaction writes as.
-    pub(crate) fn site(&self) -> Uuid {
+    pub fn site(&self) -> Uuid {
         self.author.site
     }
 
-    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+    pub fn conn(&self) -> &rusqlite::Connection {
         &self.tx
     }
 
     /// Moves our clock past a timestamp seen on import (within the drift limit).
-    pub(crate) fn observe(&mut self, remote: Hlc) {
+    pub fn observe(&mut self, remote: Hlc) {
         let now_ms = self.ambient.clock.now().as_millisecond().max(0) as u64;
         *self.hlc = self.hlc.observe(remote, now_ms);
     }
 
     /// The last seq and head hash of a series, 0 and zeros when we hold none of it.
-    pub(crate) fn series_state(&mut self, site: Uuid, scope: Scope) -> Result<(u64, Hash32), LogError> {
+    pub fn series_state(&mut self, site: Uuid, scope: Scope) -> Result<(u64, Hash32), LogError> {
         let scope_id = self.scope_id(scope)?;
         let h = self.series_head(site, scope_id)?;
         Ok((h.last_seq, h.head))
@@ -444,7 +459,7 @@ impl<'v> Tx<'v> {
 
     /// Stores an op received from another site at the end of its series. The caller has checked
     /// that it continues the series (seq and chain). `held` is why it is not applied, or None.
-    pub(crate) fn store_remote(&mut self, op: &Op, held: Option<&str>) -> Result<(), LogError> {
+    pub fn store_remote(&mut self, op: &Op, held: Option<&str>) -> Result<(), LogError> {
         let scope_id = self.scope_id(op.header.scope)?;
         let head = self.series_head(op.header.site, scope_id)?;
         self.tx
@@ -475,20 +490,20 @@ impl<'v> Tx<'v> {
     }
 
     /// The series row id of (site, scope), creating it if needed.
-    pub(crate) fn series_id(&mut self, site: Uuid, scope: Scope) -> Result<i64, LogError> {
+    pub fn series_id(&mut self, site: Uuid, scope: Scope) -> Result<i64, LogError> {
         let scope_id = self.scope_id(scope)?;
         Ok(self.series_head(site, scope_id)?.id)
     }
 
     /// Drops cached state of every entity in `scope` (after the caller rewrote it in SQL).
-    pub(crate) fn forget_scope(&mut self, scope: Scope) {
+    pub fn forget_scope(&mut self, scope: Scope) {
         self.entities.retain(|_, c| c.state.scope != scope);
         self.unindexed.retain(|_, (s, _)| *s != scope);
     }
 
     /// Writes derived state changed so far to the `entity` table, so SQL queries later in this
     /// transaction see it. Search documents still wait for commit.
-    pub(crate) fn flush(&mut self) -> Result<(), crate::Error> {
+    pub fn flush(&mut self) -> Result<(), LogError> {
         let dirty: Vec<Uuid> = self
             .entities
             .iter()
@@ -512,14 +527,10 @@ impl<'v> Tx<'v> {
     /// Throws away the derived state of one scope and derives it again from `ops` (the
     /// authorised ops of the scope, any order). Used when an op once applied is no longer
     /// authorised, or purged bodies came back.
-    pub(crate) fn rebuild_scope(
-        &mut self,
-        scope: Scope,
-        ops: &[(Header, Map<String, Value>)],
-    ) -> Result<(), crate::Error> {
+    pub fn rebuild_scope(&mut self, scope: Scope, ops: &[(Header, Map<String, Value>)]) -> Result<(), LogError> {
         let scope_id = self.scope_id(scope)?;
         self.forget_scope(scope);
-        search::drop_scope(&self.tx, scope_id)?;
+        index::drop_scope(&self.tx, scope_id)?;
         self.tx.execute("DELETE FROM entity WHERE scope = ?1", [scope_id])?;
         let mut states: HashMap<Uuid, EntityState> = HashMap::new();
         let mut applied: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
@@ -548,10 +559,10 @@ impl<'v> Tx<'v> {
 
     /// Erases the bodies of every op of a scope and its derived state; headers and hashes stay,
     /// so chains and signatures still verify. Returns how many bodies were erased.
-    pub(crate) fn purge_scope(&mut self, scope: Scope) -> Result<usize, crate::Error> {
+    pub fn purge_scope(&mut self, scope: Scope) -> Result<usize, LogError> {
         let scope_id = self.scope_id(scope)?;
         self.forget_scope(scope);
-        search::drop_scope(&self.tx, scope_id)?;
+        index::drop_scope(&self.tx, scope_id)?;
         self.tx.execute("DELETE FROM entity WHERE scope = ?1", [scope_id])?;
         let n = self.tx.execute(
             "UPDATE op SET body = NULL WHERE body IS NOT NULL AND series IN (SELECT id FROM series WHERE scope = ?1)",
@@ -560,7 +571,7 @@ impl<'v> Tx<'v> {
         Ok(n)
     }
 
-    pub(crate) fn scope_id(&mut self, scope: Scope) -> Result<i64, LogError> {
+    pub fn scope_id(&mut self, scope: Scope) -> Result<i64, LogError> {
         if let Some(&id) = self.scopes.get(&scope) {
             return Ok(id);
         }
@@ -619,7 +630,7 @@ impl<'v> Tx<'v> {
     }
 
     /// Writes derived state, series heads, search documents and audit entries, then commits.
-    pub fn commit(mut self) -> Result<(), crate::Error> {
+    pub fn commit(mut self) -> Result<(), LogError> {
         for ((_, _), h) in self.series.iter().filter(|(_, h)| h.dirty) {
             self.tx
                 .prepare_cached("UPDATE series SET last_seq = ?1, head_hash = ?2 WHERE id = ?3")?
@@ -627,7 +638,7 @@ impl<'v> Tx<'v> {
         }
         let entities = std::mem::take(&mut self.entities);
         let unindexed = std::mem::take(&mut self.unindexed);
-        let mut index = search::Batch::default();
+        let mut index = index::Batch::default();
         for (id, c) in entities {
             let flushed = unindexed.get(&id).map(|(_, fresh)| *fresh);
             if c.dirty {
@@ -635,7 +646,12 @@ impl<'v> Tx<'v> {
                 save_entity(&self.tx, &c.state, scope_id)?;
             }
             if c.dirty || flushed.is_some() {
-                index.stage(&self.tx, &c.state, c.fresh || flushed.unwrap_or(false))?;
+                index.stage(
+                    &self.tx,
+                    c.state.id,
+                    (self.document)(&c.state),
+                    c.fresh || flushed.unwrap_or(false),
+                )?;
             }
         }
         index.apply(&self.tx)?;
@@ -644,7 +660,7 @@ impl<'v> Tx<'v> {
             .execute([self.hlc.raw() as i64])?;
         let now = self.ambient.clock.now();
         for (action, target, detail) in std::mem::take(&mut self.audit) {
-            crate::audit::append(
+            audit::append(
                 &self.tx,
                 now,
                 Some(self.author.worker),
@@ -658,7 +674,7 @@ impl<'v> Tx<'v> {
     }
 }
 
-pub(crate) fn load_entity(conn: &rusqlite::Connection, id: Uuid) -> Result<Option<EntityState>, LogError> {
+pub fn load_entity(conn: &rusqlite::Connection, id: Uuid) -> Result<Option<EntityState>, LogError> {
     let row = conn
         .prepare_cached(
             "SELECT e.etype, s.name, e.parent, e.created, e.fields, e.meta FROM entity e JOIN scope s ON s.id = e.scope WHERE e.id = ?1",
@@ -680,7 +696,7 @@ pub(crate) fn load_entity(conn: &rusqlite::Connection, id: Uuid) -> Result<Optio
     state_from_row(id, etype, &scope, parent, created, &fields, &meta).map(Some)
 }
 
-pub(crate) fn state_from_row(
+pub fn state_from_row(
     id: Uuid,
     etype: String,
     scope: &str,
@@ -726,12 +742,12 @@ fn save_entity(conn: &rusqlite::Connection, st: &EntityState, scope_id: i64) -> 
 }
 
 /// Every stored op, in storage order (for export, rebuild and tests).
-pub(crate) fn all_ops(conn: &rusqlite::Connection) -> Result<Vec<Op>, LogError> {
+pub fn all_ops(conn: &rusqlite::Connection) -> Result<Vec<Op>, LogError> {
     ops_where(conn, "1")
 }
 
 /// Stored ops matching an SQL condition on `op`, in storage order.
-pub(crate) fn ops_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Op>, LogError> {
+pub fn ops_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Op>, LogError> {
     let mut stmt = conn.prepare(&format!("SELECT header, body FROM op WHERE {condition} ORDER BY n"))?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)))?;
     let mut out = Vec::new();
@@ -744,7 +760,7 @@ pub(crate) fn ops_where(conn: &rusqlite::Connection, condition: &str) -> Result<
 
 /// A hash of the shared state of each scope (local scopes excluded): identical on every vault
 /// that has applied the same ops, whatever the order.
-pub(crate) fn digest(conn: &rusqlite::Connection) -> Result<std::collections::BTreeMap<String, Hash32>, LogError> {
+pub fn digest(conn: &rusqlite::Connection) -> Result<std::collections::BTreeMap<String, Hash32>, LogError> {
     let mut stmt = conn.prepare(
         "SELECT e.id, e.etype, s.name, e.parent, e.created, e.fields, e.meta FROM entity e JOIN scope s ON s.id = e.scope
          WHERE s.name NOT LIKE 'local:%' ORDER BY s.name, e.id",
@@ -785,9 +801,10 @@ pub(crate) fn digest(conn: &rusqlite::Connection) -> Result<std::collections::BT
 /// Throws away derived state and search documents and derives them again from the ops, applied
 /// in `order` (a permutation of storage order; None keeps storage order). The result must not
 /// depend on the order; tests rely on that.
-pub(crate) fn rebuild(tx: &rusqlite::Connection, order: Option<&[usize]>) -> Result<usize, crate::Error> {
+pub fn rebuild(tx: &rusqlite::Connection, order: Option<&[usize]>, document: Document) -> Result<usize, LogError> {
     let ops = ops_where(tx, "held IS NULL")?;
-    tx.execute_batch("DELETE FROM entity; DELETE FROM search_doc; DELETE FROM search_fts;")?;
+    tx.execute("DELETE FROM entity", [])?;
+    index::clear(tx)?;
     let idx: Vec<usize> = match order {
         Some(o) => o.iter().copied().filter(|&i| i < ops.len()).collect(),
         None => (0..ops.len()).collect(),
@@ -808,7 +825,7 @@ pub(crate) fn rebuild(tx: &rusqlite::Connection, order: Option<&[usize]>) -> Res
         applied.insert(op.header.id);
     }
     let mut scopes: HashMap<Scope, i64> = HashMap::new();
-    let mut index = search::Batch::default();
+    let mut index = index::Batch::default();
     for st in states.values() {
         let scope_id = match scopes.get(&st.scope) {
             Some(&id) => id,
@@ -821,7 +838,7 @@ pub(crate) fn rebuild(tx: &rusqlite::Connection, order: Option<&[usize]>) -> Res
             }
         };
         save_entity(tx, st, scope_id)?;
-        index.stage(tx, st, true)?;
+        index.stage(tx, st.id, document(st), true)?;
     }
     index.apply(tx)?;
     Ok(ops.len())
