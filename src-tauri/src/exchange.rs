@@ -74,8 +74,6 @@ fn unreadable(path: &Path, e: &std::io::Error) -> CommandError {
     )
 }
 
-// --- member cards and partners ---
-
 /// A site as the window shows it: names, the fingerprint in its six groups, and its state.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SiteView {
@@ -233,8 +231,6 @@ pub fn site_revoke(desk: &Desktop, site: String) -> Result<SiteView, CommandErro
     let site = id("site", &site)?;
     desk.with_vault(|v| Ok(v.revoke_site(site)?.into()))
 }
-
-// --- bundles ---
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PreviewCaseView {
@@ -706,8 +702,6 @@ pub fn quarantine_retry(desk: &Desktop) -> Result<u32, CommandError> {
     desk.with_vault(|v| Ok(count(v.retry_quarantine()?)))
 }
 
-// --- conflicts ---
-
 /// One live value of a field in conflict.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ConflictValueView {
@@ -818,8 +812,6 @@ pub fn conflict_resolve(desk: &Desktop, input: ConflictResolveInput) -> Result<(
         Ok(())
     })
 }
-
-// --- home panels ---
 
 /// How far ahead the home screen looks for actions due.
 const ACTIONS_AHEAD_DAYS: i64 = 14;
