@@ -38,7 +38,7 @@ fn reporter<P: tauri::ipc::IpcResponse + Send + Sync>(channel: Channel<P>) -> im
 }
 
 /// One command of the table as data: what the TypeScript generator needs to write its function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
     pub name: &'static str,
     /// Each argument the window sends: its Rust name and its Rust type as written in the table.
@@ -47,11 +47,35 @@ pub struct CommandSpec {
     pub progress: Option<(&'static str, &'static str)>,
     /// The Rust type of the successful answer as written in the table.
     pub returns: &'static str,
+    /// Writes the ts-rs TypeScript of every named type the command's arguments, progress and
+    /// answer use, with all they depend on; so a new command's types need no list of their own.
+    /// Only types ts-rs knows can appear in the table at all: this does not compile otherwise.
+    pub export_types: fn(&ts_rs::Config) -> Result<(), ts_rs::ExportError>,
 }
 
-/// Only types with a generated TypeScript twin may cross the window boundary: checked at compile
-/// time for every argument, progress payload and answer in the table.
-const fn crosses<T: ts_rs::TS + ?Sized>() {}
+/// Exports `T` if it is a named type, else the named types inside it (`Vec<T>`, `Option<T>`).
+fn export<T: ts_rs::TS + ?Sized + 'static>(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+    if T::output_path().is_some() {
+        return T::export_all(cfg);
+    }
+    let mut inner = Exporter { cfg, result: Ok(()) };
+    T::visit_generics(&mut inner);
+    T::visit_dependencies(&mut inner);
+    inner.result
+}
+
+struct Exporter<'a> {
+    cfg: &'a ts_rs::Config,
+    result: Result<(), ts_rs::ExportError>,
+}
+
+impl ts_rs::TypeVisitor for Exporter<'_> {
+    fn visit<T: ts_rs::TS + 'static + ?Sized>(&mut self) {
+        if self.result.is_ok() {
+            self.result = export::<T>(self.cfg);
+        }
+    }
+}
 
 /// The plain function's answer as the command's: most are already `Result`s.
 macro_rules! answer {
@@ -97,16 +121,17 @@ macro_rules! spec {
         spec!($name ($($rest)*) -> $ret)
     };
     ($name:ident ($(,)? $($arg:ident : $ty:ty),* $(; $progress:ident : $p:ty)?) -> $ret:ty) => {{
-        const _: () = {
-            $(crosses::<$ty>();)*
-            $(crosses::<$p>();)?
-            crosses::<$ret>();
-        };
+        fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+            $(export::<$ty>(cfg)?;)*
+            $(export::<$p>(cfg)?;)?
+            export::<$ret>(cfg)
+        }
         CommandSpec {
             name: stringify!($name),
             arguments: &[$((stringify!($arg), stringify!($ty))),*],
             progress: some!($((stringify!($progress), stringify!($p)))?),
             returns: stringify!($ret),
+            export_types,
         }
     }};
 }
