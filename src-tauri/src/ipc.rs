@@ -6,6 +6,7 @@
 
 use tauri::{State, ipc::Channel};
 
+// Globs, so that a table line may name any type of these modules without an import of its own.
 use crate::{
     case::{self, *},
     desktop::Desktop,
