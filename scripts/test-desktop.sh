@@ -38,7 +38,7 @@ if ((!workspace_checked)); then
   cargo clippy --workspace --locked --all-targets --features kasane-desktop/custom-protocol -- -D warnings
 
   # The same packages and features as scripts/test.sh, so both reuse one build. The bindings test
-  # fails when ui/src/lib/backend/types is stale.
+  # fails when ui/src/lib/backend/types or ui/src/lib/backend/commands.gen.ts is stale.
   step "command tests (real SQLCipher vaults), generated TypeScript types, app build"
   cargo test --workspace --locked --all-targets --features kasane-desktop/custom-protocol
 fi

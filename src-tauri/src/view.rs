@@ -120,14 +120,12 @@ mirror!(PartnerStatus => kasane::PartnerStatus {
     Married = "married", Cohabiting = "cohabiting", Separated = "separated", Divorced = "divorced",
 });
 
-// --- meetings ---
 mirror!(ActionStatus => kasane::ActionStatus {
     NotStarted = "not-started", InProgress = "in-progress", Done = "done", CouldNot = "could-not", DidNot = "did-not",
 });
 mirror!(ReferralStatus => kasane::ReferralStatus {
     Requested = "requested", Accepted = "accepted", Declined = "declined", Completed = "completed",
 });
-// --- end meetings ---
 
 #[cfg(test)]
 mod tests {

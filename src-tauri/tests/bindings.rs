@@ -1,102 +1,30 @@
-//! The TypeScript types of everything that crosses the window boundary are generated from the
-//! Rust types here. By default this test fails when the committed files under
-//! ui/src/lib/backend/types differ from what the Rust types generate; with KASANE_WRITE_TYPES=1 it
-//! rewrites them (scripts/test-desktop.sh does that, then fails on `git diff`).
+//! The TypeScript side of the window boundary is generated here: the types of everything that
+//! crosses it (ui/src/lib/backend/types, from the Rust types by ts-rs) and one typed function per
+//! command (ui/src/lib/backend/commands.gen.ts, from the command table). By default each test
+//! fails when the committed files differ from what would be generated, so `cargo test` (and with
+//! it scripts/test.sh and scripts/test-desktop.sh) fails on a stale file; with KASANE_WRITE_TYPES=1
+//! they rewrite the files instead.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     fs,
     path::{Path, PathBuf},
 };
 
-use kasane_desktop::{case, error, household, progress, reference, search, vault, view};
-// --- exchange ---
-use kasane_desktop::exchange;
-// --- end exchange ---
-// --- meetings ---
-use kasane_desktop::{meeting, plan};
-// --- end meetings ---
+use kasane_desktop::{
+    error,
+    ipc::{CommandSpec, TABLE},
+};
 use ts_rs::{Config, TS};
 
+/// Every type that crosses the boundary: those of the command table (arguments, progress and
+/// answers, with all they use) and the error any command may answer with.
 fn export_all(dir: &Path) {
     let cfg = Config::new().with_out_dir(dir);
-    macro_rules! export {
-        ($($t:ty),+ $(,)?) => {
-            $(<$t as TS>::export_all(&cfg).unwrap_or_else(|e| panic!("exporting {}: {e}", stringify!($t)));)+
-        };
+    for c in TABLE {
+        (c.export_types)(&cfg).unwrap_or_else(|e| panic!("exporting the types of {}: {e}", c.name));
     }
-    export!(
-        error::CommandError,
-        progress::Progress,
-        vault::StartInfo,
-        vault::VaultFolder,
-        vault::NewVaultInput,
-        vault::CreatedVault,
-        vault::UnlockInput,
-        vault::RecoverInput,
-        vault::NewWorkerInput,
-        vault::PassphraseChangeInput,
-        vault::Session,
-        vault::WorkerSlotView,
-        reference::Reference,
-        reference::Directory,
-        view::DateView,
-        case::HomeView,
-        case::CaseDetailView,
-        case::NewCaseInput,
-        case::CaseUpdateInput,
-        case::NewNoteInput,
-        case::NewConsentInput,
-        household::HouseholdFilterInput,
-        household::HouseholdRow,
-        household::HouseholdDetailView,
-        household::NewHouseholdInput,
-        household::HouseholdUpdateInput,
-        household::NewPersonInput,
-        household::PersonUpdateInput,
-        household::NewRelationInput,
-        search::HitView,
-        // --- exchange ---
-        exchange::ExchangeView,
-        exchange::SiteView,
-        exchange::ExportPreviewView,
-        exchange::BundleProgress,
-        exchange::BundleExportInput,
-        exchange::ExportReportView,
-        exchange::BundlePreviewView,
-        exchange::ImportSummaryView,
-        exchange::InboxEntryView,
-        exchange::InboxResult,
-        exchange::QuarantineView,
-        exchange::ConflictView,
-        exchange::ConflictResolveInput,
-        exchange::HomePanelsView,
-        // --- end exchange ---
-        // --- meetings ---
-        plan::PlanReference,
-        plan::ShareView,
-        plan::AssessmentDomainView,
-        plan::NewAssessmentInput,
-        plan::PlanView,
-        plan::NewActionInput,
-        plan::ActionUpdateInput,
-        plan::ReferralView,
-        plan::NewReferralInput,
-        plan::ResourceView,
-        plan::NewResourceInput,
-        plan::CaseConflictView,
-        meeting::MeetingView,
-        meeting::MeetingDetailView,
-        meeting::ProposalView,
-        meeting::NewMeetingInput,
-        meeting::ItemRecordInput,
-        meeting::PrintDocument,
-        meeting::PackResultView,
-        meeting::LedgerRowView,
-        meeting::LedgerFilterInput,
-        view::ReferralStatus,
-        // --- end meetings ---
-    );
+    error::CommandError::export_all(&cfg).unwrap_or_else(|e| panic!("exporting CommandError: {e}"));
 }
 
 fn ts_files(dir: &Path) -> BTreeMap<String, String> {
@@ -148,6 +76,169 @@ fn generated_typescript_types_match_the_rust_types() {
     assert!(
         stale.is_empty(),
         "ui/src/lib/backend/types is out of date with the Rust types ({stale:?}); regenerate with \
+         KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings"
+    );
+}
+
+fn backend_dir() -> PathBuf {
+    [env!("CARGO_MANIFEST_DIR"), "..", "ui", "src", "lib", "backend"]
+        .iter()
+        .collect()
+}
+
+/// Names JavaScript reserves, which a parameter cannot take (the table's `case`, for one).
+const RESERVED: &str = "await break case catch class const continue debugger default delete do else enum export \
+    extends false finally for function if implements import in instanceof interface let new null package private \
+    protected public return static super switch this throw true try typeof var void while with yield";
+
+/// snake_case to camelCase, as Tauri names a command's arguments on the JavaScript side.
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn parameter(name: &str) -> String {
+    let name = camel(name);
+    if RESERVED.split_whitespace().any(|w| w == name) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// The TypeScript of a Rust type as the table writes it (`stringify!` spacing), collecting the
+/// named types to import. Named types are the ts-rs types of the same name; the rest follow
+/// ts-rs's own mapping (64-bit integers would be `bigint`, so they are refused rather than guessed).
+fn typescript(rust: &str, named: &mut BTreeSet<String>) -> String {
+    let t: String = rust.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = |prefix: &str| t.strip_prefix(prefix).and_then(|r| r.strip_suffix('>'));
+    if let Some(item) = inner("Vec<") {
+        let item = typescript(item, named);
+        return if item.contains(' ') {
+            format!("({item})[]")
+        } else {
+            format!("{item}[]")
+        };
+    }
+    if let Some(item) = inner("Option<") {
+        return format!("{} | null", typescript(item, named));
+    }
+    match t.as_str() {
+        "()" => "void".into(),
+        "String" | "&str" => "string".into(),
+        "bool" => "boolean".into(),
+        "u8" | "u16" | "u32" | "i8" | "i16" | "i32" | "f32" | "f64" => "number".into(),
+        _ => {
+            let name = t.rsplit("::").next().unwrap_or_default().to_string();
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "the command table uses a type the TypeScript generator does not know: {rust}"
+            );
+            assert!(
+                name.starts_with(|c: char| c.is_ascii_uppercase()),
+                "the command table uses a type the TypeScript generator does not map: {rust}"
+            );
+            named.insert(name.clone());
+            name
+        }
+    }
+}
+
+fn command_function(c: &CommandSpec, named: &mut BTreeSet<String>) -> String {
+    let mut parameters: Vec<String> = c
+        .arguments
+        .iter()
+        .map(|(name, ty)| format!("{}: {}", parameter(name), typescript(ty, named)))
+        .collect();
+    let mut sent: Vec<String> = c
+        .arguments
+        .iter()
+        .map(|(name, _)| {
+            let (key, value) = (camel(name), parameter(name));
+            if key == value { key } else { format!("{key}: {value}") }
+        })
+        .collect();
+    if let Some((name, payload)) = c.progress {
+        parameters.push(format!("onProgress: (p: {}) => void", typescript(payload, named)));
+        sent.push(format!("{}: channel(onProgress)", camel(name)));
+    }
+    let returns = typescript(c.returns, named);
+    let args = if sent.is_empty() {
+        String::new()
+    } else {
+        format!(", {{ {} }}", sent.join(", "))
+    };
+    format!(
+        "export async function {}({}): Promise<{returns}> {{\n  return call<{returns}>(\"{}\"{args});\n}}\n",
+        camel(c.name),
+        parameters.join(", "),
+        c.name,
+    )
+}
+
+fn commands_module() -> String {
+    let mut named = BTreeSet::new();
+    let functions: Vec<String> = TABLE.iter().map(|c| command_function(c, &mut named)).collect();
+    let mut out = String::from(
+        "// Generated from the command table (src-tauri/src/commands.rs) by src-tauri/tests/bindings.rs: do not\n\
+         // edit. Regenerate with KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings.\n\
+         // One function per command; each rejects with a CommandError.\n",
+    );
+    if TABLE.iter().any(|c| c.progress.is_some()) {
+        out.push_str("import { call, channel } from \"./call\";\n");
+    } else {
+        out.push_str("import { call } from \"./call\";\n");
+    }
+    for name in &named {
+        out.push_str(&format!("import type {{ {name} }} from \"./types/{name}\";\n"));
+    }
+    for f in functions {
+        out.push('\n');
+        out.push_str(&f);
+    }
+    out
+}
+
+#[test]
+fn generated_command_functions_match_the_command_table() {
+    let path = backend_dir().join("commands.gen.ts");
+    let generated = commands_module();
+    // Every named type must be one ts-rs writes, or the import would point nowhere.
+    let fresh = tempfile::tempdir().expect("a temporary folder for the generated types");
+    export_all(fresh.path());
+    let types = ts_files(fresh.path());
+    let mut named = BTreeSet::new();
+    for c in TABLE {
+        command_function(c, &mut named);
+    }
+    let missing: Vec<&String> = named
+        .iter()
+        .filter(|n| !types.contains_key(&format!("{n}.ts")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "command types ts-rs writes under another name, or not at all: {missing:?}"
+    );
+    if std::env::var_os("KASANE_WRITE_TYPES").is_some() {
+        fs::write(&path, &generated).expect("write ui/src/lib/backend/commands.gen.ts");
+        return;
+    }
+    let current = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "ui/src/lib/backend/commands.gen.ts is out of date with the command table \
+         (src-tauri/src/commands.rs); regenerate with \
          KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings"
     );
 }

@@ -622,27 +622,35 @@ fn reference_data_offers_the_citys_districts_and_problems() {
 #[test]
 fn commands_manifest_handler_and_capability_agree() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The wrappers, the invoke handler (`ipc::handler`), the manifest's names (build.rs) and
+    // COMMANDS are all expanded from the one table, and lib.rs installs that handler.
     let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("read src/lib.rs");
-    let handler = lib
-        .split("generate_handler![")
+    assert!(
+        lib.contains(".invoke_handler(ipc::handler())") && !lib.contains("generate_handler!"),
+        "lib.rs installs the handler made from the command table, and no other"
+    );
+    let table = std::fs::read_to_string(root.join("src/commands.rs")).expect("read src/commands.rs");
+    let mut handled: Vec<String> = table
+        .split("commands! {")
         .nth(1)
-        .and_then(|s| s.split(']').next())
-        .expect("lib.rs has one generate_handler! list");
-    let mut handled: Vec<String> = handler
+        .expect("commands.rs holds one commands! table")
         .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .split(',')
-        .map(|s| s.trim().trim_start_matches("ipc::").to_string())
-        .filter(|s| !s.is_empty())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("//") && *l != "}")
+        .map(|l| l.split('(').next().unwrap_or_default().trim().to_string())
         .collect();
     let mut listed: Vec<String> = kasane_desktop::COMMANDS.iter().map(|s| s.to_string()).collect();
     handled.sort();
     listed.sort();
     assert_eq!(
         handled, listed,
-        "the invoke handler and COMMANDS must list the same commands"
+        "the command table and COMMANDS must list the same commands"
+    );
+    let described: Vec<&str> = kasane_desktop::ipc::TABLE.iter().map(|c| c.name).collect();
+    assert_eq!(
+        described,
+        kasane_desktop::COMMANDS,
+        "the table as data (for the TypeScript functions) lists the same commands"
     );
 
     let cap: serde_json::Value = serde_json::from_str(
@@ -662,12 +670,10 @@ fn commands_manifest_handler_and_capability_agree() {
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
     expected.push("dialog:allow-open".into());
-    // --- exchange ---
     // Files dropped on the window arrive as the webview's drag-drop event: the page may listen
     // (and stop listening) to events, never emit them.
     expected.push("core:event:allow-listen".into());
     expected.push("core:event:allow-unlisten".into());
-    // --- end exchange ---
     expected.sort();
     assert_eq!(
         allowed, expected,
@@ -690,8 +696,6 @@ fn commands_manifest_handler_and_capability_agree() {
         "no remote origins: {csp}"
     );
 }
-
-// --- exchange ---
 
 mod exchange_commands {
     use super::*;
@@ -1221,10 +1225,6 @@ mod exchange_commands {
     }
 }
 
-// --- end exchange ---
-
-// --- meetings ---
-
 mod meetings {
     use super::*;
     use kasane_desktop::{
@@ -1710,9 +1710,6 @@ mod meetings {
         assert_eq!(csp["script-src"].as_str(), Some("'self'"));
     }
 }
-// --- end meetings ---
-
-// --- security review ---
 
 mod security_review {
     use super::*;
@@ -1835,4 +1832,3 @@ mod security_review {
         assert!(kasane::PRINTOUT_NOTICE_JA.ends_with("暗号化されていません。印刷後は削除してください"));
     }
 }
-// --- end security review ---

@@ -7,11 +7,9 @@ export async function chooseFolder(title: string, defaultPath?: string): Promise
   return typeof picked === "string" ? picked : null;
 }
 
-// --- exchange ---
 /** One file, optionally limited to some extensions (without the dot), e.g. ["kasane"]. */
 export async function chooseFile(title: string, extensions?: string[], filterName?: string): Promise<string | null> {
   const filters = extensions && extensions.length > 0 ? [{ name: filterName ?? extensions.join(", "), extensions }] : [];
   const picked = await open({ directory: false, multiple: false, title, filters });
   return typeof picked === "string" ? picked : null;
 }
-// --- end exchange ---

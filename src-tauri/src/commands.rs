@@ -1,0 +1,93 @@
+// The app's commands, one line each. Everything else about a command is made from this table, so
+// nothing can list a command the others miss: its Tauri wrapper and the invoke handler (ipc.rs),
+// the name the app manifest and the capability check (build.rs), and its typed function in
+// ui/src/lib/backend/commands.gen.ts (tests/bindings.rs). Adding a command: write the plain
+// function in its module, add its line here, allow it in capabilities/main.json, regenerate the
+// TypeScript (KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings).
+//
+// A line reads `name(arguments) -> Returns = module::function;` and the plain function is called
+// with the arguments in the order written:
+// - `desk` first: the function takes the app state (`&Desktop`) first;
+// - `name: Type`: deserialised from the window's argument of that name;
+// - `; progress: P` last: the function reports progress, which reaches the window over a
+//   `Channel<P>` (the TypeScript function takes an `onProgress` callback instead);
+// - `, infallible` after the function: it returns `Returns` itself rather than a `Result`.
+// This file holds nothing but the table: build.rs includes it too, where only the names count.
+commands! {
+    app_start(desk) -> StartInfo = vault::app_start;
+    vault_inspect(path: String) -> VaultFolder = vault::vault_inspect;
+    vault_create(desk, input: NewVaultInput; progress: Progress) -> CreatedVault = vault::vault_create;
+    vault_unlock(desk, input: UnlockInput; progress: Progress) -> Session = vault::vault_unlock;
+    vault_recover(desk, input: RecoverInput; progress: Progress) -> Session = vault::vault_recover;
+    vault_lock(desk) -> bool = vault::vault_lock, infallible;
+    vault_workers(desk) -> Vec<WorkerSlotView> = vault::vault_workers;
+    session(desk) -> Session = vault::session;
+    worker_add(desk, input: NewWorkerInput; progress: Progress) -> WorkerSlotView = vault::worker_add;
+    passphrase_change(desk, input: PassphraseChangeInput; progress: Progress) -> () = vault::passphrase_change;
+    reference_data() -> Reference = reference::reference_data, infallible;
+    directory(desk) -> Directory = reference::directory;
+    date_check(text: String, partial: bool) -> DateView = reference::date_check;
+    home(desk) -> HomeView = case::home;
+    households(desk, filter: HouseholdFilterInput) -> Vec<HouseholdRow> = household::households;
+    household_detail(desk, id: String) -> HouseholdDetailView = household::household_detail;
+    household_add(desk, input: NewHouseholdInput) -> String = household::household_add;
+    household_update(desk, id: String, input: HouseholdUpdateInput) -> () = household::household_update;
+    person_add(desk, input: NewPersonInput) -> String = household::person_add;
+    person_update(desk, id: String, input: PersonUpdateInput) -> () = household::person_update;
+    relation_add(desk, input: NewRelationInput) -> String = household::relation_add;
+    case_detail(desk, id: String) -> CaseDetailView = case::case_detail;
+    case_open(desk, input: NewCaseInput) -> String = case::case_open;
+    case_update(desk, id: String, input: CaseUpdateInput) -> () = case::case_update;
+    note_add(desk, input: NewNoteInput) -> String = case::note_add;
+    note_edit(desk, id: String, text: String) -> () = case::note_edit;
+    note_retract(desk, id: String) -> () = case::note_retract;
+    consent_add(desk, input: NewConsentInput) -> String = case::consent_add;
+    consent_withdraw(desk, id: String, date: String) -> () = case::consent_withdraw;
+    search(desk, query: String, submitted: bool) -> Vec<HitView> = search::search;
+    exchange_overview(desk) -> ExchangeView = exchange::exchange_overview;
+    card_export(desk, folder: String) -> String = exchange::card_export;
+    card_import(desk, path: String) -> SiteView = exchange::card_import;
+    card_verify(desk, site: String, fingerprint: String) -> SiteView = exchange::card_verify;
+    site_revoke(desk, site: String) -> SiteView = exchange::site_revoke;
+    bundle_preview(desk, to: String, full: bool) -> ExportPreviewView = exchange::bundle_preview;
+    bundle_export(desk, input: BundleExportInput; progress: BundleProgress) -> ExportReportView = exchange::bundle_export;
+    bundle_inspect(desk, path: String) -> BundlePreviewView = exchange::bundle_inspect;
+    bundle_import(desk, path: String; progress: BundleProgress) -> ImportSummaryView = exchange::bundle_import;
+    inbox(desk) -> Vec<InboxEntryView> = exchange::inbox;
+    inbox_process(desk) -> Vec<InboxResult> = exchange::inbox_process;
+    quarantine(desk) -> Vec<QuarantineView> = exchange::quarantine;
+    quarantine_retry(desk) -> u32 = exchange::quarantine_retry;
+    conflicts(desk) -> Vec<ConflictView> = exchange::conflicts;
+    conflict_resolve(desk, input: ConflictResolveInput) -> () = exchange::conflict_resolve;
+    home_panels(desk) -> HomePanelsView = exchange::home_panels;
+    plan_reference() -> PlanReference = plan::plan_reference, infallible;
+    case_shares(desk, case: String) -> Vec<ShareView> = plan::case_shares;
+    case_share(desk, case: String, agency: String, basis: String) -> () = plan::case_share;
+    case_unshare(desk, case: String, agency: String, reason: String) -> () = plan::case_unshare;
+    assessment(desk, case: String) -> Vec<AssessmentDomainView> = plan::assessment;
+    assessment_add(desk, input: NewAssessmentInput) -> String = plan::assessment_add;
+    assessment_retract(desk, entry: String) -> () = plan::assessment_retract;
+    case_plan(desk, case: String) -> PlanView = plan::case_plan;
+    goal_add(desk, case: String, text: String) -> String = plan::goal_add;
+    action_add(desk, input: NewActionInput) -> String = plan::action_add;
+    action_update(desk, action: String, input: ActionUpdateInput) -> () = plan::action_update;
+    referrals(desk, case: String) -> Vec<ReferralView> = plan::referrals;
+    referral_add(desk, input: NewReferralInput) -> String = plan::referral_add;
+    referral_update(desk, referral: String, status: ReferralStatus, response: String) -> () = plan::referral_update;
+    resources(desk) -> Vec<ResourceView> = plan::resources;
+    resource_add(desk, input: NewResourceInput) -> String = plan::resource_add;
+    case_conflicts(desk, case: String, household: String) -> Vec<CaseConflictView> = plan::case_conflicts;
+    meetings(desk) -> Vec<MeetingView> = meeting::meetings;
+    meeting_new(desk, input: NewMeetingInput) -> String = meeting::meeting_new;
+    meeting_detail(desk, meeting: String) -> MeetingDetailView = meeting::meeting_detail;
+    meeting_proposals(desk, meeting: String) -> Vec<ProposalView> = meeting::meeting_proposals;
+    agenda_add(desk, meeting: String, case: String, minutes: Option<u32>, reasons: Vec<String>) -> () = meeting::agenda_add;
+    agenda_remove(desk, meeting: String, case: String) -> () = meeting::agenda_remove;
+    agenda_arrange(desk, meeting: String, case: String, position: Option<u32>, minutes: Option<u32>) -> () = meeting::agenda_arrange;
+    meeting_attendance(desk, meeting: String, present: Vec<String>, apologies: Vec<String>, observers: Vec<String>) -> () = meeting::meeting_attendance;
+    meeting_record_item(desk, meeting: String, case: String, input: ItemRecordInput) -> Vec<String> = meeting::meeting_record_item;
+    meeting_finalise(desk, meeting: String) -> () = meeting::meeting_finalise;
+    meeting_print(desk, meeting: String, what: PrintDocument, case: Option<String>, copies: u32) -> String = meeting::meeting_print;
+    meeting_pack_export(desk, meeting: String, dir: String) -> Vec<PackResultView> = meeting::meeting_pack_export;
+    ledger(desk, filter: LedgerFilterInput) -> Vec<LedgerRowView> = meeting::ledger;
+}
