@@ -470,7 +470,6 @@ export const en: Catalog = {
   "field.sex": "Sex",
   "field.contact-kind": "Kind",
   "field.consent-method": "How",
-  // --- exchange ---
   "nav.exchange": "Exchange",
   "exchange.title": "Exchange with partner agencies",
   "exchange.lead": "Exchange agency check files, confirm your partners, and pass records as exchange files. No network is used.",
@@ -694,8 +693,6 @@ export const en: Catalog = {
   "exchange.createdLabel": "Created",
   "bundle.phase.prepare": "Preparing",
   "exchange.contents": "Contents",
-  // --- end exchange ---
-  // --- meetings ---
   "nav.meetings": "Meetings",
   "agenda.accept": "Add to cases for discussion",
   "agenda.down": "Move {title} down",
@@ -887,5 +884,4 @@ export const en: Catalog = {
   "reason.flagged": "Requested for discussion",
   "reason.propose-close": "Proposed for closing",
   "reason.added": "Added",
-  // --- end meetings ---
 };

@@ -465,7 +465,6 @@ export const ja = {
   "field.sex": "性別",
   "field.contact-kind": "種別",
   "field.consent-method": "同意の方法",
-  // --- exchange ---
   "nav.exchange": "やりとり",
   "exchange.title": "機関とのやりとり",
   "exchange.lead": "機関確認ファイルを交換して相手を確認し、連携ファイルで記録を受け渡します。ネットワークは使いません。",
@@ -689,8 +688,6 @@ export const ja = {
   "exchange.createdLabel": "作成日時",
   "bundle.phase.prepare": "準備しています",
   "exchange.contents": "中身",
-  // --- end exchange ---
-  // --- meetings ---
   "nav.meetings": "会議",
   "agenda.accept": "検討ケースにする",
   "agenda.down": "{title} を下へ",
@@ -882,5 +879,4 @@ export const ja = {
   "reason.flagged": "協議の依頼",
   "reason.propose-close": "終結の提案",
   "reason.added": "追加",
-  // --- end meetings ---
 } as const;
