@@ -1,17 +1,43 @@
 import { describe, expect, it } from "vitest";
 
-import { en } from "./en";
+import { en, enParts } from "./en";
 import { format, isMessageKey, translate } from "./index.svelte";
-import { ja } from "./ja";
+import { ja, jaParts } from "./ja";
 
 const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 
 describe("catalogs", () => {
+  it("are their areas put together, each key in exactly one area", () => {
+    for (const [name, parts, merged] of [
+      ["ja", jaParts, ja],
+      ["en", enParts, en],
+    ] as const) {
+      const seen = new Map<string, string>();
+      const twice: string[] = [];
+      for (const [area, texts] of Object.entries(parts)) {
+        for (const key of Object.keys(texts)) {
+          if (seen.has(key)) twice.push(`${key} (${seen.get(key)}, ${area})`);
+          seen.set(key, area);
+        }
+      }
+      expect(twice, `${name}: keys in two areas (one would hide the other)`).toEqual([]);
+      expect([...seen.keys()].sort(), `${name}: the merged catalog is every area's keys`).toEqual(Object.keys(merged).sort());
+    }
+  });
+
+  it("put each key in the same area in both languages", () => {
+    expect(Object.keys(enParts).sort()).toEqual(Object.keys(jaParts).sort());
+    for (const [area, texts] of Object.entries(jaParts)) {
+      const enTexts = enParts[area as keyof typeof enParts];
+      expect(Object.keys(enTexts).sort(), `en/${area}.ts has the keys of ja/${area}.ts`).toEqual(Object.keys(texts).sort());
+    }
+  });
+
   it("have exactly the same keys, so switching language never shows a missing text", () => {
     const jaKeys = Object.keys(ja).sort();
     const enKeys = Object.keys(en).sort();
-    expect(enKeys.filter((k) => !jaKeys.includes(k)), "keys only in en.ts").toEqual([]);
-    expect(jaKeys.filter((k) => !enKeys.includes(k)), "keys only in ja.ts").toEqual([]);
+    expect(enKeys.filter((k) => !jaKeys.includes(k)), "keys only in en").toEqual([]);
+    expect(jaKeys.filter((k) => !enKeys.includes(k)), "keys only in ja").toEqual([]);
   });
 
   it("have no empty text in either language", () => {

@@ -12,15 +12,10 @@ export type Screen =
   | { name: "household"; id: string }
   | { name: "case"; id: string }
   | { name: "settings" }
-  // --- exchange ---
   | { name: "exchange" }
   | { name: "conflicts" }
-  // --- end exchange ---
-  // --- meetings ---
   | { name: "meetings" }
-  | { name: "meeting"; id: string }
-  // --- end meetings ---
-  ;
+  | { name: "meeting"; id: string };
 
 export type ScreenName = Screen["name"];
 
@@ -30,14 +25,10 @@ const UNLOCKED: readonly ScreenName[] = [
   "household",
   "case",
   "settings",
-  // --- exchange ---
   "exchange",
   "conflicts",
-  // --- end exchange ---
-  // --- meetings ---
   "meetings",
   "meeting",
-  // --- end meetings ---
 ];
 
 export function needsVault(screen: Screen): boolean {
