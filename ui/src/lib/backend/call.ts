@@ -16,7 +16,7 @@ export function isCommandError(e: unknown): e is CommandError {
 }
 
 /** Anything that is not a CommandError (an IPC failure, a bug) becomes one, so screens handle one shape. */
-function asCommandError(e: unknown): CommandError {
+export function asCommandError(e: unknown): CommandError {
   if (isCommandError(e)) return e;
   return {
     code: "internal.ipc",

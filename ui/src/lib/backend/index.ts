@@ -6,7 +6,7 @@ import * as commands from "./commands.gen";
 import type { CommandError } from "./types/CommandError";
 import type { Progress } from "./types/Progress";
 
-export { isCommandError } from "./call";
+export { asCommandError, isCommandError } from "./call";
 export type { CommandError, Progress };
 
 export const backend = { ...commands };

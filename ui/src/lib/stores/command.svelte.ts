@@ -2,24 +2,11 @@
 // went wrong (error). A resource is something loaded and shown (a meeting, a list); an action is
 // something done (save, remove). Every rejection is kept as a CommandError, so a failed IPC call
 // or a bug shows as an error instead of nothing.
-import { isCommandError } from "../backend";
+import { asCommandError } from "../backend";
 import type { CommandError } from "../backend/types/CommandError";
 
-/**
- * Anything that is not a CommandError (an IPC failure, a bug) becomes one, exactly as the
- * backend's own calls do, so screens handle one shape.
- */
-export function asCommandError(e: unknown): CommandError {
-  if (isCommandError(e)) return e;
-  return {
-    code: "internal.ipc",
-    kind: "internal",
-    detail: e instanceof Error ? e.message : String(e),
-    message_ja: "",
-    field: null,
-    date: null,
-  };
-}
+// Re-exported so screens that keep their own loading logic convert rejections the same way.
+export { asCommandError };
 
 /** Something loaded from the engine: the last value it gave, and the state of the latest load. */
 export class Resource<T> {
