@@ -1820,7 +1820,11 @@ mod security_review {
             preview.contains(r#"data-testid="print-not-encrypted">{t("print.notEncrypted")}</p>"#),
             "the preview shows the note"
         );
-        let ja = std::fs::read_to_string(ui.join("lib/i18n/ja.ts")).expect("ja catalog");
+        // The Japanese catalog is split by screen area; the note may sit in any of its parts.
+        let mut ja = String::new();
+        for part in std::fs::read_dir(ui.join("lib/i18n/ja")).expect("ja catalog").flatten() {
+            ja.push_str(&std::fs::read_to_string(part.path()).expect("a part of the ja catalog"));
+        }
         let note = ja
             .lines()
             .find(|l| l.contains("\"print.notEncrypted\""))
