@@ -1,5 +1,5 @@
-//! `case`: opening, updating, listing and sharing cases. Sharing names the legal basis it rests
-//! on, and the case's shares are printed after every change to them.
+//! `case`: opening, updating, listing and sharing cases. `share` and `unshare` print the case's
+//! shares as they stand afterwards, so the result can be checked at once.
 
 use clap::Subcommand;
 use kasane::{CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, Error, NewCase, Risk, Share, Vault};

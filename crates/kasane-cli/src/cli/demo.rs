@@ -1,5 +1,5 @@
-//! `demo`: fills the case records with a synthetic demo city; the same seed gives the same
-//! city.
+//! `demo`: fills the case records with a synthetic demo city, so the program can be shown and
+//! tried without anyone's real records.
 
 use super::print::{Out, outln};
 use super::vault::unlock;

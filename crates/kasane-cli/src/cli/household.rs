@@ -1,5 +1,5 @@
-//! `household` and `relation`: households (世帯) and how their members are related. Listing and
-//! showing never write; every change goes through one engine operation.
+//! `household` and `relation`: households (世帯) and how their members are related. A household
+//! is taken off the list, never deleted: its records are kept.
 
 use clap::Subcommand;
 use kasane::{

@@ -1,6 +1,6 @@
-//! Reading what the user typed: ids, dates, agencies, "none" for clearing, and files named on
-//! the command line. Every failure here is the user's to fix, so it exits 2 with a message that
-//! says what was wrong.
+//! Reading what the user typed, for every noun alike: ids, dates, agencies, "none" for clearing,
+//! and files named on the command line. A mistake in the input comes back as an error that says
+//! what was typed, never as a panic.
 
 use kasane::{Error, Vault, parse_date};
 use uuid::Uuid;
@@ -23,6 +23,7 @@ pub fn write_named(path: &std::path::Path, contents: impl AsRef<[u8]>) -> Result
     })
 }
 
+/// Ids are pasted from earlier output, often with a stray space, so they are trimmed first.
 pub fn id(s: &str, what: &str) -> Result<Uuid> {
     Uuid::parse_str(s.trim()).map_err(|_| {
         usage(format!(

@@ -1,4 +1,5 @@
-//! `ledger`: the case progress register (進行管理台帳), listed or written as printable HTML.
+//! `ledger`: the case progress register (進行管理台帳), listed or written as printable HTML; the
+//! same filters and order apply either way, so the printout matches the list.
 
 use std::path::PathBuf;
 

@@ -152,7 +152,8 @@ pub enum Command {
     Ledger(LedgerArgs),
 }
 
-// Arguments shared by several nouns' subcommands.
+// Arguments shared by several nouns' subcommands. Like every clap struct here they have no `///`
+// of their own: clap could show it as help text, and help text is part of the interface.
 
 #[derive(Debug, clap::Args)]
 pub struct IdArg {
@@ -249,6 +250,8 @@ fn usage(msg: impl Into<String>) -> CliError {
     CliError::Usage(msg.into())
 }
 
+/// Runs one command. Each noun's module reads its own arguments and prints its own result; what
+/// comes back here is only the error, which main turns into the message and the exit code.
 pub fn run(args: Args) -> Result<()> {
     let out = Out::new(args.json);
     let g = &args.global;

@@ -13,6 +13,7 @@ use uuid::Uuid;
 macro_rules! outln {
     () => { outln!("") };
     ($($arg:tt)*) => {{
+        // Imported here so that the macro works in any module, whatever that module imports.
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = writeln!(stdout, $($arg)*) {

@@ -1,5 +1,6 @@
 //! `referral` and `resource`: referrals (つなぎ) to agencies or community resources, and the
-//! community resources themselves.
+//! community resources themselves. A referral to an agency that cannot see the case yet must
+//! name the consent it rests on.
 
 use clap::Subcommand;
 use kasane::Error;

@@ -1,5 +1,5 @@
-//! `search`: persons, households and the contact log by kanji, kana, romaji or name variant;
-//! it lists matches and changes nothing.
+//! `search`: persons, households and the contact log, found by kanji, kana, romaji or a variant
+//! of the name, so a worker need not know how a name was written.
 
 use kasane::Hit;
 

@@ -68,6 +68,8 @@ fn kdf(cost: Option<u8>) -> KdfCost {
     cost.map(KdfCost::Fixed).unwrap_or(KdfCost::Calibrated)
 }
 
+/// Opens the case records for a command. The prompt names the worker whose password is wanted,
+/// since several workers may share one PC.
 pub fn unlock(g: &Global) -> Result<Vault> {
     let dir = VaultDir::open(&vault_dir(g)?)?;
     let slot = dir.workers().iter().find(|w| {
