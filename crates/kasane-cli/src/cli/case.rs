@@ -1,0 +1,286 @@
+//! `case`: opening, updating, listing and sharing cases. `share` and `unshare` print the case's
+//! shares as they stand afterwards, so the result can be checked at once.
+
+use clap::Subcommand;
+use kasane::{CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, Error, NewCase, Risk, Share, Vault};
+
+use super::input::{agency, clearable, date, id};
+use super::person::print_person_line;
+use super::print::{Out, date_both, date_cell, outln, problem_names};
+use super::vault::unlock;
+use super::{Global, IdArg, Result};
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCmd {
+    Open(CaseOpen),
+    Update(CaseUpdateArgs),
+    Show(IdArg),
+    List(CaseList),
+    /// Share a case with an agency under a legal basis (lead agency only).
+    Share(CaseShare),
+    /// Remove an agency from a case; its copy is asked to purge.
+    Unshare(CaseUnshare),
+    /// Ask for the case to be discussed (or closed) at the next meeting.
+    Flag(CaseFlag),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseOpen {
+    #[arg(long)]
+    pub household: String,
+    #[arg(long)]
+    pub title: String,
+    /// Problem codes from `kasane problems`; repeat or separate by spaces.
+    #[arg(long, num_args = 1.., required = true)]
+    pub problem: Vec<String>,
+    /// Lead agency (id, name or code); default: this site's agency.
+    #[arg(long)]
+    pub lead: Option<String>,
+    #[arg(long)]
+    pub risk: Option<String>,
+    #[arg(long)]
+    pub next_review: Option<String>,
+    #[arg(long)]
+    pub opened: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseUpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// intake | assessment | planning | active | closed (or 受付 / アセスメント / プラン / 支援中 / 終結)
+    #[arg(long)]
+    pub status: Option<String>,
+    /// low | medium | high | urgent (or 低 / 中 / 高 / 緊急); "none" clears it.
+    #[arg(long)]
+    pub risk: Option<String>,
+    #[arg(long)]
+    pub lead: Option<String>,
+    /// A date, or "none".
+    #[arg(long)]
+    pub next_review: Option<String>,
+    #[arg(long, num_args = 1..)]
+    pub problem: Vec<String>,
+    /// A person of the household, or "none".
+    #[arg(long)]
+    pub key_person: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseList {
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub lead: Option<String>,
+    #[arg(long)]
+    pub problem: Option<String>,
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Include closed cases.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseShare {
+    pub case: String,
+    #[arg(long)]
+    pub agency: String,
+    /// shien-kaigi | jusoteki-shien-kaigi | yotaikyo | chiiki-care-kaigi | consent:<consent id>
+    #[arg(long)]
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseUnshare {
+    pub case: String,
+    #[arg(long)]
+    pub agency: String,
+    #[arg(long, default_value = "共有終了 / share ended")]
+    pub reason: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseFlag {
+    pub case: String,
+    #[arg(long)]
+    pub reason: String,
+    /// Propose closing the case.
+    #[arg(long)]
+    pub close: bool,
+}
+
+pub fn run(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        CaseCmd::Open(a) => {
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
+            let id = v.open_case(NewCase {
+                household: id(&a.household, "household")?,
+                title: a.title,
+                problems: a.problem,
+                lead_agency: lead,
+                risk: a.risk.as_deref().map(Risk::parse).transpose().map_err(Error::from)?,
+                next_review: a.next_review.as_deref().map(date).transpose()?,
+                opened: a.opened.as_deref().map(date).transpose()?,
+            })?;
+            out.id("case", id);
+        }
+        CaseCmd::Update(a) => {
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
+            v.update_case(
+                id(&a.id, "case")?,
+                CaseUpdate {
+                    title: a.title,
+                    status: a
+                        .status
+                        .as_deref()
+                        .map(CaseStatus::parse)
+                        .transpose()
+                        .map_err(Error::from)?,
+                    risk: clearable(&a.risk, |s| Ok(Risk::parse(s).map_err(Error::from)?))?,
+                    lead_agency: lead,
+                    next_review: clearable(&a.next_review, date)?,
+                    problems: (!a.problem.is_empty()).then_some(a.problem),
+                    key_person: clearable(&a.key_person, |s| id(s, "person"))?,
+                },
+            )?;
+            out.done("case updated");
+        }
+        CaseCmd::Show(a) => {
+            let d = v.case_detail(id(&a.id, "case")?)?;
+            out.case(&v, &d)?;
+        }
+        CaseCmd::Share(a) => {
+            let case = id(&a.case, "case")?;
+            let to = agency(&v, &a.agency)?;
+            let basis = a
+                .basis
+                .as_deref()
+                .map(kasane::Basis::parse)
+                .transpose()
+                .map_err(Error::from)?;
+            v.share_case(case, to, basis)?;
+            out.shares(&v.shares_of(case)?);
+        }
+        CaseCmd::Unshare(a) => {
+            let case = id(&a.case, "case")?;
+            let to = agency(&v, &a.agency)?;
+            v.unshare_case(case, to, &a.reason)?;
+            out.shares(&v.shares_of(case)?);
+        }
+        CaseCmd::Flag(a) => {
+            let idv = v.flag_case(id(&a.case, "case")?, a.close, &a.reason)?;
+            out.id("flag", idv);
+        }
+        CaseCmd::List(a) => {
+            let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;
+            let list = v.cases(&CaseFilter {
+                status: a
+                    .status
+                    .as_deref()
+                    .map(CaseStatus::parse)
+                    .transpose()
+                    .map_err(Error::from)?,
+                lead_agency: lead,
+                problem: a.problem,
+                district: a.district,
+                include_closed: a.all,
+            })?;
+            out.cases(&list);
+        }
+    }
+    Ok(())
+}
+
+impl Out {
+    pub fn cases(&self, list: &[CaseSummary]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for c in list {
+            outln!(
+                "{}  {}  {}  [{}]  緊急度:{}  主担当:{}  次回見直し:{}{}",
+                c.id,
+                c.household_label,
+                c.title,
+                c.status.label_ja(),
+                c.risk.map(|r| r.label_ja()).unwrap_or("-"),
+                c.lead_agency_name,
+                c.next_review.map(|d| date_cell(&d)).unwrap_or_else(|| "-".into()),
+                if c.review_overdue { " ⚠期限超過" } else { "" }
+            );
+        }
+        outln!("{} 件", list.len());
+    }
+
+    pub fn case(&self, v: &Vault, d: &CaseDetail) -> Result<()> {
+        if self.json {
+            self.print_json(d);
+            return Ok(());
+        }
+        let c = &d.case;
+        outln!("ケース {}  {}", c.title, c.id);
+        outln!("  世帯: {} ({})", d.household.label, d.household.id);
+        outln!(
+            "  状況: {}  緊急度: {}  主担当機関: {}",
+            c.status.label_ja(),
+            c.risk.map(|r| r.label_ja()).unwrap_or("-"),
+            d.lead_agency_name
+        );
+        outln!("  課題: {}", problem_names(&c.problems));
+        outln!(
+            "  受付日: {}  次回見直し: {}",
+            date_both(&c.opened),
+            c.next_review.map(|d| date_both(&d)).unwrap_or_else(|| "-".into())
+        );
+        if !c.conflicts.is_empty() {
+            outln!("  ⚠ 内容の食い違いがある項目: {}", c.conflicts.join(", "));
+        }
+        outln!("世帯員:");
+        for p in &d.members {
+            print_person_line(p);
+        }
+        if !d.consents.is_empty() {
+            outln!("同意:");
+            for k in &d.consents {
+                let who = d
+                    .members
+                    .iter()
+                    .find(|p| p.id == k.person)
+                    .map(|p| p.full_name())
+                    .unwrap_or_default();
+                let state = match k.withdrawn {
+                    Some(w) => format!("撤回 {}", date_cell(&w)),
+                    None => "有効".into(),
+                };
+                outln!(
+                    "  {}  {}  {}  {} {}  [{}]",
+                    k.id,
+                    who,
+                    k.scope,
+                    date_cell(&k.date),
+                    k.how.label_ja(),
+                    state
+                );
+            }
+        }
+        outln!("支援経過:");
+        self.notes(v, &d.notes)
+    }
+
+    pub fn shares(&self, list: &[Share]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        for s in list {
+            let state = if s.active {
+                format!("共有中 {}〜", date_cell(&s.since))
+            } else {
+                format!("終了 {}", s.removed.map(|d| date_cell(&d)).unwrap_or_default())
+            };
+            outln!("{}  {}  {}  [{}]", s.agency, s.agency_name, s.basis.label_ja(), state);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! `person`: the members of a household (世帯員). Birth dates take 和暦 or ISO, partial dates
+//! included, and are shown in both.
+
+use clap::Subcommand;
+use kasane::{Error, NewPerson, PartialDate, Person, PersonUpdate, Sex};
+
+use super::input::{clearable, id};
+use super::print::{Out, outln};
+use super::vault::unlock;
+use super::{Global, IdArg, Result, usage};
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    Add(PersonAdd),
+    Show(IdArg),
+    Update(PersonUpdateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PersonAdd {
+    #[arg(long)]
+    pub household: String,
+    #[arg(long)]
+    pub family_name: String,
+    #[arg(long)]
+    pub given_name: String,
+    #[arg(long)]
+    pub family_kana: String,
+    #[arg(long)]
+    pub given_kana: String,
+    /// 和暦 (S23.5.1, 昭和23年5月1日, R1.5.1) or ISO (1948-05-01); partial dates (S15, 1990-03) are fine.
+    #[arg(long)]
+    pub birth: String,
+    /// female | male | other | unanswered (or 女性 / 男性 / その他 / 未回答).
+    #[arg(long)]
+    pub sex: String,
+    /// Relation as seen from the person supported (支援対象者（本人）からみた続柄): 本人, 妻, 長男 …
+    #[arg(long)]
+    pub relation: String,
+    /// yes | no (default yes).
+    #[arg(long)]
+    pub living_together: Option<String>,
+    #[arg(long)]
+    pub deceased: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PersonUpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub family_name: Option<String>,
+    #[arg(long)]
+    pub given_name: Option<String>,
+    #[arg(long)]
+    pub family_kana: Option<String>,
+    #[arg(long)]
+    pub given_kana: Option<String>,
+    #[arg(long)]
+    pub birth: Option<String>,
+    #[arg(long)]
+    pub sex: Option<String>,
+    #[arg(long)]
+    pub relation: Option<String>,
+    #[arg(long)]
+    pub living_together: Option<String>,
+    #[arg(long)]
+    pub deceased: Option<String>,
+}
+
+pub fn run(g: &Global, out: &Out, cmd: PersonCmd) -> Result<()> {
+    let mut v = unlock(g)?;
+    match cmd {
+        PersonCmd::Add(a) => {
+            let id = v.add_person(NewPerson {
+                household: id(&a.household, "household")?,
+                family_name: a.family_name,
+                given_name: a.given_name,
+                family_kana: a.family_kana,
+                given_kana: a.given_kana,
+                birth: Some(partial(&a.birth)?),
+                sex: Sex::parse(&a.sex).map_err(Error::from)?,
+                relation: a.relation,
+                living_together: a.living_together.as_deref().map(yes_no).transpose()?.unwrap_or(true),
+                deceased: a.deceased.as_deref().map(partial).transpose()?,
+            })?;
+            out.id("person", id);
+        }
+        PersonCmd::Show(a) => {
+            let p = v.person(id(&a.id, "person")?)?;
+            out.person(&p);
+        }
+        PersonCmd::Update(a) => {
+            v.update_person(
+                id(&a.id, "person")?,
+                PersonUpdate {
+                    family_name: a.family_name,
+                    given_name: a.given_name,
+                    family_kana: a.family_kana,
+                    given_kana: a.given_kana,
+                    birth: clearable(&a.birth, partial)?,
+                    sex: a.sex.as_deref().map(Sex::parse).transpose().map_err(Error::from)?,
+                    relation: a.relation,
+                    living_together: a.living_together.as_deref().map(yes_no).transpose()?,
+                    deceased: clearable(&a.deceased, partial)?,
+                    archived: None,
+                },
+            )?;
+            out.done("person updated");
+        }
+    }
+    Ok(())
+}
+
+fn partial(s: &str) -> Result<PartialDate> {
+    Ok(PartialDate::parse(s).map_err(Error::from)?)
+}
+
+fn yes_no(s: &str) -> Result<bool> {
+    match s.trim() {
+        "yes" | "y" | "true" | "はい" | "同居" => Ok(true),
+        "no" | "n" | "false" | "いいえ" | "別居" => Ok(false),
+        other => Err(usage(format!("\"{other}\" is not yes or no"))),
+    }
+}
+
+impl Out {
+    pub fn person(&self, p: &Person) {
+        if self.json {
+            return self.print_json(p);
+        }
+        outln!("{}（{}）  {}", p.full_name(), p.full_kana(), p.id);
+        print_person_line(p);
+    }
+}
+
+pub fn print_person_line(p: &Person) {
+    let age = p.age.map(|a| format!("{a}歳")).unwrap_or_else(|| "年齢不明".into());
+    let birth = match (&p.birth, &p.birth_wareki) {
+        (Some(b), Some(w)) => format!("{w} ({b})"),
+        _ => "-".into(),
+    };
+    let flags = format!(
+        "{}{}",
+        if p.living_together { "" } else { " 別居" },
+        p.deceased.map(|d| format!(" 死亡 {d}")).unwrap_or_default()
+    );
+    outln!(
+        "  {}  {}（{}）  {}  {}  {}  {}{}",
+        p.id,
+        p.full_name(),
+        p.full_kana(),
+        p.relation,
+        p.sex.label_ja(),
+        birth,
+        age,
+        flags
+    );
+}
