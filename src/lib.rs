@@ -23,7 +23,7 @@ mod site;
 mod vault;
 
 use kasane_ja as ja;
-use kasane_store::{audit, clock, durable, index, keyring, log, migrate};
+use kasane_store::{audit, clock, durable, index, keyring, log, migrate, peers};
 
 pub use audit::{AuditEntry, AuditError};
 pub use bundle::{

@@ -188,7 +188,7 @@ impl Vault {
             }
             checked.push((case, c.household));
         }
-        let peers = crate::bundle::sites_of_agency(&self.conn, agency)?;
+        let peers = crate::peers::sites_of_agency(&self.conn, agency)?;
         self.write(|tx| {
             for &(case, household) in &checked {
                 let id = share_id(case, agency);
@@ -207,7 +207,7 @@ impl Vault {
                 }
                 // The agency may hold stubs from an earlier share that was removed: send it all again.
                 for site in &peers {
-                    crate::bundle::forget_acks(tx, *site, &[Scope::Case(case), Scope::Household(household)])?;
+                    crate::peers::forget_acks(tx.conn(), *site, &[Scope::Case(case), Scope::Household(household)])?;
                 }
                 tx.audit(
                     "case.share",

@@ -596,7 +596,7 @@ impl Vault {
             return Err(SiteError::RevokeSelf.into());
         }
         let info = self.site_info(site)?;
-        let frontier = crate::bundle::series_frontier_of(&self.conn, site)?;
+        let frontier = crate::peers::series_frontier_of(&self.conn, site)?;
         let now = self.ambient.clock.now().as_millisecond();
         self.conn.execute(
             "UPDATE card SET revoked_at = coalesce(revoked_at, ?2), revoked_frontier = coalesce(revoked_frontier, ?3) WHERE site = ?1",

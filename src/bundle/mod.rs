@@ -8,9 +8,6 @@ mod format;
 mod import;
 mod settle;
 
-use std::collections::BTreeMap;
-
-use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 pub use export::{ExportPreview, ExportReport, PreviewCase, Progress};
@@ -22,11 +19,9 @@ pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEnt
 pub use import::{TEST_FAULT, Verified};
 pub(crate) use settle::{parties, rejudge_all};
 
-use crate::{
-    Error,
-    error::Kind,
-    log::{Scope, Tx},
-};
+#[cfg(feature = "testing")]
+use crate::Error;
+use crate::error::Kind;
 
 /// Why a bundle was refused. The code is stable (docs/bundle-format.md); the message is one line.
 #[derive(Debug, thiserror::Error)]
@@ -108,40 +103,6 @@ impl BundleError {
             BundleError::Io { .. } => "bundle.io",
         }
     }
-}
-
-/// Every site (card) of an agency, whatever its state.
-pub(crate) fn sites_of_agency(conn: &Connection, agency: Uuid) -> Result<Vec<Uuid>, Error> {
-    let mut stmt = conn.prepare_cached("SELECT site FROM card WHERE agency = ?1")?;
-    let rows = stmt.query_map([agency.as_bytes()], |r| r.get::<_, Vec<u8>>(0))?;
-    let mut out = Vec::new();
-    for r in rows {
-        out.push(Uuid::from_slice(&r?).unwrap_or_default());
-    }
-    Ok(out)
-}
-
-/// Forgets what a peer is known to hold of some scopes, so the next export resends them whole.
-pub(crate) fn forget_acks(tx: &mut Tx<'_>, peer: Uuid, scopes: &[Scope]) -> Result<(), Error> {
-    for s in scopes {
-        tx.conn()
-            .prepare_cached("DELETE FROM peer_ack WHERE peer = ?1 AND scope = ?2")?
-            .execute(params![peer.as_bytes(), s.to_string()])?;
-    }
-    Ok(())
-}
-
-/// How far we hold each series of one site: scope → last seq.
-pub(crate) fn series_frontier_of(conn: &Connection, site: Uuid) -> Result<BTreeMap<String, u64>, Error> {
-    let mut stmt = conn
-        .prepare_cached("SELECT s.name, r.last_seq FROM series r JOIN scope s ON s.id = r.scope WHERE r.site = ?1")?;
-    let rows = stmt.query_map([site.as_bytes()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut out = BTreeMap::new();
-    for r in rows {
-        let (s, n) = r?;
-        out.insert(s, n as u64);
-    }
-    Ok(out)
 }
 
 /// Verifies a bundle file with only the sender's public key (base64url Ed25519) and the

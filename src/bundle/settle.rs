@@ -649,7 +649,7 @@ pub(super) fn sync_revocations(tx: &mut Tx<'_>) -> Result<(), Error> {
         let (Ok(s), Some(agency)) = (Uuid::from_slice(&s), agency) else {
             continue;
         };
-        let frontier = super::series_frontier_of(tx.conn(), s)?;
+        let frontier = crate::peers::series_frontier_of(tx.conn(), s)?;
         tx.conn().execute(
             "UPDATE card SET revoked_at = ?2, revoked_frontier = ?3 WHERE site = ?1 AND agency = ?4 AND revoked_at IS NULL",
             params![

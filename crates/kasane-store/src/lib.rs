@@ -14,3 +14,4 @@ pub mod index;
 pub mod keyring;
 pub mod log;
 pub mod migrate;
+pub mod peers;
