@@ -367,12 +367,11 @@ fn plan_and_assessment(
 }
 
 /// Writes `households` (as many as `total`, streamed) into the vault, a few hundred per
-/// transaction, and calls `progress(done, total)` after each transaction. The stream is made
-/// from the vault's own day (`today`, from its clock) so that dates are relative to it.
+/// transaction, and calls `progress(done, total)` after each transaction.
 pub fn fill(
     v: &mut Vault,
     total: usize,
-    households: &mut dyn FnMut(Date) -> Box<dyn Iterator<Item = DemoHousehold>>,
+    households: impl Iterator<Item = DemoHousehold>,
     lead: DemoLead,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoReport, Error> {
@@ -382,7 +381,7 @@ pub fn fill(
     let own = (v.identity().agency, v.identity().worker);
     let today = v.ambient().clock.today();
     let mut report = DemoReport::default();
-    let mut stream = households(today).peekable();
+    let mut stream = households.peekable();
     progress(0, total);
     while stream.peek().is_some() {
         let batch: Vec<DemoHousehold> = stream.by_ref().take(PER_TRANSACTION).collect();

@@ -8,6 +8,8 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use crate::support::rust_files;
+
 /// The modules that still reach each other in one cycle (issue 11 breaks it up). Remove a name
 /// when it leaves the cycle; never add one.
 const KNOWN_CYCLE: &[&str] = &[
@@ -52,21 +54,6 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("src/ is readable")
-        .map(|e| e.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
 }
 
 /// The source of a file without its unit tests: a `tests.rs` file is all test code, and an

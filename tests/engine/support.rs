@@ -237,3 +237,18 @@ pub fn poison(w: &mut World) -> Vec<u8> {
     std::fs::write(w.b.path.join(kasane::testing::TEST_FAULT), b"").unwrap();
     bundle_for(&mut w.a.vault, &w.b.vault, false)
 }
+
+/// Every `.rs` file under `dir`, at any depth (none when it cannot be read).
+pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}

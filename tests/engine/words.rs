@@ -7,7 +7,9 @@
 //! every `*_ja` label and function, and every Japanese choice label (`"code" / "ラベル"`). Comments
 //! and `en:` messages are not scanned.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::support::rust_files;
 
 /// (word, what to write instead).
 const FORBIDDEN: &[(&str, &str)] = &[
@@ -200,20 +202,6 @@ fn literals(source: &str, whole: bool) -> Vec<Literal> {
         i += 1;
     }
     out
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
 }
 
 /// Every forbidden word in the Japanese text of one file, as "file:line: 「word」 …".

@@ -82,12 +82,12 @@ pub fn fill_demo(
     lead: DemoLead,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DemoReport, kasane::Error> {
-    let mut stream = |today: Date| -> Box<dyn Iterator<Item = DemoHousehold>> {
-        Box::new(city(&DemoConfig {
-            households,
-            seed,
-            today,
-        }))
-    };
-    kasane::seed::fill(v, households, &mut stream, lead, progress)
+    // Dates are relative to the vault's own day, from its clock.
+    let today = v.ambient().clock.today();
+    let city = city(&DemoConfig {
+        households,
+        seed,
+        today,
+    });
+    kasane::seed::fill(v, households, city, lead, progress)
 }

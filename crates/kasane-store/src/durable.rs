@@ -11,9 +11,9 @@ use std::{
 };
 
 /// The mode of every file Kasane writes (Unix).
-pub const PRIVATE_FILE: u32 = 0o600;
+pub(crate) const PRIVATE_FILE: u32 = 0o600;
 /// The mode of every folder Kasane makes in a vault (Unix).
-pub const PRIVATE_DIR: u32 = 0o700;
+pub(crate) const PRIVATE_DIR: u32 = 0o700;
 
 /// Opens a new file for writing, owner-only from the moment it exists.
 fn create_private(path: &Path, create_new: bool) -> io::Result<File> {
@@ -122,7 +122,7 @@ pub fn replace(path: &Path, bytes: &[u8], salt: u64) -> io::Result<()> {
 
 /// Makes a rename or a new file in `dir` durable. Windows has no directory handles to sync;
 /// NTFS journals the rename itself.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()

@@ -64,7 +64,7 @@ impl KdfCost {
     /// The decision itself, for a release build (`release`) or a debug one: an explicit cost must
     /// lie in [`MIN_KDF_LOG_N`]..=[`MAX_KDF_LOG_N`] and, in a release build, be at least
     /// [`RELEASE_MIN_KDF_LOG_N`]; a calibrated cost is raised to that floor on a slow PC.
-    pub fn resolve_for(self, release: bool) -> Result<u8, KeyError> {
+    pub(crate) fn resolve_for(self, release: bool) -> Result<u8, KeyError> {
         let floor = kdf_floor(release);
         match self {
             KdfCost::Fixed(n) | KdfCost::BenchmarkOnly(n) if !(MIN_KDF_LOG_N..=MAX_KDF_LOG_N).contains(&n) => {
@@ -441,7 +441,7 @@ pub struct Keyring {
 }
 
 impl Keyring {
-    pub fn keys_dir(vault_dir: &Path) -> PathBuf {
+    pub(crate) fn keys_dir(vault_dir: &Path) -> PathBuf {
         vault_dir.join("keys")
     }
 

@@ -389,7 +389,7 @@ impl<'v> Tx<'v> {
     }
 
     /// Folds an op (already stored) into the derived state of its entity.
-    pub fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
+    pub(crate) fn apply(&mut self, header: &Header, fields: &Map<String, Value>) -> Result<(), LogError> {
         self.apply_in(header, fields, false)
     }
 
@@ -496,7 +496,7 @@ impl<'v> Tx<'v> {
     }
 
     /// Drops cached state of every entity in `scope` (after the caller rewrote it in SQL).
-    pub fn forget_scope(&mut self, scope: Scope) {
+    pub(crate) fn forget_scope(&mut self, scope: Scope) {
         self.entities.retain(|_, c| c.state.scope != scope);
         self.unindexed.retain(|_, (s, _)| *s != scope);
     }
@@ -747,7 +747,7 @@ pub fn all_ops(conn: &rusqlite::Connection) -> Result<Vec<Op>, LogError> {
 }
 
 /// Stored ops matching an SQL condition on `op`, in storage order.
-pub fn ops_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Op>, LogError> {
+pub(crate) fn ops_where(conn: &rusqlite::Connection, condition: &str) -> Result<Vec<Op>, LogError> {
     let mut stmt = conn.prepare(&format!("SELECT header, body FROM op WHERE {condition} ORDER BY n"))?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<Vec<u8>>>(1)?)))?;
     let mut out = Vec::new();
