@@ -10,7 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    Error, Vault,
+    Vault,
     log::EntityState,
     record::{self, RecordError},
 };
@@ -57,11 +57,13 @@ fn label_of(st: &EntityState) -> String {
 }
 
 /// Checks that a record still reads as its type with `field` set to `value`.
-fn check_value(st: &EntityState, field: &str, value: &Value) -> Result<(), Error> {
+fn check_value(st: &EntityState, field: &str, value: &Value) -> Result<(), RecordError> {
     let mut probe = st.clone();
     probe.fields.insert(field.to_string(), value.clone());
-    let bad = |e: RecordError| -> Error {
-        RecordError::Inconsistent(record::msg!(ja: "その値は項目 {field} に合いません: {e}", en: "that value does not fit the field {field}: {e}")).into()
+    let bad = |e: RecordError| -> RecordError {
+        RecordError::Inconsistent(
+            record::msg!(ja: "その値は項目 {field} に合いません: {e}", en: "that value does not fit the field {field}: {e}"),
+        )
     };
     match st.etype.as_str() {
         "household" => record::view::<record::Household>(&probe).map(|_| ()).map_err(bad),
@@ -76,7 +78,7 @@ fn check_value(st: &EntityState, field: &str, value: &Value) -> Result<(), Error
 
 impl Vault {
     /// Every field in conflict, across all records this vault holds.
-    pub fn conflicts(&self) -> Result<Vec<Conflict>, Error> {
+    pub fn conflicts(&self) -> Result<Vec<Conflict>, RecordError> {
         let agencies: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let workers: HashMap<Uuid, String> = self.directory_workers()?.into_iter().map(|w| (w.id, w.name)).collect();
         let site_agency = crate::site::site_agencies(&self.conn, self.me)?;
@@ -129,15 +131,14 @@ impl Vault {
         field: &str,
         pick: Option<Uuid>,
         merged: Option<Value>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Value, RecordError> {
         let st = crate::log::load_entity(&self.conn, entity)?.ok_or(RecordError::NotFound(entity))?;
         let live = st.live_values(field);
         if live.len() < 2 {
             return Err(RecordError::Refused(record::msg!(
                 ja: "この記録の項目 {field} には内容の食い違いがありません（すでに解決された可能性があります）",
                 en: "the field {field} of this record has no differing entries (someone may have resolved it already)"
-            ))
-            .into());
+            )));
         }
         let value = match (pick, merged) {
             (Some(op), None) => live
@@ -150,13 +151,12 @@ impl Vault {
                 return Err(RecordError::Inconsistent(record::msg!(
                     ja: "値を一つ選ぶか、まとめた値を入力してください（どちらか一方）",
                     en: "choose one value, or give a merged value — not both, not neither"
-                ))
-                .into());
+                )));
             }
         };
         check_value(&st, field, &value)?;
         let f = record::Fields::new().put(field, &value).into_map();
-        self.write(|tx| {
+        self.write(|tx| -> Result<_, RecordError> {
             tx.set(entity, f.clone())?;
             tx.audit("conflict.resolve", Some(entity.to_string()), Some(field.to_string()));
             Ok(())

@@ -9,15 +9,18 @@
 mod authority;
 mod bundle;
 mod conflict;
+mod document;
 mod error;
-mod error_ja;
 mod meeting;
 mod record;
 mod reference;
+mod referral;
 mod report;
+mod schema;
 mod search;
 #[cfg(feature = "seed")]
 pub mod seed;
+mod setup;
 mod share;
 mod site;
 mod vault;
@@ -28,15 +31,16 @@ use kasane_store::{audit, clock, durable, index, keyring, log, migrate, peers};
 pub use audit::{AuditEntry, AuditError};
 pub use bundle::{
     BundleError, ExportPreview, ExportReport, FORMAT as BUNDLE_FORMAT, ImportStatus, ImportSummary, InboxEntry,
-    Manifest, Preview, PreviewCase, Progress, PurgeNotice, QuarantineEntry, READER as BUNDLE_READER,
+    Manifest, PackResult, Preview, PreviewCase, Progress, PurgeNotice, QuarantineEntry, READER as BUNDLE_READER,
 };
 pub use clock::{Ambient, Clock, Entropy, FixedClock, SystemClock};
 pub use conflict::{Conflict, ConflictValue};
-pub use error::{Error, Kind};
+pub use error::Error;
 pub use ja::{
     Age, Date, DateError, DateField, Era, EraProblem, GojuonKey, PartialDate, fold_for_search, gojuon_key,
     is_kana_reading, is_romaji, kana_to_romaji, parse_date, romaji_key, to_hiragana, to_katakana, wareki, weekday_ja,
 };
+pub use kasane_store::{Kind, StoreError};
 pub use keyring::RecoveryCode;
 pub use keyring::{KdfCost, KeyError, MAX_KDF_LOG_N, MIN_KDF_LOG_N, MIN_PASSPHRASE_CHARS, WorkerSlot, calibrate};
 pub use log::{
@@ -44,7 +48,7 @@ pub use log::{
 };
 pub use meeting::{
     AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LedgerFilter, LedgerRow, LedgerSort, Meeting,
-    MeetingDetail, MeetingError, NewMeeting, PackResult, Proposal, ProposalReason,
+    MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
     confidentiality_ja as meeting_confidentiality_ja,
 };
 pub use migrate::MigrateError;
@@ -53,18 +57,21 @@ pub use record::{
     Action, ActionStatus, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary,
     CaseUpdate, Consent, ConsentHow, DomainView, Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary,
     HouseholdUpdate, MAX_TEXT_CHARS, NewAction, NewAssessmentEntry, NewCase, NewConsent, NewHousehold, NewNote,
-    NewPerson, NewReferral, NewRelation, NewResource, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError,
-    Referral, ReferralStatus, Relation, RelationKind, Resource, Risk, RoleAgency, RoleMatrix, Sex, Unreadable, Worker,
+    NewPerson, NewRelation, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError, Relation, RelationKind,
+    Risk, RoleAgency, RoleMatrix, Sex, Worker,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,
     assessment_domain, assessment_domains, conference_type, conference_types, district, districts, problem, problems,
 };
+pub use referral::{NewReferral, NewResource, Referral, ReferralStatus, Resource};
 pub use report::{PRINTOUT_NOTICE_EN, PRINTOUT_NOTICE_JA, PrintWhat};
+pub use schema::Unreadable;
 pub use search::Hit;
+pub use setup::Setup;
 pub use share::{Basis, Share, ShareError};
 pub use site::{CardData, MAX_CARD_BYTES, SiteError, SiteInfo, card_text_of, fingerprint, parse_card};
-pub use vault::{Identity, Setup, Vault, VaultDir, VaultError, default_vault_dir};
+pub use vault::{Identity, Vault, VaultDir, VaultError, default_vault_dir};
 
 /// Re-exported so callers can build passphrases without depending on `age` themselves.
 pub use age::secrecy::{ExposeSecret, SecretString};
@@ -94,7 +101,7 @@ impl Vault {
         let parties = bundle::parties(&self.conn, self.me)?;
         self.write(|tx| {
             bundle::rejudge_all(tx, &parties)?;
-            Ok(log::rebuild(tx.conn(), order, search::document)?)
+            Ok(log::rebuild(tx.conn(), order, document::document)?)
         })
     }
 
@@ -148,7 +155,7 @@ pub mod testing {
     /// This site's member card with its signed contents changed by `edit` (another agency id or
     /// name …) and signed with this site's real key, as a partner's modified build could make it.
     pub fn forged_card(v: &crate::Vault, edit: &mut dyn FnMut(&mut crate::CardData)) -> Result<String, crate::Error> {
-        v.forged_card(edit)
+        Ok(v.forged_card(edit)?)
     }
 
     /// This site's age recipient (public key), as a card carries it.
@@ -163,7 +170,7 @@ pub mod testing {
         pass: &crate::SecretString,
         ambient: crate::Ambient,
     ) -> Result<crate::Vault, crate::Error> {
-        crate::VaultDir::open(dir)?.unlock_without_inbox(worker, pass, ambient)
+        Ok(crate::VaultDir::open(dir)?.unlock_without_inbox(worker, pass, ambient)?)
     }
 
     /// Rewrites `worker`'s key slot in the first form (no worker sealed inside), as Kasane wrote
@@ -173,7 +180,7 @@ pub mod testing {
         worker: uuid::Uuid,
         pass: &crate::SecretString,
     ) -> Result<(), crate::Error> {
-        v.write_legacy_slot(worker, pass)
+        Ok(v.write_legacy_slot(worker, pass)?)
     }
 
     /// Writes an op without any of the record layer's checks, as a hostile or buggy partner
@@ -220,7 +227,7 @@ pub mod testing {
     /// This vault's own series in `scope`, signed as one segment, to push into a bundle it
     /// would never carry that scope in.
     pub fn own_series_segment(v: &crate::Vault, scope: crate::Scope) -> Result<Option<Segment>, crate::Error> {
-        v.own_series_segment(scope)
+        Ok(v.own_series_segment(scope)?)
     }
 
     /// The id of the root record (household, case, meeting) an op `op` of `site` creates.

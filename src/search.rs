@@ -3,98 +3,15 @@
 //! readings); FTS5 trigram answers terms of three or more characters, and shorter terms scan the
 //! documents directly, so a one-character query is slower but never silently empty.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::record::RecordError;
+use rusqlite::{Connection, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Error, Vault, index, ja, log::EntityState};
+use crate::{Vault, ja};
 
 /// Hits per kind a search returns at most.
 pub const LIMIT: usize = 50;
-
-/// The document text for an entity, or None when its type is not searchable.
-pub(crate) fn document(st: &EntityState) -> Option<(&'static str, String)> {
-    let s = |k: &str| st.fields.get(k).and_then(|v| v.as_str()).unwrap_or("");
-    match st.etype.as_str() {
-        "person" => {
-            let (fk, gk) = (s("family_kana"), s("given_kana"));
-            let (rf, rg) = (
-                ja::romaji_key(&ja::kana_to_romaji(fk)),
-                ja::romaji_key(&ja::kana_to_romaji(gk)),
-            );
-            let (names, readings) = (
-                ja::fold_for_search(&format!("{}{}", s("family_name"), s("given_name"))),
-                ja::fold_for_search(&format!("{fk}{gk}")),
-            );
-            let mut text = format!("{names} \u{1f} {readings} \u{1f} {rf}{rg} \u{1f} {rf} {rg} \u{1f}");
-            // Long vowels however they are written (サトウ, サトー), family and given name apart
-            // so that the end of one does not lengthen the start of the other.
-            let long = |k: &str| ja::fold_long_vowels(&ja::fold_for_search(k));
-            let long_readings = format!("{}{}", long(fk), long(gk));
-            if long_readings != readings {
-                text.push_str(&format!(" {long_readings} \u{1f}"));
-            }
-            let long_names = format!("{}{}", long(s("family_name")), long(s("given_name")));
-            if long_names != names {
-                text.push_str(&format!(" {long_names} \u{1f}"));
-            }
-            Some(("person", text))
-        }
-        "household" => {
-            let district = crate::reference::district(s("district"))
-                .map(|d| format!("{} {}", d.area_ja, d.name_ja))
-                .unwrap_or_default();
-            let mut text = ja::fold_for_search(&format!(
-                "{} \u{1f} {} \u{1f} {} \u{1f} {}",
-                s("label"),
-                s("address"),
-                s("phone"),
-                district
-            ));
-            // The address once more in the one form every way of writing it folds to.
-            let address = ja::fold_for_search(s("address"));
-            let folded_address = ja::fold_address(&address);
-            if folded_address != address {
-                text.push_str(&format!(" \u{1f} {folded_address}"));
-            }
-            Some(("household", text))
-        }
-        "note" => Some(("note", format!("{} \u{1f}", ja::fold_for_search(s("text"))))),
-        _ => None,
-    }
-}
-
-/// What [`document`] writes, by version: raised whenever it changes, so that a vault indexed by an
-/// older build has its documents written again when it is opened (2: long vowels and addresses).
-const DOCUMENT_VERSION: i64 = 2;
-
-/// Writes every search document again when they were written by an older [`document`]; a no-op
-/// (one small read) otherwise. Returns whether it rewrote them.
-pub(crate) fn refresh_if_stale(conn: &mut Connection) -> Result<bool, Error> {
-    let have: Option<i64> = conn
-        .query_row("SELECT value FROM vault_meta WHERE key = 'search_documents'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if have == Some(DOCUMENT_VERSION) {
-        return Ok(false);
-    }
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    index::clear(&tx)?;
-    let mut batch = index::Batch::default();
-    for etype in ["person", "household", "note"] {
-        for st in crate::record::load_all(&tx, etype, None)? {
-            batch.stage(&tx, st.id, document(&st), true)?;
-        }
-    }
-    batch.apply(&tx)?;
-    tx.execute(
-        "INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('search_documents', ?1)",
-        [DOCUMENT_VERSION],
-    )?;
-    tx.commit()?;
-    Ok(true)
-}
 
 /// One search hit with what a list needs to show it.
 #[derive(Debug, Clone, Serialize)]
@@ -242,7 +159,7 @@ fn matches(conn: &Connection, terms: &[Vec<String>], per_kind: usize) -> rusqlit
 }
 
 /// A text field of the entity `id` (a household's label, a case's title), or "".
-fn label_of(conn: &Connection, id: Option<Uuid>, field: &str) -> Result<String, Error> {
+fn label_of(conn: &Connection, id: Option<Uuid>, field: &str) -> Result<String, RecordError> {
     let Some(id) = id else { return Ok(String::new()) };
     Ok(crate::log::load_entity(conn, id)?
         .and_then(|st| st.fields.get(field).and_then(|v| v.as_str()).map(str::to_string))
@@ -252,14 +169,14 @@ fn label_of(conn: &Connection, id: Option<Uuid>, field: &str) -> Result<String, 
 impl Vault {
     /// Persons, households and contact-log entries matching every term of `query`. Persons come
     /// first in 五十音順, then households, then contact-log entries newest first. Logged.
-    pub fn search(&mut self, query: &str) -> Result<Vec<Hit>, Error> {
+    pub fn search(&mut self, query: &str) -> Result<Vec<Hit>, RecordError> {
         let hits = self.search_quiet(query)?;
         self.audit_now("search", None, Some(format!("{} hits", hits.len())))?;
         Ok(hits)
     }
 
     /// `search` without the audit entry, for benchmarks and type-ahead.
-    pub fn search_quiet(&self, query: &str) -> Result<Vec<Hit>, Error> {
+    pub fn search_quiet(&self, query: &str) -> Result<Vec<Hit>, RecordError> {
         let terms = terms(query);
         if terms.is_empty() {
             return Ok(Vec::new());

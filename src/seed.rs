@@ -385,7 +385,7 @@ pub fn fill(
     progress(0, total);
     while stream.peek().is_some() {
         let batch: Vec<DemoHousehold> = stream.by_ref().take(PER_TRANSACTION).collect();
-        v.write(|tx| {
+        v.write(|tx| -> Result<_, Error> {
             for h in &batch {
                 write_household(tx, h, &staff, own, lead == DemoLead::ThisAgency, today, &mut report)?;
             }

@@ -4,100 +4,19 @@
 //! function of the ops themselves, replayed in (HLC, site, op id) order, so every vault that
 //! holds the same ops reaches the same verdicts.
 
-use std::collections::{BTreeSet, HashMap};
+use kasane_store::{Kind, StoreError};
+use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use crate::record::{Basis, Share};
 use crate::{
-    Error, Vault,
-    error::Kind,
+    Vault,
+    ja::Date,
     log::Scope,
     record::{self, Consent, Fields, RecordError, load_all, view},
 };
-
-/// The legal basis that lets an agency see a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Basis {
-    /// 支援会議 (社会福祉法第106条の6): no consent needed; members bound by statutory confidentiality.
-    ShienKaigi,
-    /// 重層的支援会議: needs the person's consent.
-    JusotekiShienKaigi,
-    /// 要保護児童対策地域協議会 (児童福祉法第25条の2, 25条の5).
-    Yotaikyo,
-    /// 地域ケア会議 (介護保険法第115条の48).
-    ChiikiCareKaigi,
-    /// A specific consent record.
-    Consent(Uuid),
-}
-
-impl Basis {
-    pub fn code(&self) -> String {
-        match self {
-            Basis::ShienKaigi => "shien-kaigi".into(),
-            Basis::JusotekiShienKaigi => "jusoteki-shien-kaigi".into(),
-            Basis::Yotaikyo => "yotaikyo".into(),
-            Basis::ChiikiCareKaigi => "chiiki-care-kaigi".into(),
-            Basis::Consent(id) => format!("consent:{id}"),
-        }
-    }
-    pub fn label_ja(&self) -> &'static str {
-        match self {
-            Basis::ShienKaigi => "支援会議（社会福祉法第106条の6）",
-            Basis::JusotekiShienKaigi => "重層的支援会議（本人同意）",
-            Basis::Yotaikyo => "要保護児童対策地域協議会（児童福祉法第25条の2）",
-            Basis::ChiikiCareKaigi => "地域ケア会議（介護保険法第115条の48）",
-            Basis::Consent(_) => "本人同意（同意記録）",
-        }
-    }
-    /// Accepts the codes above, the conference-type codes that carry the same basis, or
-    /// `consent:<id>`.
-    pub fn parse(s: &str) -> Result<Basis, RecordError> {
-        let t = s.trim();
-        Ok(match t {
-            "shien-kaigi" | "支援会議" => Basis::ShienKaigi,
-            "jusoteki-shien-kaigi" | "重層的支援会議" => Basis::JusotekiShienKaigi,
-            "yotaikyo" | "kobetsu-case-kento" | "jitsumusha-kaigi" | "要対協" => Basis::Yotaikyo,
-            "chiiki-care-kaigi" | "地域ケア会議" => Basis::ChiikiCareKaigi,
-            _ => match t.strip_prefix("consent:").map(|id| Uuid::parse_str(id.trim())) {
-                Some(Ok(id)) => Basis::Consent(id),
-                _ => {
-                    return Err(RecordError::BadChoice {
-                        field: "legal basis",
-                        value: t.to_string(),
-                        allowed: "shien-kaigi (支援会議) | jusoteki-shien-kaigi (重層的支援会議, needs consent) | yotaikyo (要対協) | chiiki-care-kaigi (地域ケア会議) | consent:<consent id>",
-                    });
-                }
-            },
-        })
-    }
-    /// The basis for a meeting of this conference type.
-    pub fn of_conference_type(code: &str) -> Option<Basis> {
-        match code {
-            "shien-kaigi" => Some(Basis::ShienKaigi),
-            "jusoteki-shien-kaigi" | "consent-only" => Some(Basis::JusotekiShienKaigi),
-            "kobetsu-case-kento" | "jitsumusha-kaigi" => Some(Basis::Yotaikyo),
-            "chiiki-care-kaigi" => Some(Basis::ChiikiCareKaigi),
-            _ => None,
-        }
-    }
-    pub fn needs_consent(&self) -> bool {
-        matches!(self, Basis::JusotekiShienKaigi | Basis::Consent(_))
-    }
-}
-
-impl Serialize for Basis {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.code())
-    }
-}
-impl<'de> Deserialize<'de> for Basis {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Basis::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShareError {
@@ -105,58 +24,49 @@ pub enum ShareError {
         "sharing needs a legal basis; choose one of: shien-kaigi (支援会議, 社会福祉法106条の6), jusoteki-shien-kaigi (重層的支援会議, with consent), yotaikyo (要対協), chiiki-care-kaigi (地域ケア会議), or consent:<id> (a consent record)"
     )]
     NoBasis,
-    #[error("only the lead agency of this case ({lead}) can change who it is shared with or hand over the lead")]
-    NotLead { lead: String },
     #[error("{0}")]
     Consent(record::Msg),
     #[error("the case is already led by {0}")]
     OwnAgency(String),
     #[error("the case is not shared with {0}")]
     NotShared(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
 }
+
+kasane_store::carries_store_errors!(ShareError);
 
 impl ShareError {
     pub fn kind(&self) -> Kind {
-        Kind::Refused
+        match self {
+            ShareError::Store(e) => e.kind(),
+            ShareError::Record(e) => e.kind(),
+            _ => Kind::Refused,
+        }
     }
     pub fn code(&self) -> &'static str {
         match self {
+            ShareError::Store(e) => e.code(),
+            ShareError::Record(e) => e.code(),
             ShareError::NoBasis => "share.no-basis",
-            ShareError::NotLead { .. } => "share.not-lead",
             ShareError::Consent(_) => "share.consent",
             ShareError::OwnAgency(_) => "share.own-agency",
             ShareError::NotShared(_) => "share.not-shared",
         }
     }
-}
 
-/// One agency's place in a case's share set.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Share {
-    #[serde(skip_deserializing)]
-    pub id: Uuid,
-    #[serde(skip_deserializing)]
-    pub case: Uuid,
-    pub agency: Uuid,
-    pub basis: Basis,
-    pub active: bool,
-    pub since: jiff::civil::Date,
-    #[serde(default)]
-    pub removed: Option<jiff::civil::Date>,
-    #[serde(default)]
-    pub removed_reason: Option<String>,
-    #[serde(skip_deserializing)]
-    pub agency_name: String,
-    #[serde(skip_deserializing)]
-    pub conflicts: Vec<String>,
-}
-
-impl record::Record for Share {
-    const ETYPE: &'static str = "share";
-    fn set_meta(&mut self, st: &crate::log::EntityState) {
-        self.id = st.id;
-        self.case = st.parent.unwrap_or_default();
-        self.conflicts = record::conflicts_of(st);
+    /// The message in Japanese, as a case worker reads it: what happened and what to do.
+    pub fn message_ja(&self) -> String {
+        match self {
+            ShareError::Store(e) => e.message_ja(),
+            ShareError::Record(e) => e.message_ja(),
+                ShareError::NoBasis => "共有には法的根拠が必要です。支援会議（社会福祉法第106条の6）、重層的支援会議（本人同意）、要対協、地域ケア会議、または同意記録から選んでください".into(),
+                ShareError::Consent(m) => m.ja.clone(),
+                ShareError::OwnAgency(a) => format!("このケースの主担当は{a}です"),
+                ShareError::NotShared(a) => format!("このケースは{a}と共有していません"),
+            }
     }
 }
 
@@ -165,14 +75,37 @@ impl record::Record for Share {
 use crate::authority::share_id;
 
 impl Vault {
+    /// Records a withdrawal. Shares of this agency's cases that rested on the consent end, and
+    /// the partners' copies are asked to purge (returns the (case, agency) shares ended).
+    pub fn withdraw_consent(&mut self, id: Uuid, on: Date) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
+        let household = self.write(|tx| -> Result<_, ShareError> {
+            let st = tx.expect(id, "consent")?;
+            let c: Consent = view(st)?;
+            if let Some(w) = c.withdrawn {
+                return Err(RecordError::Refused(record::msg!(ja: "この同意は {w} にすでに撤回されています", en: "this consent was already withdrawn on {w}")).into());
+            }
+            if on < c.date {
+                return Err(RecordError::Inconsistent({
+                    let given = c.date;
+                    record::msg!(ja: "撤回日（{on}）は同意日（{given}）より前にできません", en: "withdrawal ({on}) cannot be before the consent was given ({given})")
+                })
+                .into());
+            }
+            tx.set(id, Fields::new().put("withdrawn", on).into_map())?;
+            tx.audit("consent.withdraw", Some(id.to_string()), None);
+            Ok(c.household)
+        })?;
+        self.end_shares_resting_on(household, id)
+    }
+
     /// Shares a case with an agency under a legal basis. Only the lead agency may; a basis that
     /// needs consent is checked against the consent records.
-    pub fn share_case(&mut self, case: Uuid, agency: Uuid, basis: Option<Basis>) -> Result<(), Error> {
+    pub fn share_case(&mut self, case: Uuid, agency: Uuid, basis: Option<Basis>) -> Result<(), ShareError> {
         self.share_cases(&[case], agency, basis)
     }
 
     /// Shares several cases with one agency in one transaction (all or none).
-    pub fn share_cases(&mut self, cases: &[Uuid], agency: Uuid, basis: Option<Basis>) -> Result<(), Error> {
+    pub fn share_cases(&mut self, cases: &[Uuid], agency: Uuid, basis: Option<Basis>) -> Result<(), ShareError> {
         let basis = basis.ok_or(ShareError::NoBasis)?;
         let target = self.agency(agency)?;
         let today = self.ambient.clock.today();
@@ -181,7 +114,7 @@ impl Vault {
             let c = self.case_quiet(case)?;
             self.require_lead(&c)?;
             if agency == c.lead_agency {
-                return Err(ShareError::OwnAgency(target.name).into());
+                return Err(ShareError::OwnAgency(target.name));
             }
             if basis.needs_consent() {
                 self.check_consent(c.household, agency, &target.name, basis, today)?;
@@ -221,7 +154,7 @@ impl Vault {
 
     /// Removes an agency from a case. Future bundles stop carrying the case to it and ask its
     /// copy to be purged.
-    pub fn unshare_case(&mut self, case: Uuid, agency: Uuid, reason: &str) -> Result<(), Error> {
+    pub fn unshare_case(&mut self, case: Uuid, agency: Uuid, reason: &str) -> Result<(), ShareError> {
         let c = self.case_quiet(case)?;
         self.require_lead(&c)?;
         let name = self
@@ -237,7 +170,7 @@ impl Vault {
                 .and_then(|st| st.fields.get("active").and_then(Value::as_bool))
                 .unwrap_or(false);
             if !active {
-                return Err(ShareError::NotShared(name.clone()).into());
+                return Err(ShareError::NotShared(name.clone()));
             }
             tx.set(
                 id,
@@ -256,31 +189,6 @@ impl Vault {
         })
     }
 
-    /// The share set of a case (active and removed entries).
-    pub fn shares_of(&self, case: Uuid) -> Result<Vec<Share>, Error> {
-        let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
-        let mut out: Vec<Share> = load_all(&self.conn, "share", Some(case))?
-            .iter()
-            .filter_map(|st| view::<Share>(st).ok())
-            .collect();
-        for s in &mut out {
-            s.agency_name = names.get(&s.agency).cloned().unwrap_or_else(|| s.agency.to_string());
-        }
-        out.sort_by(|a, b| b.active.cmp(&a.active).then(a.agency_name.cmp(&b.agency_name)));
-        Ok(out)
-    }
-
-    pub(crate) fn require_lead(&self, c: &record::Case) -> Result<(), Error> {
-        if c.lead_agency != self.me.agency {
-            let lead = self
-                .agency(c.lead_agency)
-                .map(|a| a.name)
-                .unwrap_or_else(|_| c.lead_agency.to_string());
-            return Err(ShareError::NotLead { lead }.into());
-        }
-        Ok(())
-    }
-
     fn check_consent(
         &self,
         household: Uuid,
@@ -288,7 +196,7 @@ impl Vault {
         agency_name: &str,
         basis: Basis,
         today: jiff::civil::Date,
-    ) -> Result<(), Error> {
+    ) -> Result<(), ShareError> {
         let consents = self.consents_of(household)?;
         let covers = |k: &Consent| k.agencies.is_empty() || k.agencies.contains(&agency);
         match basis {
@@ -299,17 +207,18 @@ impl Vault {
                 if let Some(w) = k.withdrawn.filter(|w| *w <= today) {
                     return Err(ShareError::Consent(
                         record::msg!(ja: "その同意は {w} に撤回されています", en: "that consent was withdrawn on {w}"),
-                    )
-                    .into());
+                    ));
                 }
                 if !k.is_valid_on(today) {
-                    return Err(
-                        ShareError::Consent({ let d = k.date; record::msg!(ja: "その同意の日付 {d} は未来です", en: "that consent is dated {d} (in the future)") }).into(),
-                    );
+                    return Err(ShareError::Consent({
+                        let d = k.date;
+                        record::msg!(ja: "その同意の日付 {d} は未来です", en: "that consent is dated {d} (in the future)")
+                    }));
                 }
                 if !covers(k) {
-                    return Err(ShareError::Consent(record::msg!(ja: "その同意には{agency_name}が含まれていません。含む同意を記録してください", en: "that consent does not name {agency_name}; record a consent that does"))
-                    .into());
+                    return Err(ShareError::Consent(
+                        record::msg!(ja: "その同意には{agency_name}が含まれていません。含む同意を記録してください", en: "that consent does not name {agency_name}; record a consent that does"),
+                    ));
                 }
                 Ok(())
             }
@@ -317,15 +226,20 @@ impl Vault {
                 if consents.iter().any(|k| k.is_valid_on(today) && covers(k)) {
                     Ok(())
                 } else {
-                    Err(ShareError::Consent(record::msg!(ja: "重層的支援会議では本人の同意がある場合だけ共有できますが、この世帯には{agency_name}を含む有効な同意がありません。先に同意を記録してください", en: "重層的支援会議 shares only with the person's consent, and no member of this household has a valid consent covering {agency_name}; record one first (kasane consent add)"))
-                    .into())
+                    Err(ShareError::Consent(
+                        record::msg!(ja: "重層的支援会議では本人の同意がある場合だけ共有できますが、この世帯には{agency_name}を含む有効な同意がありません。先に同意を記録してください", en: "重層的支援会議 shares only with the person's consent, and no member of this household has a valid consent covering {agency_name}; record one first (kasane consent add)"),
+                    ))
                 }
             }
         }
     }
 
     /// After a consent is withdrawn, shares that rested on it end (for cases this agency leads).
-    pub(crate) fn end_shares_resting_on(&mut self, household: Uuid, consent: Uuid) -> Result<Vec<(Uuid, Uuid)>, Error> {
+    pub(crate) fn end_shares_resting_on(
+        &mut self,
+        household: Uuid,
+        consent: Uuid,
+    ) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
         let today = self.ambient.clock.today();
         let consents = self.consents_of(household)?;
         let mut ended = Vec::new();
@@ -359,7 +273,7 @@ impl Vault {
 
 /// Scopes an agency may see: the directory, every case it leads or is actively shared, and the
 /// households of those cases. Local scopes never.
-pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Result<BTreeSet<Scope>, Error> {
+pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Result<BTreeSet<Scope>, ShareError> {
     let mut out = BTreeSet::new();
     out.insert(Scope::Directory);
     let a = agency.to_string();

@@ -3,6 +3,8 @@
 //! public keys, self-signed, with a fingerprint people compare aloud over the phone; a partner's
 //! card is trusted for data only after that comparison, and a revoked site is refused.
 
+use crate::record::RecordError;
+use kasane_store::{Kind, StoreError};
 use std::str::FromStr;
 
 use base64::Engine as _;
@@ -12,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use crate::{Error, Vault, clock::Entropy, error::Kind};
+use crate::{Vault, clock::Entropy};
 
 /// The card format this build writes and reads. Version 1 (whose fingerprint did not cover the
 /// agency) is refused: its holder is asked for a new file.
@@ -64,11 +66,19 @@ pub enum SiteError {
     RevokeSelf,
     #[error("the site keys in these case records are damaged: {0}")]
     KeysDamaged(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
 }
+
+kasane_store::carries_store_errors!(SiteError);
 
 impl SiteError {
     pub fn kind(&self) -> Kind {
         match self {
+            SiteError::Store(e) => e.kind(),
+            SiteError::Record(e) => e.kind(),
             SiteError::UnknownSite(_) => Kind::NotFound,
             SiteError::FingerprintMismatch(_)
             | SiteError::Revoked(_)
@@ -84,6 +94,8 @@ impl SiteError {
     }
     pub fn code(&self) -> &'static str {
         match self {
+            SiteError::Store(e) => e.code(),
+            SiteError::Record(e) => e.code(),
             SiteError::NotACard(_) => "card.invalid",
             SiteError::CardSignature => "card.signature",
             SiteError::CardTooNew => "card.too-new",
@@ -100,6 +112,29 @@ impl SiteError {
             SiteError::RevokeSelf => "site.revoke-self",
             SiteError::KeysDamaged(_) => "site.keys-damaged",
         }
+    }
+
+    /// The message in Japanese, as a case worker reads it: what happened and what to do.
+    pub fn message_ja(&self) -> String {
+        match self {
+            SiteError::Store(e) => e.message_ja(),
+            SiteError::Record(e) => e.message_ja(),
+                SiteError::NotACard(_) => "かさねの機関確認ファイルではありません".into(),
+                SiteError::CardSignature => "機関確認ファイルの署名が内容と一致しません。改ざんまたは破損の可能性があります".into(),
+                SiteError::CardTooNew => "新しいバージョンのかさねの機関確認ファイルです。かさねを更新してください".into(),
+                SiteError::CardOutdated(_) => "試験版のかさねで作られた古い機関確認ファイルです。相手機関に新しい機関確認ファイルを依頼し、照合番号をもう一度確認してください".into(),
+                SiteError::CardTooLarge(_) => "このファイルは機関確認ファイルにしては大きすぎます。ファイルを確かめてください".into(),
+                SiteError::OwnAgencyCard(name) => format!("この機関確認ファイルは、この機関（{name}）の端末だと名乗っています。相手機関のファイルではありません。この機関に加わった別のPCであれば、自機関のPCとして取り込んでください（kasane card import --own-pc）"),
+                SiteError::NotOwnAgency(name) => format!("この機関確認ファイルは別の機関（{name}）のものです。この機関のPCではありません"),
+                SiteError::CardAgencyChanged(_) => "この端末の機関確認ファイルは以前に別の機関のものとして登録されています。このファイルは信頼せず、相手機関に確認してください".into(),
+                SiteError::OwnCard => "この端末自身の機関確認ファイルです".into(),
+                SiteError::CardKeysChanged(_) => "この端末の機関確認ファイルは以前に別の鍵で登録されています。相手のPCを入れ替えた場合は、古い端末を失効させてから登録してください".into(),
+                SiteError::UnknownSite(_) => "その端末の機関確認ファイルは登録されていません".into(),
+                SiteError::FingerprintMismatch(_) => "照合番号が一致しません。この機関確認ファイルは信頼せず、相手に新しいファイルを依頼してください".into(),
+                SiteError::Revoked(_) => "その端末は失効しています。再び確認済みにはできません".into(),
+                SiteError::RevokeSelf => "使用中の端末は自分自身を失効させられません。同じ機関の別の端末か、相手機関で失効させてください".into(),
+                SiteError::KeysDamaged(_) => "この端末の鍵が壊れています".into(),
+            }
     }
 }
 
@@ -134,7 +169,7 @@ impl SiteKeys {
     }
 
     /// Loads the keys, creating them the first time (vaults made before exchange existed).
-    pub fn load_or_create(conn: &Connection, entropy: &Entropy) -> Result<SiteKeys, Error> {
+    pub fn load_or_create(conn: &Connection, entropy: &Entropy) -> Result<SiteKeys, SiteError> {
         let get = |k: &str| -> rusqlite::Result<Option<Vec<u8>>> {
             conn.query_row("SELECT value FROM vault_meta WHERE key = ?1", [k], |r| r.get(0))
                 .optional()
@@ -241,7 +276,7 @@ pub fn card_text_of(bytes: &[u8]) -> Result<&str, SiteError> {
     std::str::from_utf8(bytes).map_err(|_| SiteError::NotACard("the file is not UTF-8 text".into()))
 }
 
-fn digits(s: &str) -> String {
+pub(crate) fn digits(s: &str) -> String {
     s.chars()
         .filter_map(|c| {
             // Full-width digits are what a Japanese IME may type.
@@ -377,7 +412,7 @@ pub(crate) struct KnownSite {
     pub revoked_frontier: Option<std::collections::BTreeMap<String, u64>>,
 }
 
-pub(crate) fn known_site(conn: &Connection, site: Uuid) -> Result<Option<KnownSite>, Error> {
+pub(crate) fn known_site(conn: &Connection, site: Uuid) -> Result<Option<KnownSite>, SiteError> {
     let row = conn
         .prepare_cached("SELECT agency, sign_key, verified_at, revoked_at, revoked_frontier FROM card WHERE site = ?1")?
         .query_row([site.as_bytes()], |r| {
@@ -409,7 +444,7 @@ pub(crate) fn known_site(conn: &Connection, site: Uuid) -> Result<Option<KnownSi
 pub(crate) fn site_agencies(
     conn: &Connection,
     me: crate::vault::Identity,
-) -> Result<std::collections::HashMap<Uuid, Uuid>, Error> {
+) -> Result<std::collections::HashMap<Uuid, Uuid>, StoreError> {
     let mut out = std::collections::HashMap::new();
     out.insert(me.site, me.agency);
     let mut stmt = conn.prepare_cached("SELECT site, agency FROM card")?;
@@ -424,7 +459,7 @@ pub(crate) fn site_agencies(
 
 impl Vault {
     /// This site's member card, to give to partners (e.g. on a USB stick or by email).
-    pub fn my_card(&self) -> Result<(String, SiteInfo), Error> {
+    pub fn my_card(&self) -> Result<(String, SiteInfo), SiteError> {
         let me = self.identity();
         let agency = self.agency(me.agency)?;
         let site_name = crate::record::load_one(&self.conn, me.site, "site")
@@ -467,173 +502,15 @@ impl Vault {
         ))
     }
 
-    /// Imports a partner's card (unverified until the fingerprint is compared). Importing the
-    /// same card again changes nothing; a card of a known site under another agency name is
-    /// taken as a new card of that site (its check number changes, so it must be compared
-    /// again). A card claiming this vault's own agency is refused: a PC of this agency is
-    /// imported with [`Vault::import_own_pc_card`].
-    pub fn import_card(&mut self, text: &str) -> Result<SiteInfo, Error> {
-        self.import_card_as(text, false)
-    }
-
-    /// Imports the card of another PC of this vault's own agency (one that joined it with
-    /// `init --join`); a partner agency's card is refused here.
-    pub fn import_own_pc_card(&mut self, text: &str) -> Result<SiteInfo, Error> {
-        self.import_card_as(text, true)
-    }
-
-    fn import_card_as(&mut self, text: &str, own_pc: bool) -> Result<SiteInfo, Error> {
-        let (card, fp) = parse_card(text)?;
-        if card.site == self.me.site {
-            return Err(SiteError::OwnCard.into());
-        }
-        match (card.agency == self.me.agency, own_pc) {
-            (true, false) => return Err(SiteError::OwnAgencyCard(card.agency_name).into()),
-            (false, true) => return Err(SiteError::NotOwnAgency(card.agency_name).into()),
-            _ => {}
-        }
-        let key = verifying_key(&card.sign_key)?;
-        let now = self.ambient.clock.now().as_millisecond();
-        let tx = self.conn.transaction()?;
-        let existing: Option<(Vec<u8>, String, Vec<u8>, String)> = tx
-            .query_row(
-                "SELECT sign_key, age_recipient, agency, fingerprint FROM card WHERE site = ?1",
-                [card.site.as_bytes()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let mut detail = card.agency_name.clone();
-        match existing {
-            Some((k, a, _, _)) if k != key.as_bytes() || a != card.age_recipient => {
-                return Err(SiteError::CardKeysChanged(card.site).into());
-            }
-            Some((_, _, agency, _)) if agency != card.agency.as_bytes() => {
-                return Err(SiteError::CardAgencyChanged(card.site).into());
-            }
-            Some((_, _, _, old_fp)) => {
-                // The same keys under another agency name: the check number changes with it, so
-                // the card is unverified until it is compared again.
-                let renamed = old_fp != fp;
-                tx.execute(
-                    "UPDATE card SET agency_name = ?2, agency_code = ?3, site_name = ?4, fingerprint = ?5, text = ?6,
-                       verified_at = CASE WHEN ?7 THEN NULL ELSE verified_at END WHERE site = ?1",
-                    params![
-                        card.site.as_bytes(),
-                        card.agency_name,
-                        card.agency_code,
-                        card.site_name,
-                        fp,
-                        text,
-                        renamed
-                    ],
-                )?;
-                if renamed {
-                    detail.push_str(" (new check number: compare it again)");
-                }
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO card (site, agency, agency_name, agency_code, site_name, sign_key, age_recipient, fingerprint, text, imported_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    params![
-                        card.site.as_bytes(),
-                        card.agency.as_bytes(),
-                        card.agency_name,
-                        card.agency_code,
-                        card.site_name,
-                        &key.as_bytes()[..],
-                        card.age_recipient,
-                        fp,
-                        text,
-                        now
-                    ],
-                )?;
-            }
-        }
-        crate::audit::append(
-            &tx,
-            self.ambient.clock.now(),
-            Some(self.me.worker),
-            "card.import",
-            Some(&card.site.to_string()),
-            Some(&detail),
-        )?;
-        tx.commit()?;
-        // Who is who changed: directory entries a partner wrote for this site or its agency are
-        // judged again against what the card now says.
-        self.rejudge_directory()?;
-        self.site_info(card.site)
-    }
-
-    /// Marks a partner's card as verified after a person compared the fingerprint with the
-    /// partner (by phone, in person). Segments quarantined because it was unverified are then
-    /// applied.
-    pub fn verify_card(&mut self, site: Uuid, fingerprint_text: &str) -> Result<SiteInfo, Error> {
-        let info = self.site_info(site)?;
-        if info.revoked {
-            return Err(SiteError::Revoked(site).into());
-        }
-        if digits(fingerprint_text) != digits(&info.fingerprint) {
-            self.audit_now("card.verify-failed", Some(site.to_string()), None)?;
-            return Err(SiteError::FingerprintMismatch(site).into());
-        }
-        let now = self.ambient.clock.now().as_millisecond();
-        self.conn.execute(
-            "UPDATE card SET verified_at = coalesce(verified_at, ?2) WHERE site = ?1",
-            params![site.as_bytes(), now],
-        )?;
-        self.audit_now("card.verify", Some(site.to_string()), None)?;
-        self.rejudge_directory()?;
-        self.import_waiting_from(site)?;
-        self.retry_quarantine()?;
-        self.site_info(site)
-    }
-
-    /// Revokes a site (a lost or retired PC): its later bundles are refused and its later
-    /// segments quarantined. Revoking a site of our own agency also tells partners.
-    pub fn revoke_site(&mut self, site: Uuid) -> Result<SiteInfo, Error> {
-        if site == self.me.site {
-            return Err(SiteError::RevokeSelf.into());
-        }
-        let info = self.site_info(site)?;
-        let frontier = crate::peers::series_frontier_of(&self.conn, site)?;
-        let now = self.ambient.clock.now().as_millisecond();
-        self.conn.execute(
-            "UPDATE card SET revoked_at = coalesce(revoked_at, ?2), revoked_frontier = coalesce(revoked_frontier, ?3) WHERE site = ?1",
-            params![site.as_bytes(), now, serde_json::to_string(&frontier).unwrap_or_default()],
-        )?;
-        if info.agency == self.me.agency {
-            let exists = crate::log::load_entity(&self.conn, site)?.is_some_and(|st| st.etype == "site");
-            self.write(|tx| {
-                let f = crate::record::Fields::new().put("revoked", true).into_map();
-                if exists {
-                    tx.set(site, f)?;
-                } else {
-                    let f = crate::record::Fields::new()
-                        .put("name", &info.site_name)
-                        .put("agency", info.agency)
-                        .put("revoked", true)
-                        .into_map();
-                    tx.create_with_id(site, crate::log::Scope::Directory, "site", Some(info.agency), f)?;
-                }
-                tx.audit("site.revoke", Some(site.to_string()), None);
-                Ok(())
-            })?;
-        } else {
-            self.audit_now("site.revoke", Some(site.to_string()), Some("local".into()))?;
-        }
-        self.site_info(site)
-    }
-
-    pub fn site_info(&self, site: Uuid) -> Result<SiteInfo, Error> {
+    pub fn site_info(&self, site: Uuid) -> Result<SiteInfo, SiteError> {
         self.sites()?
             .into_iter()
             .find(|s| s.site == site)
-            .ok_or_else(|| SiteError::UnknownSite(site).into())
+            .ok_or_else(|| SiteError::UnknownSite(site))
     }
 
     /// Our own site and every partner site whose card was imported.
-    pub fn sites(&self) -> Result<Vec<SiteInfo>, Error> {
+    pub fn sites(&self) -> Result<Vec<SiteInfo>, SiteError> {
         let (_, mine) = self.my_card()?;
         let mut out = vec![mine];
         let mut stmt = self.conn.prepare(
@@ -661,14 +538,14 @@ impl Vault {
     /// This site's card with its signed contents changed by `edit`, signed again with this
     /// site's real key: what a modified build could hand out. Tests only.
     #[cfg(feature = "testing")]
-    pub(crate) fn forged_card(&self, edit: &mut dyn FnMut(&mut CardData)) -> Result<String, Error> {
+    pub(crate) fn forged_card(&self, edit: &mut dyn FnMut(&mut CardData)) -> Result<String, SiteError> {
         let (text, _) = self.my_card()?;
         let (mut data, _) = parse_card(&text)?;
         edit(&mut data);
-        Ok(card_text(&data, &self.site_keys()?)?)
+        card_text(&data, &self.site_keys()?)
     }
 
-    pub(crate) fn site_keys(&self) -> Result<SiteKeys, Error> {
+    pub(crate) fn site_keys(&self) -> Result<SiteKeys, SiteError> {
         SiteKeys::load_or_create(&self.conn, &self.ambient.entropy)
     }
 }

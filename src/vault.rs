@@ -12,16 +12,15 @@ use std::{
 use age::secrecy::SecretString;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use kasane_store::{Kind, StoreError, is_busy};
+
 use crate::{
-    Error,
     clock::Ambient,
     durable,
-    error::Kind,
     keyring::{DbKey, KdfCost, KeyError, Keyring, RecoveryCode, WorkerSlot, check_new_passphrase, kdf_floor},
-    log::{Author, Hlc, Scope, Tx},
+    log::{Author, Hlc, Tx},
     migrate,
 };
 
@@ -61,12 +60,17 @@ pub enum VaultError {
     Damaged(String),
     #[error("could not access {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
+
+kasane_store::carries_store_errors!(VaultError);
 
 impl VaultError {
     pub fn kind(&self) -> Kind {
         match self {
             VaultError::NotEmpty(_) => Kind::BadInput,
+            VaultError::Store(e) => e.kind(),
             _ => Kind::Vault,
         }
     }
@@ -81,6 +85,41 @@ impl VaultError {
             VaultError::Busy => "vault.busy",
             VaultError::Damaged(_) => "vault.damaged",
             VaultError::Io { .. } => "vault.io",
+            VaultError::Store(e) => e.code(),
+        }
+    }
+
+    /// The message in Japanese, as a case worker reads it.
+    pub fn message_ja(&self) -> String {
+        match self {
+            VaultError::Missing(p) => format!(
+                "{} に記録データがありません。新しく作成するか、別のフォルダを選んでください",
+                p.display()
+            ),
+            VaultError::NotAVault(p) => format!(
+                "{} はかさねの記録データのフォルダではありません（ほかのファイルがあります）",
+                p.display()
+            ),
+            VaultError::Incomplete(p) => format!(
+                "{} の記録データの作成が途中で止まっています。フォルダを削除して作り直してください",
+                p.display()
+            ),
+            VaultError::NotEmpty(p) => format!(
+                "{} にはすでにファイルがあります。空のフォルダか新しいフォルダを選んでください",
+                p.display()
+            ),
+            VaultError::NewerFormat(_) => {
+                "この記録データは新しいバージョンのかさねで作られています。かさねを更新してください".into()
+            }
+            VaultError::Unreadable => {
+                "記録データを開けません。別の記録データのファイルが混ざっているか、壊れている可能性があります".into()
+            }
+            VaultError::Busy => {
+                "記録データは別のかさねの画面またはコマンドで使用中です。そちらを閉じてからやり直してください".into()
+            }
+            VaultError::Damaged(_) => "記録データが壊れています".into(),
+            VaultError::Io { path, .. } => format!("{} を読み書きできません", path.display()),
+            VaultError::Store(e) => e.message_ja(),
         }
     }
 }
@@ -96,32 +135,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
 /// (`~/.local/share/kasane/vault` on Linux, `%APPDATA%\Kasane\Kasane\data\vault` on Windows).
 pub fn default_vault_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("jp", "Kasane", "Kasane").map(|d| d.data_dir().join("vault"))
-}
-
-/// What a new vault starts with.
-pub struct Setup {
-    pub agency: String,
-    pub site: String,
-    pub worker: String,
-    pub passphrase: SecretString,
-    pub kdf: KdfCost,
-    /// The member card of another site of the same agency, when this PC joins an agency that
-    /// already uses Kasane (its name and id come from the card, which is imported unverified).
-    pub join: Option<String>,
-}
-
-impl Setup {
-    /// A new agency's first site, with a KDF calibrated to this PC.
-    pub fn new(agency: &str, site: &str, worker: &str, passphrase: SecretString) -> Setup {
-        Setup {
-            agency: agency.into(),
-            site: site.into(),
-            worker: worker.into(),
-            passphrase,
-            kdf: KdfCost::Calibrated,
-            join: None,
-        }
-    }
 }
 
 /// The identities this vault acts as.
@@ -142,31 +155,30 @@ pub struct VaultDir {
 }
 
 impl VaultDir {
-    pub fn open(dir: &Path) -> Result<VaultDir, Error> {
+    pub fn open(dir: &Path) -> Result<VaultDir, VaultError> {
         let marker_path = dir.join(MARKER);
         let bytes = match fs::read(&marker_path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if !dir.exists() {
-                    return Err(VaultError::Missing(dir.to_path_buf()).into());
+                    return Err(VaultError::Missing(dir.to_path_buf()));
                 }
                 if dir.join(DB_FILE).exists() {
-                    return Err(VaultError::Incomplete(dir.to_path_buf()).into());
+                    return Err(VaultError::Incomplete(dir.to_path_buf()));
                 }
                 let empty = fs::read_dir(dir).map_err(io(dir))?.next().is_none();
                 return Err(if empty {
                     VaultError::Missing(dir.to_path_buf())
                 } else {
                     VaultError::NotAVault(dir.to_path_buf())
-                }
-                .into());
+                });
             }
-            Err(e) => return Err(io(&marker_path)(e).into()),
+            Err(e) => return Err(io(&marker_path)(e)),
         };
         let marker: Marker =
             serde_json::from_slice(&bytes).map_err(|e| VaultError::Damaged(format!("{MARKER}: {e}")))?;
         if marker.kasane_vault > VAULT_FORMAT {
-            return Err(VaultError::NewerFormat(dir.to_path_buf()).into());
+            return Err(VaultError::NewerFormat(dir.to_path_buf()));
         }
         // Vaults made before Kasane set owner-only modes get them now.
         durable::tighten(dir);
@@ -188,20 +200,14 @@ impl VaultDir {
         self.keyring.workers()
     }
 
-    /// Unlocks as a worker (by name or id; None when the vault has one worker). Bundles whose
-    /// import was interrupted are retried now; their outcomes are recorded in the inbox.
-    pub fn unlock(self, worker: Option<&str>, passphrase: &SecretString, ambient: Ambient) -> Result<Vault, Error> {
-        let mut vault = self.unlock_without_inbox(worker, passphrase, ambient)?;
-        let _ = vault.process_inbox()?;
-        Ok(vault)
-    }
-
+    /// Unlocks as a worker (by name or id; None when the vault has one worker) without
+    /// retrying interrupted imports; [`VaultDir::unlock`] does both.
     pub(crate) fn unlock_without_inbox(
         self,
         worker: Option<&str>,
         passphrase: &SecretString,
         ambient: Ambient,
-    ) -> Result<Vault, Error> {
+    ) -> Result<Vault, VaultError> {
         let slot = self.keyring.find(worker)?.clone();
         let opened = self.keyring.unwrap_worker(&slot, passphrase)?;
         let mut vault = Vault::open_db(self, opened.key, &slot, ambient)?;
@@ -225,7 +231,7 @@ impl VaultDir {
         new_passphrase: &SecretString,
         kdf: KdfCost,
         ambient: Ambient,
-    ) -> Result<Vault, Error> {
+    ) -> Result<Vault, VaultError> {
         check_new_passphrase(new_passphrase)?;
         let code = RecoveryCode::parse(code)?;
         let slot = self.keyring.find(worker)?.clone();
@@ -271,14 +277,14 @@ impl std::fmt::Debug for Vault {
     }
 }
 
-fn connect(path: &Path, key: &DbKey, create: bool) -> Result<Connection, Error> {
+fn connect(path: &Path, key: &DbKey, create: bool) -> Result<Connection, VaultError> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags).map_err(|e| match e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-            Error::Vault(VaultError::Incomplete(path.parent().unwrap_or(path).to_path_buf()))
+            VaultError::Incomplete(path.parent().unwrap_or(path).to_path_buf())
         }
         e => e.into(),
     })?;
@@ -289,9 +295,9 @@ fn connect(path: &Path, key: &DbKey, create: bool) -> Result<Connection, Error> 
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => {}
         Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            return Err(VaultError::Unreadable.into());
+            return Err(VaultError::Unreadable);
         }
-        Err(e) if crate::error::is_busy(&e) => return Err(VaultError::Busy.into()),
+        Err(e) if is_busy(&e) => return Err(VaultError::Busy),
         Err(e) => return Err(e.into()),
     }
     // temp_store=MEMORY keeps sorts and temporary tables off the disk, where they would be plain.
@@ -304,52 +310,35 @@ fn connect(path: &Path, key: &DbKey, create: bool) -> Result<Connection, Error> 
          PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -65536;",
     )
-    .map_err(|e| {
-        if crate::error::is_busy(&e) {
-            Error::Vault(VaultError::Busy)
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| if is_busy(&e) { VaultError::Busy } else { e.into() })?;
     Ok(conn)
 }
 
-fn meta_uuid(conn: &Connection, key: &str) -> Result<Uuid, Error> {
+fn meta_uuid(conn: &Connection, key: &str) -> Result<Uuid, VaultError> {
     let v: Option<Vec<u8>> = conn
         .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?;
     v.and_then(|b| Uuid::from_slice(&b).ok())
-        .ok_or_else(|| VaultError::Damaged(format!("vault_meta has no {key}")).into())
+        .ok_or_else(|| VaultError::Damaged(format!("vault_meta has no {key}")))
 }
 
-impl Vault {
-    /// Creates a vault in `dir` (new or empty) and returns it unlocked with the recovery code,
-    /// which is shown once and never stored.
-    pub fn create(dir: &Path, setup: Setup, ambient: Ambient) -> Result<(Vault, RecoveryCode), Error> {
-        check_new_passphrase(&setup.passphrase)?;
-        let joined = match &setup.join {
-            Some(text) => Some(crate::site::parse_card(text)?.0),
-            None => None,
-        };
-        let agency_name = match &joined {
-            Some(card) => card.agency_name.clone(),
-            None => crate::record::require_text("agency", &setup.agency)?,
-        };
-        crate::record::require_text("site", &setup.site)?;
-        crate::record::require_text("worker", &setup.worker)?;
-        let log_n = setup.kdf.resolve()?;
+/// A vault being created: its folder, database (schema and identity written) and key, before
+/// any key slot exists. The setup puts the site's own keys in between, then [`Founding::slots`].
+pub(crate) struct Founding {
+    conn: Connection,
+    dir: PathBuf,
+    key: DbKey,
+    me: Identity,
+}
+
+impl Founding {
+    /// Makes `dir` (new or empty) and the database in it. No marker is written yet, so a folder
+    /// left by an interrupted setup reads as incomplete, never as a vault.
+    pub(crate) fn begin(dir: &Path, me: Identity, ambient: &Ambient) -> Result<Founding, VaultError> {
         if dir.exists() && fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
-            return Err(VaultError::NotEmpty(dir.to_path_buf()).into());
+            return Err(VaultError::NotEmpty(dir.to_path_buf()));
         }
         durable::create_private_dir(dir).map_err(io(dir))?;
-        let vault_id = ambient.uuid_v7();
-        let site = ambient.uuid_v7();
-        let fresh_agency = ambient.uuid_v7();
-        let agency = joined.as_ref().map_or(fresh_agency, |c| c.agency);
-        // The worker's directory entry is an ordinary record, so its id is derived from the op
-        // that creates it: the third of this site's directory series (the second when joining,
-        // which leaves the agency's entry to the site that made it). The key slot needs it first.
-        let worker = crate::log::record_id(Scope::Directory, site, if joined.is_some() { 2 } else { 3 });
         let key = DbKey::generate(&ambient.entropy);
         // Made owner-only before SQLite opens it; SQLite gives the WAL and shared-memory files the
         // database's mode.
@@ -357,91 +346,98 @@ impl Vault {
         durable::create_private_file(&db_path).map_err(io(&db_path))?;
         let mut conn = connect(&db_path, &key, true)?;
         migrate::upgrade_to(&mut conn, migrate::latest())?;
-        {
-            let tx = conn.transaction()?;
-            for (k, v) in [("vault_id", vault_id), ("site_id", site), ("agency_id", agency)] {
-                tx.execute(
-                    "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)",
-                    params![k, v.as_bytes()],
-                )?;
-            }
-            // Every slot of a new vault seals its worker: no slot in the first form is ever trusted.
+        let tx = conn.transaction()?;
+        for (k, v) in [("vault_id", me.vault), ("site_id", me.site), ("agency_id", me.agency)] {
             tx.execute(
-                "INSERT INTO vault_meta (key, value) VALUES (?1, 1)",
-                params![LEGACY_REGISTERED],
+                "INSERT INTO vault_meta (key, value) VALUES (?1, ?2)",
+                params![k, v.as_bytes()],
             )?;
-            tx.commit()?;
         }
-        crate::site::SiteKeys::load_or_create(&conn, &ambient.entropy)?;
-        let mut keyring = Keyring::create(dir, vault_id)?;
+        // Every slot of a new vault seals its worker: no slot in the first form is ever trusted.
+        tx.execute(
+            "INSERT INTO vault_meta (key, value) VALUES (?1, 1)",
+            params![LEGACY_REGISTERED],
+        )?;
+        tx.commit()?;
+        Ok(Founding {
+            conn,
+            dir: dir.to_path_buf(),
+            key,
+            me,
+        })
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Writes the first worker's slot and the recovery slot, and opens the vault as that worker.
+    /// The recovery code is shown once and never stored.
+    pub(crate) fn slots(
+        self,
+        worker_name: &str,
+        passphrase: &SecretString,
+        log_n: u8,
+        ambient: Ambient,
+    ) -> Result<(Vault, RecoveryCode), VaultError> {
+        let mut keyring = Keyring::create(&self.dir, self.me.vault)?;
         keyring.put_worker(
-            worker,
-            setup.worker.trim(),
-            &key,
-            &setup.passphrase,
+            self.me.worker,
+            worker_name,
+            &self.key,
+            passphrase,
             log_n,
             &ambient.entropy,
         )?;
         let code = RecoveryCode::generate(&ambient.entropy);
-        keyring.put_recovery(&key, &code, &ambient.entropy)?;
-        let mut vault = Vault {
-            conn,
-            dir: dir.to_path_buf(),
+        keyring.put_recovery(&self.key, &code, &ambient.entropy)?;
+        let vault = Vault {
+            conn: self.conn,
+            dir: self.dir,
             keyring,
-            key,
-            me: Identity {
-                vault: vault_id,
-                site,
-                agency,
-                worker,
-            },
-            worker_name: setup.worker.trim().to_string(),
+            key: self.key,
+            me: self.me,
+            worker_name: worker_name.to_string(),
             ambient,
             hlc: Hlc::ZERO,
         };
-        if let Some(text) = &setup.join {
-            vault.import_own_pc_card(text)?;
-        }
-        vault.write(|tx| {
-            if joined.is_none() {
-                // A joining site leaves the agency's entry to the site that made it.
-                let mut f = Map::new();
-                f.insert("name".into(), Value::from(agency_name.as_str()));
-                tx.create_with_id(agency, Scope::Directory, "agency", None, f)?;
-            }
-            let mut f = Map::new();
-            f.insert("name".into(), Value::from(setup.site.trim()));
-            f.insert("agency".into(), Value::from(agency.to_string()));
-            tx.create_with_id(site, Scope::Directory, "site", Some(agency), f)?;
-            let mut f = Map::new();
-            f.insert("name".into(), Value::from(setup.worker.trim()));
-            f.insert("agency".into(), Value::from(agency.to_string()));
-            let created = tx.create(Scope::Directory, "worker", Some(agency), f)?;
-            if created != worker {
-                return Err(
-                    VaultError::Damaged("the new worker's record id is not the one its key slot names".into()).into(),
-                );
-            }
-            tx.audit("vault.create", Some(vault_id.to_string()), None);
-            Ok(())
-        })?;
-        let marker = serde_json::to_vec_pretty(&Marker {
-            kasane_vault: VAULT_FORMAT,
-            id: vault_id,
-        })
-        .map_err(|e| VaultError::Damaged(e.to_string()))?;
-        durable::replace(&dir.join(MARKER), &marker, vault.ambient.entropy.u64()).map_err(io(dir))?;
         Ok((vault, code))
     }
+}
 
-    fn open_db(vd: VaultDir, key: DbKey, slot: &WorkerSlot, ambient: Ambient) -> Result<Vault, Error> {
+impl Vault {
+    /// The last step of creating a vault: the marker that makes the folder one.
+    pub(crate) fn seal_founding(&self) -> Result<(), VaultError> {
+        let marker = serde_json::to_vec_pretty(&Marker {
+            kasane_vault: VAULT_FORMAT,
+            id: self.me.vault,
+        })
+        .map_err(|e| VaultError::Damaged(e.to_string()))?;
+        durable::replace(&self.dir.join(MARKER), &marker, self.ambient.entropy.u64()).map_err(io(&self.dir))
+    }
+
+    /// Adds a worker's key slot (the directory entry is written by the caller first). The
+    /// database is not rewritten: the new slot wraps the same key.
+    pub(crate) fn put_worker_slot(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        passphrase: &SecretString,
+        log_n: u8,
+    ) -> Result<(), VaultError> {
+        self.keyring
+            .put_worker(id, name, &self.key, passphrase, log_n, &self.ambient.entropy)?;
+        Ok(())
+    }
+
+    fn open_db(vd: VaultDir, key: DbKey, slot: &WorkerSlot, ambient: Ambient) -> Result<Vault, VaultError> {
         let mut conn = connect(&vd.dir.join(DB_FILE), &key, false)?;
         migrate::upgrade_to(&mut conn, migrate::latest())?;
         let vault_id = meta_uuid(&conn, "vault_id")?;
         if vault_id != vd.id {
-            return Err(VaultError::Unreadable.into());
+            return Err(VaultError::Unreadable);
         }
-        crate::search::refresh_if_stale(&mut conn)?;
+        crate::document::refresh_if_stale(&mut conn)?;
         let site = meta_uuid(&conn, "site_id")?;
         let agency = meta_uuid(&conn, "agency_id")?;
         let hlc: Option<i64> = conn
@@ -471,7 +467,7 @@ impl Vault {
     /// for the worker it was noted under, so a colleague's old-form slot copied over another's —
     /// now or from a backup — is refused. Two slots with the same wrapped key (one is a copy) are
     /// not noted at all: both workers then set a new password with the recovery code.
-    fn register_legacy_slots(&mut self) -> Result<(), Error> {
+    fn register_legacy_slots(&mut self) -> Result<(), VaultError> {
         let registered: bool = self
             .conn
             .prepare_cached("SELECT 1 FROM vault_meta WHERE key = ?1")?
@@ -504,7 +500,7 @@ impl Vault {
     }
 
     /// A slot in the first form is trusted only if it is the one noted for its worker.
-    fn check_legacy_slot(&self, slot: &WorkerSlot, fingerprint: [u8; 32]) -> Result<(), Error> {
+    fn check_legacy_slot(&self, slot: &WorkerSlot, fingerprint: [u8; 32]) -> Result<(), VaultError> {
         let noted: Option<Vec<u8>> = self
             .conn
             .query_row(
@@ -522,7 +518,7 @@ impl Vault {
     /// Rewrites a first-form slot in the current form (worker sealed inside), with the same
     /// passphrase and no cheaper a KDF than this build allows; from then on only the new form is
     /// accepted for that worker.
-    fn upgrade_slot(&mut self, slot: &WorkerSlot, passphrase: &SecretString) -> Result<(), Error> {
+    fn upgrade_slot(&mut self, slot: &WorkerSlot, passphrase: &SecretString) -> Result<(), VaultError> {
         let log_n = slot.kdf_log_n.max(kdf_floor(cfg!(not(debug_assertions))));
         self.keyring.put_worker(
             slot.worker,
@@ -533,16 +529,16 @@ impl Vault {
             &self.ambient.entropy,
         )?;
         self.forget_legacy_slot(slot.worker)?;
-        self.audit_now(
+        Ok(self.audit_now(
             "slot.upgrade",
             Some(slot.worker.to_string()),
             Some(format!("key file format {}", crate::keyring::SLOT_FORMAT)),
-        )
+        )?)
     }
 
     /// After a worker's slot was rewritten in the current form, no first-form slot is accepted
     /// for them (the file is written first, so a crash in between leaves the old note harmless).
-    fn forget_legacy_slot(&mut self, worker: Uuid) -> Result<(), Error> {
+    fn forget_legacy_slot(&mut self, worker: Uuid) -> Result<(), VaultError> {
         self.conn.execute(
             "DELETE FROM vault_meta WHERE key = ?1",
             [format!("{LEGACY_SLOT}{worker}")],
@@ -554,7 +550,7 @@ impl Vault {
     /// slot format 2, and forgets the register of such slots, so the folder is as an older version
     /// left it: for tests.
     #[cfg(feature = "testing")]
-    pub(crate) fn write_legacy_slot(&mut self, worker: Uuid, passphrase: &SecretString) -> Result<(), Error> {
+    pub(crate) fn write_legacy_slot(&mut self, worker: Uuid, passphrase: &SecretString) -> Result<(), VaultError> {
         let slot = self.keyring.find(Some(&worker.to_string()))?.clone();
         self.keyring.put_worker_v1(
             worker,
@@ -588,24 +584,19 @@ impl Vault {
     }
 
     /// Runs `f` in one write transaction: all of its ops land, or none.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, Error>) -> Result<T, Error> {
+    pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E> {
         let author = Author {
             site: self.me.site,
             worker: self.me.worker,
         };
+        // A database held by another writer reads as busy (`vault.busy`), from here or at commit.
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| {
-                if crate::error::is_busy(&e) {
-                    Error::Vault(VaultError::Busy)
-                } else {
-                    e.into()
-                }
-            })?;
-        let mut tx = Tx::new(tx, author, &self.ambient, &mut self.hlc, crate::search::document);
+            .map_err(|e| E::from(StoreError::Db(e)))?;
+        let mut tx = Tx::new(tx, author, &self.ambient, &mut self.hlc, crate::document::document);
         let out = f(&mut tx)?;
-        tx.commit()?;
+        tx.commit().map_err(|e| E::from(e.into()))?;
         Ok(out)
     }
 
@@ -615,7 +606,7 @@ impl Vault {
         action: &str,
         target: Option<String>,
         detail: Option<String>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         crate::audit::append(
             &tx,
@@ -632,7 +623,12 @@ impl Vault {
     /// Writes an audit entry for a read through a shared borrow (the entry is the only write).
     /// Reads that already take `&mut self` use `audit_now`; a `Vault` is never borrowed inside
     /// `write`, so no transaction is open here.
-    pub(crate) fn audit_read(&self, action: &str, target: Option<String>, detail: Option<String>) -> Result<(), Error> {
+    pub(crate) fn audit_read(
+        &self,
+        action: &str,
+        target: Option<String>,
+        detail: Option<String>,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         crate::audit::append(
             &tx,
@@ -646,29 +642,6 @@ impl Vault {
         Ok(())
     }
 
-    /// Adds a worker with their own passphrase. The database is not rewritten: the new slot
-    /// wraps the same key.
-    pub fn add_worker(&mut self, name: &str, passphrase: &SecretString, kdf: KdfCost) -> Result<Uuid, Error> {
-        let name = crate::record::require_text("name", name)?;
-        check_new_passphrase(passphrase)?;
-        if self.keyring.workers().iter().any(|w| w.name == name) {
-            return Err(KeyError::WorkerExists(name).into());
-        }
-        let log_n = kdf.resolve()?;
-        let agency = self.me.agency;
-        let id = self.write(|tx| {
-            let mut f = Map::new();
-            f.insert("name".into(), Value::from(name.as_str()));
-            f.insert("agency".into(), Value::from(agency.to_string()));
-            let id = tx.create(Scope::Directory, "worker", Some(agency), f)?;
-            tx.audit("worker.add", Some(id.to_string()), None);
-            Ok(id)
-        })?;
-        self.keyring
-            .put_worker(id, &name, &self.key, passphrase, log_n, &self.ambient.entropy)?;
-        Ok(id)
-    }
-
     /// Replaces the signed-in worker's passphrase; only that worker's slot file changes. The
     /// current passphrase is asked again, so an unlocked but unattended window is not enough.
     pub fn change_passphrase(
@@ -676,7 +649,7 @@ impl Vault {
         current: &SecretString,
         new_passphrase: &SecretString,
         kdf: KdfCost,
-    ) -> Result<(), Error> {
+    ) -> Result<(), VaultError> {
         let slot = self.keyring.find(Some(&self.me.worker.to_string()))?.clone();
         self.keyring.unwrap_worker(&slot, current)?;
         check_new_passphrase(new_passphrase)?;
@@ -684,7 +657,7 @@ impl Vault {
         let (id, name) = (self.me.worker, self.worker_name.clone());
         self.keyring
             .put_worker(id, &name, &self.key, new_passphrase, log_n, &self.ambient.entropy)?;
-        self.audit_now("passphrase.change", Some(id.to_string()), None)
+        Ok(self.audit_now("passphrase.change", Some(id.to_string()), None)?)
     }
 
     /// The path of a file in the vault folder (for tests and diagnostics).

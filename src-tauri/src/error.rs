@@ -242,17 +242,27 @@ impl From<DateError> for CommandError {
     }
 }
 
-impl From<KeyError> for CommandError {
-    fn from(e: KeyError) -> Self {
-        CommandError::from(Error::from(e))
-    }
+/// Every engine module's own error answers a command the way the engine's API error does.
+macro_rules! engine_errors {
+    ($($t:ty),* $(,)?) => {
+        $(impl From<$t> for CommandError {
+            fn from(e: $t) -> Self {
+                CommandError::from(Error::from(e))
+            }
+        })*
+    };
 }
 
-impl From<RecordError> for CommandError {
-    fn from(e: RecordError) -> Self {
-        CommandError::from(Error::from(e))
-    }
-}
+engine_errors!(
+    KeyError,
+    kasane::StoreError,
+    kasane::VaultError,
+    RecordError,
+    kasane::SiteError,
+    kasane::ShareError,
+    kasane::BundleError,
+    kasane::MeetingError,
+);
 
 /// Makes `field` the field of an input error that the engine reported without one (dates are
 /// parsed before the engine knows which field they were for).

@@ -3,14 +3,18 @@
 //! local items or other cases in; import verifies every layer before anything is applied, then
 //! applies in one transaction, so a bundle lands whole or not at all.
 
+mod cards;
 mod export;
 mod format;
 mod import;
 mod settle;
 
+use kasane_store::StoreError;
+
+use crate::{meeting::MeetingError, record::RecordError, share::ShareError, site::SiteError, vault::VaultError};
 use uuid::Uuid;
 
-pub use export::{ExportPreview, ExportReport, PreviewCase, Progress};
+pub use export::{ExportPreview, ExportReport, PackResult, PreviewCase, Progress};
 pub use format::{FORMAT, FormatError, Manifest, PurgeNotice, READER};
 #[cfg(feature = "testing")]
 pub use format::{Header as BundleHeader, Segment, Statement, WireOp};
@@ -19,9 +23,7 @@ pub use import::{ImportStatus, ImportSummary, InboxEntry, Preview, QuarantineEnt
 pub use import::{TEST_FAULT, Verified};
 pub(crate) use settle::{parties, rejudge_all};
 
-#[cfg(feature = "testing")]
-use crate::Error;
-use crate::error::Kind;
+use kasane_store::Kind;
 
 /// Why a bundle was refused. The code is stable (docs/bundle-format.md); the message is one line.
 #[derive(Debug, thiserror::Error)]
@@ -72,11 +74,31 @@ pub enum BundleError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Meeting(#[from] MeetingError),
 }
+
+kasane_store::carries_store_errors!(BundleError);
 
 impl BundleError {
     pub fn kind(&self) -> Kind {
         match self {
+            BundleError::Store(e) => e.kind(),
+            BundleError::Vault(e) => e.kind(),
+            BundleError::Record(e) => e.kind(),
+            BundleError::Site(e) => e.kind(),
+            BundleError::Share(e) => e.kind(),
+            BundleError::Meeting(e) => e.kind(),
             BundleError::NoRecipient(_) => Kind::Refused,
             BundleError::Io { .. } => Kind::Internal,
             _ => Kind::Rejected,
@@ -84,6 +106,12 @@ impl BundleError {
     }
     pub fn code(&self) -> &'static str {
         match self {
+            BundleError::Store(e) => e.code(),
+            BundleError::Vault(e) => e.code(),
+            BundleError::Record(e) => e.code(),
+            BundleError::Site(e) => e.code(),
+            BundleError::Share(e) => e.code(),
+            BundleError::Meeting(e) => e.code(),
             BundleError::Format(FormatError::Truncated) => "bundle.truncated",
             BundleError::Format(FormatError::NotABundle) => "bundle.not-a-bundle",
             BundleError::Format(FormatError::Malformed(_)) => "bundle.malformed",
@@ -103,6 +131,36 @@ impl BundleError {
             BundleError::Io { .. } => "bundle.io",
         }
     }
+
+    /// The message in Japanese, as a case worker reads it: what happened and what to do.
+    pub fn message_ja(&self) -> String {
+        match self {
+            BundleError::Store(e) => e.message_ja(),
+            BundleError::Vault(e) => e.message_ja(),
+            BundleError::Record(e) => e.message_ja(),
+            BundleError::Site(e) => e.message_ja(),
+            BundleError::Share(e) => e.message_ja(),
+            BundleError::Meeting(e) => e.message_ja(),
+                BundleError::Format(FormatError::Truncated) => "ファイルが途中で切れています（コピーが完了していない可能性があります）".into(),
+                BundleError::Format(FormatError::NotABundle) => "かさねの連携ファイルではありません".into(),
+                BundleError::Format(FormatError::Malformed(_)) => "連携ファイルの形式が壊れています".into(),
+                BundleError::HeaderSignature => "連携ファイルの署名が一致しません。改ざんまたは破損の可能性があります".into(),
+                BundleError::PayloadMismatch => "暗号化された内容が署名と一致しません。改ざんまたは破損の可能性があります".into(),
+                BundleError::UnknownSender(_) => "送信元の端末の機関確認ファイルが登録されていません。先に機関確認ファイルを取り込み、照合番号を確認してください".into(),
+                BundleError::RevokedSender(_) => "送信元の端末は失効しています".into(),
+                BundleError::NotForUs => "この連携ファイルはこの端末あてではありません".into(),
+                BundleError::Decrypt => "連携ファイルを復号できません。改ざんまたは破損の可能性があります".into(),
+                BundleError::ManifestSignature => "連携ファイル内の目録の署名が一致しません".into(),
+                BundleError::Readdressed => "この連携ファイルは宛先が書き換えられています".into(),
+                BundleError::Segment { index, .. } => format!("連携ファイルの {} 番目の区切りの記録が検証できません", index + 1),
+                BundleError::Fork { index, .. } => format!("連携ファイルの {} 番目の区切りの記録が、この端末にある記録の続きになっていません。送信元が同じ記録を二通りに書いています。相手機関に連絡してください", index + 1),
+                BundleError::BadVersion(_) => "連携ファイルに存在しない版が書かれています。改ざんまたは破損の可能性があります".into(),
+                BundleError::TooLarge(_) => "連携ファイルが大きすぎて安全に開けません".into(),
+                BundleError::NeedsUpdate(_) => "この連携ファイルには新しいバージョンのかさねが必要です。更新するまで受信箱で待機します".into(),
+                BundleError::NoRecipient(name) => format!("{name}の確認済みの端末がありません。機関確認ファイルを取り込み、照合番号を確認してください"),
+                BundleError::Io { path, .. } => format!("{} を読み書きできません", path.display()),
+            }
+    }
 }
 
 /// Verifies a bundle file with only the sender's public key (base64url Ed25519) and the
@@ -113,11 +171,11 @@ pub fn verify_file(
     sender_key: &str,
     recipient_secret: &str,
     recipient_site: Uuid,
-) -> Result<import::Verified, Error> {
+) -> Result<import::Verified, BundleError> {
     use std::str::FromStr;
     let key = crate::site::verifying_key(sender_key)?;
     let identity = age::x25519::Identity::from_str(recipient_secret).map_err(|_| BundleError::Decrypt)?;
-    Ok(import::verify_standalone(bytes, &key, &identity, recipient_site)?)
+    import::verify_standalone(bytes, &key, &identity, recipient_site)
 }
 
 /// The decrypted parts of a bundle, for tests that build malformed ones.
@@ -154,7 +212,7 @@ pub fn reseal(
     recipient: &crate::Vault,
     file: &[u8],
     edit: &mut dyn FnMut(&mut Parts),
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, BundleError> {
     use std::io::{Read, Write};
     let outer = format::split_outer(file).map_err(BundleError::from)?;
     let identity = recipient.site_keys()?.age_identity()?;

@@ -4,6 +4,7 @@
 //! derived again. The same judgement runs over the whole log when state is rebuilt, so an op held
 //! on import is held on rebuild too. A vault never holds back its own ops.
 
+use crate::bundle::BundleError;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, params};
@@ -12,10 +13,8 @@ use uuid::Uuid;
 
 use super::format::Manifest;
 use crate::{
-    Error,
     authority::{self, Access, Body, CaseFacts, OpFacts, Parties, Verdict, Verdicts},
     log::{Hash32, Header, Hlc, Op, OpKind, Scope, Tx, root_id},
-    record,
 };
 
 /// What an import changed, scope by scope, for settling afterwards.
@@ -93,7 +92,7 @@ fn facts_of<'a>(h: &'a Header, fields: &'a Result<Option<Map<String, Value>>, ()
     }
 }
 
-fn scope_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<Vec<StoredOp>, Error> {
+fn scope_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<Vec<StoredOp>, BundleError> {
     let scope_id = tx.scope_id(scope)?;
     let mut stmt = tx.conn().prepare_cached(
         "SELECT o.header, o.body, o.held FROM op o JOIN series r ON r.id = o.series WHERE r.scope = ?1",
@@ -116,7 +115,7 @@ fn scope_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<Vec<StoredOp>, Error> {
 }
 
 /// Whether any op of the scope is already stored (before this import's ops are written).
-fn scope_has_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<bool, Error> {
+fn scope_has_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<bool, BundleError> {
     let scope_id = tx.scope_id(scope)?;
     Ok(tx
         .conn()
@@ -126,7 +125,7 @@ fn scope_has_ops(tx: &mut Tx<'_>, scope: Scope) -> Result<bool, Error> {
 
 /// Who is who, as this vault knows it now: sites from cards (and itself), workers from the
 /// directory as applied.
-pub(crate) fn parties(conn: &rusqlite::Connection, me: crate::vault::Identity) -> Result<Parties, Error> {
+pub(crate) fn parties(conn: &rusqlite::Connection, me: crate::vault::Identity) -> Result<Parties, BundleError> {
     let site_agency = crate::site::site_agencies(conn, me)?;
     let mut worker_agency = HashMap::new();
     let mut stmt = conn.prepare_cached("SELECT id, parent FROM entity WHERE etype = 'worker'")?;
@@ -160,7 +159,7 @@ fn household_creator(
     incoming: Option<&Vec<Incoming>>,
     parties: &Parties,
     round: &mut Round,
-) -> Result<Option<Uuid>, Error> {
+) -> Result<Option<Uuid>, BundleError> {
     if let Some(c) = round.household_creators.get(&household) {
         return Ok(*c);
     }
@@ -185,19 +184,19 @@ fn household_creator(
 
 /// What the case scope's ops say about it, judged from what is stored (for a case this round
 /// does not touch).
-fn stored_case(tx: &mut Tx<'_>, case: Uuid, parties: &Parties, round: &mut Round) -> Result<CaseFacts, Error> {
+fn stored_case(tx: &mut Tx<'_>, case: Uuid, parties: &Parties, round: &mut Round) -> Result<CaseFacts, BundleError> {
     if let Some(f) = round.cases.get(&case) {
         return Ok(f.clone());
     }
     let ops = scope_ops(tx, Scope::Case(case))?;
     let mut f: Vec<OpFacts> = ops.iter().map(|o| facts_of(&o.header, &o.fields)).collect();
-    let (_, facts) = authority::judge_case(case, &mut f, parties, &record::readable);
+    let (_, facts) = authority::judge_case(case, &mut f, parties, &crate::schema::readable);
     round.cases.insert(case, facts.clone());
     Ok(facts)
 }
 
 /// The cases of a household, as applied or arriving now.
-fn cases_of(tx: &mut Tx<'_>, household: Uuid, touched: &HashMap<Uuid, Uuid>) -> Result<BTreeSet<Uuid>, Error> {
+fn cases_of(tx: &mut Tx<'_>, household: Uuid, touched: &HashMap<Uuid, Uuid>) -> Result<BTreeSet<Uuid>, BundleError> {
     let mut cases: BTreeSet<Uuid> = touched
         .iter()
         .filter(|(_, h)| **h == household)
@@ -230,14 +229,14 @@ fn judge(
     incoming: &[Incoming],
     cx: &Context<'_>,
     round: &mut Round,
-) -> Result<Verdicts, Error> {
+) -> Result<Verdicts, BundleError> {
     let (parties, others, case_household) = (cx.parties, cx.others, cx.case_household);
     let mut f: Vec<OpFacts> = stored
         .iter()
         .map(|o| facts_of(&o.header, &o.fields))
         .chain(incoming.iter().map(|i| facts_of(&i.op.header, &i.fields)))
         .collect();
-    let readable = record::readable;
+    let readable = crate::schema::readable;
     let our = parties.our_agency;
     Ok(match scope {
         Scope::Directory => authority::judge_directory(&mut f, parties, &readable),
@@ -291,7 +290,11 @@ fn judge(
 
 /// The order scopes are judged in: the directory, then cases and meetings, then households
 /// (whose writers depend on their cases).
-fn order(tx: &mut Tx<'_>, scopes: &BTreeSet<Scope>, case_household: &HashMap<Uuid, Uuid>) -> Result<Vec<Scope>, Error> {
+fn order(
+    tx: &mut Tx<'_>,
+    scopes: &BTreeSet<Scope>,
+    case_household: &HashMap<Uuid, Uuid>,
+) -> Result<Vec<Scope>, BundleError> {
     let mut order: Vec<Scope> = scopes
         .iter()
         .copied()
@@ -326,7 +329,7 @@ fn order(tx: &mut Tx<'_>, scopes: &BTreeSet<Scope>, case_household: &HashMap<Uui
 /// Decides, for every touched scope, which ops are authorised — the stored ones and those this
 /// import brings — writes the new ops (applied or held, once), applies what became authorised,
 /// and derives a scope again when an applied op lost its authorisation or purged bodies came back.
-pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Result<Settled, Error> {
+pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Result<Settled, BundleError> {
     let mut existed: HashSet<Uuid> = HashSet::new();
     let mut was_conflicted: HashSet<Uuid> = HashSet::new();
     {
@@ -418,7 +421,7 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
 }
 
 /// Case scopes with ops held because their household had not arrived, among `households`.
-fn cases_waiting_for_households(tx: &mut Tx<'_>, households: &BTreeSet<Uuid>) -> Result<BTreeSet<Uuid>, Error> {
+fn cases_waiting_for_households(tx: &mut Tx<'_>, households: &BTreeSet<Uuid>) -> Result<BTreeSet<Uuid>, BundleError> {
     let mut out = BTreeSet::new();
     let rows: Vec<Vec<u8>> = tx
         .conn()
@@ -446,7 +449,7 @@ fn settle_scope(
     cx: &Context<'_>,
     round: &mut Round,
     report: &mut Settled,
-) -> Result<(), Error> {
+) -> Result<(), BundleError> {
     let me_site = tx.site();
     let had_ops = scope_has_ops(tx, scope)?;
     let stored = if had_ops { scope_ops(tx, scope)? } else { Vec::new() };
@@ -511,7 +514,7 @@ fn settle_scope(
 /// Judges every op in the log again and records the verdicts (`op.held`), for a rebuild of the
 /// derived state from the log: what import would hold is held here too, whatever build stored
 /// it. Returns how many verdicts changed.
-pub(crate) fn rejudge_all(tx: &mut Tx<'_>, parties: &Parties) -> Result<usize, Error> {
+pub(crate) fn rejudge_all(tx: &mut Tx<'_>, parties: &Parties) -> Result<usize, BundleError> {
     let names: Vec<String> = tx
         .conn()
         .prepare("SELECT name FROM scope")?
@@ -569,7 +572,7 @@ pub(super) fn purge(
     manifest: &Manifest,
     sender_agency: Uuid,
     parties: &Parties,
-) -> Result<Vec<String>, Error> {
+) -> Result<Vec<String>, BundleError> {
     let mut done = Vec::new();
     if manifest.purge.is_empty() {
         return Ok(done);
@@ -579,7 +582,7 @@ pub(super) fn purge(
     let mut round = Round::default();
     // Who leads a case and who ever led it, replayed from its ops (never read from a field a
     // partner could have written).
-    let mut verdict_for_case = |tx: &mut Tx<'_>, case: Uuid| -> Result<(bool, bool), Error> {
+    let mut verdict_for_case = |tx: &mut Tx<'_>, case: Uuid| -> Result<(bool, bool), BundleError> {
         let facts = stored_case(tx, case, parties, &mut round)?;
         let sender_leads = facts.access.ever_led(sender_agency) && lead_now(tx, case)? == Some(sender_agency);
         Ok((sender_leads, facts.access.ever_led(our)))
@@ -627,7 +630,7 @@ pub(super) fn purge(
 }
 
 /// The lead of a case as applied (only authorised ops are applied).
-fn lead_now(tx: &mut Tx<'_>, case: Uuid) -> Result<Option<Uuid>, Error> {
+fn lead_now(tx: &mut Tx<'_>, case: Uuid) -> Result<Option<Uuid>, BundleError> {
     Ok(tx.entity(case)?.filter(|st| st.etype == "case").and_then(|st| {
         st.fields
             .get("lead_agency")
@@ -638,7 +641,7 @@ fn lead_now(tx: &mut Tx<'_>, case: Uuid) -> Result<Option<Uuid>, Error> {
 
 /// A site revoked by its own agency (its directory entry, which only that agency may write) is
 /// revoked here too — for the card of that site with that agency.
-pub(super) fn sync_revocations(tx: &mut Tx<'_>) -> Result<(), Error> {
+pub(super) fn sync_revocations(tx: &mut Tx<'_>) -> Result<(), BundleError> {
     tx.flush()?;
     let sites: Vec<(Vec<u8>, Option<Vec<u8>>)> = tx
         .conn()
@@ -667,7 +670,7 @@ impl crate::Vault {
     /// Judges the directory again after who is who changed (a card imported or verified): an
     /// entry a partner wrote for a site or agency that a card now says is another agency's is
     /// held, and one that waited for a card is applied.
-    pub(crate) fn rejudge_directory(&mut self) -> Result<(), Error> {
+    pub(crate) fn rejudge_directory(&mut self) -> Result<(), BundleError> {
         let parties = parties(&self.conn, self.me)?;
         self.write(|tx| {
             let mut t = Touched::default();

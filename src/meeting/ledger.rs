@@ -1,11 +1,12 @@
 //! The case ledger (進行管理台帳): every case with its lead agency, status, risk, last and next
 //! review, and open and overdue actions — what the coordinator keeps in Excel today.
 
+use crate::meeting::MeetingError;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     record::{self, CaseStatus, Risk},
 };
@@ -83,7 +84,7 @@ fn risk_rank(r: Option<Risk>) -> u8 {
 
 impl Vault {
     /// The ledger, filtered and sorted.
-    pub fn ledger(&mut self, filter: &LedgerFilter) -> Result<Vec<LedgerRow>, Error> {
+    pub fn ledger(&mut self, filter: &LedgerFilter) -> Result<Vec<LedgerRow>, MeetingError> {
         let mut last: std::collections::HashMap<Uuid, Date> = std::collections::HashMap::new();
         for m in self.meetings()?.into_iter().filter(|m| m.finalised.is_some()) {
             for item in self.meeting_detail_quiet(m.id)?.agenda {

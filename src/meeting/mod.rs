@@ -7,6 +7,7 @@
 mod ledger;
 mod propose;
 
+use kasane_store::{Kind, StoreError};
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -18,8 +19,7 @@ pub(crate) use propose::Flag;
 pub use propose::{Proposal, ProposalReason};
 
 use crate::{
-    Error, Vault,
-    error::Kind,
+    Vault,
     ja::Date,
     log::{EntityState, Scope},
     record::{self, Fields, NewAction, Record, RecordError, load_all, load_one, optional_text, require_text, view},
@@ -48,17 +48,31 @@ pub enum MeetingError {
     ReviewMissing(String),
     #[error("only the coordinating agency records this meeting")]
     NotCoordinator,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
 }
+
+kasane_store::carries_store_errors!(MeetingError);
 
 impl MeetingError {
     pub fn kind(&self) -> Kind {
         match self {
+            MeetingError::Store(e) => e.kind(),
+            MeetingError::Record(e) => e.kind(),
+            MeetingError::Share(e) => e.kind(),
             MeetingError::UnknownType(_) => Kind::BadInput,
             _ => Kind::Refused,
         }
     }
     pub fn code(&self) -> &'static str {
         match self {
+            MeetingError::Store(e) => e.code(),
+            MeetingError::Record(e) => e.code(),
+            MeetingError::Share(e) => e.code(),
             MeetingError::UnknownType(_) => "meeting.unknown-type",
             MeetingError::Finalised => "meeting.finalised",
             MeetingError::AlreadyOnAgenda => "meeting.already-on-agenda",
@@ -67,6 +81,27 @@ impl MeetingError {
             MeetingError::NotShareable { .. } => "meeting.not-shareable",
             MeetingError::ReviewMissing(_) => "meeting.review-missing",
             MeetingError::NotCoordinator => "meeting.not-coordinator",
+        }
+    }
+
+    /// The message in Japanese, as a case worker reads it: what happened and what to do.
+    pub fn message_ja(&self) -> String {
+        match self {
+            MeetingError::Store(e) => e.message_ja(),
+            MeetingError::Record(e) => e.message_ja(),
+            MeetingError::Share(e) => e.message_ja(),
+            MeetingError::UnknownType(t) => format!("「{t}」は会議の種類ではありません"),
+            MeetingError::Finalised => "この会議の記録は確定済みで変更できません。訂正を追加してください".into(),
+            MeetingError::AlreadyOnAgenda => "このケースはすでに検討ケースに入っています".into(),
+            MeetingError::NotOnAgenda => "このケースは検討ケースに入っていません".into(),
+            MeetingError::ConsentMissing(m) => m.ja.clone(),
+            MeetingError::NotShareable { lead, missing } => format!(
+                "{missing}とこのケースを共有できるのは主担当機関（{lead}）だけです。主担当に依頼するか、出席機関から外してください"
+            ),
+            MeetingError::ReviewMissing(items) => format!(
+                "次回見直し日が未設定の検討ケースがあります：{items}。確定の前に設定してください（終結するケースは不要）"
+            ),
+            MeetingError::NotCoordinator => "この会議の記録は事務局の機関だけが行えます".into(),
         }
     }
 }
@@ -236,9 +271,6 @@ pub struct AgendaEntry {
     pub needs_review_date: bool,
 }
 
-/// One attendee agency's bundle from a meeting pack, or why none was written.
-pub type PackResult = (Uuid, Result<crate::ExportReport, String>);
-
 /// (assessment entry, version op) pairs kept with an agenda item at finalisation.
 pub type Snapshot = Vec<(Uuid, Uuid)>;
 
@@ -248,7 +280,7 @@ fn meeting_scope(id: Uuid) -> Scope {
 
 impl Vault {
     /// Plans a meeting coordinated by this agency.
-    pub fn new_meeting(&mut self, new: NewMeeting) -> Result<Uuid, Error> {
+    pub fn new_meeting(&mut self, new: NewMeeting) -> Result<Uuid, MeetingError> {
         let kind = crate::reference::conference_type(new.kind.trim())
             .ok_or_else(|| MeetingError::UnknownType(new.kind.clone()))?
             .code;
@@ -287,12 +319,12 @@ impl Vault {
         })
     }
 
-    pub fn meeting(&self, id: Uuid) -> Result<Meeting, Error> {
+    pub fn meeting(&self, id: Uuid) -> Result<Meeting, MeetingError> {
         Ok(view(&load_one(&self.conn, id, "meeting")?)?)
     }
 
     /// Every meeting, newest first.
-    pub fn meetings(&self) -> Result<Vec<Meeting>, Error> {
+    pub fn meetings(&self) -> Result<Vec<Meeting>, MeetingError> {
         let mut out: Vec<Meeting> = load_all(&self.conn, "meeting", None)?
             .iter()
             .filter_map(|st| view::<Meeting>(st).ok())
@@ -301,7 +333,7 @@ impl Vault {
         Ok(out)
     }
 
-    fn items_of(&self, meeting: Uuid) -> Result<Vec<AgendaItem>, Error> {
+    fn items_of(&self, meeting: Uuid) -> Result<Vec<AgendaItem>, MeetingError> {
         let mut items: Vec<AgendaItem> = load_all(&self.conn, "agenda-item", Some(meeting))?
             .iter()
             .filter_map(|st| view::<AgendaItem>(st).ok())
@@ -312,13 +344,13 @@ impl Vault {
     }
 
     /// A meeting with its agenda (in order, with total time) and corrections.
-    pub fn meeting_detail(&mut self, id: Uuid) -> Result<MeetingDetail, Error> {
+    pub fn meeting_detail(&mut self, id: Uuid) -> Result<MeetingDetail, MeetingError> {
         let d = self.meeting_detail_quiet(id)?;
         self.audit_now("meeting.view", Some(id.to_string()), None)?;
         Ok(d)
     }
 
-    pub(crate) fn meeting_detail_quiet(&self, id: Uuid) -> Result<MeetingDetail, Error> {
+    pub(crate) fn meeting_detail_quiet(&self, id: Uuid) -> Result<MeetingDetail, MeetingError> {
         let meeting = self.meeting(id)?;
         let agency_names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut agenda = Vec::new();
@@ -359,12 +391,12 @@ impl Vault {
         })
     }
 
-    fn require_open(&self, meeting: &Meeting) -> Result<(), Error> {
+    fn require_open(&self, meeting: &Meeting) -> Result<(), MeetingError> {
         if meeting.finalised.is_some() {
-            return Err(MeetingError::Finalised.into());
+            return Err(MeetingError::Finalised);
         }
         if meeting.coordinator != self.me.agency {
-            return Err(MeetingError::NotCoordinator.into());
+            return Err(MeetingError::NotCoordinator);
         }
         Ok(())
     }
@@ -379,12 +411,12 @@ impl Vault {
         minutes: Option<u32>,
         reasons: Vec<String>,
         note: Option<&str>,
-    ) -> Result<Uuid, Error> {
+    ) -> Result<Uuid, MeetingError> {
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         let items = self.items_of(meeting)?;
         if items.iter().any(|i| i.case == case) {
-            return Err(MeetingError::AlreadyOnAgenda.into());
+            return Err(MeetingError::AlreadyOnAgenda);
         }
         let c = self.case_quiet(case)?;
         let basis = Basis::of_conference_type(&m.kind).ok_or_else(|| MeetingError::UnknownType(m.kind.clone()))?;
@@ -416,8 +448,7 @@ impl Vault {
                 return Err(MeetingError::ConsentMissing(record::msg!(
                     ja: "{kind}は本人の同意に基づいて開く会議ですが、この世帯には {day} 時点で次の機関を含む有効な同意がありません：{who}。同意を記録するか、支援会議で検討してください",
                     en: "{kind} is held with the person's consent, and no member of this household has a consent valid on {day} that covers: {who}; record one (kasane consent add) or discuss the case at a 支援会議 instead"
-                ))
-                .into());
+                )));
             }
         }
         if !missing.is_empty() {
@@ -425,8 +456,7 @@ impl Vault {
                 return Err(MeetingError::NotShareable {
                     lead: name(&c.lead_agency),
                     missing: missing.iter().map(&name).collect::<Vec<_>>().join("、"),
-                }
-                .into());
+                });
             }
             // A meeting held only on the person's consent (consent-only) is no 重層的支援会議: its
             // shares rest on the consent record itself, so the case shows 本人同意 as their basis.
@@ -449,8 +479,8 @@ impl Vault {
                     basis
                 };
                 match self.share_case(case, *a, Some(basis)) {
-                    Ok(()) | Err(Error::Share(ShareError::OwnAgency(_))) => {}
-                    Err(e) => return Err(e),
+                    Ok(()) | Err(ShareError::OwnAgency(_)) => {}
+                    Err(e) => return Err(e.into()),
                 }
             }
         }
@@ -481,14 +511,14 @@ impl Vault {
         })
     }
 
-    fn item_for(&self, meeting: Uuid, case: Uuid) -> Result<AgendaItem, Error> {
+    fn item_for(&self, meeting: Uuid, case: Uuid) -> Result<AgendaItem, MeetingError> {
         self.items_of(meeting)?
             .into_iter()
             .find(|i| i.case == case)
-            .ok_or_else(|| MeetingError::NotOnAgenda.into())
+            .ok_or_else(|| MeetingError::NotOnAgenda)
     }
 
-    pub fn remove_from_agenda(&mut self, meeting: Uuid, case: Uuid) -> Result<(), Error> {
+    pub fn remove_from_agenda(&mut self, meeting: Uuid, case: Uuid) -> Result<(), MeetingError> {
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         let item = self.item_for(meeting, case)?;
@@ -510,7 +540,7 @@ impl Vault {
         case: Uuid,
         position: Option<usize>,
         minutes: Option<u32>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), MeetingError> {
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         let mut items = self.items_of(meeting)?;
@@ -554,7 +584,7 @@ impl Vault {
         present: Vec<Uuid>,
         apologies: Vec<Uuid>,
         observers: Vec<String>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), MeetingError> {
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         for a in present.iter().chain(&apologies) {
@@ -574,7 +604,7 @@ impl Vault {
 
     /// Records the discussion of one item: notes, decisions, new actions (in the case's plan)
     /// and the next review date (which becomes the case's).
-    pub fn record_item(&mut self, meeting: Uuid, case: Uuid, rec: ItemRecord) -> Result<Vec<Uuid>, Error> {
+    pub fn record_item(&mut self, meeting: Uuid, case: Uuid, rec: ItemRecord) -> Result<Vec<Uuid>, MeetingError> {
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         let item = self.item_for(meeting, case)?;
@@ -622,7 +652,7 @@ impl Vault {
     /// Closes the record: refused while an item has no next review date (unless its case is
     /// being closed). Keeps a snapshot of each case's assessment for "changed since", and marks
     /// discussion requests as dealt with. Afterwards the record is read-only.
-    pub fn finalise_meeting(&mut self, meeting: Uuid) -> Result<(), Error> {
+    pub fn finalise_meeting(&mut self, meeting: Uuid) -> Result<(), MeetingError> {
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         let detail = self.meeting_detail_quiet(meeting)?;
@@ -633,7 +663,7 @@ impl Vault {
             .map(|e| format!("{}（{}）", e.household_label, e.title))
             .collect();
         if !flagged.is_empty() {
-            return Err(MeetingError::ReviewMissing(flagged.join("、")).into());
+            return Err(MeetingError::ReviewMissing(flagged.join("、")));
         }
         let mut snapshots = Vec::new();
         let mut flags = Vec::new();
@@ -662,7 +692,7 @@ impl Vault {
     }
 
     /// Adds a correction to a finalised record.
-    pub fn correct_meeting(&mut self, meeting: Uuid, case: Option<Uuid>, text: &str) -> Result<Uuid, Error> {
+    pub fn correct_meeting(&mut self, meeting: Uuid, case: Option<Uuid>, text: &str) -> Result<Uuid, MeetingError> {
         let m = self.meeting(meeting)?;
         if m.finalised.is_none() {
             return Err(RecordError::Refused(record::msg!(ja: "記録はまだ確定していません。直接修正してください", en: "the record is not finalised yet: change it directly")).into());
@@ -683,35 +713,9 @@ impl Vault {
         })
     }
 
-    /// Writes one bundle per attendee agency (that has a verified site) into `dir`: each holds
-    /// the meeting and only the cases that agency may see. Returns (agency, file or why not).
-    pub fn export_meeting_pack(&mut self, meeting: Uuid, dir: &std::path::Path) -> Result<Vec<PackResult>, Error> {
-        let m = self.meeting(meeting)?;
-        std::fs::create_dir_all(dir).map_err(|source| crate::BundleError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let mut out = Vec::new();
-        let me = self.me.agency;
-        for a in m.attendees.iter().filter(|a| **a != me) {
-            let name = self.agency(*a).map(|x| x.name).unwrap_or_else(|_| a.to_string());
-            let file = dir.join(format!("{}-{}-{}.kasane", m.date, sanitize(&name), &a.to_string()[..8]));
-            let r = self
-                .export_bundle(*a, false, &file, &mut |_| {})
-                .map_err(|e| e.to_string());
-            out.push((*a, r));
-        }
-        self.audit_now(
-            "meeting.pack",
-            Some(meeting.to_string()),
-            Some(format!("{} agencies", out.len())),
-        )?;
-        Ok(out)
-    }
-
     /// What changed in a case's assessment since the last finalised meeting that discussed it:
     /// (new or revised entries, entries retracted since). None when it was never discussed.
-    pub fn assessment_changes(&self, case: Uuid) -> Result<Option<AssessmentChanges>, Error> {
+    pub fn assessment_changes(&self, case: Uuid) -> Result<Option<AssessmentChanges>, MeetingError> {
         let Some((meeting, snapshot)) = self.last_discussion(case)? else {
             return Ok(None);
         };
@@ -737,7 +741,7 @@ impl Vault {
     }
 
     /// The last finalised meeting that discussed a case, with its assessment snapshot.
-    pub(crate) fn last_discussion(&self, case: Uuid) -> Result<Option<(Meeting, Snapshot)>, Error> {
+    pub(crate) fn last_discussion(&self, case: Uuid) -> Result<Option<(Meeting, Snapshot)>, MeetingError> {
         let mut best: Option<(Meeting, Snapshot)> = None;
         for st in load_all(&self.conn, "agenda-item", None)? {
             let Ok(item) = view::<AgendaItem>(&st) else {
@@ -765,10 +769,4 @@ pub struct AssessmentChanges {
     pub added: Vec<record::AssessmentEntry>,
     pub revised: Vec<record::AssessmentEntry>,
     pub retracted: Vec<record::AssessmentEntry>,
-}
-
-fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
-        .collect()
 }

@@ -2,12 +2,13 @@
 //! review due by the meeting date, new since the last meeting of the series, overdue actions,
 //! a member agency's request to discuss, a proposal to close. Closed cases are never proposed.
 
+use crate::meeting::MeetingError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{AgendaItem, Meeting};
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     log::{EntityState, Scope},
     record::{self, CaseStatus, Fields, Record, load_all, require_text, view},
@@ -61,7 +62,7 @@ impl Record for Flag {
     }
 }
 
-pub(crate) fn open_flags(v: &Vault, case: Uuid) -> Result<Vec<Flag>, Error> {
+pub(crate) fn open_flags(v: &Vault, case: Uuid) -> Result<Vec<Flag>, MeetingError> {
     let mut out: Vec<Flag> = load_all(&v.conn, "flag", Some(case))?
         .iter()
         .filter_map(|st| view::<Flag>(st).ok())
@@ -73,7 +74,7 @@ pub(crate) fn open_flags(v: &Vault, case: Uuid) -> Result<Vec<Flag>, Error> {
 
 impl Vault {
     /// Asks for a case to be discussed (or closed) at the next meeting.
-    pub fn flag_case(&mut self, case: Uuid, close: bool, reason: &str) -> Result<Uuid, Error> {
+    pub fn flag_case(&mut self, case: Uuid, close: bool, reason: &str) -> Result<Uuid, MeetingError> {
         let reason = require_text("reason", reason)?;
         let (agency, today) = (self.me.agency, self.ambient.clock.today());
         self.write(|tx| {
@@ -92,7 +93,7 @@ impl Vault {
     }
 
     /// Cases to consider for a meeting, each with every reason it is proposed, most reasons first.
-    pub fn propose_agenda(&self, meeting: Uuid) -> Result<Vec<Proposal>, Error> {
+    pub fn propose_agenda(&self, meeting: Uuid) -> Result<Vec<Proposal>, MeetingError> {
         let m = self.meeting(meeting)?;
         let day = m.date;
         let since = self
@@ -212,7 +213,7 @@ impl Vault {
     }
 
     /// The latest meeting of the same series held before this one.
-    fn previous_in_series(&self, m: &Meeting) -> Result<Option<Meeting>, Error> {
+    fn previous_in_series(&self, m: &Meeting) -> Result<Option<Meeting>, MeetingError> {
         Ok(self
             .meetings()?
             .into_iter()

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Fields, Record, RecordError, Risk, conflicts_of, load_all, optional_text, require_text, view};
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     log::{EntityState, Scope, Tx},
 };
@@ -91,7 +91,7 @@ pub(crate) fn insert(
     agency: Uuid,
     worker: Uuid,
     today: Date,
-) -> Result<Uuid, Error> {
+) -> Result<Uuid, RecordError> {
     let domain = crate::reference::assessment_domain(new.domain.trim())
         .ok_or_else(|| RecordError::BadChoice {
             field: "assessment domain",
@@ -104,14 +104,15 @@ pub(crate) fn insert(
     if date > today {
         return Err(RecordError::Inconsistent(
             super::msg!(ja: "見立ての日付 {date} が未来の日付です", en: "the assessment date {date} is in the future"),
-        )
-        .into());
+        ));
     }
     let case = tx.expect(new.case, "case")?;
     let household = case.parent;
     if let Some(p) = new.person {
         if tx.expect(p, "person")?.parent != household {
-            return Err(RecordError::Inconsistent(super::msg!(ja: "対象者はこのケースの世帯員から選んでください", en: "the person must be a member of the case's household")).into());
+            return Err(RecordError::Inconsistent(
+                super::msg!(ja: "対象者はこのケースの世帯員から選んでください", en: "the person must be a member of the case's household"),
+            ));
         }
     }
     let fields = Fields::new()
@@ -131,7 +132,7 @@ pub(crate) fn insert(
 }
 
 impl Vault {
-    pub fn add_assessment(&mut self, new: NewAssessmentEntry) -> Result<Uuid, Error> {
+    pub fn add_assessment(&mut self, new: NewAssessmentEntry) -> Result<Uuid, RecordError> {
         let (agency, worker, today) = (self.me.agency, self.me.worker, self.ambient.clock.today());
         self.write(|tx| {
             let id = insert(tx, &new, agency, worker, today)?;
@@ -145,14 +146,13 @@ impl Vault {
     }
 
     /// Only the agency that wrote an entry revises or retracts it: each agency speaks for itself.
-    fn require_own_entry(&self, id: Uuid) -> Result<(), Error> {
+    fn require_own_entry(&self, id: Uuid) -> Result<(), RecordError> {
         let e: AssessmentEntry = view(&super::load_one(&self.conn, id, "assessment")?)?;
         if e.agency != self.me.agency {
             return Err(RecordError::Refused(super::msg!(
                 ja: "この見立ては別の機関のものです。修正・取消はその機関が行います",
                 en: "this entry is another agency's view; only that agency revises or retracts it"
-            ))
-            .into());
+            )));
         }
         Ok(())
     }
@@ -165,7 +165,7 @@ impl Vault {
         strengths: Option<&str>,
         needs: Option<&str>,
         risk: Option<Risk>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), RecordError> {
         let mut f = Fields::new();
         if let Some(s) = seen {
             f = f.put("seen", require_text("what was seen", s)?);
@@ -178,7 +178,7 @@ impl Vault {
         }
         let fields = f.maybe("risk", risk).into_map();
         if fields.is_empty() {
-            return Err(RecordError::Missing("something to change").into());
+            return Err(RecordError::Missing("something to change"));
         }
         self.require_own_entry(id)?;
         self.write(|tx| {
@@ -189,7 +189,7 @@ impl Vault {
         })
     }
 
-    pub fn retract_assessment(&mut self, id: Uuid) -> Result<(), Error> {
+    pub fn retract_assessment(&mut self, id: Uuid) -> Result<(), RecordError> {
         self.require_own_entry(id)?;
         self.write(|tx| {
             tx.expect(id, "assessment")?;
@@ -200,7 +200,7 @@ impl Vault {
     }
 
     /// Every assessment entry of a case (retracted ones included, marked), newest first.
-    pub fn assessment_entries(&self, case: Uuid) -> Result<Vec<AssessmentEntry>, Error> {
+    pub fn assessment_entries(&self, case: Uuid) -> Result<Vec<AssessmentEntry>, RecordError> {
         let names: std::collections::HashMap<Uuid, String> =
             self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out: Vec<AssessmentEntry> = load_all(&self.conn, "assessment", Some(case))?
@@ -216,7 +216,7 @@ impl Vault {
 
     /// The household view: per domain (in the city's order), every agency's current entries side
     /// by side, newest first, so the family need not tell its story again to each agency.
-    pub fn assessment_view(&mut self, case: Uuid) -> Result<Vec<DomainView>, Error> {
+    pub fn assessment_view(&mut self, case: Uuid) -> Result<Vec<DomainView>, RecordError> {
         let entries = self.assessment_entries(case)?;
         let mut by: BTreeMap<String, Vec<AssessmentEntry>> = BTreeMap::new();
         for e in entries.into_iter().filter(|e| !e.retracted) {

@@ -10,7 +10,7 @@ use super::{
     require_text, view,
 };
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     log::{EntityState, Tx},
 };
@@ -136,12 +136,12 @@ fn problem_codes(codes: &[String]) -> Result<Vec<String>, RecordError> {
 
 /// Opens a case led by this agency; when another lead is asked for, the lead is then handed over
 /// in a second op, because only a lead may name the next lead.
-pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Date) -> Result<Uuid, Error> {
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Date) -> Result<Uuid, RecordError> {
     let title = require_text("title", &new.title)?;
     let problems = problem_codes(&new.problems)?;
     let lead = new.lead_agency.unwrap_or(own_agency);
     if !super::directory::agency_exists(tx, lead)? {
-        return Err(RecordError::UnknownAgency(lead).into());
+        return Err(RecordError::UnknownAgency(lead));
     }
     let opened = new.opened.unwrap_or(today);
     tx.expect(new.household, "household")?;
@@ -163,7 +163,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewCase, own_agency: Uuid, today: Da
 }
 
 impl Vault {
-    pub fn open_case(&mut self, new: NewCase) -> Result<Uuid, Error> {
+    pub fn open_case(&mut self, new: NewCase) -> Result<Uuid, RecordError> {
         let (agency, today) = (self.me.agency, self.ambient.clock.today());
         self.write(|tx| {
             let id = insert(tx, &new, agency, today)?;
@@ -172,7 +172,7 @@ impl Vault {
         })
     }
 
-    pub fn update_case(&mut self, id: Uuid, u: CaseUpdate) -> Result<(), Error> {
+    pub fn update_case(&mut self, id: Uuid, u: CaseUpdate) -> Result<(), RecordError> {
         if let Some(lead) = u.lead_agency {
             self.agency(lead)?;
             // Only the lead hands over the lead (partners' vaults hold any other change of it).
@@ -194,7 +194,7 @@ impl Vault {
             .maybe("key_person", u.key_person)
             .into_map();
         if fields.is_empty() {
-            return Err(RecordError::Missing("at least one field to change").into());
+            return Err(RecordError::Missing("at least one field to change"));
         }
         self.write(|tx| {
             let st = tx.expect(id, "case")?;
@@ -205,8 +205,7 @@ impl Vault {
                     return Err(RecordError::Inconsistent(super::msg!(
                         ja: "キーパーソンはこのケースの世帯員から選んでください",
                         en: "the key person must be a member of the case's household"
-                    ))
-                    .into());
+                    )));
                 }
             }
             tx.audit(
@@ -219,12 +218,12 @@ impl Vault {
         })
     }
 
-    pub(crate) fn case_quiet(&self, id: Uuid) -> Result<Case, Error> {
-        Ok(view(&load_one(&self.conn, id, "case")?)?)
+    pub(crate) fn case_quiet(&self, id: Uuid) -> Result<Case, RecordError> {
+        view(&load_one(&self.conn, id, "case")?)
     }
 
     /// A case with its household, members, contact log and consents; logged as a view.
-    pub fn case_detail(&mut self, id: Uuid) -> Result<CaseDetail, Error> {
+    pub fn case_detail(&mut self, id: Uuid) -> Result<CaseDetail, RecordError> {
         let case = self.case_quiet(id)?;
         let household = self.household(case.household)?;
         let today = self.ambient.clock.today();
@@ -252,7 +251,7 @@ impl Vault {
     }
 
     /// Cases matching a filter, most urgent review first.
-    pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, Error> {
+    pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, RecordError> {
         use std::collections::HashMap;
         let today = self.ambient.clock.today();
         let agencies: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();

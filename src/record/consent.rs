@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, require_text, view};
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     log::{EntityState, Scope, Tx},
 };
@@ -63,18 +63,17 @@ pub struct NewConsent {
     pub how: ConsentHow,
 }
 
-pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewConsent, today: Date) -> Result<Uuid, Error> {
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewConsent, today: Date) -> Result<Uuid, RecordError> {
     let scope_text = require_text("scope", &new.scope)?;
     if new.date > today {
         return Err(RecordError::Inconsistent({
             let d = new.date;
             super::msg!(ja: "同意日 {d} が未来の日付です", en: "the consent date {d} is in the future")
-        })
-        .into());
+        }));
     }
     for a in &new.agencies {
         if !super::directory::agency_exists(tx, *a)? {
-            return Err(RecordError::UnknownAgency(*a).into());
+            return Err(RecordError::UnknownAgency(*a));
         }
     }
     let household = tx
@@ -93,7 +92,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewConsent, today: Date) -> Result<U
 }
 
 impl Vault {
-    pub fn add_consent(&mut self, new: NewConsent) -> Result<Uuid, Error> {
+    pub fn add_consent(&mut self, new: NewConsent) -> Result<Uuid, RecordError> {
         let today = self.ambient.clock.today();
         self.write(|tx| {
             let id = insert(tx, &new, today)?;
@@ -102,31 +101,8 @@ impl Vault {
         })
     }
 
-    /// Records a withdrawal. Shares of this agency's cases that rested on the consent end, and
-    /// the partners' copies are asked to purge (returns the (case, agency) shares ended).
-    pub fn withdraw_consent(&mut self, id: Uuid, on: Date) -> Result<Vec<(Uuid, Uuid)>, Error> {
-        let household = self.write(|tx| {
-            let st = tx.expect(id, "consent")?;
-            let c: Consent = view(st)?;
-            if let Some(w) = c.withdrawn {
-                return Err(RecordError::Refused(super::msg!(ja: "この同意は {w} にすでに撤回されています", en: "this consent was already withdrawn on {w}")).into());
-            }
-            if on < c.date {
-                return Err(RecordError::Inconsistent({
-                    let given = c.date;
-                    super::msg!(ja: "撤回日（{on}）は同意日（{given}）より前にできません", en: "withdrawal ({on}) cannot be before the consent was given ({given})")
-                })
-                .into());
-            }
-            tx.set(id, Fields::new().put("withdrawn", on).into_map())?;
-            tx.audit("consent.withdraw", Some(id.to_string()), None);
-            Ok(c.household)
-        })?;
-        self.end_shares_resting_on(household, id)
-    }
-
     /// Consents of every member of a household.
-    pub fn consents_of(&self, household: Uuid) -> Result<Vec<Consent>, Error> {
+    pub fn consents_of(&self, household: Uuid) -> Result<Vec<Consent>, RecordError> {
         let mut out: Vec<Consent> = load_all(&self.conn, "consent", Some(household))?
             .iter()
             .filter_map(|st| view::<Consent>(st).ok())

@@ -2,12 +2,13 @@
 //! travel to every partner (scope `directory`), so names of agencies and workers are shared, never
 //! anything about a household.
 
+use kasane_store::StoreError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{Fields, Record, RecordError, conflicts_of, load_all, load_one, msg, require_text, view};
 use crate::{
-    Error, Vault,
+    Vault,
     log::{EntityState, Scope},
 };
 
@@ -57,7 +58,7 @@ struct CardName {
 }
 
 /// Whether an agency is known: in the directory, or from a partner's card.
-pub(crate) fn agency_exists(tx: &mut crate::log::Tx<'_>, id: Uuid) -> Result<bool, Error> {
+pub(crate) fn agency_exists(tx: &mut crate::log::Tx<'_>, id: Uuid) -> Result<bool, RecordError> {
     if tx.entity(id)?.is_some_and(|st| st.etype == "agency") {
         return Ok(true);
     }
@@ -70,7 +71,7 @@ pub(crate) fn agency_exists(tx: &mut crate::log::Tx<'_>, id: Uuid) -> Result<boo
 impl Vault {
     /// Adds an agency to the directory (one that has no Kasane site yet, or before its card
     /// arrives). `code` ties it to the city's agency list.
-    pub fn add_agency(&mut self, name: &str, code: Option<&str>) -> Result<Uuid, Error> {
+    pub fn add_agency(&mut self, name: &str, code: Option<&str>) -> Result<Uuid, RecordError> {
         let name = require_text("agency name", name)?;
         let code = match code.map(str::trim).filter(|c| !c.is_empty()) {
             Some(c) if crate::reference::agency_info(c).is_none() => {
@@ -78,8 +79,7 @@ impl Vault {
                     field: "agency code",
                     value: c.to_string(),
                     allowed: "a code from agencies-kamakura.tsv (see `kasane agency codes`)",
-                }
-                .into());
+                });
             }
             c => c.map(str::to_string),
         };
@@ -93,7 +93,7 @@ impl Vault {
 
     /// Every agency this vault knows: directory entries, and partners known only from their
     /// member cards so far (their own directory entries arrive with their first bundle).
-    pub fn agencies(&self) -> Result<Vec<Agency>, Error> {
+    pub fn agencies(&self) -> Result<Vec<Agency>, RecordError> {
         let mut out: Vec<Agency> = load_all(&self.conn, "agency", None)?
             .iter()
             .filter_map(|st| view::<Agency>(st).ok())
@@ -119,14 +119,14 @@ impl Vault {
         Ok(out)
     }
 
-    pub fn agency(&self, id: Uuid) -> Result<Agency, Error> {
+    pub fn agency(&self, id: Uuid) -> Result<Agency, RecordError> {
         match load_one(&self.conn, id, "agency") {
             Ok(st) => Ok(view(&st)?),
-            Err(Error::Record(RecordError::NotFound(_)) | Error::Log(_)) => self
+            Err(RecordError::NotFound(_) | RecordError::Store(StoreError::Log(_))) => self
                 .agencies()?
                 .into_iter()
                 .find(|a| a.id == id)
-                .ok_or_else(|| RecordError::UnknownAgency(id).into()),
+                .ok_or_else(|| RecordError::UnknownAgency(id)),
             Err(e) => Err(e),
         }
     }
@@ -137,7 +137,7 @@ impl Vault {
     /// than one agency answers to is refused with the candidates listed — their ids and the PCs
     /// their member cards name — so an agency that renamed its own entry after another is never
     /// chosen in its place.
-    pub fn find_agency(&self, text: &str) -> Result<Agency, Error> {
+    pub fn find_agency(&self, text: &str) -> Result<Agency, RecordError> {
         let t = text.trim();
         if let Ok(id) = Uuid::parse_str(t) {
             return self.agency(id);
@@ -160,8 +160,7 @@ impl Vault {
                 field: "agency",
                 value: t.to_string(),
                 allowed: "an agency id, name or code from `kasane agency list`",
-            }
-            .into()),
+            }),
             1 => Ok(matches.remove(0)),
             _ => {
                 let describe = |a: &Agency, ja: bool| {
@@ -202,15 +201,14 @@ impl Vault {
                 Err(RecordError::AmbiguousAgency(msg!(
                     ja: "「{t}」に当てはまる機関が複数あります：{ja}。機関のID（または、その機関だけが持つ市の機関コード）で指定してください",
                     en: "\"{t}\" could be more than one agency: {en}; choose one by its id (or by its city code where only one agency has it)",
-                ))
-                .into())
+                )))
             }
         }
     }
 
     /// The agency and PC names every imported member card gives (revoked ones included: they
     /// still say who an agency is).
-    fn card_names(&self) -> Result<Vec<CardName>, Error> {
+    fn card_names(&self) -> Result<Vec<CardName>, RecordError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT agency, agency_name, site_name FROM card ORDER BY site_name")?;
@@ -224,7 +222,7 @@ impl Vault {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn directory_workers(&self) -> Result<Vec<Worker>, Error> {
+    pub fn directory_workers(&self) -> Result<Vec<Worker>, RecordError> {
         let mut out: Vec<Worker> = load_all(&self.conn, "worker", None)?
             .iter()
             .filter_map(|st| view::<Worker>(st).ok())

@@ -1,5 +1,6 @@
 //! Households (世帯): the unit cases hang from. A household is archived, never deleted.
 
+use crate::record::RecordError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -8,7 +9,7 @@ use super::{
     require_text, view,
 };
 use crate::{
-    Error, Vault, ja,
+    Vault, ja,
     log::{EntityState, Tx},
 };
 
@@ -94,7 +95,7 @@ pub struct HouseholdDetail {
     pub cases: Vec<Case>,
 }
 
-pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewHousehold) -> Result<Uuid, Error> {
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewHousehold) -> Result<Uuid, RecordError> {
     let fields = Fields::new()
         .put("label", require_text("label", &new.label)?)
         .put("district", district_code(&new.district)?)
@@ -105,7 +106,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewHousehold) -> Result<Uuid, Error>
 }
 
 impl Vault {
-    pub fn add_household(&mut self, new: NewHousehold) -> Result<Uuid, Error> {
+    pub fn add_household(&mut self, new: NewHousehold) -> Result<Uuid, RecordError> {
         self.write(|tx| {
             let id = insert(tx, &new)?;
             tx.audit("household.add", Some(id.to_string()), None);
@@ -113,7 +114,7 @@ impl Vault {
         })
     }
 
-    pub fn update_household(&mut self, id: Uuid, u: HouseholdUpdate) -> Result<(), Error> {
+    pub fn update_household(&mut self, id: Uuid, u: HouseholdUpdate) -> Result<(), RecordError> {
         let mut f = Fields::new();
         if let Some(l) = &u.label {
             f = f.put("label", require_text("label", l)?);
@@ -138,12 +139,12 @@ impl Vault {
         })
     }
 
-    pub fn household(&self, id: Uuid) -> Result<Household, Error> {
-        Ok(view(&load_one(&self.conn, id, "household")?)?)
+    pub fn household(&self, id: Uuid) -> Result<Household, RecordError> {
+        view(&load_one(&self.conn, id, "household")?)
     }
 
     /// A household with members (heads first, then by age), relations and cases; logged as a view.
-    pub fn household_detail(&mut self, id: Uuid) -> Result<HouseholdDetail, Error> {
+    pub fn household_detail(&mut self, id: Uuid) -> Result<HouseholdDetail, RecordError> {
         let household = self.household(id)?;
         let today = self.ambient.clock.today();
         let mut members: Vec<Person> = load_all(&self.conn, "person", Some(id))?
@@ -175,7 +176,7 @@ impl Vault {
     }
 
     /// Every household, sorted 五十音順 by the head's reading (then by label).
-    pub fn households(&self, filter: &HouseholdFilter) -> Result<Vec<HouseholdSummary>, Error> {
+    pub fn households(&self, filter: &HouseholdFilter) -> Result<Vec<HouseholdSummary>, RecordError> {
         use std::collections::HashMap;
         // The 本人's reading, family and given name apart, for 五十音順 by family name first.
         let mut heads: HashMap<Uuid, (String, String)> = HashMap::new();

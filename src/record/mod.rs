@@ -10,8 +10,8 @@ mod household;
 mod note;
 mod person;
 mod plan;
-mod referral;
 mod relation;
+mod share;
 
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
@@ -25,8 +25,8 @@ pub use household::{Household, HouseholdDetail, HouseholdFilter, HouseholdSummar
 pub use note::{NewNote, Note, NoteKind};
 pub use person::{NewPerson, Person, PersonUpdate, Sex};
 pub use plan::{Action, ActionStatus, ActionUpdate, Goal, NewAction, RoleAgency, RoleMatrix};
-pub use referral::{NewReferral, NewResource, Referral, ReferralStatus, Resource};
 pub use relation::{NewRelation, PartnerStatus, Relation, RelationKind};
+pub use share::{Basis, Share};
 
 #[cfg(feature = "seed")]
 pub(crate) use assessment::insert as insert_assessment;
@@ -44,7 +44,12 @@ pub(crate) use plan::insert_action;
 #[cfg(feature = "seed")]
 pub(crate) use relation::insert as insert_relation;
 
-use crate::{error::Kind, ja::DateError, log::EntityState};
+use kasane_store::{Kind, StoreError};
+
+use crate::{
+    ja::{DateError, DateField, Era, EraProblem, wareki},
+    log::EntityState,
+};
 
 /// A message in both languages Kasane speaks, for refusals whose wording depends on the case.
 /// Displays in English (logs, the CLI's default); `ja` is what a case worker reads.
@@ -109,18 +114,27 @@ pub enum RecordError {
     NotFound(Uuid),
     #[error("{0}")]
     Refused(Msg),
+    /// Changing the share set or handing over the lead is for the lead agency.
+    #[error("only the lead agency of this case ({lead}) can change who it is shared with or hand over the lead")]
+    NotLead { lead: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
+
+kasane_store::carries_store_errors!(RecordError);
 
 impl RecordError {
     pub fn kind(&self) -> Kind {
         match self {
+            RecordError::Store(e) => e.kind(),
             RecordError::NotFound(_) => Kind::NotFound,
-            RecordError::Refused(_) => Kind::Refused,
+            RecordError::Refused(_) | RecordError::NotLead { .. } => Kind::Refused,
             _ => Kind::BadInput,
         }
     }
     pub fn code(&self) -> &'static str {
         match self {
+            RecordError::Store(e) => e.code(),
             RecordError::Missing(_) => "input.missing",
             RecordError::TooLong { .. } => "input.too-long",
             RecordError::UnknownDistrict(..) => "input.unknown-district",
@@ -133,6 +147,33 @@ impl RecordError {
             RecordError::AmbiguousAgency(_) => "input.ambiguous-agency",
             RecordError::NotFound(_) => "record.not-found",
             RecordError::Refused(_) => "refused",
+            RecordError::NotLead { .. } => "share.not-lead",
+        }
+    }
+
+    /// The message in Japanese, as a case worker reads it: what happened and what to do.
+    pub fn message_ja(&self) -> String {
+        match self {
+            RecordError::Store(e) => e.message_ja(),
+            RecordError::Missing(f) => format!("{}を入力してください", field_ja(f)),
+            RecordError::TooLong { field, chars, max } => {
+                format!("{}が長すぎます（{chars}文字。{max}文字まで）", field_ja(field))
+            }
+            RecordError::UnknownDistrict(code, _) => format!("「{code}」は地区のコードではありません"),
+            RecordError::UnknownProblem(code) => format!("「{code}」は課題のコードではありません"),
+            RecordError::NotKana { field, value } => format!(
+                "{}はひらがなかカタカナで入力してください（「{value}」）",
+                field_ja(field)
+            ),
+            RecordError::BadChoice { field, value, .. } => format!("「{value}」は{}として選べません", field_ja(field)),
+            RecordError::Date(d) => date_ja(d),
+            RecordError::Inconsistent(m) | RecordError::Refused(m) => m.ja.clone(),
+            RecordError::UnknownAgency(_) => "その機関は機関一覧に登録されていません".into(),
+            RecordError::AmbiguousAgency(m) => m.ja.clone(),
+            RecordError::NotFound(_) => "その記録はこの記録データにありません".into(),
+            RecordError::NotLead { lead } => {
+                format!("共有先の変更や主担当の引き継ぎは主担当機関（{lead}）だけができます")
+            }
         }
     }
 }
@@ -236,80 +277,6 @@ pub(crate) fn view<T: Record>(st: &EntityState) -> Result<T, RecordError> {
     Ok(r)
 }
 
-/// Whether `fields` read as a record of type `etype`, as every list and view of this build reads
-/// it; a partner's op that would make a record unreadable is held instead of applied. Types this
-/// build does not know are kept and forwarded, never read, so they pass.
-pub(crate) fn readable(etype: &str, v: &Value) -> bool {
-    fn reads<T: Record>(v: &Value) -> bool {
-        T::deserialize(v).is_ok()
-    }
-    let Some(fields) = v.as_object() else {
-        return false;
-    };
-    match etype {
-        "household" => reads::<Household>(v),
-        "person" => reads::<Person>(v),
-        "relation" => reads::<Relation>(v),
-        "consent" => reads::<Consent>(v),
-        "case" => reads::<Case>(v),
-        "share" => reads::<crate::share::Share>(v),
-        "note" => reads::<Note>(v),
-        "assessment" => reads::<AssessmentEntry>(v),
-        "goal" => reads::<Goal>(v),
-        "action" => reads::<Action>(v),
-        "referral" => reads::<Referral>(v),
-        "resource" => reads::<Resource>(v),
-        "flag" => reads::<crate::meeting::Flag>(v),
-        "meeting" => reads::<crate::meeting::Meeting>(v),
-        "agenda-item" => reads::<crate::meeting::AgendaItem>(v),
-        "correction" => reads::<crate::meeting::Correction>(v),
-        "agency" => reads::<Agency>(v),
-        "worker" => reads::<Worker>(v),
-        "site" => site_entry_reads(fields),
-        _ => true,
-    }
-}
-
-/// A site's directory entry: its name, its agency, whether its agency revoked it.
-fn site_entry_reads(fields: &Map<String, Value>) -> bool {
-    let text = |k: &str| fields.get(k).is_none_or(Value::is_string);
-    text("name") && text("agency") && fields.get("revoked").is_none_or(|v| v.is_boolean() || v.is_null())
-}
-
-/// A record that cannot be read as its type: lists leave it out (one damaged record never breaks
-/// a whole list) and it is reported here instead.
-#[derive(Debug, Clone, Serialize)]
-pub struct Unreadable {
-    pub id: Uuid,
-    pub etype: String,
-    pub scope: String,
-}
-
-impl crate::Vault {
-    /// Every record that cannot be read as its type: damaged on disk, or applied by an earlier
-    /// build before partners' fields were checked on import.
-    pub fn unreadable_records(&self) -> Result<Vec<Unreadable>, crate::Error> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT e.id, e.etype, s.name, e.fields FROM entity e JOIN scope s ON s.id = e.scope")?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let etype: String = r.get(1)?;
-            let fields: Option<Value> = serde_json::from_str(&r.get::<_, String>(3)?).ok();
-            if fields.is_some_and(|f| readable(&etype, &f)) {
-                continue;
-            }
-            out.push(Unreadable {
-                id: Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
-                etype,
-                scope: r.get(2)?,
-            });
-        }
-        Ok(out)
-    }
-}
-
 /// Choice enums take either their English code or the Japanese label people use.
 macro_rules! choice {
     ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident = $code:literal / $ja:literal),+ $(,)? }) => {
@@ -349,43 +316,10 @@ macro_rules! choice {
 }
 pub(crate) use choice;
 
-/// Loads every entity of a type (optionally under one parent), with its scope.
-pub(crate) fn load_all(
-    conn: &rusqlite::Connection,
-    etype: &str,
-    parent: Option<Uuid>,
-) -> Result<Vec<EntityState>, crate::Error> {
-    let sql = "SELECT e.id, e.etype, s.name, e.parent, e.created, e.fields, e.meta FROM entity e JOIN scope s ON s.id = e.scope
-               WHERE e.etype = ?1 AND (?2 IS NULL OR e.parent = ?2)";
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(rusqlite::params![etype, parent.map(|p| p.as_bytes().to_vec())], |r| {
-        Ok((
-            r.get::<_, Vec<u8>>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<Vec<u8>>>(3)?,
-            r.get::<_, Option<i64>>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, etype, scope, parent, created, fields, meta) = row?;
-        let id = Uuid::from_slice(&id).unwrap_or_default();
-        out.push(crate::log::state_from_row(
-            id, etype, &scope, parent, created, &fields, &meta,
-        )?);
-    }
-    Ok(out)
-}
+pub(crate) use crate::log::load_all;
 
 /// One entity of an expected type, or NotFound.
-pub(crate) fn load_one(
-    conn: &rusqlite::Connection,
-    id: Uuid,
-    etype: &'static str,
-) -> Result<EntityState, crate::Error> {
+pub(crate) fn load_one(conn: &rusqlite::Connection, id: Uuid, etype: &'static str) -> Result<EntityState, RecordError> {
     match crate::log::load_entity(conn, id)? {
         Some(st) if st.etype == etype => Ok(st),
         Some(st) => Err(crate::log::LogError::WrongType {
@@ -394,6 +328,93 @@ pub(crate) fn load_one(
             found: st.etype,
         }
         .into()),
-        None => Err(RecordError::NotFound(id).into()),
+        None => Err(RecordError::NotFound(id)),
+    }
+}
+
+fn field_ja(f: &str) -> &str {
+    match f {
+        "label" => "世帯名",
+        "family name" => "姓",
+        "given name" => "名",
+        "family name reading" => "姓のふりがな",
+        "given name reading" => "名のふりがな",
+        "relation" => "続柄",
+        "title" => "ケース名",
+        "text" => "内容",
+        "scope" => "同意の範囲",
+        "reason" => "理由",
+        "agency" | "agency name" => "機関",
+        "site" => "端末名",
+        "worker" | "name" => "担当者名",
+        "address" => "住所",
+        "phone" => "電話番号",
+        "place" => "場所",
+        "goal" => "目標",
+        "action" => "支援内容",
+        "what was seen" => "状況",
+        "correction" => "訂正内容",
+        "sex" => "性別",
+        "status" => "状況",
+        "risk" => "緊急度",
+        "contact kind" => "種別",
+        "consent method" => "同意の方法",
+        "relation kind" => "関係",
+        "partner status" => "パートナーの状態",
+        "legal basis" => "法的根拠",
+        "action status" => "支援内容の状況",
+        "referral status" => "つなぎの状況",
+        "assessment domain" => "見立ての領域",
+        "document" => "印刷する資料",
+        "sort" => "並び順",
+        "at least one attendee agency" => "出席する機関（1つ以上）",
+        "at least one field to change" => "変更する項目（1つ以上）",
+        other => other,
+    }
+}
+
+fn era_ja(era: Era, problem: EraProblem) -> String {
+    let name = era.name_ja();
+    match (problem, era.end()) {
+        (EraProblem::BeforeStart, _) => format!("{name}は{}に始まりました", wareki(era.start())),
+        (EraProblem::AfterEnd, Some(end)) => format!("{name}は{}に終わりました", wareki(end)),
+        (EraProblem::AfterEnd, None) => format!("{name}はまだ続いています"),
+        (EraProblem::YearZero, _) => format!("{name}は元年（1年）から数えます。0年はありません"),
+    }
+}
+
+fn date_ja(e: &DateError) -> String {
+    match e {
+        DateError::Empty => {
+            "日付が入力されていません。2024-06-14、R6.6.14、令和6年6月14日のように入力してください".into()
+        }
+        DateError::Unrecognised(s) => {
+            format!("「{s}」は日付として読めません。2024-06-14、R6.6.14、令和6年6月14日のように入力してください")
+        }
+        DateError::OutOfRange {
+            input,
+            field,
+            value,
+            min,
+            max,
+        } => {
+            let f = match field {
+                DateField::Year => "年",
+                DateField::Month => "月",
+                DateField::Day => "日",
+            };
+            format!("「{input}」の{f}（{value}）は{min}〜{max}の範囲で入力してください")
+        }
+        DateError::DayNotInMonth {
+            input,
+            year,
+            month,
+            days,
+            ..
+        } => format!("「{input}」：{year}年{month}月は{days}日までです"),
+        DateError::NotInEra { input, era, problem } => {
+            format!("「{input}」は存在しない日付です。{}", era_ja(*era, *problem))
+        }
+        DateError::Incomplete(s) => format!("「{s}」は年月日がそろっていません。年・月・日をすべて入力してください"),
     }
 }

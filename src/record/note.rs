@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, require_text, view};
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     log::{EntityState, Scope, Tx},
 };
@@ -61,14 +61,19 @@ pub struct NewNote {
 }
 
 /// Writes a contact-log entry as `agency` and `worker` (the signed-in ones, except in the demo).
-pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewNote, agency: Uuid, worker: Uuid, today: Date) -> Result<Uuid, Error> {
+pub(crate) fn insert(
+    tx: &mut Tx<'_>,
+    new: &NewNote,
+    agency: Uuid,
+    worker: Uuid,
+    today: Date,
+) -> Result<Uuid, RecordError> {
     let text = require_text("text", &new.text)?;
     let date = new.date.unwrap_or(today);
     if date > today {
         return Err(RecordError::Inconsistent(
             super::msg!(ja: "経過の日付 {date} が未来の日付です", en: "the contact date {date} is in the future"),
-        )
-        .into());
+        ));
     }
     tx.expect(new.case, "case")?;
     let scope = if new.internal {
@@ -89,7 +94,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewNote, agency: Uuid, worker: Uuid,
 }
 
 impl Vault {
-    pub fn add_note(&mut self, new: NewNote) -> Result<Uuid, Error> {
+    pub fn add_note(&mut self, new: NewNote) -> Result<Uuid, RecordError> {
         let (agency, worker, today) = (self.me.agency, self.me.worker, self.ambient.clock.today());
         self.write(|tx| {
             let id = insert(tx, &new, agency, worker, today)?;
@@ -99,20 +104,19 @@ impl Vault {
     }
 
     /// Only the agency that wrote a contact-log entry corrects or retracts it.
-    fn require_own_note(&self, id: Uuid) -> Result<(), Error> {
+    fn require_own_note(&self, id: Uuid) -> Result<(), RecordError> {
         let n: Note = view(&super::load_one(&self.conn, id, "note")?)?;
         if n.agency != self.me.agency {
             return Err(RecordError::Refused(super::msg!(
                 ja: "この経過は別の機関が記録したものです。訂正・取消はその機関が行います",
                 en: "this entry was written by another agency; only that agency corrects or retracts it"
-            ))
-            .into());
+            )));
         }
         Ok(())
     }
 
     /// A new version of an entry's text; the earlier one stays in the log.
-    pub fn edit_note(&mut self, id: Uuid, text: &str) -> Result<(), Error> {
+    pub fn edit_note(&mut self, id: Uuid, text: &str) -> Result<(), RecordError> {
         let text = require_text("text", text)?;
         self.require_own_note(id)?;
         self.write(|tx| {
@@ -124,7 +128,7 @@ impl Vault {
     }
 
     /// Marks an entry as retracted (it stays in the log, shown struck through).
-    pub fn retract_note(&mut self, id: Uuid) -> Result<(), Error> {
+    pub fn retract_note(&mut self, id: Uuid) -> Result<(), RecordError> {
         self.require_own_note(id)?;
         self.write(|tx| {
             tx.expect(id, "note")?;
@@ -136,7 +140,7 @@ impl Vault {
 
     /// The contact log of a case (this agency's internal memos included), newest first. Reading
     /// it is a view like `case show`: one audit entry naming the case.
-    pub fn notes_of(&self, case: Uuid) -> Result<Vec<Note>, Error> {
+    pub fn notes_of(&self, case: Uuid) -> Result<Vec<Note>, RecordError> {
         let notes = self.notes_quiet(case)?;
         self.audit_read(
             "note.list",
@@ -148,7 +152,7 @@ impl Vault {
 
     /// The contact log without an audit entry, for reads inside another audited one (the case
     /// view, printed documents).
-    pub(crate) fn notes_quiet(&self, case: Uuid) -> Result<Vec<Note>, Error> {
+    pub(crate) fn notes_quiet(&self, case: Uuid) -> Result<Vec<Note>, RecordError> {
         let mut notes: Vec<Note> = load_all(&self.conn, "note", Some(case))?
             .iter()
             .filter_map(|st| view::<Note>(st).ok())

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Fields, Record, RecordError, choice, conflicts_of, load_one, require_text, view};
 use crate::{
-    Error, Vault,
+    Vault,
     ja::{self, Age, Date, PartialDate},
     log::{EntityState, Scope, Tx},
 };
@@ -147,7 +147,7 @@ fn check_dates(birth: Option<PartialDate>, deceased: Option<PartialDate>, today:
     Ok(())
 }
 
-pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewPerson, today: Date) -> Result<Uuid, Error> {
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewPerson, today: Date) -> Result<Uuid, RecordError> {
     check_dates(new.birth, new.deceased, today)?;
     let fields = Fields::new()
         .put("family_name", require_text("family name", &new.family_name)?)
@@ -166,7 +166,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewPerson, today: Date) -> Result<Uu
 }
 
 impl Vault {
-    pub fn add_person(&mut self, new: NewPerson) -> Result<Uuid, Error> {
+    pub fn add_person(&mut self, new: NewPerson) -> Result<Uuid, RecordError> {
         let today = self.ambient.clock.today();
         self.write(|tx| {
             let id = insert(tx, &new, today)?;
@@ -175,7 +175,7 @@ impl Vault {
         })
     }
 
-    pub fn update_person(&mut self, id: Uuid, u: PersonUpdate) -> Result<(), Error> {
+    pub fn update_person(&mut self, id: Uuid, u: PersonUpdate) -> Result<(), RecordError> {
         let current = self.person_quiet(id)?;
         let birth = u.birth.unwrap_or(current.birth);
         let deceased = u.deceased.unwrap_or(current.deceased);
@@ -214,14 +214,14 @@ impl Vault {
         })
     }
 
-    fn person_quiet(&self, id: Uuid) -> Result<Person, Error> {
+    fn person_quiet(&self, id: Uuid) -> Result<Person, RecordError> {
         let st = load_one(&self.conn, id, "person")?;
         let p: Person = view(&st)?;
         Ok(p.with_age(self.ambient.clock.today()))
     }
 
     /// One person, with age as of today; logged as a view.
-    pub fn person(&mut self, id: Uuid) -> Result<Person, Error> {
+    pub fn person(&mut self, id: Uuid) -> Result<Person, RecordError> {
         let p = self.person_quiet(id)?;
         self.audit_now("person.view", Some(id.to_string()), None)?;
         Ok(p)

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, optional_text, require_text, view};
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     log::{EntityState, Scope, Tx},
 };
@@ -151,26 +151,25 @@ pub struct RoleAgency {
     pub overdue: usize,
 }
 
-pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Result<Uuid, Error> {
+pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Result<Uuid, RecordError> {
     let text = require_text("action", &new.text)?;
     let case = tx.expect(new.case, "case")?;
     let household = case.parent;
     if !super::directory::agency_exists(tx, new.owner_agency)? {
-        return Err(RecordError::UnknownAgency(new.owner_agency).into());
+        return Err(RecordError::UnknownAgency(new.owner_agency));
     }
     if let Some(p) = new.key_person {
         if tx.expect(p, "person")?.parent != household {
-            return Err(
-                RecordError::Inconsistent(super::msg!(ja: "キーパーソンはこのケースの世帯員から選んでください", en: "the key person must be a member of the case's household")).into(),
-            );
+            return Err(RecordError::Inconsistent(
+                super::msg!(ja: "キーパーソンはこのケースの世帯員から選んでください", en: "the key person must be a member of the case's household"),
+            ));
         }
     }
     if let Some(g) = new.goal {
         if tx.expect(g, "goal")?.parent != Some(new.case) {
             return Err(RecordError::Inconsistent(
                 super::msg!(ja: "その目標は別のケースのものです", en: "the goal belongs to another case"),
-            )
-            .into());
+            ));
         }
     }
     let fields = Fields::new()
@@ -189,7 +188,7 @@ pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Re
 }
 
 impl Vault {
-    pub fn add_goal(&mut self, case: Uuid, text: &str) -> Result<Uuid, Error> {
+    pub fn add_goal(&mut self, case: Uuid, text: &str) -> Result<Uuid, RecordError> {
         let text = require_text("goal", text)?;
         let (agency, today) = (self.me.agency, self.ambient.clock.today());
         self.write(|tx| {
@@ -206,7 +205,7 @@ impl Vault {
         })
     }
 
-    pub fn goals_of(&self, case: Uuid) -> Result<Vec<Goal>, Error> {
+    pub fn goals_of(&self, case: Uuid) -> Result<Vec<Goal>, RecordError> {
         let mut out: Vec<Goal> = load_all(&self.conn, "goal", Some(case))?
             .iter()
             .filter_map(|st| view::<Goal>(st).ok())
@@ -216,7 +215,7 @@ impl Vault {
         Ok(out)
     }
 
-    pub fn add_action(&mut self, new: NewAction) -> Result<Uuid, Error> {
+    pub fn add_action(&mut self, new: NewAction) -> Result<Uuid, RecordError> {
         let today = self.ambient.clock.today();
         self.write(|tx| {
             let id = insert_action(tx, &new, today)?;
@@ -227,7 +226,7 @@ impl Vault {
 
     /// Changes an action; a status must follow the allowed transitions, and 実施できず / 未実施
     /// need a note saying why.
-    pub fn update_action(&mut self, id: Uuid, u: ActionUpdate) -> Result<(), Error> {
+    pub fn update_action(&mut self, id: Uuid, u: ActionUpdate) -> Result<(), RecordError> {
         let current = self.action(id)?;
         if let Some(next) = u.status {
             if !current.status.can_become(next) {
@@ -240,14 +239,13 @@ impl Vault {
                 return Err(RecordError::Refused(super::msg!(
                     ja: "支援内容の状況を「{from_ja}」から「{to_ja}」には変えられません",
                     en: "an action cannot go from {from} to {to}"
-                ))
-                .into());
+                )));
             }
             let note = u.note.as_deref().or(current.note.as_deref()).unwrap_or("").trim();
             if matches!(next, ActionStatus::CouldNot | ActionStatus::DidNot) && note.is_empty() {
-                return Err(
-                    RecordError::Missing("a note saying why the action could not be or was not carried out").into(),
-                );
+                return Err(RecordError::Missing(
+                    "a note saying why the action could not be or was not carried out",
+                ));
             }
         }
         if let Some(a) = u.owner_agency {
@@ -269,7 +267,7 @@ impl Vault {
             .maybe("owner_agency", u.owner_agency)
             .into_map();
         if fields.is_empty() {
-            return Err(RecordError::Missing("something to change").into());
+            return Err(RecordError::Missing("something to change"));
         }
         self.write(|tx| {
             tx.set(id, fields.clone())?;
@@ -282,13 +280,13 @@ impl Vault {
         })
     }
 
-    pub fn action(&self, id: Uuid) -> Result<Action, Error> {
+    pub fn action(&self, id: Uuid) -> Result<Action, RecordError> {
         let mut a: Action = view(&super::load_one(&self.conn, id, "action")?)?;
         self.dress_action(&mut a, &HashMap::new())?;
         Ok(a)
     }
 
-    fn dress_action(&self, a: &mut Action, names: &HashMap<Uuid, String>) -> Result<(), Error> {
+    fn dress_action(&self, a: &mut Action, names: &HashMap<Uuid, String>) -> Result<(), RecordError> {
         let today = self.ambient.clock.today();
         a.overdue = a.status.is_open() && a.due.is_some_and(|d| d < today);
         a.owner_agency_name = match names.get(&a.owner_agency) {
@@ -299,7 +297,7 @@ impl Vault {
     }
 
     /// The actions of a case (retracted ones left out), by due date.
-    pub fn actions_of(&self, case: Uuid) -> Result<Vec<Action>, Error> {
+    pub fn actions_of(&self, case: Uuid) -> Result<Vec<Action>, RecordError> {
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out: Vec<Action> = load_all(&self.conn, "action", Some(case))?
             .iter()
@@ -321,7 +319,7 @@ impl Vault {
     }
 
     /// Every open action past its due date, optionally of one agency, oldest due first.
-    pub fn overdue_actions(&self, agency: Option<Uuid>) -> Result<Vec<Action>, Error> {
+    pub fn overdue_actions(&self, agency: Option<Uuid>) -> Result<Vec<Action>, RecordError> {
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out = Vec::new();
         for st in load_all(&self.conn, "action", None)? {
@@ -341,7 +339,7 @@ impl Vault {
     }
 
     /// 役割分担: the agencies of a case (lead first, then by name) against its actions.
-    pub fn role_matrix(&self, case: Uuid) -> Result<RoleMatrix, Error> {
+    pub fn role_matrix(&self, case: Uuid) -> Result<RoleMatrix, RecordError> {
         let c = self.case_quiet(case)?;
         let actions = self.actions_of(case)?;
         let mut agencies: BTreeMap<(bool, String, Uuid), (usize, usize)> = BTreeMap::new();

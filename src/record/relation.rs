@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Fields, Record, RecordError, choice, conflicts_of};
 use crate::{
-    Error, Vault,
+    Vault,
     log::{EntityState, Scope, Tx},
 };
 
@@ -58,7 +58,7 @@ pub struct NewRelation {
 }
 
 impl Vault {
-    pub fn add_relation(&mut self, new: NewRelation) -> Result<Uuid, Error> {
+    pub fn add_relation(&mut self, new: NewRelation) -> Result<Uuid, RecordError> {
         self.write(|tx| {
             let id = insert(tx, &new)?;
             tx.audit("relation.add", Some(id.to_string()), None);
@@ -67,9 +67,11 @@ impl Vault {
     }
 }
 
-pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewRelation) -> Result<Uuid, Error> {
+pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewRelation) -> Result<Uuid, RecordError> {
     if new.a == new.b {
-        return Err(RecordError::Inconsistent(super::msg!(ja: "関係は二人の別の人の間で記録してください", en: "a relationship needs two different persons")).into());
+        return Err(RecordError::Inconsistent(
+            super::msg!(ja: "関係は二人の別の人の間で記録してください", en: "a relationship needs two different persons"),
+        ));
     }
     let status = match (new.kind, new.status) {
         (RelationKind::Partner, None) => Some(PartnerStatus::Married),
@@ -77,8 +79,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewRelation) -> Result<Uuid, Error> 
             return Err(RecordError::Inconsistent(super::msg!(
                 ja: "婚姻・内縁・別居・離婚はパートナーの関係にだけ付けられます",
                 en: "a status (married, cohabiting, separated, divorced) applies to partners only"
-            ))
-            .into());
+            )));
         }
         (_, s) => s,
     };
@@ -88,8 +89,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewRelation) -> Result<Uuid, Error> 
         return Err(RecordError::Inconsistent(super::msg!(
             ja: "二人とも同じ世帯の世帯員である必要があります（別居の家族は「同居していない世帯員」として記録してください）",
             en: "both persons must be members of the same household (record someone living elsewhere as a member who does not live together)"
-        ))
-        .into());
+        )));
     };
     let fields = Fields::new()
         .put("a", new.a)

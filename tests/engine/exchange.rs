@@ -1,4 +1,4 @@
-//! Exchange between agencies: cards, sharing rules, bundles both ways, conflicts, quarantine and
+//! Exchange between agencies: cards.map_err(Error::from), sharing rules, bundles both ways, conflicts, quarantine and
 //! purge — with real keys, real encryption, real vaults.
 
 use kasane::{Basis, CaseUpdate, Error, HouseholdUpdate, ImportStatus, Kind, NewConsent, NoteKind};
@@ -413,7 +413,7 @@ fn a_partner_edit_travels_back_and_case_updates_by_the_partner_apply() {
         p.b.vault
             .unshare_case(p.case, p.a.vault.identity().agency, "x")
             .unwrap_err();
-    assert!(matches!(err, Error::Share(_)));
+    assert!(matches!(Error::from(err), Error::Share(_)));
 }
 
 #[test]

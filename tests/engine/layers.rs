@@ -1,7 +1,7 @@
 //! The layering, read from the source: which top-level modules of each library crate name which
 //! others (`crate::x` in imports and paths, test modules left out), and which packages each
-//! crate may depend on. A new import cycle, or the engine's remaining cycle grown, fails here;
-//! so does that cycle shrunk until the list below is shortened, so the list can only get shorter.
+//! crate may depend on. Any import cycle between the modules of one crate fails here, and so does
+//! a crate that depends on a layer above it.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -9,12 +9,6 @@ use std::{
 };
 
 use crate::support::rust_files;
-
-/// The modules that still reach each other in one cycle (issue 11 breaks it up). Remove a name
-/// when it leaves the cycle; never add one.
-const KNOWN_CYCLE: &[&str] = &[
-    "bundle", "error", "meeting", "record", "search", "share", "site", "vault",
-];
 
 /// The library crates below the command line and the window, and the packages each must not
 /// depend on: the layers above it (docs/architecture.md).
@@ -262,41 +256,17 @@ fn the_reader_of_imports_sees_grouped_and_plain_paths() {
 }
 
 #[test]
-fn the_crates_below_the_engine_have_no_import_cycle() {
-    for (krate, _) in LAYERS.iter().filter(|(k, _)| *k != ".") {
+fn no_library_crate_has_an_import_cycle() {
+    for (krate, _) in LAYERS {
         let graph = module_graph(krate);
         assert!(graph.len() > 2, "the source of {krate} was found: {graph:?}");
         assert_eq!(
             cycles(&graph),
             Vec::<BTreeSet<String>>::new(),
-            "modules of {krate} import each other in a cycle; a lower module must not name a higher one. \
-             Graph: {graph:#?}"
+            "modules of {krate} import each other in a cycle; a lower module must not name a higher one \
+             (docs/architecture.md). Graph: {graph:#?}"
         );
     }
-}
-
-#[test]
-fn no_new_import_cycle_between_the_engine_s_modules() {
-    let graph = module_graph(".");
-    assert!(
-        graph.contains_key("vault") && graph.len() > 10,
-        "the source tree was found: {graph:?}"
-    );
-    let known: BTreeSet<String> = KNOWN_CYCLE.iter().map(|s| s.to_string()).collect();
-    let found = cycles(&graph);
-    for cycle in &found {
-        assert!(
-            cycle.is_subset(&known),
-            "modules {:?} now import each other in a cycle; a lower module must not name a higher one \
-             (see docs/architecture.md). Graph: {graph:#?}",
-            cycle.difference(&known).collect::<Vec<_>>()
-        );
-    }
-    let still: BTreeSet<String> = found.into_iter().flatten().collect();
-    assert_eq!(
-        still, known,
-        "the cycle has shrunk: remove the modules no longer in it from KNOWN_CYCLE so it cannot grow back"
-    );
 }
 
 #[test]

@@ -1,10 +1,10 @@
-//! Shared assessment, plan and role assignments, referrals, and support meetings: agenda
+//! Shared assessment.map_err(Error::from), plan and role assignments, referrals, and support meetings: agenda
 //! proposals and their boundaries, the legal-basis gate, the record and its finalisation, meeting
 //! packs, the ledger and printing.
 
 use kasane::{
-    ActionStatus, ActionUpdate, Basis, CaseStatus, CaseUpdate, ConsentHow, Error, ItemRecord, NewAction,
-    NewAssessmentEntry, NewConsent, NewMeeting, PrintWhat, Vault, parse_date,
+    ActionStatus, ActionUpdate, Basis, CaseStatus, CaseUpdate, ConsentHow, ItemRecord, NewAction, NewAssessmentEntry,
+    NewConsent, NewMeeting, PrintWhat, Vault, parse_date,
 };
 use uuid::Uuid;
 
@@ -350,7 +350,7 @@ fn actions_follow_their_status_rules_and_feed_the_role_matrix() {
         )
         .unwrap_err();
     assert!(
-        matches!(err, Error::Record(kasane::RecordError::Missing(_))),
+        matches!(err, kasane::RecordError::Missing(_)),
         "実施できず needs a reason: {err}"
     );
     v.update_action(

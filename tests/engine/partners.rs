@@ -152,7 +152,7 @@ fn a_name_two_agencies_answer_to_is_refused_with_the_candidates() {
         assert!(msg.contains(&needle), "the candidates are listed with {needle}: {msg}");
     }
     assert!(msg.contains("by its id"), "the message says how to choose: {msg}");
-    let ja = err.message("ja");
+    let ja = kasane::Error::from(err).message("ja");
     assert!(ja.contains("複数") && ja.contains(&b_agency.to_string()), "{ja}");
     assert_eq!(
         w.a.vault.find_agency(&b_agency.to_string()).unwrap().id,

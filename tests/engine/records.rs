@@ -1,4 +1,4 @@
-//! Records: households, persons with 和暦 dates, relationships, cases, consent, contact log —
+//! Records: households.map_err(Error::from), persons with 和暦 dates, relationships, cases, consent, contact log —
 //! and the refusals that keep bad input out.
 
 use kasane::{
@@ -72,7 +72,10 @@ fn impossible_and_future_dates_are_refused_with_the_reason() {
         deceased: None,
     });
     assert!(
-        matches!(future, Err(Error::Record(RecordError::Inconsistent(_)))),
+        matches!(
+            future.map_err(Error::from),
+            Err(Error::Record(RecordError::Inconsistent(_)))
+        ),
         "a birth date after today is refused"
     );
 }
@@ -160,14 +163,17 @@ fn cases_move_through_their_statuses_and_unknown_codes_are_refused() {
             ..Default::default()
         },
     );
-    assert!(matches!(err, Err(Error::Record(RecordError::UnknownProblem(_)))));
+    assert!(matches!(
+        err.map_err(Error::from),
+        Err(Error::Record(RecordError::UnknownProblem(_)))
+    ));
     let err = v.add_household(kasane::NewHousehold {
         label: "x".into(),
         district: "tokyo".into(),
         address: None,
         phone: None,
     });
-    assert!(matches!(err, Err(Error::Record(RecordError::UnknownDistrict(..)))));
+    assert!(matches!(err, Err(RecordError::UnknownDistrict(..))));
     assert!(CaseStatus::parse("done").is_err());
     v.update_case(
         c,
@@ -206,7 +212,7 @@ fn consent_is_withdrawn_by_date_and_never_twice() {
     assert!(!c.is_valid_on(day("2026-10-01")), "not valid from the withdrawal date");
     assert!(!c.is_valid_on(day("2026-03-31")), "not valid before it was given");
     assert!(matches!(
-        v.withdraw_consent(k, day("2026-10-02")),
+        v.withdraw_consent(k, day("2026-10-02")).map_err(Error::from),
         Err(Error::Record(RecordError::Refused(_)))
     ));
 }

@@ -161,7 +161,7 @@ pub fn deliver(to: &mut Vault, bytes: &[u8]) -> Result<kasane::ImportSummary, ka
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("in.kasane");
     std::fs::write(&path, bytes).expect("write bundle");
-    to.import_bundle(&path, &mut |_| {})
+    Ok(to.import_bundle(&path, &mut |_| {})?)
 }
 
 pub fn sync(from: &mut Vault, to: &mut Vault) -> kasane::ImportSummary {

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use kasane::{Error, KdfCost, KeyError, Kind, Vault, VaultDir, VaultError};
+use kasane::{Error, KdfCost, KeyError, Kind, StoreError, Vault, VaultDir, VaultError};
 
 use crate::support::*;
 
@@ -41,7 +41,10 @@ fn a_wrong_passphrase_is_refused_and_changes_nothing() {
         })
         .collect();
     let err = unlock(&t.path, None, "wrong passphrase!").expect_err("a wrong passphrase must not unlock");
-    assert!(matches!(err, Error::Key(KeyError::WrongPassphrase)), "got {err:?}");
+    assert!(
+        matches!(err, Error::Store(StoreError::Key(KeyError::WrongPassphrase))),
+        "got {err:?}"
+    );
     assert_eq!(err.kind(), Kind::Auth);
     let after: Vec<(std::path::PathBuf, Vec<u8>)> = files(&t.path)
         .into_iter()
@@ -58,14 +61,14 @@ fn missing_and_unsuitable_folders_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nowhere");
     assert!(matches!(
-        VaultDir::open(&missing),
+        VaultDir::open(&missing).map_err(Error::from),
         Err(Error::Vault(VaultError::Missing(_)))
     ));
     let other = dir.path().join("other");
     fs::create_dir_all(&other).unwrap();
     fs::write(other.join("notes.txt"), "hello").unwrap();
     assert!(matches!(
-        VaultDir::open(&other),
+        VaultDir::open(&other).map_err(Error::from),
         Err(Error::Vault(VaultError::NotAVault(_)))
     ));
     let err = Vault::create(&other, setup("X"), ambient(3)).expect_err("a folder with files is not a new vault");
@@ -83,7 +86,7 @@ fn an_interrupted_setup_is_recognised() {
     drop(t.vault);
     fs::remove_file(t.path.join("vault.json")).unwrap();
     assert!(
-        matches!(VaultDir::open(&t.path), Err(Error::Vault(VaultError::Incomplete(_)))),
+        matches!(VaultDir::open(&t.path), Err(VaultError::Incomplete(_))),
         "a database without the marker written last is a setup that did not finish"
     );
 }
@@ -94,7 +97,10 @@ fn short_passphrases_are_refused_at_setup() {
     let mut s = setup("X");
     s.passphrase = pass("short");
     let err = Vault::create(&dir.path().join("v"), s, ambient(5)).expect_err("too short");
-    assert!(matches!(err, Error::Key(KeyError::PassphraseTooShort)));
+    assert!(matches!(
+        err,
+        Error::Store(StoreError::Key(KeyError::PassphraseTooShort))
+    ));
     assert!(
         !dir.path().join("v").exists(),
         "nothing is created when the passphrase is refused"
@@ -110,18 +116,21 @@ fn workers_have_their_own_passphrases_and_changing_one_rewrites_only_that_slot()
         .expect("add worker");
     assert!(matches!(
         t.vault.add_worker("佐藤", &pass("another one"), KdfCost::Fixed(10)),
-        Err(Error::Key(KeyError::WorkerExists(_)))
+        Err(Error::Store(StoreError::Key(KeyError::WorkerExists(_))))
     ));
     drop(t.vault);
     let err = unlock(&t.path, None, PASS).expect_err("with two workers, the vault must ask who");
-    assert!(matches!(err, Error::Key(KeyError::WorkerRequired { .. })));
+    assert!(matches!(
+        err,
+        Error::Store(StoreError::Key(KeyError::WorkerRequired { .. }))
+    ));
     let v = unlock(&t.path, Some("佐藤"), "sato passphrase").expect("佐藤 unlocks with their own passphrase");
     assert_eq!(v.identity().worker, sato);
     drop(v);
     assert!(
         matches!(
             unlock(&t.path, Some("佐藤"), PASS),
-            Err(Error::Key(KeyError::WrongPassphrase))
+            Err(Error::Store(StoreError::Key(KeyError::WrongPassphrase)))
         ),
         "one worker's passphrase must not open another's slot"
     );
@@ -143,8 +152,9 @@ fn workers_have_their_own_passphrases_and_changing_one_rewrites_only_that_slot()
                 &pass("not the current one"),
                 &pass("a brand new passphrase"),
                 KdfCost::Fixed(11)
-            ),
-            Err(Error::Key(KeyError::WrongPassphrase))
+            )
+            .map_err(Error::from),
+            Err(Error::Store(StoreError::Key(KeyError::WrongPassphrase)))
         ),
         "changing a passphrase asks for the current one again"
     );
@@ -163,7 +173,7 @@ fn workers_have_their_own_passphrases_and_changing_one_rewrites_only_that_slot()
     );
     assert!(matches!(
         unlock(&t.path, Some("山田"), PASS),
-        Err(Error::Key(KeyError::WrongPassphrase))
+        Err(Error::Store(StoreError::Key(KeyError::WrongPassphrase)))
     ));
     unlock(&t.path, Some("山田"), "a brand new passphrase").expect("the new passphrase works");
 }
@@ -178,8 +188,10 @@ fn the_recovery_code_resets_a_passphrase_and_typos_are_told_apart_from_wrong_cod
     typo[0] = if typo[0] == 'Z' { 'Y' } else { 'Z' };
     let typo: String = typo.into_iter().collect();
     assert!(matches!(
-        dir().recover(&typo, None, &pass("new passphrase 1"), KdfCost::Fixed(10), ambient(1)),
-        Err(Error::Key(KeyError::RecoveryCodeTypo))
+        dir()
+            .recover(&typo, None, &pass("new passphrase 1"), KdfCost::Fixed(10), ambient(1))
+            .map_err(Error::from),
+        Err(Error::Store(StoreError::Key(KeyError::RecoveryCodeTypo)))
     ));
     let err = dir()
         .recover(
@@ -190,7 +202,10 @@ fn the_recovery_code_resets_a_passphrase_and_typos_are_told_apart_from_wrong_cod
             ambient(1),
         )
         .expect_err("another vault's code");
-    assert!(matches!(err, Error::Key(KeyError::WrongRecoveryCode)), "got {err:?}");
+    assert!(
+        matches!(err, VaultError::Store(StoreError::Key(KeyError::WrongRecoveryCode))),
+        "got {err:?}"
+    );
     assert_eq!(err.kind(), Kind::Auth);
     unlock(&t.path, None, PASS).expect("failed recoveries change nothing");
     let lower = t.code.to_lowercase().replace('-', " ");
@@ -199,7 +214,7 @@ fn the_recovery_code_resets_a_passphrase_and_typos_are_told_apart_from_wrong_cod
         .expect("the code as typed back recovers");
     assert!(matches!(
         unlock(&t.path, None, PASS),
-        Err(Error::Key(KeyError::WrongPassphrase))
+        Err(Error::Store(StoreError::Key(KeyError::WrongPassphrase)))
     ));
     unlock(&t.path, None, "new passphrase 1").expect("recovered passphrase unlocks");
 }
@@ -216,7 +231,10 @@ fn a_slot_copied_from_another_vault_is_refused() {
         .unwrap();
     fs::copy(&b_slot, a.path.join("keys").join(b_slot.file_name().unwrap())).unwrap();
     let err = VaultDir::open(&a.path).expect_err("a foreign slot must be noticed");
-    assert!(matches!(err, Error::Key(KeyError::SlotFromAnotherVault)), "got {err:?}");
+    assert!(
+        matches!(err, VaultError::Store(StoreError::Key(KeyError::SlotFromAnotherVault))),
+        "got {err:?}"
+    );
 }
 
 #[test]
@@ -228,7 +246,10 @@ fn a_database_from_a_newer_version_is_refused() {
     drop(t.vault);
     let err = unlock(&t.path, None, PASS).expect_err("schema 999 is newer than this build");
     assert!(
-        matches!(err, Error::Migrate(kasane::MigrateError::Newer { found: 999, .. })),
+        matches!(
+            err,
+            Error::Store(StoreError::Migrate(kasane::MigrateError::Newer { found: 999, .. }))
+        ),
         "got {err:?}"
     );
     assert_eq!(err.kind(), Kind::Vault);
@@ -317,7 +338,7 @@ fn a_vault_in_use_elsewhere_is_reported_as_busy_and_nothing_is_written() {
             phone: None,
         })
         .expect_err("a second writer must wait and then give up, not corrupt anything");
-    assert!(matches!(err, Error::Vault(VaultError::Busy)), "got {err:?}");
+    assert_eq!(err.code(), "vault.busy", "got {err:?}");
     assert_eq!(err.kind(), Kind::Vault);
     kasane::testing::sql(&t.vault).execute_batch("ROLLBACK").unwrap();
     assert_eq!(
@@ -373,7 +394,7 @@ fn a_workers_slot_copied_over_a_colleagues_does_not_unlock_as_the_colleague() {
         fs::write(&sato_slot, serde_json::to_vec_pretty(&forged).unwrap()).unwrap();
         let err = unlock(&t.path, Some("佐藤"), PASS).expect_err("a copied slot must not unlock as its new name");
         assert!(
-            matches!(&err, Error::Key(KeyError::SlotWorkerMismatch(n)) if n == "佐藤"),
+            matches!(&err, Error::Store(StoreError::Key(KeyError::SlotWorkerMismatch(n))) if n == "佐藤"),
             "got {err:?}"
         );
         assert_eq!(err.code(), "key.slot-wrong-worker");
@@ -432,7 +453,7 @@ fn an_old_form_slot_still_unlocks_and_is_rewritten_with_its_worker_inside() {
     fs::write(&slot, &old).unwrap();
     let err = unlock(&t.path, None, PASS).expect_err("an old-form slot after the upgrade");
     assert!(
-        matches!(err, Error::Key(KeyError::SlotWorkerMismatch(_))),
+        matches!(err, Error::Store(StoreError::Key(KeyError::SlotWorkerMismatch(_)))),
         "got {err:?}"
     );
 }
@@ -471,7 +492,7 @@ fn an_old_form_slot_copied_over_a_colleagues_is_refused_too() {
     fs::write(&sato_slot, forge(&yamada_backup, sato, "佐藤")).unwrap();
     let err = unlock(&path, Some("佐藤"), PASS).expect_err("山田's old slot under 佐藤's name");
     assert!(
-        matches!(err, Error::Key(KeyError::SlotWorkerMismatch(_))),
+        matches!(err, Error::Store(StoreError::Key(KeyError::SlotWorkerMismatch(_)))),
         "got {err:?}"
     );
     fs::write(&sato_slot, sato_own).unwrap();
@@ -485,12 +506,12 @@ fn an_old_form_slot_copied_over_a_colleagues_is_refused_too() {
     fs::write(&sato_slot, forge(&json(&yamada_slot), sato, "佐藤")).unwrap();
     let err = unlock(&path, Some("佐藤"), PASS).expect_err("a copy found at the first open");
     assert!(
-        matches!(err, Error::Key(KeyError::SlotWorkerMismatch(_))),
+        matches!(err, Error::Store(StoreError::Key(KeyError::SlotWorkerMismatch(_)))),
         "got {err:?}"
     );
     assert!(matches!(
         unlock(&path, Some("山田"), PASS),
-        Err(Error::Key(KeyError::SlotWorkerMismatch(_)))
+        Err(Error::Store(StoreError::Key(KeyError::SlotWorkerMismatch(_))))
     ));
 }
 
@@ -507,7 +528,7 @@ fn blank_or_space_padded_passphrases_are_refused_wherever_one_is_set() {
         s.passphrase = pass(b);
         let err = Vault::create(&dir.path().join("v"), s, ambient(23)).expect_err("blank at setup");
         assert!(
-            matches!(err, Error::Key(KeyError::PassphraseTooShort)),
+            matches!(err, Error::Store(StoreError::Key(KeyError::PassphraseTooShort))),
             "{b:?}: {err:?}"
         );
         assert_eq!(err.kind(), Kind::BadInput);
@@ -518,14 +539,16 @@ fn blank_or_space_padded_passphrases_are_refused_wherever_one_is_set() {
         assert!(
             matches!(
                 t.vault.add_worker("佐藤", &pass(b), KdfCost::Fixed(10)),
-                Err(Error::Key(KeyError::PassphraseTooShort))
+                Err(Error::Store(StoreError::Key(KeyError::PassphraseTooShort)))
             ),
             "{b:?} for a new worker"
         );
         assert!(
             matches!(
-                t.vault.change_passphrase(&pass(PASS), &pass(b), KdfCost::Fixed(10)),
-                Err(Error::Key(KeyError::PassphraseTooShort))
+                t.vault
+                    .change_passphrase(&pass(PASS), &pass(b), KdfCost::Fixed(10))
+                    .map_err(Error::from),
+                Err(Error::Store(StoreError::Key(KeyError::PassphraseTooShort)))
             ),
             "{b:?} as a changed password"
         );
@@ -538,7 +561,7 @@ fn blank_or_space_padded_passphrases_are_refused_wherever_one_is_set() {
             .recover(&t.code, None, &pass(b), KdfCost::Fixed(10), ambient(25))
             .expect_err("blank at recovery");
         assert!(
-            matches!(err, Error::Key(KeyError::PassphraseTooShort)),
+            matches!(err, VaultError::Store(StoreError::Key(KeyError::PassphraseTooShort))),
             "{b:?}: {err:?}"
         );
     }

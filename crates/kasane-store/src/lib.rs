@@ -9,9 +9,12 @@
 pub mod audit;
 pub mod clock;
 pub mod durable;
+mod error;
 pub mod hash;
 pub mod index;
 pub mod keyring;
 pub mod log;
 pub mod migrate;
 pub mod peers;
+
+pub use error::{Kind, StoreError, is_busy};

@@ -2,6 +2,7 @@
 //! encrypted to each of its verified sites. Our own series are signed now; other sites' series
 //! are relayed as the segments their authors signed.
 
+mod pack;
 mod preview;
 mod segments;
 mod select;
@@ -15,8 +16,9 @@ use super::{
     BundleError,
     format::{self, Header, MANIFEST_DOMAIN, Manifest, Segment},
 };
-use crate::{Error, Vault, durable, log::Scope, share};
+use crate::{Vault, durable, log::Scope, share};
 
+pub use pack::PackResult;
 pub use preview::{ExportPreview, PreviewCase};
 
 /// What an export wrote.
@@ -62,7 +64,7 @@ impl Vault {
         full: bool,
         out: &Path,
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<ExportReport, Error> {
+    ) -> Result<ExportReport, BundleError> {
         let started = Instant::now();
         let (agency, recipients) = self.recipients(to)?;
         let agency_name = self

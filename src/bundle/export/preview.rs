@@ -1,12 +1,13 @@
 //! What an export would carry, shown before anything is written or signed: the same choice of
 //! recipients, series and purge notices as the export itself makes.
 
+use crate::bundle::BundleError;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Error, Vault, log::Scope, share};
+use crate::{Vault, log::Scope, share};
 
 /// What an export would carry, shown before writing it.
 #[derive(Debug, Clone, Serialize)]
@@ -35,7 +36,7 @@ pub struct PreviewCase {
 
 impl Vault {
     /// What `export_bundle` would write, without writing or signing anything.
-    pub fn export_preview(&self, to: Uuid, full: bool) -> Result<ExportPreview, Error> {
+    pub fn export_preview(&self, to: Uuid, full: bool) -> Result<ExportPreview, BundleError> {
         let (agency, recipients) = self.recipients(to)?;
         let agency_name = self
             .agency(agency)

@@ -10,13 +10,14 @@ use super::SeriesRow;
 #[cfg(feature = "testing")]
 use crate::log::Scope;
 use crate::{
-    Error, Vault,
+    Vault,
+    bundle::BundleError,
     bundle::format::{Segment, Statement, WireOp},
     log::Hash32,
 };
 
 impl Vault {
-    fn ops_between(&self, series: i64, first: u64, last: u64) -> Result<(Vec<WireOp>, Hash32), Error> {
+    fn ops_between(&self, series: i64, first: u64, last: u64) -> Result<(Vec<WireOp>, Hash32), BundleError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT header, body, hash FROM op WHERE series = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
         )?;
@@ -41,7 +42,7 @@ impl Vault {
     /// This site's whole series in `scope`, signed as one segment, whatever the scope: what a
     /// modified build could put in any bundle. Tests only.
     #[cfg(feature = "testing")]
-    pub(crate) fn own_series_segment(&self, scope: Scope) -> Result<Option<Segment>, Error> {
+    pub(crate) fn own_series_segment(&self, scope: Scope) -> Result<Option<Segment>, BundleError> {
         let keys = self.site_keys()?;
         let scopes: BTreeSet<Scope> = [scope].into_iter().collect();
         match self.series_in(&scopes)?.into_iter().find(|s| s.site == self.me.site) {
@@ -55,7 +56,7 @@ impl Vault {
         s: &SeriesRow,
         first: u64,
         keys: &crate::site::SiteKeys,
-    ) -> Result<Segment, Error> {
+    ) -> Result<Segment, BundleError> {
         let (ops, head) = self.ops_between(s.id, first, s.last)?;
         let statement = Statement {
             site: s.site,
@@ -74,7 +75,7 @@ impl Vault {
     }
 
     /// The stored segments of another site's series that cover `from..=last`, with their ops.
-    pub(super) fn relayed_segments(&self, s: &SeriesRow, from: u64) -> Result<Vec<Segment>, Error> {
+    pub(super) fn relayed_segments(&self, s: &SeriesRow, from: u64) -> Result<Vec<Segment>, BundleError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT first, last, statement, signature FROM segment WHERE series = ?1 AND last >= ?2 ORDER BY first, last DESC")?;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::SeriesRow;
 use crate::{
-    Error, Vault,
+    Vault,
     bundle::{BundleError, format::PurgeNotice},
     log::Scope,
 };
@@ -17,7 +17,7 @@ use crate::{
 impl Vault {
     /// The agency and the verified, unrevoked sites a bundle goes to: one site, or every site of
     /// an agency.
-    pub(super) fn recipients(&self, to: Uuid) -> Result<(Uuid, Vec<(Uuid, String)>), Error> {
+    pub(super) fn recipients(&self, to: Uuid) -> Result<(Uuid, Vec<(Uuid, String)>), BundleError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT site, agency, age_recipient, verified_at IS NOT NULL, revoked_at IS NOT NULL, agency_name FROM card WHERE site = ?1 OR agency = ?1",
         )?;
@@ -50,14 +50,14 @@ impl Vault {
                 .map_err(|_| BundleError::NoRecipient(to.to_string()))?,
         };
         if out.is_empty() {
-            return Err(BundleError::NoRecipient(name).into());
+            return Err(BundleError::NoRecipient(name));
         }
         out.sort();
         Ok((agency, out))
     }
 
     /// For each (series site, scope): the most every recipient site is known to hold.
-    pub(super) fn acks_of(&self, sites: &[Uuid]) -> Result<BTreeMap<(Uuid, String), u64>, Error> {
+    pub(super) fn acks_of(&self, sites: &[Uuid]) -> Result<BTreeMap<(Uuid, String), u64>, BundleError> {
         let mut per_site: Vec<BTreeMap<(Uuid, String), u64>> = Vec::new();
         for peer in sites {
             let mut m = BTreeMap::new();
@@ -90,7 +90,7 @@ impl Vault {
             .collect())
     }
 
-    pub(super) fn series_in(&self, scopes: &BTreeSet<Scope>) -> Result<Vec<SeriesRow>, Error> {
+    pub(super) fn series_in(&self, scopes: &BTreeSet<Scope>) -> Result<Vec<SeriesRow>, BundleError> {
         let mut out = Vec::new();
         let mut stmt = self
             .conn
@@ -118,7 +118,7 @@ impl Vault {
         agency: Uuid,
         sites: &[Uuid],
         visible: &BTreeSet<Scope>,
-    ) -> Result<Vec<PurgeNotice>, Error> {
+    ) -> Result<Vec<PurgeNotice>, BundleError> {
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.parent, json_extract(e.fields, '$.removed_reason') FROM entity e JOIN entity c ON c.id = e.parent

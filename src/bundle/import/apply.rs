@@ -14,7 +14,7 @@ use super::{
     verify::{Checked, check_segment},
 };
 use crate::{
-    Error, Vault,
+    Vault,
     bundle::{
         BundleError,
         export::Progress,
@@ -32,7 +32,7 @@ impl Vault {
         name: &str,
         opened: Opened,
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<ImportSummary, Error> {
+    ) -> Result<ImportSummary, BundleError> {
         if self.bundle_done(opened.header.bundle)? {
             let mut s = ImportSummary::new(
                 opened.header.bundle,
@@ -51,7 +51,7 @@ impl Vault {
         file: &str,
         o: Opened,
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<ImportSummary, Error> {
+    ) -> Result<ImportSummary, BundleError> {
         let me = self.identity();
         let sender_verified = o.sender.verified;
         let sender_agency_name = self.agency(o.sender.agency).ok().map(|a| a.name);
@@ -107,7 +107,7 @@ impl Vault {
             match check_segment(seg, i, key.as_ref()) {
                 Ok(c) => checked.push((c, quarantine)),
                 Err(BundleError::NeedsUpdate(v)) => newer = newer.or(Some(v)),
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
             }
             if i % 512 == 0 {
                 progress(Progress {
@@ -118,7 +118,7 @@ impl Vault {
             }
         }
         if let Some(v) = newer {
-            return Err(BundleError::NeedsUpdate(v).into());
+            return Err(BundleError::NeedsUpdate(v));
         }
         progress(Progress {
             phase: "verify",
@@ -147,10 +147,9 @@ impl Vault {
             return Err(BundleError::Io {
                 path: self.dir().join(TEST_FAULT),
                 source: std::io::Error::other("a fault injected by a test after verification"),
-            }
-            .into());
+            });
         }
-        self.write(|tx| {
+        self.write(|tx| -> Result<_, BundleError> {
             let mut touched = Touched::default();
             for (i, (c, quarantine)) in checked.into_iter().enumerate() {
                 if c.statement.site == me.site {
@@ -186,8 +185,7 @@ impl Vault {
                             site: c.statement.site,
                             scope: c.statement.scope.to_string(),
                             seq,
-                        }
-                        .into());
+                        });
                     }
                 }
                 if i % 512 == 0 {
@@ -252,7 +250,7 @@ fn learn_acks(
     sender: Uuid,
     manifest: &Manifest,
     sent: &[(String, Uuid, u64)],
-) -> Result<usize, Error> {
+) -> Result<usize, BundleError> {
     let mut stmt = tx.conn().prepare_cached(
         "INSERT INTO peer_ack (peer, site, scope, seq) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(peer, site, scope) DO UPDATE SET seq = max(seq, excluded.seq)",

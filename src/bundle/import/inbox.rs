@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{ImportStatus, ImportSummary, quarantine::Q_UNVERIFIED, test_pause};
 use crate::{
-    Error, Vault,
+    Vault,
     bundle::{BundleError, export::Progress, format},
     durable,
 };
@@ -50,7 +50,7 @@ impl Vault {
         self.dir().join("inbox")
     }
 
-    pub(super) fn bundle_done(&self, bundle: Uuid) -> Result<bool, Error> {
+    pub(super) fn bundle_done(&self, bundle: Uuid) -> Result<bool, BundleError> {
         Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM inbox WHERE bundle = ?1 AND status IN ('applied', 'quarantined')")?
@@ -59,7 +59,11 @@ impl Vault {
 
     /// Imports a bundle file: copies it into the inbox, verifies, applies. A refused bundle
     /// changes nothing but the inbox record of its refusal.
-    pub fn import_bundle(&mut self, path: &Path, progress: &mut dyn FnMut(Progress)) -> Result<ImportSummary, Error> {
+    pub fn import_bundle(
+        &mut self,
+        path: &Path,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportSummary, BundleError> {
         let bytes = fs::read(path).map_err(|source| BundleError::Io {
             path: path.to_path_buf(),
             source,
@@ -88,7 +92,7 @@ impl Vault {
     /// Retries the bundles left in the inbox: those whose import was interrupted (a crash), and
     /// those waiting for a newer Kasane once Kasane was updated. A bundle whose import failed
     /// (status `failed`) is not retried here, only when someone asks ([`Vault::retry_inbox`]).
-    pub fn process_inbox(&mut self) -> Result<Vec<Result<ImportSummary, Error>>, Error> {
+    pub fn process_inbox(&mut self) -> Result<Vec<Result<ImportSummary, BundleError>>, BundleError> {
         let dir = self.inbox_dir();
         let Ok(entries) = fs::read_dir(&dir) else {
             return Ok(Vec::new());
@@ -123,7 +127,11 @@ impl Vault {
 
     /// Imports again a bundle kept in the inbox (one whose import failed, or that waits for an
     /// update), when someone asks. `file` is the name `inbox` lists.
-    pub fn retry_inbox(&mut self, file: &str, progress: &mut dyn FnMut(Progress)) -> Result<ImportSummary, Error> {
+    pub fn retry_inbox(
+        &mut self,
+        file: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportSummary, BundleError> {
         let file = file.trim();
         let kept = self.inbox_dir().join(file);
         let listed = self
@@ -148,7 +156,7 @@ impl Vault {
         status: &str,
         reason: Option<&str>,
         judged_by: Option<&str>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), BundleError> {
         let now = self.ambient.clock.now().as_millisecond();
         self.conn.execute(
             "INSERT INTO inbox (file, bundle, sender, status, reason, received_at, done_at, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)
@@ -163,7 +171,11 @@ impl Vault {
     /// quarantined (the file goes), refused (the file goes, the reason stays), waiting for an
     /// update, or failed — any other error once the file was read (the file stays, with the
     /// reason, until someone retries it).
-    fn process_inbox_file(&mut self, name: &str, progress: &mut dyn FnMut(Progress)) -> Result<ImportSummary, Error> {
+    fn process_inbox_file(
+        &mut self,
+        name: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportSummary, BundleError> {
         let path = self.inbox_dir().join(name);
         let bytes = fs::read(&path).map_err(|source| BundleError::Io {
             path: path.clone(),
@@ -207,7 +219,7 @@ impl Vault {
                 let _ = fs::remove_file(&path);
                 Ok(s)
             }
-            Err(Error::Bundle(BundleError::NeedsUpdate(v))) => {
+            Err(BundleError::NeedsUpdate(v)) => {
                 self.record_inbox(name, header.as_ref(), "needs-update", Some(&v), Some(&reader_build()))?;
                 let h = header.as_ref();
                 Ok(ImportSummary::new(
@@ -219,7 +231,7 @@ impl Vault {
             Err(e) if e.kind() == crate::Kind::Rejected => {
                 self.record_inbox(name, header.as_ref(), "refused", Some(&e.to_string()), None)?;
                 self.audit_now("bundle.refused", bundle_id, Some(e.code().to_string()))?;
-                if let Error::Bundle(BundleError::Fork { site, scope, seq, .. }) = &e {
+                if let BundleError::Fork { site, scope, seq, .. } = &e {
                     self.audit_now(
                         "alert.equivocation",
                         Some(site.to_string()),
@@ -238,7 +250,7 @@ impl Vault {
     }
 
     /// Imports the files that waited in the inbox for `site`'s card to be verified.
-    pub(crate) fn import_waiting_from(&mut self, site: Uuid) -> Result<(), Error> {
+    pub(crate) fn import_waiting_from(&mut self, site: Uuid) -> Result<(), BundleError> {
         let names: Vec<String> = self
             .conn
             .prepare("SELECT file FROM inbox WHERE status = ?1 AND sender = ?2 ORDER BY received_at, file")?
@@ -252,7 +264,7 @@ impl Vault {
     }
 
     /// Bundles received and what became of them, newest first.
-    pub fn inbox(&self) -> Result<Vec<InboxEntry>, Error> {
+    pub fn inbox(&self) -> Result<Vec<InboxEntry>, BundleError> {
         let mut stmt = self
             .conn
             .prepare("SELECT file, bundle, sender, status, reason, received_at, done_at FROM inbox ORDER BY received_at DESC, file")?;

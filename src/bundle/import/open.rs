@@ -9,7 +9,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use uuid::Uuid;
 
 use crate::{
-    Error, Vault,
+    Vault,
     bundle::{
         BundleError,
         format::{self, MANIFEST_DOMAIN, Manifest, Segment},
@@ -122,19 +122,19 @@ impl Vault {
     /// Authenticates the outer layer without decrypting: the sender's card is known and not
     /// revoked, the header signature and the payload hash verify; then the header's versions.
     /// `Err(NeedsUpdate)` only for an authenticated file.
-    pub(super) fn check_outer<'a>(&self, bytes: &'a [u8]) -> Result<(format::Outer<'a>, KnownSite), Error> {
+    pub(super) fn check_outer<'a>(&self, bytes: &'a [u8]) -> Result<(format::Outer<'a>, KnownSite), BundleError> {
         let outer = format::split_outer(bytes).map_err(BundleError::from)?;
         let Some(sender) = site::known_site(&self.conn, outer.header.sender)? else {
-            return Err(BundleError::UnknownSender(outer.header.sender).into());
+            return Err(BundleError::UnknownSender(outer.header.sender));
         };
         if sender.revoked {
-            return Err(BundleError::RevokedSender(outer.header.sender).into());
+            return Err(BundleError::RevokedSender(outer.header.sender));
         }
         Ok((authenticate(bytes, &sender.key)?, sender))
     }
 
     /// Checks the outer layers and decrypts. `Err(NeedsUpdate)` when the bundle is too new.
-    pub(super) fn open_bundle(&self, bytes: &[u8]) -> Result<Opened, Error> {
+    pub(super) fn open_bundle(&self, bytes: &[u8]) -> Result<Opened, BundleError> {
         let (outer, sender) = self.check_outer(bytes)?;
         let identity = self.site_keys()?.age_identity()?;
         let (header, manifest, segments) = open_inner(outer, &sender.key, &identity, self.me.site)?;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
-    Error, Vault,
+    Vault,
     bundle::{
         BundleError,
         format::{self, Statement},
@@ -52,7 +52,7 @@ pub struct Preview {
 
 impl Vault {
     /// What a bundle file holds, without changing anything.
-    pub fn inspect_bundle(&self, path: &Path) -> Result<Preview, Error> {
+    pub fn inspect_bundle(&self, path: &Path) -> Result<Preview, BundleError> {
         let bytes = fs::read(path).map_err(|source| BundleError::Io {
             path: path.to_path_buf(),
             source,

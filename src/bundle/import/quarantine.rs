@@ -2,6 +2,7 @@
 //! (raising the alert a forgery calls for), trying it again once its reason may have gone, and
 //! listing everything held back. Nothing kept here is lost or applied unchecked.
 
+use crate::bundle::BundleError;
 use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
@@ -14,7 +15,7 @@ use super::{
     verify::{Checked, check_segment},
 };
 use crate::{
-    Error, Vault, authority,
+    Vault, authority,
     bundle::{
         format::{self, Statement},
         settle::{self, Touched},
@@ -98,7 +99,7 @@ fn explain(reason: &str) -> &'static str {
 impl Vault {
     /// Tries again every quarantined segment whose reason may have gone away (a card imported
     /// or verified, an earlier segment arrived). Returns how many were applied.
-    pub fn retry_quarantine(&mut self) -> Result<usize, Error> {
+    pub fn retry_quarantine(&mut self) -> Result<usize, BundleError> {
         let me = self.identity();
         let mut released = 0;
         loop {
@@ -147,7 +148,7 @@ impl Vault {
                     continue;
                 };
                 let parties = settle::parties(&self.conn, me)?;
-                let applied = self.write(|tx| {
+                let applied = self.write(|tx| -> Result<_, BundleError> {
                     let mut touched = Touched::default();
                     match store_segment(tx, c, &mut touched)? {
                         Stored::Ok { .. } => {
@@ -204,7 +205,7 @@ impl Vault {
     }
 
     /// Everything received but not applied, with the reason.
-    pub fn quarantine(&self) -> Result<Vec<QuarantineEntry>, Error> {
+    pub fn quarantine(&self) -> Result<Vec<QuarantineEntry>, BundleError> {
         let names: HashMap<Uuid, String> = self.sites()?.into_iter().map(|s| (s.site, s.agency_name)).collect();
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare(
@@ -305,7 +306,7 @@ pub(super) fn quarantine_segment(
     c: &Checked,
     reason: &str,
     at: i64,
-) -> Result<(), Error> {
+) -> Result<(), BundleError> {
     let st = &c.statement;
     tx.conn().execute(
         "INSERT INTO quarantine (bundle, author, scope, first, last, reason, detail, segment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

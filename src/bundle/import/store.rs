@@ -2,6 +2,7 @@
 //! (no gap, no second history, byte-identical where it overlaps, no reused op id) before its
 //! new ops are queued for settling.
 
+use crate::bundle::BundleError;
 use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
@@ -11,7 +12,6 @@ use super::{
     verify::Checked,
 };
 use crate::{
-    Error,
     bundle::settle::{Incoming, Touched},
     log::{Hash32, OpKind, Tx},
 };
@@ -33,7 +33,7 @@ pub(super) fn compare_known(
     c: &Checked,
     stored_last: u64,
     touched: &Touched,
-) -> Result<Option<&'static str>, Error> {
+) -> Result<Option<&'static str>, BundleError> {
     let series = tx.series_id(c.statement.site, c.statement.scope)?;
     let queued: HashMap<u64, Hash32> = touched
         .incoming
@@ -66,7 +66,7 @@ pub(super) fn compare_known(
 
 /// Checks that a verified segment continues its series (no gap, no fork, identical where it
 /// overlaps what we hold) and queues its new ops for settling.
-pub(super) fn store_segment(tx: &mut Tx<'_>, c: Checked, touched: &mut Touched) -> Result<Stored, Error> {
+pub(super) fn store_segment(tx: &mut Tx<'_>, c: Checked, touched: &mut Touched) -> Result<Stored, BundleError> {
     let st = &c.statement;
     if st.scope.is_local() {
         return Ok(Stored::Quarantine(Box::new(c), Q_LOCAL));

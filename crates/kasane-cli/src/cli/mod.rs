@@ -181,6 +181,28 @@ pub enum CliError {
     File { path: PathBuf, source: std::io::Error },
 }
 
+/// Every engine module's own error ends the command the way the engine's API error does.
+macro_rules! engine_errors {
+    ($($t:ty),* $(,)?) => {
+        $(impl From<$t> for CliError {
+            fn from(e: $t) -> Self {
+                CliError::Engine(e.into())
+            }
+        })*
+    };
+}
+
+engine_errors!(
+    kasane::StoreError,
+    kasane::VaultError,
+    kasane::RecordError,
+    kasane::SiteError,
+    kasane::ShareError,
+    kasane::BundleError,
+    kasane::MeetingError,
+    kasane::KeyError,
+);
+
 fn reason(e: &std::io::Error) -> &'static str {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder",

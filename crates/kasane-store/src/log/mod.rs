@@ -674,6 +674,31 @@ impl<'v> Tx<'v> {
     }
 }
 
+/// Loads every entity of a type (optionally under one parent), with its scope.
+pub fn load_all(conn: &rusqlite::Connection, etype: &str, parent: Option<Uuid>) -> Result<Vec<EntityState>, LogError> {
+    let sql = "SELECT e.id, e.etype, s.name, e.parent, e.created, e.fields, e.meta FROM entity e JOIN scope s ON s.id = e.scope
+               WHERE e.etype = ?1 AND (?2 IS NULL OR e.parent = ?2)";
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params![etype, parent.map(|p| p.as_bytes().to_vec())], |r| {
+        Ok((
+            r.get::<_, Vec<u8>>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<Vec<u8>>>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, etype, scope, parent, created, fields, meta) = row?;
+        let id = Uuid::from_slice(&id).unwrap_or_default();
+        out.push(state_from_row(id, etype, &scope, parent, created, &fields, &meta)?);
+    }
+    Ok(out)
+}
+
 pub fn load_entity(conn: &rusqlite::Connection, id: Uuid) -> Result<Option<EntityState>, LogError> {
     let row = conn
         .prepare_cached(

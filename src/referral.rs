@@ -6,14 +6,14 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{
+use crate::record::{
     Fields, Record, RecordError, choice, conflicts_of, district_code, load_all, optional_text, require_text, view,
 };
 use crate::{
-    Error, Vault,
+    Vault,
     ja::Date,
     log::{EntityState, Scope},
-    share::Basis,
+    share::{Basis, ShareError},
 };
 
 choice!(ReferralStatus, "referral status", {
@@ -104,7 +104,7 @@ pub struct NewResource {
 
 impl Vault {
     /// Adds a community resource to the directory (it travels to every partner).
-    pub fn add_resource(&mut self, new: NewResource) -> Result<Uuid, Error> {
+    pub fn add_resource(&mut self, new: NewResource) -> Result<Uuid, ShareError> {
         let f = Fields::new()
             .put("name", require_text("name", &new.name)?)
             .put("kind", require_text("kind", &new.kind)?)
@@ -119,7 +119,7 @@ impl Vault {
         })
     }
 
-    pub fn resources(&self, district: Option<&str>, kind: Option<&str>) -> Result<Vec<Resource>, Error> {
+    pub fn resources(&self, district: Option<&str>, kind: Option<&str>) -> Result<Vec<Resource>, ShareError> {
         let mut out: Vec<Resource> = load_all(&self.conn, "resource", None)?
             .iter()
             .filter_map(|st| view::<Resource>(st).ok())
@@ -135,7 +135,7 @@ impl Vault {
 
     /// Refers a case to an agency or a resource. An agency that cannot see the case yet is
     /// given it under the referral's consent (only the lead may do that).
-    pub fn add_referral(&mut self, new: NewReferral) -> Result<Uuid, Error> {
+    pub fn add_referral(&mut self, new: NewReferral) -> Result<Uuid, ShareError> {
         let reason = require_text("reason", &new.reason)?;
         let today = self.ambient.clock.today();
         let c = self.case_quiet(new.case)?;
@@ -145,7 +145,7 @@ impl Vault {
                 let visible = a == c.lead_agency || self.shares_of(new.case)?.iter().any(|s| s.active && s.agency == a);
                 if !visible {
                     let Some(consent) = new.consent else {
-                        return Err(RecordError::Refused(super::msg!(
+                        return Err(RecordError::Refused(crate::record::msg!(
                             ja: "その機関はまだこのケースを見られません。つなぐには本人の同意が必要です",
                             en: "that agency cannot see this case yet: a referral to it needs the person's consent (--consent)"
                         ))
@@ -155,9 +155,9 @@ impl Vault {
                 }
             }
             (None, Some(r)) => {
-                super::load_one(&self.conn, r, "resource")?;
+                crate::record::load_one(&self.conn, r, "resource")?;
             }
-            _ => return Err(RecordError::Inconsistent(super::msg!(ja: "つなぎ先は機関か社会資源のどちらか一つを選んでください", en: "refer to one agency or one resource")).into()),
+            _ => return Err(RecordError::Inconsistent(crate::record::msg!(ja: "つなぎ先は機関か社会資源のどちらか一つを選んでください", en: "refer to one agency or one resource")).into()),
         }
         let me = self.me.agency;
         self.write(|tx| {
@@ -179,13 +179,18 @@ impl Vault {
 
     /// Records the answer to a referral. For an agency referral only that agency answers
     /// 受理/不受理; the referring agency records 完了 or a resource's answer.
-    pub fn update_referral(&mut self, id: Uuid, status: ReferralStatus, response: Option<&str>) -> Result<(), Error> {
-        let r: Referral = view(&super::load_one(&self.conn, id, "referral")?)?;
+    pub fn update_referral(
+        &mut self,
+        id: Uuid,
+        status: ReferralStatus,
+        response: Option<&str>,
+    ) -> Result<(), ShareError> {
+        let r: Referral = view(&crate::record::load_one(&self.conn, id, "referral")?)?;
         let me = self.me.agency;
         let answering = matches!(status, ReferralStatus::Accepted | ReferralStatus::Declined);
         if let Some(to) = r.to_agency {
             if answering && to != me {
-                return Err(RecordError::Refused(super::msg!(
+                return Err(RecordError::Refused(crate::record::msg!(
                     ja: "受理・不受理はつなぎ先の機関だけが回答できます",
                     en: "only the agency the referral went to answers it (受理 / 不受理)"
                 ))
@@ -194,7 +199,7 @@ impl Vault {
         }
         if r.status == ReferralStatus::Completed {
             return Err(RecordError::Refused(
-                super::msg!(ja: "このつなぎはすでに完了しています", en: "this referral is already completed"),
+                crate::record::msg!(ja: "このつなぎはすでに完了しています", en: "this referral is already completed"),
             )
             .into());
         }
@@ -211,7 +216,7 @@ impl Vault {
         })
     }
 
-    pub fn referrals_of(&self, case: Uuid) -> Result<Vec<Referral>, Error> {
+    pub fn referrals_of(&self, case: Uuid) -> Result<Vec<Referral>, ShareError> {
         let mut out: Vec<Referral> = load_all(&self.conn, "referral", Some(case))?
             .iter()
             .filter_map(|st| view::<Referral>(st).ok())
@@ -219,7 +224,7 @@ impl Vault {
         for r in &mut out {
             r.to_name = match (r.to_agency, r.to_resource) {
                 (Some(a), _) => self.agency(a).map(|x| x.name).unwrap_or_default(),
-                (_, Some(res)) => super::load_one(&self.conn, res, "resource")
+                (_, Some(res)) => crate::record::load_one(&self.conn, res, "resource")
                     .ok()
                     .and_then(|st| st.fields.get("name").and_then(|v| v.as_str()).map(str::to_string))
                     .unwrap_or_default(),

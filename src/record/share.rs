@@ -1,0 +1,150 @@
+//! The share set of a case as records: which agencies see it, under which legal basis, since
+//! when. The rules for changing it live in the share module; these are the reads every other
+//! record needs (who leads, who else sees the case).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Case, Record, RecordError, conflicts_of, load_all, view};
+use crate::Vault;
+
+/// The legal basis that lets an agency see a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Basis {
+    /// 支援会議 (社会福祉法第106条の6): no consent needed; members bound by statutory confidentiality.
+    ShienKaigi,
+    /// 重層的支援会議: needs the person's consent.
+    JusotekiShienKaigi,
+    /// 要保護児童対策地域協議会 (児童福祉法第25条の2, 25条の5).
+    Yotaikyo,
+    /// 地域ケア会議 (介護保険法第115条の48).
+    ChiikiCareKaigi,
+    /// A specific consent record.
+    Consent(Uuid),
+}
+
+impl Basis {
+    pub fn code(&self) -> String {
+        match self {
+            Basis::ShienKaigi => "shien-kaigi".into(),
+            Basis::JusotekiShienKaigi => "jusoteki-shien-kaigi".into(),
+            Basis::Yotaikyo => "yotaikyo".into(),
+            Basis::ChiikiCareKaigi => "chiiki-care-kaigi".into(),
+            Basis::Consent(id) => format!("consent:{id}"),
+        }
+    }
+    pub fn label_ja(&self) -> &'static str {
+        match self {
+            Basis::ShienKaigi => "支援会議（社会福祉法第106条の6）",
+            Basis::JusotekiShienKaigi => "重層的支援会議（本人同意）",
+            Basis::Yotaikyo => "要保護児童対策地域協議会（児童福祉法第25条の2）",
+            Basis::ChiikiCareKaigi => "地域ケア会議（介護保険法第115条の48）",
+            Basis::Consent(_) => "本人同意（同意記録）",
+        }
+    }
+    /// Accepts the codes above, the conference-type codes that carry the same basis, or
+    /// `consent:<id>`.
+    pub fn parse(s: &str) -> Result<Basis, RecordError> {
+        let t = s.trim();
+        Ok(match t {
+            "shien-kaigi" | "支援会議" => Basis::ShienKaigi,
+            "jusoteki-shien-kaigi" | "重層的支援会議" => Basis::JusotekiShienKaigi,
+            "yotaikyo" | "kobetsu-case-kento" | "jitsumusha-kaigi" | "要対協" => Basis::Yotaikyo,
+            "chiiki-care-kaigi" | "地域ケア会議" => Basis::ChiikiCareKaigi,
+            _ => match t.strip_prefix("consent:").map(|id| Uuid::parse_str(id.trim())) {
+                Some(Ok(id)) => Basis::Consent(id),
+                _ => {
+                    return Err(RecordError::BadChoice {
+                        field: "legal basis",
+                        value: t.to_string(),
+                        allowed: "shien-kaigi (支援会議) | jusoteki-shien-kaigi (重層的支援会議, needs consent) | yotaikyo (要対協) | chiiki-care-kaigi (地域ケア会議) | consent:<consent id>",
+                    });
+                }
+            },
+        })
+    }
+    /// The basis for a meeting of this conference type.
+    pub fn of_conference_type(code: &str) -> Option<Basis> {
+        match code {
+            "shien-kaigi" => Some(Basis::ShienKaigi),
+            "jusoteki-shien-kaigi" | "consent-only" => Some(Basis::JusotekiShienKaigi),
+            "kobetsu-case-kento" | "jitsumusha-kaigi" => Some(Basis::Yotaikyo),
+            "chiiki-care-kaigi" => Some(Basis::ChiikiCareKaigi),
+            _ => None,
+        }
+    }
+    pub fn needs_consent(&self) -> bool {
+        matches!(self, Basis::JusotekiShienKaigi | Basis::Consent(_))
+    }
+}
+
+impl Serialize for Basis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+impl<'de> Deserialize<'de> for Basis {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Basis::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// One agency's place in a case's share set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Share {
+    #[serde(skip_deserializing)]
+    pub id: Uuid,
+    #[serde(skip_deserializing)]
+    pub case: Uuid,
+    pub agency: Uuid,
+    pub basis: Basis,
+    pub active: bool,
+    pub since: jiff::civil::Date,
+    #[serde(default)]
+    pub removed: Option<jiff::civil::Date>,
+    #[serde(default)]
+    pub removed_reason: Option<String>,
+    #[serde(skip_deserializing)]
+    pub agency_name: String,
+    #[serde(skip_deserializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl Record for Share {
+    const ETYPE: &'static str = "share";
+    fn set_meta(&mut self, st: &crate::log::EntityState) {
+        self.id = st.id;
+        self.case = st.parent.unwrap_or_default();
+        self.conflicts = conflicts_of(st);
+    }
+}
+
+impl Vault {
+    /// The share set of a case (active and removed entries).
+    pub fn shares_of(&self, case: Uuid) -> Result<Vec<Share>, RecordError> {
+        let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let mut out: Vec<Share> = load_all(&self.conn, "share", Some(case))?
+            .iter()
+            .filter_map(|st| view::<Share>(st).ok())
+            .collect();
+        for s in &mut out {
+            s.agency_name = names.get(&s.agency).cloned().unwrap_or_else(|| s.agency.to_string());
+        }
+        out.sort_by(|a, b| b.active.cmp(&a.active).then(a.agency_name.cmp(&b.agency_name)));
+        Ok(out)
+    }
+
+    pub(crate) fn require_lead(&self, c: &Case) -> Result<(), RecordError> {
+        if c.lead_agency != self.me.agency {
+            let lead = self
+                .agency(c.lead_agency)
+                .map(|a| a.name)
+                .unwrap_or_else(|_| c.lead_agency.to_string());
+            return Err(RecordError::NotLead { lead });
+        }
+        Ok(())
+    }
+}
