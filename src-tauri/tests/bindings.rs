@@ -1,6 +1,7 @@
 //! The TypeScript side of the window boundary is generated here: the types of everything that
 //! crosses it (ui/src/lib/backend/types, from the Rust types by ts-rs) and one typed function per
-//! command (ui/src/lib/backend/commands.gen.ts, from the command table). By default each test
+//! command (ui/src/lib/backend/commands.gen.ts, from the command table), and the window's one
+//! capability (src-tauri/capabilities/main.json, from the same table). By default each test
 //! fails when the committed files differ from what would be generated, so `cargo test` (and with
 //! it scripts/test.sh and scripts/test-desktop.sh) fails on a stale file; with KASANE_WRITE_TYPES=1
 //! they rewrite the files instead.
@@ -240,5 +241,44 @@ fn generated_command_functions_match_the_command_table() {
         "ui/src/lib/backend/commands.gen.ts is out of date with the command table \
          (src-tauri/src/commands.rs); regenerate with \
          KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings"
+    );
+}
+
+/// The one capability of the window: every command of the table, and the three permissions of
+/// the platform the page needs (the folder and file chooser, hearing the webview's drag-drop
+/// event). Written from the table like the TypeScript, so a new command needs no second list.
+fn capability() -> String {
+    let mut permissions: Vec<String> = TABLE
+        .iter()
+        .map(|c| format!("allow-{}", c.name.replace('_', "-")))
+        .collect();
+    permissions.extend(
+        ["core:event:allow-listen", "core:event:allow-unlisten", "dialog:allow-open"].map(String::from),
+    );
+    let capability = serde_json::json!({
+        "identifier": "main",
+        "description": "The one window of Kasane: the app's own commands and the folder chooser, nothing else. \
+                        Generated from the command table (src-tauri/src/commands.rs) by src-tauri/tests/bindings.rs.",
+        "windows": ["main"],
+        "permissions": permissions,
+    });
+    let mut text = serde_json::to_string_pretty(&capability).expect("the capability is JSON");
+    text.push('\n');
+    text
+}
+
+#[test]
+fn the_capability_allows_exactly_the_command_table() {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "capabilities", "main.json"].iter().collect();
+    let generated = capability();
+    if std::env::var_os("KASANE_WRITE_TYPES").is_some() {
+        fs::write(&path, &generated).expect("write src-tauri/capabilities/main.json");
+        return;
+    }
+    let current = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "src-tauri/capabilities/main.json is out of date with the command table (src-tauri/src/commands.rs); \
+         regenerate with KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings"
     );
 }

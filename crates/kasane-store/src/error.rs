@@ -81,7 +81,9 @@ pub fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
-const BUSY_JA: &str = "記録データは別のかさねの画面またはコマンドで使用中です。そちらを閉じてからやり直してください";
+fn busy_ja() -> String {
+    "記録データは別のかさねの画面またはコマンドで使用中です。そちらを閉じてからやり直してください".into()
+}
 
 impl StoreError {
     pub fn kind(&self) -> Kind {
@@ -168,14 +170,14 @@ impl StoreError {
             StoreError::Migrate(_) => "記録データを新しい形式に更新できませんでした".into(),
             StoreError::Log(LogError::NoSuchEntity(_)) => "その記録はこの記録データにありません".into(),
             StoreError::Log(LogError::WrongType { .. }) => "指定された記録の種類が違います".into(),
-            StoreError::Log(LogError::Db(e)) if is_busy(e) => BUSY_JA.into(),
+            StoreError::Log(LogError::Db(e)) if is_busy(e) => busy_ja(),
             StoreError::Log(LogError::Db(_)) => "データベースの処理で問題が起きました".into(),
             StoreError::Log(LogError::Audit(a)) | StoreError::Audit(a) => match a {
                 AuditError::Broken { seq, .. } => format!("監査証跡の {seq} 件目が改ざんされています"),
                 AuditError::Db(_) => "監査証跡を読み取れません".into(),
             },
             StoreError::Log(_) => "記録の読み書きで問題が起きました".into(),
-            StoreError::Db(e) if is_busy(e) => BUSY_JA.into(),
+            StoreError::Db(e) if is_busy(e) => busy_ja(),
             StoreError::Db(_) => "データベースの処理で問題が起きました".into(),
         }
     }
