@@ -253,7 +253,12 @@ fn capability() -> String {
         .map(|c| format!("allow-{}", c.name.replace('_', "-")))
         .collect();
     permissions.extend(
-        ["core:event:allow-listen", "core:event:allow-unlisten", "dialog:allow-open"].map(String::from),
+        [
+            "core:event:allow-listen",
+            "core:event:allow-unlisten",
+            "dialog:allow-open",
+        ]
+        .map(String::from),
     );
     let capability = serde_json::json!({
         "identifier": "main",
@@ -269,7 +274,9 @@ fn capability() -> String {
 
 #[test]
 fn the_capability_allows_exactly_the_command_table() {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "capabilities", "main.json"].iter().collect();
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "capabilities", "main.json"]
+        .iter()
+        .collect();
     let generated = capability();
     if std::env::var_os("KASANE_WRITE_TYPES").is_some() {
         fs::write(&path, &generated).expect("write src-tauri/capabilities/main.json");

@@ -272,7 +272,12 @@ fn japanese_text_uses_the_words_case_workers_use() {
         rust_files(d, &mut whole);
     }
     let mut rest = Vec::new();
-    for d in ["src", "crates/kasane-ja/src", "crates/kasane-store/src", "crates/kasane-demo/src"] {
+    for d in [
+        "src",
+        "crates/kasane-ja/src",
+        "crates/kasane-store/src",
+        "crates/kasane-demo/src",
+    ] {
         rust_files(&root.join(d), &mut rest);
     }
     rest.retain(|f| !whole.contains(f));
