@@ -1,7 +1,7 @@
 //! Exchange between agencies: cards.map_err(Error::from), sharing rules, bundles both ways, conflicts, quarantine and
 //! purge — with real keys, real encryption, real vaults.
 
-use kasane::{Basis, CaseUpdate, Error, HouseholdUpdate, ImportStatus, Kind, NewConsent, NoteKind};
+use kasane::{Basis, CaseUpdate, HouseholdUpdate, ImportStatus, Kind, NewConsent, NoteKind};
 
 use crate::support::*;
 
