@@ -1,4 +1,4 @@
-//! Engine benchmark: builds a demo vault (10,000 households by default) and prints.map_err(Error::from), in one run and
+//! Engine benchmark: builds a demo vault (10,000 households by default) and prints, in one run and
 //! side by side: write throughput through the operation log against a bare SQL insert of the
 //! same rows, open time without and with the passphrase KDF, and search latency per query kind.
 //! Figures, not assertions: `cargo bench --bench engine` (KASANE_BENCH_HOUSEHOLDS=N to resize).

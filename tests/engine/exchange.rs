@@ -1,4 +1,4 @@
-//! Exchange between agencies: cards.map_err(Error::from), sharing rules, bundles both ways, conflicts, quarantine and
+//! Exchange between agencies: cards, sharing rules, bundles both ways, conflicts, quarantine and
 //! purge — with real keys, real encryption, real vaults.
 
 use kasane::{Basis, CaseUpdate, HouseholdUpdate, ImportStatus, Kind, NewConsent, NoteKind};

@@ -1,4 +1,4 @@
-//! Shared assessment.map_err(Error::from), plan and role assignments, referrals, and support meetings: agenda
+//! Shared assessment, plan and role assignments, referrals, and support meetings: agenda
 //! proposals and their boundaries, the legal-basis gate, the record and its finalisation, meeting
 //! packs, the ledger and printing.
 

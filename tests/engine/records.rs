@@ -1,4 +1,4 @@
-//! Records: households.map_err(Error::from), persons with 和暦 dates, relationships, cases, consent, contact log —
+//! Records: households, persons with 和暦 dates, relationships, cases, consent, contact log —
 //! and the refusals that keep bad input out.
 
 use kasane::{
