@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(problems().len(), 40);
         assert_eq!(agencies().len(), 25);
         assert_eq!(assessment_domains().len(), 10);
-        assert_eq!(conference_types().len(), 6);
+        assert_eq!(conference_types().len(), 8);
         assert_eq!(district("ofuna-2").map(|d| d.area_ja), Some("大船"));
         assert_eq!(problem("hachimaru-gomaru").map(|p| p.label_ja), Some("8050問題"));
         assert!(conference_type("shien-kaigi").is_some_and(|t| !t.consent_required));

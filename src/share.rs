@@ -21,7 +21,7 @@ use crate::{
 #[derive(Debug, thiserror::Error)]
 pub enum ShareError {
     #[error(
-        "sharing needs a legal basis; choose one of: shien-kaigi (支援会議, 社会福祉法106条の6), jusoteki-shien-kaigi (重層的支援会議, with consent), yotaikyo (要対協), chiiki-care-kaigi (地域ケア会議), or consent:<id> (a consent record)"
+        "sharing needs a legal basis; choose one of: shien-kaigi (支援会議, 社会福祉法106条の6), jusoteki-shien-kaigi (重層的支援会議, with consent), yotaikyo (要対協), chiiki-care-kaigi (地域ケア会議), konkyu-shien-kaigi (支援会議, 生活困窮者自立支援法9条), or consent:<id> (a consent record)"
     )]
     NoBasis,
     #[error("{0}")]
@@ -62,7 +62,7 @@ impl ShareError {
         match self {
             ShareError::Store(e) => e.message_ja(),
             ShareError::Record(e) => e.message_ja(),
-                ShareError::NoBasis => "共有には法的根拠が必要です。支援会議（社会福祉法第106条の6）、重層的支援会議（本人同意）、要対協、地域ケア会議、または同意記録から選んでください".into(),
+                ShareError::NoBasis => "共有には法的根拠が必要です。支援会議（社会福祉法第106条の6）、重層的支援会議（本人同意）、要対協、地域ケア会議、支援会議（生活困窮者自立支援法第9条）、または同意記録から選んでください".into(),
                 ShareError::Consent(m) => m.ja.clone(),
                 ShareError::OwnAgency(a) => format!("このケースの主担当は{a}です"),
                 ShareError::NotShared(a) => format!("このケースは{a}と共有していません"),

@@ -20,7 +20,8 @@ use crate::{
 /// A legal basis one can share a case under (the engine's code and its Japanese name).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct BasisView {
-    /// "shien-kaigi", "jusoteki-shien-kaigi", "yotaikyo", "chiiki-care-kaigi" or "consent:<id>".
+    /// "shien-kaigi", "jusoteki-shien-kaigi", "yotaikyo", "chiiki-care-kaigi", "konkyu-shien-kaigi"
+    /// or "consent:<id>".
     pub code: String,
     pub label_ja: String,
     pub needs_consent: bool,
@@ -418,6 +419,7 @@ pub fn plan_reference() -> PlanReference {
             Basis::JusotekiShienKaigi,
             Basis::Yotaikyo,
             Basis::ChiikiCareKaigi,
+            Basis::KonkyuShienKaigi,
         ]
         .into_iter()
         .map(BasisView::from)
@@ -442,7 +444,7 @@ pub fn plan_reference() -> PlanReference {
                 confidentiality_ja: kasane::meeting_confidentiality_ja(c.code).to_string(),
                 confidentiality_en: c.confidentiality.to_string(),
                 basis: Basis::of_conference_type(c.code)
-                    .filter(|_| c.code != "consent-only")
+                    .filter(|_| !Basis::rests_on_consent_record(c.code))
                     .map(|b| b.code()),
             })
             .collect(),

@@ -6,6 +6,7 @@
 
 mod ledger;
 mod propose;
+mod remit;
 
 use kasane_store::{Kind, StoreError};
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ use crate::{
 #[derive(Debug, thiserror::Error)]
 pub enum MeetingError {
     #[error(
-        "\"{0}\" is not a meeting type; use one of: shien-kaigi, jusoteki-shien-kaigi, kobetsu-case-kento, jitsumusha-kaigi, chiiki-care-kaigi, consent-only"
+        "\"{0}\" is not a meeting type; use one of: shien-kaigi, jusoteki-shien-kaigi, kobetsu-case-kento, jitsumusha-kaigi, chiiki-care-kaigi, konkyu-shien-kaigi, shien-chosei-kaigi, consent-only"
     )]
     UnknownType(String),
     #[error("this meeting's record is finalised and read-only; add a correction instead")]
@@ -40,6 +41,10 @@ pub enum MeetingError {
     NotOnAgenda,
     #[error("{0}")]
     ConsentMissing(record::Msg),
+    /// The case is not one the meeting's law lets it take up (要対協: children; 地域ケア会議: older
+    /// people; the 困窮 meetings: financial hardship); the message says what the records lack.
+    #[error("{0}")]
+    OutsideRemit(record::Msg),
     #[error(
         "only the lead agency ({lead}) can share this case with {missing}; ask them to, or take those agencies off the attendee list"
     )]
@@ -78,6 +83,7 @@ impl MeetingError {
             MeetingError::AlreadyOnAgenda => "meeting.already-on-agenda",
             MeetingError::NotOnAgenda => "meeting.not-on-agenda",
             MeetingError::ConsentMissing(_) => "meeting.consent-missing",
+            MeetingError::OutsideRemit(_) => "meeting.outside-remit",
             MeetingError::NotShareable { .. } => "meeting.not-shareable",
             MeetingError::ReviewMissing(_) => "meeting.review-missing",
             MeetingError::NotCoordinator => "meeting.not-coordinator",
@@ -94,7 +100,7 @@ impl MeetingError {
             MeetingError::Finalised => "この会議の記録は確定済みで変更できません。訂正を追加してください".into(),
             MeetingError::AlreadyOnAgenda => "このケースはすでに検討ケースに入っています".into(),
             MeetingError::NotOnAgenda => "このケースは検討ケースに入っていません".into(),
-            MeetingError::ConsentMissing(m) => m.ja.clone(),
+            MeetingError::ConsentMissing(m) | MeetingError::OutsideRemit(m) => m.ja.clone(),
             MeetingError::NotShareable { lead, missing } => format!(
                 "{missing}とこのケースを共有できるのは主担当機関（{lead}）だけです。主担当に依頼するか、出席機関から外してください"
             ),
@@ -153,6 +159,9 @@ pub fn confidentiality_ja(kind: &str) -> &'static str {
         "jusoteki-shien-kaigi" => "本人の同意に基づき、本会議で定めた取扱いに従って情報を共有します。",
         "kobetsu-case-kento" | "jitsumusha-kaigi" => "構成員には児童福祉法第25条の5に基づく守秘義務があります。",
         "chiiki-care-kaigi" => "構成員には介護保険法第115条の48に基づく守秘義務があります。",
+        "konkyu-shien-kaigi" => {
+            "本会議の構成員には生活困窮者自立支援法第9条第5項に基づく守秘義務（罰則付き）があります。"
+        }
         _ => "本人が同意した範囲に限って利用します。",
     }
 }
@@ -420,6 +429,10 @@ impl Vault {
         }
         let c = self.case_quiet(case)?;
         let basis = Basis::of_conference_type(&m.kind).ok_or_else(|| MeetingError::UnknownType(m.kind.clone()))?;
+        let members = self.members_of(c.household)?;
+        if let Some(why) = remit::outside(&m.kind, &m.type_label, m.date, &members, &c.problems) {
+            return Err(MeetingError::OutsideRemit(why));
+        }
         let shares = self.shares_of(case)?;
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let name = |a: &Uuid| names.get(a).cloned().unwrap_or_else(|| a.to_string());
@@ -458,9 +471,10 @@ impl Vault {
                     missing: missing.iter().map(&name).collect::<Vec<_>>().join("、"),
                 });
             }
-            // A meeting held only on the person's consent (consent-only) is no 重層的支援会議: its
-            // shares rest on the consent record itself, so the case shows 本人同意 as their basis.
-            let consent_only = m.kind == "consent-only";
+            // A meeting held only on the person's consent (consent-only), or a 支援調整会議 on the
+            // person's application, is no 重層的支援会議: its shares rest on the consent record
+            // itself, so the case shows 本人同意 as their basis.
+            let consent_only = Basis::rests_on_consent_record(&m.kind);
             let consents = if consent_only {
                 self.consents_of(c.household)?
             } else {

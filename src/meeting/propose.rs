@@ -1,6 +1,7 @@
 //! Agenda proposals: which cases a coordinator should consider for a meeting, and why — next
 //! review due by the meeting date, new since the last meeting of the series, overdue actions,
-//! a member agency's request to discuss, a proposal to close. Closed cases are never proposed.
+//! a member agency's request to discuss, a proposal to close. Closed cases are never proposed, nor
+//! cases outside the meeting's remit.
 
 use crate::meeting::MeetingError;
 use serde::{Deserialize, Serialize};
@@ -129,6 +130,17 @@ impl Vault {
                 flags.entry(f.case).or_default().push(f);
             }
         }
+        // A meeting whose law is for some people only (要対協, 地域ケア会議, the 困窮 meetings)
+        // proposes only cases within that remit, read from every household's members at once.
+        let mut members: std::collections::HashMap<Uuid, Vec<record::Person>> = std::collections::HashMap::new();
+        let restricted = super::remit::restricts(&m.kind);
+        if restricted {
+            for st in load_all(&self.conn, "person", None)? {
+                if let (Some(household), Ok(p)) = (st.parent, view::<record::Person>(&st)) {
+                    members.entry(household).or_default().push(p);
+                }
+            }
+        }
         let mut out = Vec::new();
         for c in self.cases(&record::CaseFilter::default())? {
             if c.status == CaseStatus::Closed {
@@ -188,6 +200,10 @@ impl Vault {
                 }
             }
             if reasons.is_empty() {
+                continue;
+            }
+            let household = members.get(&c.household).map(Vec::as_slice).unwrap_or_default();
+            if restricted && super::remit::outside(&m.kind, &m.type_label, day, household, &c.problems).is_some() {
                 continue;
             }
             out.push(Proposal {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Fields, Record, RecordError, choice, conflicts_of, load_one, require_text, view};
+use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, load_one, require_text, view};
 use crate::{
     Vault,
     ja::{self, Age, Date, PartialDate},
@@ -166,6 +166,14 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewPerson, today: Date) -> Result<Uu
 }
 
 impl Vault {
+    /// The members of a household as recorded (no age filled in), unreadable ones left out.
+    pub(crate) fn members_of(&self, household: Uuid) -> Result<Vec<Person>, RecordError> {
+        Ok(load_all(&self.conn, "person", Some(household))?
+            .iter()
+            .filter_map(|st| view::<Person>(st).ok())
+            .collect())
+    }
+
     pub fn add_person(&mut self, new: NewPerson) -> Result<Uuid, RecordError> {
         let today = self.ambient.clock.today();
         self.write(|tx| {

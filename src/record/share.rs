@@ -21,6 +21,9 @@ pub enum Basis {
     Yotaikyo,
     /// 地域ケア会議 (介護保険法第115条の48).
     ChiikiCareKaigi,
+    /// 支援会議 under 生活困窮者自立支援法第9条: no consent needed; members bound by statutory
+    /// confidentiality (第9条第5項).
+    KonkyuShienKaigi,
     /// A specific consent record.
     Consent(Uuid),
 }
@@ -32,6 +35,7 @@ impl Basis {
             Basis::JusotekiShienKaigi => "jusoteki-shien-kaigi".into(),
             Basis::Yotaikyo => "yotaikyo".into(),
             Basis::ChiikiCareKaigi => "chiiki-care-kaigi".into(),
+            Basis::KonkyuShienKaigi => "konkyu-shien-kaigi".into(),
             Basis::Consent(id) => format!("consent:{id}"),
         }
     }
@@ -41,6 +45,7 @@ impl Basis {
             Basis::JusotekiShienKaigi => "重層的支援会議（本人同意）",
             Basis::Yotaikyo => "要保護児童対策地域協議会（児童福祉法第25条の2）",
             Basis::ChiikiCareKaigi => "地域ケア会議（介護保険法第115条の48）",
+            Basis::KonkyuShienKaigi => "支援会議（生活困窮者自立支援法第9条）",
             Basis::Consent(_) => "本人同意（同意記録）",
         }
     }
@@ -53,27 +58,37 @@ impl Basis {
             "jusoteki-shien-kaigi" | "重層的支援会議" => Basis::JusotekiShienKaigi,
             "yotaikyo" | "kobetsu-case-kento" | "jitsumusha-kaigi" | "要対協" => Basis::Yotaikyo,
             "chiiki-care-kaigi" | "地域ケア会議" => Basis::ChiikiCareKaigi,
+            "konkyu-shien-kaigi" | "支援会議（生活困窮者自立支援）" => Basis::KonkyuShienKaigi,
             _ => match t.strip_prefix("consent:").map(|id| Uuid::parse_str(id.trim())) {
                 Some(Ok(id)) => Basis::Consent(id),
                 _ => {
                     return Err(RecordError::BadChoice {
                         field: "legal basis",
                         value: t.to_string(),
-                        allowed: "shien-kaigi (支援会議) | jusoteki-shien-kaigi (重層的支援会議, needs consent) | yotaikyo (要対協) | chiiki-care-kaigi (地域ケア会議) | consent:<consent id>",
+                        allowed: "shien-kaigi (支援会議) | jusoteki-shien-kaigi (重層的支援会議, needs consent) | yotaikyo (要対協) | chiiki-care-kaigi (地域ケア会議) | konkyu-shien-kaigi (支援会議, 生活困窮者自立支援法) | consent:<consent id>",
                     });
                 }
             },
         })
     }
-    /// The basis for a meeting of this conference type.
+    /// The basis for a meeting of this conference type. A meeting whose shares rest on the
+    /// person's consent record ([`Basis::rests_on_consent_record`]) answers 重層的支援会議's basis
+    /// here, which needs consent; each share it makes then names the consent record itself.
     pub fn of_conference_type(code: &str) -> Option<Basis> {
         match code {
             "shien-kaigi" => Some(Basis::ShienKaigi),
-            "jusoteki-shien-kaigi" | "consent-only" => Some(Basis::JusotekiShienKaigi),
+            "jusoteki-shien-kaigi" | "consent-only" | "shien-chosei-kaigi" => Some(Basis::JusotekiShienKaigi),
             "kobetsu-case-kento" | "jitsumusha-kaigi" => Some(Basis::Yotaikyo),
             "chiiki-care-kaigi" => Some(Basis::ChiikiCareKaigi),
+            "konkyu-shien-kaigi" => Some(Basis::KonkyuShienKaigi),
             _ => None,
         }
+    }
+    /// Whether a meeting of this conference type shares a case on the person's consent record
+    /// itself (so the case shows 本人同意 as the basis): a meeting held only on consent, and the
+    /// 支援調整会議, which meets on the person's own application.
+    pub fn rests_on_consent_record(conference: &str) -> bool {
+        matches!(conference, "consent-only" | "shien-chosei-kaigi")
     }
     pub fn needs_consent(&self) -> bool {
         matches!(self, Basis::JusotekiShienKaigi | Basis::Consent(_))

@@ -27,6 +27,18 @@ fn meeting(v: &mut Vault, kind: &str, date: &str, attendees: Vec<Uuid>) -> Uuid 
     .unwrap()
 }
 
+/// Records financial hardship on a case, as the 困窮 meetings' remit asks.
+fn hardship(v: &mut Vault, case: Uuid) {
+    v.update_case(
+        case,
+        CaseUpdate {
+            problems: Some(vec!["poverty".into(), "unemployment".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
 fn codes(v: &Vault, m: Uuid, case: Uuid) -> Vec<&'static str> {
     v.propose_agenda(m)
         .unwrap()
@@ -270,6 +282,138 @@ fn a_meeting_held_only_on_consent_shares_under_the_consent_and_is_not_called_jus
         "{}",
         detail.meeting.type_label
     );
+}
+
+#[test]
+fn a_hardship_support_meeting_shares_without_consent_under_article_9_and_the_partner_reads_it() {
+    let mut a = agency_vault(814, "福祉総務課", clock());
+    let mut b = agency_vault(815, "生活福祉課", clock());
+    introduce(&mut a.vault, &mut b.vault, true);
+    let b_agency = b.vault.identity().agency;
+    let hh = household(&mut a.vault, "青木家", "x");
+    person(&mut a.vault, hh, "青木", "一", "あおき", "はじめ", "1970", "本人");
+    let case_id = case(&mut a.vault, hh, "家計の困窮");
+    let m = meeting(&mut a.vault, "konkyu-shien-kaigi", "2026-12-10", vec![b_agency]);
+    let err = a.vault.add_to_agenda(m, case_id, None, vec![], None).unwrap_err();
+    assert_eq!(
+        err.code(),
+        "meeting.outside-remit",
+        "an 8050 case with no financial hardship recorded is outside the 困窮 meeting's remit: {err}"
+    );
+    assert!(
+        a.vault.shares_of(case_id).unwrap().is_empty(),
+        "a refused case is shared with no one"
+    );
+    hardship(&mut a.vault, case_id);
+    a.vault
+        .add_to_agenda(m, case_id, None, vec![], None)
+        .expect("生活困窮者自立支援法9条 frees sharing among members without the person's consent");
+    let shares = a.vault.shares_of(case_id).unwrap();
+    assert_eq!(shares.len(), 1);
+    assert_eq!(
+        shares[0].basis,
+        Basis::KonkyuShienKaigi,
+        "the share rests on the 困窮 支援会議's own article, not on 社会福祉法106条の6"
+    );
+    assert!(shares[0].basis.label_ja().contains("生活困窮者自立支援法第9条"));
+    let detail = a.vault.meeting_detail(m).unwrap();
+    assert!(
+        detail.meeting.legal_basis.contains("生活困窮者自立支援法 第9条"),
+        "{}",
+        detail.meeting.legal_basis
+    );
+    assert!(
+        kasane::meeting_confidentiality_ja("konkyu-shien-kaigi").contains("第9条第5項"),
+        "the handout names the members' duty of confidentiality"
+    );
+    let s = sync(&mut a.vault, &mut b.vault);
+    assert!(s.held.is_empty(), "a partner reads a share under the new basis: {s:?}");
+    let seen = b.vault.shares_of(case_id).unwrap();
+    assert!(
+        seen.iter()
+            .any(|s| s.agency == b_agency && s.basis == Basis::KonkyuShienKaigi),
+        "the partner holds the case under the same basis: {seen:?}"
+    );
+}
+
+#[test]
+fn child_and_elder_meetings_take_up_only_cases_their_law_is_for_and_say_what_is_missing() {
+    let mut t = new_vault(817);
+    let v = &mut t.vault;
+    let b = v.add_agency("子ども家庭課", None).unwrap();
+    let hh = household(v, "森家", "x");
+    person(v, hh, "森", "和子", "もり", "かずこ", "1980-04-01", "本人");
+    let case_id = case(v, hh, "子育てと仕事");
+    let yotaikyo = meeting(v, "kobetsu-case-kento", "2026-12-10", vec![b]);
+    let err = v.add_to_agenda(yotaikyo, case_id, None, vec![], None).unwrap_err();
+    assert_eq!(err.code(), "meeting.outside-remit", "{err}");
+    let ja = kasane::Error::from(err).message_ja();
+    assert!(
+        ja.contains("18歳未満") && ja.contains("令和8年12月10日") && ja.contains("要保護児童"),
+        "the refusal says whom the meeting is for and what the records lack: {ja}"
+    );
+    let care = meeting(v, "chiiki-care-kaigi", "2026-12-10", vec![b]);
+    let err = v.add_to_agenda(care, case_id, None, vec![], None).unwrap_err();
+    assert_eq!(
+        err.code(),
+        "meeting.outside-remit",
+        "a 46-year-old alone is no 地域ケア会議 case: {err}"
+    );
+    assert!(
+        v.meeting_detail(yotaikyo).unwrap().agenda.is_empty() && v.shares_of(case_id).unwrap().is_empty(),
+        "a refusal writes nothing"
+    );
+    assert!(
+        codes(v, yotaikyo, case_id).is_empty() && codes(v, care, case_id).is_empty(),
+        "a new case outside the remit is proposed to neither meeting"
+    );
+    person(v, hh, "森", "蓮", "もり", "れん", "2012-06-01", "子");
+    assert!(
+        codes(v, yotaikyo, case_id).contains(&"new-case"),
+        "once a child is recorded, the new case is proposed to the 要対協"
+    );
+    v.add_to_agenda(yotaikyo, case_id, None, vec![], None)
+        .expect("with a 14-year-old recorded, the case is one 要対協 is for");
+    person(v, hh, "森", "ハナ", "もり", "はな", "1958-02-01", "母");
+    v.add_to_agenda(care, case_id, None, vec![], None)
+        .expect("with a 68-year-old recorded, the case is one 地域ケア会議 is for");
+}
+
+#[test]
+fn a_support_coordination_meeting_needs_the_persons_consent_and_shares_rest_on_it() {
+    let mut t = new_vault(816);
+    let v = &mut t.vault;
+    let b = v.add_agency("生活福祉課", Some("seikatsu-fukushi")).unwrap();
+    let hh = household(v, "石井家", "x");
+    let p = person(v, hh, "石井", "守", "いしい", "まもる", "1968", "本人");
+    let case_id = case(v, hh, "就労と家計");
+    hardship(v, case_id);
+    let m = meeting(v, "shien-chosei-kaigi", "2026-12-10", vec![b]);
+    let err = v.add_to_agenda(m, case_id, None, vec![], None).unwrap_err();
+    assert_eq!(
+        err.code(),
+        "meeting.consent-missing",
+        "a 支援調整会議 meets on the person's application and consent: {err}"
+    );
+    let k = v
+        .add_consent(NewConsent {
+            person: p,
+            scope: "支援調整会議での支援プランの検討".into(),
+            agencies: vec![b],
+            date: day("2026-11-20"),
+            how: ConsentHow::Written,
+        })
+        .unwrap();
+    v.add_to_agenda(m, case_id, None, vec![], None)
+        .expect("with the person's consent the case goes on");
+    let shares = v.shares_of(case_id).unwrap();
+    assert_eq!(
+        shares.iter().map(|s| s.basis).collect::<Vec<_>>(),
+        [Basis::Consent(k)],
+        "the share rests on the person's consent record, shown as 本人同意"
+    );
+    let detail = v.meeting_detail(m).unwrap();
+    assert_eq!(detail.meeting.type_label, "支援調整会議");
 }
 
 #[test]

@@ -87,7 +87,8 @@ pub struct CaseShare {
     pub case: String,
     #[arg(long)]
     pub agency: String,
-    /// shien-kaigi | jusoteki-shien-kaigi | yotaikyo | chiiki-care-kaigi | consent:<consent id>
+    /// shien-kaigi | jusoteki-shien-kaigi | yotaikyo | chiiki-care-kaigi | konkyu-shien-kaigi |
+    /// consent:<consent id>
     #[arg(long)]
     pub basis: Option<String>,
 }

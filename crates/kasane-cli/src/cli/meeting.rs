@@ -39,7 +39,8 @@ pub enum MeetingCmd {
 
 #[derive(Debug, clap::Args)]
 pub struct MeetingNew {
-    /// shien-kaigi | jusoteki-shien-kaigi | kobetsu-case-kento | jitsumusha-kaigi | chiiki-care-kaigi | consent-only
+    /// shien-kaigi | jusoteki-shien-kaigi | kobetsu-case-kento | jitsumusha-kaigi | chiiki-care-kaigi |
+    /// konkyu-shien-kaigi | shien-chosei-kaigi | consent-only
     #[arg(long = "type")]
     pub kind: String,
     /// "2026-12-10 14:00", "R8.12.10 14:00" …

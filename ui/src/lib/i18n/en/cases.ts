@@ -165,6 +165,7 @@ export const cases: Texts<typeof ja> = {
   "basis.jusoteki-shien-kaigi": "Integrated support meeting (consent)",
   "basis.yotaikyo": "Child protection council (Child Welfare Act art. 25-2)",
   "basis.chiiki-care-kaigi": "Community care meeting (Long-Term Care Insurance Act art. 115-48)",
+  "basis.konkyu-shien-kaigi": "Support meeting (Act on Self-Reliance Support for Needy Persons art. 9)",
   "actionStatus.not-started": "Not started",
   "actionStatus.in-progress": "In progress",
   "actionStatus.done": "Done",

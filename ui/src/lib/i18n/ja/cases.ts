@@ -161,6 +161,7 @@ export const cases = {
   "basis.jusoteki-shien-kaigi": "重層的支援会議（本人同意）",
   "basis.yotaikyo": "要保護児童対策地域協議会（児童福祉法第25条の2）",
   "basis.chiiki-care-kaigi": "地域ケア会議（介護保険法第115条の48）",
+  "basis.konkyu-shien-kaigi": "支援会議（生活困窮者自立支援法第9条）",
   "actionStatus.not-started": "未着手",
   "actionStatus.in-progress": "実施中",
   "actionStatus.done": "完了",
