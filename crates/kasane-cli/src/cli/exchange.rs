@@ -9,7 +9,7 @@ use kasane::{Conflict, ExportReport, ImportSummary, InboxEntry, Preview, Quarant
 use serde_json::json;
 use uuid::Uuid;
 
-use super::input::id;
+use super::input::{self, id};
 use super::print::{Out, outln, stamp};
 use super::vault::unlock;
 use super::{Global, Result, usage};
@@ -95,11 +95,13 @@ pub fn bundle(g: &Global, out: &Out, cmd: BundleCmd) -> Result<()> {
             out.exported(&report);
         }
         BundleCmd::Inspect(a) => {
+            input::readable_named(&a.file)?;
             let v = unlock(g)?;
             let p = v.inspect_bundle(&a.file)?;
             out.preview(&p);
         }
         BundleCmd::Import(a) => {
+            input::readable_named(&a.file)?;
             let mut v = unlock(g)?;
             let s = v.import_bundle(&a.file, &mut |p| out.progress(p.phase, p.done, p.total))?;
             out.imported(&s);

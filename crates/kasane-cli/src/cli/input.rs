@@ -15,6 +15,15 @@ pub fn read_named(path: &std::path::Path) -> Result<Vec<u8>> {
     })
 }
 
+/// Checks that a file the user named can be opened, before the engine reads it: a mistyped or
+/// missing name is the user's to fix (exit 2, the file named), not a failure of the exchange.
+pub fn readable_named(path: &std::path::Path) -> Result<()> {
+    std::fs::File::open(path).map(drop).map_err(|source| CliError::File {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Writes a file the user named, mapping failures to a message that names it.
 pub fn write_named(path: &std::path::Path, contents: impl AsRef<[u8]>) -> Result<()> {
     std::fs::write(path, contents).map_err(|source| CliError::File {

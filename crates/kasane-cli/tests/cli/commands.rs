@@ -272,6 +272,24 @@ fn exit_codes_tell_scripts_what_went_wrong() {
         "the message names the file and says it is missing: {}",
         no_card.stderr
     );
+    for verb in ["inspect", "import"] {
+        let bundle_path = dir.path().join("届いていない.kasane");
+        let no_bundle = kasane(
+            &vault,
+            "cli test passphrase",
+            &["bundle", verb, bundle_path.to_str().unwrap()],
+        );
+        assert_eq!(
+            no_bundle.code, 2,
+            "a missing exchange file is bad input for bundle {verb}: {}",
+            no_bundle.stderr
+        );
+        assert!(
+            no_bundle.stderr.contains("届いていない.kasane") && no_bundle.stderr.contains("no such file"),
+            "bundle {verb} names the missing file: {}",
+            no_bundle.stderr
+        );
+    }
     std::fs::write(&card_path, b"\xff\xfe not text").unwrap();
     let not_text = kasane(
         &vault,
