@@ -49,7 +49,7 @@ pub use log::{
 pub use meeting::{
     AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LedgerFilter, LedgerRow, LedgerSort, Meeting,
     MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
-    confidentiality_ja as meeting_confidentiality_ja,
+    confidentiality_ja as meeting_confidentiality_ja, remit_text as meeting_remit_text,
 };
 pub use migrate::MigrateError;
 pub use record::Msg;

@@ -55,6 +55,9 @@ pub struct ConferenceTypeView {
     /// The confidentiality statement the printed pages carry (Japanese, from the engine).
     pub confidentiality_ja: String,
     pub confidentiality_en: String,
+    /// Whom the meeting's law lets it take up (Japanese, English); none when any household.
+    pub remit_ja: Option<String>,
+    pub remit_en: Option<String>,
     /// The basis a case is shared under when it goes on this meeting's agenda; none for a
     /// meeting held only on the person's consent, whose shares rest on the consent record (本人同意).
     pub basis: Option<String>,
@@ -443,6 +446,8 @@ pub fn plan_reference() -> PlanReference {
                 consent_required: c.consent_required,
                 confidentiality_ja: kasane::meeting_confidentiality_ja(c.code).to_string(),
                 confidentiality_en: c.confidentiality.to_string(),
+                remit_ja: kasane::meeting_remit_text(c.code).map(|(ja, _)| ja.to_string()),
+                remit_en: kasane::meeting_remit_text(c.code).map(|(_, en)| en.to_string()),
                 basis: Basis::of_conference_type(c.code)
                     .filter(|_| !Basis::rests_on_consent_record(c.code))
                     .map(|b| b.code()),

@@ -18,6 +18,7 @@ use uuid::Uuid;
 pub use ledger::{LedgerFilter, LedgerRow, LedgerSort};
 pub(crate) use propose::Flag;
 pub use propose::{Proposal, ProposalReason};
+pub use remit::remit_text;
 
 use crate::{
     Vault,

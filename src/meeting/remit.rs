@@ -31,6 +31,26 @@ fn remit_of(conference: &str) -> Remit {
     }
 }
 
+/// Whom a meeting of this conference type is for, as the form says it before the meeting exists:
+/// (Japanese, English); None for a meeting that may take up any household.
+pub fn remit_text(conference: &str) -> Option<(&'static str, &'static str)> {
+    match remit_of(conference) {
+        Remit::Any => None,
+        Remit::Children => Some((
+            "要保護児童・要支援児童・特定妊婦のケース（18歳未満の世帯員か、子どもに関する課題が記録されていること）",
+            "children who need protection or support, and 特定妊婦 (a household member under 18, or a problem about a child, recorded)",
+        )),
+        Remit::Older => Some((
+            "高齢者のケース（65歳以上の世帯員か、要支援・要介護、認知症などの課題が記録されていること）",
+            "older people (a household member 65 or over, or a problem such as a care need or dementia, recorded)",
+        )),
+        Remit::Hardship => Some((
+            "生活困窮者のケース（生活困窮、家計・滞納・借金、就労困難、住まいの確保などの課題が記録されていること）",
+            "people in financial hardship (a problem such as hardship, arrears or debt, difficulty working or securing housing, recorded)",
+        )),
+    }
+}
+
 /// Whether a meeting of this conference type takes up only some cases.
 pub(super) fn restricts(conference: &str) -> bool {
     remit_of(conference) != Remit::Any

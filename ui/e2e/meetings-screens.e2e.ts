@@ -124,7 +124,14 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitFor("[data-testid=meetings-screen]");
     await s.click("[data-testid=new-meeting]");
     await s.waitFor("dialog select[name=meeting-type]");
+    // A meeting whose law is for some people only says whom it takes up, before it is made.
+    await s.choose("dialog select[name=meeting-type]", "konkyu-shien-kaigi");
+    const remit = await s.waitFor("[data-testid=meeting-remit]");
+    expect(await s.text(remit), "the 困窮 支援会議 names whom it takes up").toContain("生活困窮者");
+    expect(await s.text(await s.waitFor("[data-testid=meeting-basis]"))).toContain("生活困窮者自立支援法第9条第5項");
+    await shoot(s, "meetings-03a-remit");
     await s.choose("dialog select[name=meeting-type]", "shien-kaigi");
+    await s.waitGone("[data-testid=meeting-remit]");
     await s.type("dialog input[name=meeting-date]", "R8.12.10");
     await s.clear("dialog input[name=meeting-time]");
     await s.type("dialog input[name=meeting-time]", "14:00");

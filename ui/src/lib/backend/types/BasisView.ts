@@ -5,6 +5,7 @@
  */
 export type BasisView = { 
 /**
- * "shien-kaigi", "jusoteki-shien-kaigi", "yotaikyo", "chiiki-care-kaigi" or "consent:<id>".
+ * "shien-kaigi", "jusoteki-shien-kaigi", "yotaikyo", "chiiki-care-kaigi", "konkyu-shien-kaigi"
+ * or "consent:<id>".
  */
 code: string, label_ja: string, needs_consent: boolean, };

@@ -6,6 +6,10 @@ export type ConferenceTypeView = { code: string, label_ja: string, label_en: str
  */
 confidentiality_ja: string, confidentiality_en: string, 
 /**
+ * Whom the meeting's law lets it take up (Japanese, English); none when any household.
+ */
+remit_ja: string | null, remit_en: string | null, 
+/**
  * The basis a case is shared under when it goes on this meeting's agenda; none for a
  * meeting held only on the person's consent, whose shares rest on the consent record (本人同意).
  */

@@ -46,6 +46,7 @@ export const meeting: Texts<typeof ja> = {
   "meetings.attendees": "Attendee agencies",
   "meetings.chair": "Chair",
   "meetings.confidentiality": "Confidentiality",
+  "meetings.remit": "Takes up",
   "meetings.consentRequired": "the person's consent is needed",
   "meetings.create": "Create meeting",
   "meetings.date": "Date",

@@ -42,6 +42,7 @@ export const meeting = {
   "meetings.attendees": "出席機関",
   "meetings.chair": "座長（進行）",
   "meetings.confidentiality": "守秘義務",
+  "meetings.remit": "検討できるケース",
   "meetings.consentRequired": "本人の同意が必要です",
   "meetings.create": "会議を作る",
   "meetings.date": "開催日",
