@@ -3,6 +3,10 @@
 //! worker's passphrase or the recovery code: the database, its WAL and temporary data are all
 //! encrypted or kept in memory. On Unix the folder is 0700 and every file in it 0600 (older
 //! vaults are tightened when opened).
+//!
+//! This module knows no record type: it opens the folder, unlocks the key, and runs write
+//! transactions. Creating a vault with its first directory records, adding workers and unlocking
+//! with interrupted imports retried are in `setup`, which sits above the records and the exchange.
 
 use std::{
     fs,
