@@ -438,19 +438,22 @@ pub fn plan_reference() -> PlanReference {
             .collect(),
         conference_types: kasane::conference_types()
             .iter()
-            .map(|c| ConferenceTypeView {
-                code: c.code.to_string(),
-                label_ja: c.label_ja.to_string(),
-                label_en: c.label_en.to_string(),
-                legal_basis: c.legal_basis.to_string(),
-                consent_required: c.consent_required,
-                confidentiality_ja: kasane::meeting_confidentiality_ja(c.code).to_string(),
-                confidentiality_en: c.confidentiality.to_string(),
-                remit_ja: kasane::meeting_remit_text(c.code).map(|(ja, _)| ja.to_string()),
-                remit_en: kasane::meeting_remit_text(c.code).map(|(_, en)| en.to_string()),
-                basis: Basis::of_conference_type(c.code)
-                    .filter(|_| !Basis::rests_on_consent_record(c.code))
-                    .map(|b| b.code()),
+            .map(|c| {
+                let remit = kasane::meeting_remit_text(c.code);
+                ConferenceTypeView {
+                    code: c.code.to_string(),
+                    label_ja: c.label_ja.to_string(),
+                    label_en: c.label_en.to_string(),
+                    legal_basis: c.legal_basis.to_string(),
+                    consent_required: c.consent_required,
+                    confidentiality_ja: kasane::meeting_confidentiality_ja(c.code).to_string(),
+                    confidentiality_en: c.confidentiality.to_string(),
+                    remit_ja: remit.map(|(ja, _)| ja.to_string()),
+                    remit_en: remit.map(|(_, en)| en.to_string()),
+                    basis: Basis::of_conference_type(c.code)
+                        .filter(|_| !Basis::rests_on_consent_record(c.code))
+                        .map(|b| b.code()),
+                }
             })
             .collect(),
         action_statuses: ActionStatus::all(),

@@ -231,15 +231,20 @@ fn generated_command_functions_match_the_command_table() {
         missing.is_empty(),
         "command types ts-rs writes under another name, or not at all: {missing:?}"
     );
+    write_or_compare(&path, &generated, "ui/src/lib/backend/commands.gen.ts");
+}
+
+/// With KASANE_WRITE_TYPES set, writes a file generated from the command table; otherwise fails
+/// when the committed file differs from it.
+fn write_or_compare(path: &Path, generated: &str, name: &str) {
     if std::env::var_os("KASANE_WRITE_TYPES").is_some() {
-        fs::write(&path, &generated).expect("write ui/src/lib/backend/commands.gen.ts");
+        fs::write(path, generated).unwrap_or_else(|e| panic!("write {name}: {e}"));
         return;
     }
-    let current = fs::read_to_string(&path).unwrap_or_default();
+    let current = fs::read_to_string(path).unwrap_or_default();
     assert!(
         current == generated,
-        "ui/src/lib/backend/commands.gen.ts is out of date with the command table \
-         (src-tauri/src/commands.rs); regenerate with \
+        "{name} is out of date with the command table (src-tauri/src/commands.rs); regenerate with \
          KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings"
     );
 }
@@ -277,15 +282,5 @@ fn the_capability_allows_exactly_the_command_table() {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "capabilities", "main.json"]
         .iter()
         .collect();
-    let generated = capability();
-    if std::env::var_os("KASANE_WRITE_TYPES").is_some() {
-        fs::write(&path, &generated).expect("write src-tauri/capabilities/main.json");
-        return;
-    }
-    let current = fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        current == generated,
-        "src-tauri/capabilities/main.json is out of date with the command table (src-tauri/src/commands.rs); \
-         regenerate with KASANE_WRITE_TYPES=1 cargo test -p kasane-desktop --test bindings"
-    );
+    write_or_compare(&path, &capability(), "src-tauri/capabilities/main.json");
 }

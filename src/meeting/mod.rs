@@ -430,9 +430,11 @@ impl Vault {
         }
         let c = self.case_quiet(case)?;
         let basis = Basis::of_conference_type(&m.kind).ok_or_else(|| MeetingError::UnknownType(m.kind.clone()))?;
-        let members = self.members_of(c.household)?;
-        if let Some(why) = remit::outside(&m.kind, &m.type_label, m.date, &members, &c.problems) {
-            return Err(MeetingError::OutsideRemit(why));
+        if remit::restricts(&m.kind) {
+            let members = self.members_of(c.household)?;
+            if let Some(why) = remit::outside(&m.kind, &m.type_label, m.date, &members, &c.problems) {
+                return Err(MeetingError::OutsideRemit(why));
+            }
         }
         let shares = self.shares_of(case)?;
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();

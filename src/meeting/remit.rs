@@ -79,12 +79,13 @@ pub(super) fn outside(conference: &str, label: &str, on: Date, members: &[Person
         .iter()
         .filter(|p| p.deceased.is_none())
         .filter_map(|p| p.birth.and_then(|b| b.age_on(on)));
-    let day = crate::ja::wareki(on);
+    let day = || crate::ja::wareki(on);
     match remit_of(conference) {
         Remit::Any => None,
         Remit::Children => {
             let child = ages.clone().any(|a| a.min < 18);
             (!child && !has(CHILD_PROBLEMS)).then(|| {
+                let day = day();
                 record::msg!(
                     ja: "{label}（要保護児童対策地域協議会、児童福祉法第25条の2）で検討できるのは、要保護児童・要支援児童・特定妊婦のケースです。この世帯には{day}時点で18歳未満の世帯員が記録されておらず、ケースの課題にも子どもに関するもの（児童虐待、ヤングケアラー、不登校など）がありません。世帯員の生年月日か課題を記録するか、支援会議で検討してください",
                     en: "a {label} (要保護児童対策地域協議会, 児童福祉法25条の2) takes up children who need protection or support and 特定妊婦; this household has no member recorded as under 18 on {on}, and the case has no problem about a child (abuse, young carer, school non-attendance …); record a birth date or the problem, or discuss the case at a 支援会議"
@@ -94,6 +95,7 @@ pub(super) fn outside(conference: &str, label: &str, on: Date, members: &[Person
         Remit::Older => {
             let older = ages.clone().any(|a| a.max >= 65);
             (!older && !has(OLDER_PROBLEMS)).then(|| {
+                let day = day();
                 record::msg!(
                     ja: "{label}（介護保険法第115条の48）で検討できるのは、高齢者（65歳以上、または要介護・要支援）のケースです。この世帯には{day}時点で65歳以上の世帯員が記録されておらず、ケースの課題にも要支援・要介護、認知症などがありません。世帯員の生年月日か課題を記録するか、支援会議で検討してください",
                     en: "a {label} (介護保険法115条の48) takes up older people (65 and over, or needing long-term care); this household has no member recorded as 65 or over on {on}, and the case has no problem such as a care need or dementia; record a birth date or the problem, or discuss the case at a 支援会議"

@@ -227,9 +227,10 @@ impl Vault {
         let case = self.case_quiet(id)?;
         let household = self.household(case.household)?;
         let today = self.ambient.clock.today();
-        let mut members: Vec<Person> = load_all(&self.conn, "person", Some(case.household))?
-            .iter()
-            .filter_map(|st| view::<Person>(st).ok().map(|p| p.with_age(today)))
+        let mut members: Vec<Person> = self
+            .members_of(case.household)?
+            .into_iter()
+            .map(|p| p.with_age(today))
             .collect();
         members.sort_by(|a, b| {
             (a.relation != "本人")

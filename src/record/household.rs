@@ -147,10 +147,7 @@ impl Vault {
     pub fn household_detail(&mut self, id: Uuid) -> Result<HouseholdDetail, RecordError> {
         let household = self.household(id)?;
         let today = self.ambient.clock.today();
-        let mut members: Vec<Person> = load_all(&self.conn, "person", Some(id))?
-            .iter()
-            .filter_map(|st| view::<Person>(st).ok().map(|p| p.with_age(today)))
-            .collect();
+        let mut members: Vec<Person> = self.members_of(id)?.into_iter().map(|p| p.with_age(today)).collect();
         members.sort_by(|a, b| {
             (a.relation != "本人")
                 .cmp(&(b.relation != "本人"))

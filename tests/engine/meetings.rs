@@ -233,20 +233,24 @@ fn the_legal_basis_gate_shares_under_support_meetings_and_demands_consent_for_co
     let _ = p;
 }
 
-#[test]
-fn a_meeting_held_only_on_consent_shares_under_the_consent_and_is_not_called_jusoteki() {
-    let mut t = new_vault(812);
+/// A meeting of `kind` whose shares rest on the person's consent record: refused while no consent
+/// covers the attendee, then taken with one. Returns the vault, the meeting and the case's shares.
+fn held_on_the_consent_record(seed: u64, kind: &str, hardship_recorded: bool) -> (TestVault, Uuid, Vec<kasane::Share>) {
+    let mut t = new_vault(seed);
     let v = &mut t.vault;
     let b = v.add_agency("生活福祉課", Some("seikatsu-fukushi")).unwrap();
     let hh = household(v, "青木家", "x");
     let p = person(v, hh, "青木", "一", "あおき", "はじめ", "1950", "本人");
     let case_id = case(v, hh, "同意ケース");
-    let m = meeting(v, "consent-only", "2026-12-10", vec![b]);
+    if hardship_recorded {
+        hardship(v, case_id);
+    }
+    let m = meeting(v, kind, "2026-12-10", vec![b]);
     let err = v.add_to_agenda(m, case_id, None, vec![], None).unwrap_err();
     assert_eq!(
         err.code(),
         "meeting.consent-missing",
-        "it still needs the person's consent: {err}"
+        "a {kind} still needs the person's consent: {err}"
     );
     let k = v
         .add_consent(NewConsent {
@@ -260,12 +264,18 @@ fn a_meeting_held_only_on_consent_shares_under_the_consent_and_is_not_called_jus
     v.add_to_agenda(m, case_id, None, vec![], None)
         .expect("with the person's consent the case goes on");
     let shares = v.shares_of(case_id).unwrap();
-    assert_eq!(shares.len(), 1);
     assert_eq!(
-        shares[0].basis,
-        Basis::Consent(k),
-        "the share rests on the person's consent record, not on a 重層的支援会議"
+        shares.iter().map(|s| s.basis).collect::<Vec<_>>(),
+        [Basis::Consent(k)],
+        "the share of a {kind} rests on the person's consent record, not on a 重層的支援会議"
     );
+    (t, m, shares)
+}
+
+#[test]
+fn a_meeting_held_only_on_consent_shares_under_the_consent_and_is_not_called_jusoteki() {
+    let (mut t, m, shares) = held_on_the_consent_record(812, "consent-only", false);
+    let v = &mut t.vault;
     let label = shares[0].basis.label_ja();
     assert!(
         label.starts_with("本人同意") && !label.contains("重層的支援会議"),
@@ -381,37 +391,8 @@ fn child_and_elder_meetings_take_up_only_cases_their_law_is_for_and_say_what_is_
 
 #[test]
 fn a_support_coordination_meeting_needs_the_persons_consent_and_shares_rest_on_it() {
-    let mut t = new_vault(816);
+    let (mut t, m, _) = held_on_the_consent_record(816, "shien-chosei-kaigi", true);
     let v = &mut t.vault;
-    let b = v.add_agency("生活福祉課", Some("seikatsu-fukushi")).unwrap();
-    let hh = household(v, "石井家", "x");
-    let p = person(v, hh, "石井", "守", "いしい", "まもる", "1968", "本人");
-    let case_id = case(v, hh, "就労と家計");
-    hardship(v, case_id);
-    let m = meeting(v, "shien-chosei-kaigi", "2026-12-10", vec![b]);
-    let err = v.add_to_agenda(m, case_id, None, vec![], None).unwrap_err();
-    assert_eq!(
-        err.code(),
-        "meeting.consent-missing",
-        "a 支援調整会議 meets on the person's application and consent: {err}"
-    );
-    let k = v
-        .add_consent(NewConsent {
-            person: p,
-            scope: "支援調整会議での支援プランの検討".into(),
-            agencies: vec![b],
-            date: day("2026-11-20"),
-            how: ConsentHow::Written,
-        })
-        .unwrap();
-    v.add_to_agenda(m, case_id, None, vec![], None)
-        .expect("with the person's consent the case goes on");
-    let shares = v.shares_of(case_id).unwrap();
-    assert_eq!(
-        shares.iter().map(|s| s.basis).collect::<Vec<_>>(),
-        [Basis::Consent(k)],
-        "the share rests on the person's consent record, shown as 本人同意"
-    );
     let detail = v.meeting_detail(m).unwrap();
     assert_eq!(detail.meeting.type_label, "支援調整会議");
 }
