@@ -2,7 +2,9 @@
 //! and an id derived from the op that created it there; every op is judged by the site that
 //! signed it: fields naming an author must name that site's agency and worker, authored items
 //! change only by their author, a case's lead and share set only by its lead, a finalised meeting
-//! only through corrections, a directory entry only by its own agency. The verdicts are a pure
+//! only through corrections, a directory entry only by its own agency; a meeting whose law frees
+//! sharing without consent invites, and a case shared under such a law goes to, only agencies on
+//! that conference's roster (構成員名簿) on the day. The verdicts are a pure
 //! function of the ops of a scope (replayed in (HLC, site, op id) order) and of who is known from
 //! cards, so every vault holding the same ops reaches the same verdicts — on import and when
 //! state is rebuilt from the log. A vault never holds back its own ops (the caller sees to that).
@@ -13,6 +15,12 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::log::{Hlc, OP_VERSION, OpKind, Scope, record_id, root_id};
+
+type Date = jiff::civil::Date;
+
+fn date_field(fields: &Map<String, Value>, k: &str) -> Option<Date> {
+    fields.get(k)?.as_str()?.parse().ok()
+}
 
 /// None: apply. Some(reason): keep in the log without applying it.
 pub(crate) type Verdict = Option<&'static str>;
@@ -51,6 +59,9 @@ pub(crate) const HOLD_NOT_ENTITLED: &str = "not-entitled";
 pub(crate) const HOLD_OP_VERSION: &str = "op-version";
 /// A case opened in a household its author may not write.
 pub(crate) const HOLD_HOUSEHOLD_NOT_SHARED: &str = "household-not-shared";
+/// A meeting inviting, or a share under a conference's law going to, an agency that is not on
+/// that conference's roster (構成員名簿) on the day.
+pub(crate) const HOLD_NOT_ON_ROSTER: &str = "not-on-roster";
 
 /// The body of an op, as far as the judge is concerned.
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +122,51 @@ pub(crate) struct Parties {
     /// Workers in the directory (as applied): worker → agency.
     pub worker_agency: HashMap<Uuid, Uuid>,
     pub our_agency: Uuid,
+    /// The rosters in force, as kept by the agency this vault designated.
+    pub rosters: Rosters,
+}
+
+/// Who is a member of which conference, when: the rosters (構成員名簿) of the conferences whose
+/// law lets members share without the person's consent. Only the roster keeper's entries count
+/// (each vault designates the keeper itself, so a partner cannot put itself on a roster).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rosters {
+    /// Conference type → the legal basis its meetings share under, for every conference type
+    /// that needs a roster (its law frees sharing without consent).
+    pub statutory: HashMap<String, String>,
+    /// (conference type, agency) → membership periods.
+    pub members: HashMap<(String, Uuid), Vec<Membership>>,
+}
+
+/// A membership's first day and last day (open-ended when None).
+pub(crate) type Membership = (Date, Option<Date>);
+
+impl Rosters {
+    /// Whether meetings of this conference type invite only agencies on its roster: its law
+    /// needs one and the keeper has entered it. Until the first entry of a conference's roster
+    /// its meetings are unchecked (and the app says so), so a vault from before rosters keeps
+    /// working when it is upgraded.
+    pub fn requires(&self, conference: &str) -> bool {
+        self.statutory.contains_key(conference) && self.members.keys().any(|(c, _)| c == conference)
+    }
+    /// Whether the agency is on the conference's roster on the day.
+    pub fn covers(&self, conference: &str, agency: Uuid, day: Date) -> bool {
+        self.members
+            .get(&(conference.to_string(), agency))
+            .is_some_and(|p| p.iter().any(|(from, to)| *from <= day && to.is_none_or(|t| day <= t)))
+    }
+    /// For a share under `basis`: None when no roster in force binds the basis (consent, or no
+    /// roster entered yet), else whether the agency is on the roster of a conference sharing
+    /// under that basis on the day.
+    pub fn covers_basis(&self, basis: &str, agency: Uuid, day: Date) -> Option<bool> {
+        let mut kinds = self
+            .statutory
+            .iter()
+            .filter(|(c, b)| *b == basis && self.requires(c))
+            .peekable();
+        kinds.peek()?;
+        Some(kinds.any(|(c, _)| self.covers(c, agency, day)))
+    }
 }
 
 impl Parties {
@@ -145,7 +201,7 @@ fn home(etype: &str) -> Option<(&'static str, Place)> {
         "share" | "note" | "assessment" | "goal" | "action" | "referral" | "flag" => ("case", Place::UnderRoot),
         "meeting" => ("conference", Place::Root),
         "agenda-item" | "correction" => ("conference", Place::UnderRoot),
-        "agency" | "resource" => ("directory", Place::Directory),
+        "agency" | "resource" | "roster-entry" => ("directory", Place::Directory),
         "site" | "worker" => ("directory", Place::DirectoryOfAgency),
         _ => return None,
     })
@@ -156,6 +212,7 @@ fn author_fields(etype: &str) -> &'static [&'static str] {
     match etype {
         "note" | "assessment" => &["agency", "worker"],
         "goal" | "flag" | "correction" => &["agency"],
+        "roster-entry" => &["keeper"],
         _ => &[],
     }
 }
@@ -418,6 +475,7 @@ pub(crate) fn judge_case(
     let mut facts = CaseFacts::default();
     let mut lead: Option<Uuid> = None;
     let mut share_agency: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut shares: HashMap<Uuid, Map<String, Value>> = HashMap::new();
     for op in ops.iter() {
         if verdicts.get(&op.id).copied().flatten().is_some() {
             continue;
@@ -461,6 +519,10 @@ pub(crate) fn judge_case(
                 verdicts.insert(op.id, Some(HOLD_NOT_LEAD));
                 continue;
             }
+            if op.etype == "share" && !on_roster_for_share(&mut shares, op, &parties.rosters) {
+                verdicts.insert(op.id, Some(HOLD_NOT_ON_ROSTER));
+                continue;
+            }
             verdicts.insert(op.id, None);
             if changes_lead {
                 if let Some(new) = op.uuid("lead_agency") {
@@ -489,6 +551,31 @@ pub(crate) fn judge_case(
         verdicts.insert(op.id, if ok { None } else { Some(HOLD_NOT_SHARED) });
     }
     (verdicts, facts)
+}
+
+/// Whether a share op by the lead keeps to the rosters: a share that is active after it, under a
+/// basis whose conferences keep a roster, goes only to an agency on one of those rosters on the
+/// day it starts (`since`). Records the share's fields as they stand when the op stands.
+fn on_roster_for_share(shares: &mut HashMap<Uuid, Map<String, Value>>, op: &OpFacts, rosters: &Rosters) -> bool {
+    let Some(fields) = op.fields() else {
+        return true;
+    };
+    let mut merged = shares.get(&op.entity).cloned().unwrap_or_default();
+    for (k, v) in fields {
+        merged.insert(k.clone(), v.clone());
+    }
+    let active = merged.get("active").and_then(Value::as_bool) == Some(true);
+    let basis = merged.get("basis").and_then(Value::as_str);
+    let (agency, since) = (uuid_field(Some(&merged), "agency"), date_field(&merged, "since"));
+    let ok = match (active, basis, agency, since) {
+        (true, Some(basis), Some(agency), Some(since)) => rosters.covers_basis(basis, agency, since) != Some(false),
+        // Inactive, or a share this build cannot read (held as a bad field elsewhere).
+        _ => true,
+    };
+    if ok {
+        shares.insert(op.entity, merged);
+    }
+    ok
 }
 
 /// Judges the ops of a household scope: structure first; then its creator, and agencies with
@@ -544,6 +631,8 @@ pub(crate) fn judge_conference(
     let mut attendees: Vec<Uuid> = Vec::new();
     let mut involved = BTreeSet::new();
     let mut finalised = false;
+    // The meeting's type and date as they stand.
+    let mut kind: Map<String, Value> = Map::new();
     let list = |f: Option<&Map<String, Value>>, k: &str| -> Option<Vec<Uuid>> {
         f?.get(k)?.as_array().map(|a| {
             a.iter()
@@ -559,14 +648,17 @@ pub(crate) fn judge_conference(
             continue;
         };
         let v = if op.etype == "meeting" && op.kind == OpKind::Create {
-            if op.uuid("coordinator") == Some(author) {
+            let invited = list(op.fields(), "attendees").unwrap_or_default();
+            if op.uuid("coordinator") != Some(author) {
+                Some(HOLD_NOT_COORDINATOR)
+            } else if !invites_on_roster(op.fields(), &mut kind, &invited, &parties.rosters) {
+                Some(HOLD_NOT_ON_ROSTER)
+            } else {
                 coordinator = Some(author);
                 attendees = list(op.fields(), "attendees").unwrap_or_default();
                 involved.insert(author);
                 involved.extend(attendees.iter().copied());
                 None
-            } else {
-                Some(HOLD_NOT_COORDINATOR)
             }
         } else if coordinator.is_none() {
             Some(HOLD_MEETING_UNKNOWN)
@@ -580,8 +672,11 @@ pub(crate) fn judge_conference(
             Some(HOLD_FINALISED)
         } else if coordinator == Some(author) {
             if op.entity == meeting {
+                let invited = list(op.fields(), "attendees").unwrap_or_else(|| attendees.clone());
                 if op.fields().is_some_and(|f| f.contains_key("coordinator")) {
                     Some(HOLD_NOT_COORDINATOR)
+                } else if !invites_on_roster(op.fields(), &mut kind, &invited, &parties.rosters) {
+                    Some(HOLD_NOT_ON_ROSTER)
                 } else {
                     if let Some(a) = list(op.fields(), "attendees") {
                         attendees = a;
@@ -601,6 +696,30 @@ pub(crate) fn judge_conference(
         verdicts.insert(op.id, v);
     }
     (verdicts, involved)
+}
+
+/// Whether a meeting op invites only agencies on the roster of the meeting's conference on its
+/// day, when its law needs a roster: checked on the meeting's type, date and attendees as they
+/// stand after the op (`standing` holds its type and date, and takes the op's when it stands).
+fn invites_on_roster(
+    fields: Option<&Map<String, Value>>,
+    standing: &mut Map<String, Value>,
+    invited: &[Uuid],
+    rosters: &Rosters,
+) -> bool {
+    let mut merged = standing.clone();
+    for k in ["type", "date"] {
+        if let Some(v) = fields.and_then(|f| f.get(k)) {
+            merged.insert(k.to_string(), v.clone());
+        }
+    }
+    let conference = merged.get("type").and_then(Value::as_str).unwrap_or_default();
+    let ok = !rosters.requires(conference)
+        || date_field(&merged, "date").is_some_and(|day| invited.iter().all(|a| rosters.covers(conference, *a, day)));
+    if ok {
+        *standing = merged;
+    }
+    ok
 }
 
 /// Judges the directory: structure first; then an entry is written by the agency that created
@@ -677,6 +796,7 @@ mod tests {
                 .collect(),
             worker_agency: HashMap::new(),
             our_agency: Uuid::from_u128(11),
+            rosters: Rosters::default(),
         }
     }
 

@@ -57,8 +57,8 @@ pub use record::{
     Action, ActionStatus, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary,
     CaseUpdate, Consent, ConsentHow, DomainView, Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary,
     HouseholdUpdate, MAX_TEXT_CHARS, NewAction, NewAssessmentEntry, NewCase, NewConsent, NewHousehold, NewNote,
-    NewPerson, NewRelation, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError, Relation, RelationKind,
-    Risk, RoleAgency, RoleMatrix, Sex, Worker,
+    NewPerson, NewRelation, NewRosterEntry, Note, NoteKind, PartnerStatus, Person, PersonUpdate, RecordError, Relation,
+    RelationKind, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, Worker, roster_basis,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,

@@ -9,7 +9,10 @@ use uuid::Uuid;
 
 use crate::{
     Vault, meeting,
-    record::{Action, Agency, AssessmentEntry, Case, Consent, Goal, Household, Note, Person, Record, Relation, Worker},
+    record::{
+        Action, Agency, AssessmentEntry, Case, Consent, Goal, Household, Note, Person, Record, Relation, RosterEntry,
+        Worker,
+    },
     referral::{Referral, Resource},
     share::Share,
 };
@@ -43,6 +46,7 @@ pub(crate) fn readable(etype: &str, v: &Value) -> bool {
         "correction" => reads::<meeting::Correction>(v),
         "agency" => reads::<Agency>(v),
         "worker" => reads::<Worker>(v),
+        "roster-entry" => reads::<RosterEntry>(v),
         "site" => site_entry_reads(fields),
         _ => true,
     }

@@ -30,6 +30,9 @@ pub enum ShareError {
     OwnAgency(String),
     #[error("the case is not shared with {0}")]
     NotShared(String),
+    /// The agency is not on the roster of any conference sharing under that basis.
+    #[error("{0}")]
+    NotOnRoster(record::Msg),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -54,6 +57,7 @@ impl ShareError {
             ShareError::Consent(_) => "share.consent",
             ShareError::OwnAgency(_) => "share.own-agency",
             ShareError::NotShared(_) => "share.not-shared",
+            ShareError::NotOnRoster(_) => "share.not-on-roster",
         }
     }
 
@@ -66,6 +70,7 @@ impl ShareError {
                 ShareError::Consent(m) => m.ja.clone(),
                 ShareError::OwnAgency(a) => format!("このケースの主担当は{a}です"),
                 ShareError::NotShared(a) => format!("このケースは{a}と共有していません"),
+                ShareError::NotOnRoster(m) => m.ja.clone(),
             }
     }
 }
@@ -109,6 +114,7 @@ impl Vault {
         let basis = basis.ok_or(ShareError::NoBasis)?;
         let target = self.agency(agency)?;
         let today = self.ambient.clock.today();
+        self.require_roster(basis, agency, today)?;
         let mut checked = Vec::with_capacity(cases.len());
         for &case in cases {
             let c = self.case_quiet(case)?;
@@ -187,6 +193,27 @@ impl Vault {
             );
             Ok(())
         })
+    }
+
+    /// A basis whose conferences keep a roster shares only with an agency on one of their
+    /// rosters on the day.
+    fn require_roster(&self, basis: Basis, agency: Uuid, day: Date) -> Result<(), ShareError> {
+        let rosters = record::rosters_in_force(&self.conn, self.me.agency)?;
+        if rosters.covers_basis(&basis.code(), agency, day) != Some(false) {
+            return Ok(());
+        }
+        let kept = crate::reference::conference_types()
+            .iter()
+            .map(|t| t.code)
+            .find(|c| record::roster_basis(c) == Some(basis) && rosters.requires(c));
+        match kept
+            .map(|c| self.roster_refusal(c, &[agency], day))
+            .transpose()?
+            .flatten()
+        {
+            Some(m) => Err(ShareError::NotOnRoster(m)),
+            None => Ok(()),
+        }
     }
 
     fn check_consent(

@@ -90,4 +90,9 @@ commands! {
     meeting_print(desk, meeting: String, what: PrintDocument, case: Option<String>, copies: u32) -> String = meeting::meeting_print;
     meeting_pack_export(desk, meeting: String, dir: String) -> Vec<PackResultView> = meeting::meeting_pack_export;
     ledger(desk, filter: LedgerFilterInput) -> Vec<LedgerRowView> = meeting::ledger;
+    rosters(desk) -> RostersView = roster::rosters;
+    roster_add(desk, input: NewRosterInput) -> String = roster::roster_add;
+    roster_end(desk, entry: String, date: String) -> () = roster::roster_end;
+    roster_keeper(desk, agency: String) -> u32 = roster::roster_keeper;
+    roster_print(desk, date: String, copies: u32) -> String = roster::roster_print;
 }

@@ -17,6 +17,7 @@ use crate::{
     plan::{self, *},
     progress::Progress,
     reference::{self, *},
+    roster::{self, *},
     search::{self, *},
     vault::{self, *},
     view::*,

@@ -14,6 +14,7 @@ pub mod meeting;
 pub mod plan;
 pub mod progress;
 pub mod reference;
+pub mod roster;
 pub mod search;
 pub mod vault;
 pub mod view;

@@ -7,6 +7,7 @@ mod cards;
 mod export;
 mod format;
 mod import;
+mod roster;
 mod settle;
 
 use kasane_store::StoreError;

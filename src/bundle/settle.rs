@@ -140,6 +140,7 @@ pub(crate) fn parties(conn: &rusqlite::Connection, me: crate::vault::Identity) -
         site_agency,
         worker_agency,
         our_agency: me.agency,
+        rosters: crate::record::rosters_in_force(conn, me.agency)?,
     })
 }
 
@@ -353,7 +354,18 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         released: 0,
     };
     let mut round = Round::default();
+    let mut parties = parties.clone();
     let mut scopes = order(tx, &t.scopes, &t.case_household)?;
+    // Roster entries arriving: meetings and shares held for want of a roster entry are judged
+    // again, after the directory, with the rosters as they then stand.
+    let rosters_arrive = t
+        .incoming
+        .get(&Scope::Directory)
+        .is_some_and(|ops| ops.iter().any(|i| i.op.header.etype == "roster-entry"));
+    if rosters_arrive {
+        let waiting = scopes_held_for(tx, authority::HOLD_NOT_ON_ROSTER)?;
+        insert_before_households(&mut scopes, waiting);
+    }
     // Households this import makes known: cases held while waiting for them are judged again.
     let arriving_households: BTreeSet<Uuid> = t
         .incoming
@@ -371,20 +383,7 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         .collect();
     if !arriving_households.is_empty() {
         let waiting = cases_waiting_for_households(tx, &arriving_households)?;
-        let mut extra: Vec<Scope> = waiting
-            .into_iter()
-            .map(Scope::Case)
-            .filter(|s| !scopes.contains(s))
-            .collect();
-        if !extra.is_empty() {
-            // Before their households, so the households see their access.
-            let first_household = scopes
-                .iter()
-                .position(|s| matches!(s, Scope::Household(_)))
-                .unwrap_or(scopes.len());
-            extra.sort();
-            scopes.splice(first_household..first_household, extra);
-        }
+        insert_before_households(&mut scopes, waiting.into_iter().map(Scope::Case).collect());
     }
     let mut flushed = false;
     for scope in scopes {
@@ -396,11 +395,16 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         let incoming = t.incoming.remove(&scope).unwrap_or_default();
         let restored = t.restored.contains(&scope);
         let cx = Context {
-            parties,
+            parties: &parties,
             others: &t.incoming,
             case_household: &t.case_household,
         };
         settle_scope(tx, scope, incoming, restored, &cx, &mut round, &mut report)?;
+        if scope == Scope::Directory {
+            // The rosters as the directory now stands judge the meetings and shares after it.
+            tx.flush()?;
+            parties.rosters = crate::record::rosters_in_force(tx.conn(), parties.our_agency)?;
+        }
     }
     for e in &t.entities {
         if let Some(st) = tx.entity(*e)? {
@@ -418,6 +422,31 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         }
     }
     Ok(report)
+}
+
+/// Adds scopes to the judging order before the households (so the households see their cases'
+/// access), leaving out those already in it.
+fn insert_before_households(scopes: &mut Vec<Scope>, extra: BTreeSet<Scope>) {
+    let extra: Vec<Scope> = extra.into_iter().filter(|s| !scopes.contains(s)).collect();
+    let first_household = scopes
+        .iter()
+        .position(|s| matches!(s, Scope::Household(_)))
+        .unwrap_or(scopes.len());
+    scopes.splice(first_household..first_household, extra);
+}
+
+/// Scopes with ops held for `reason`.
+pub(super) fn scopes_held_for(tx: &mut Tx<'_>, reason: &str) -> Result<BTreeSet<Scope>, BundleError> {
+    let rows: Vec<Vec<u8>> = tx
+        .conn()
+        .prepare_cached("SELECT header FROM op WHERE held = ?1")?
+        .query_map([reason], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .iter()
+        .filter_map(|h| serde_json::from_slice::<Header>(h).ok())
+        .map(|h| h.scope)
+        .collect())
 }
 
 /// Case scopes with ops held because their household had not arrived, among `households`.

@@ -46,6 +46,9 @@ pub enum MeetingError {
     /// people; the 困窮 meetings: financial hardship); the message says what the records lack.
     #[error("{0}")]
     OutsideRemit(record::Msg),
+    /// An attendee is not on the roster (構成員名簿) of the meeting's conference on its day.
+    #[error("{0}")]
+    NotOnRoster(record::Msg),
     #[error(
         "only the lead agency ({lead}) can share this case with {missing}; ask them to, or take those agencies off the attendee list"
     )]
@@ -85,6 +88,7 @@ impl MeetingError {
             MeetingError::NotOnAgenda => "meeting.not-on-agenda",
             MeetingError::ConsentMissing(_) => "meeting.consent-missing",
             MeetingError::OutsideRemit(_) => "meeting.outside-remit",
+            MeetingError::NotOnRoster(_) => "meeting.not-on-roster",
             MeetingError::NotShareable { .. } => "meeting.not-shareable",
             MeetingError::ReviewMissing(_) => "meeting.review-missing",
             MeetingError::NotCoordinator => "meeting.not-coordinator",
@@ -101,7 +105,9 @@ impl MeetingError {
             MeetingError::Finalised => "この会議の記録は確定済みで変更できません。訂正を追加してください".into(),
             MeetingError::AlreadyOnAgenda => "このケースはすでに検討ケースに入っています".into(),
             MeetingError::NotOnAgenda => "このケースは検討ケースに入っていません".into(),
-            MeetingError::ConsentMissing(m) | MeetingError::OutsideRemit(m) => m.ja.clone(),
+            MeetingError::ConsentMissing(m) | MeetingError::OutsideRemit(m) | MeetingError::NotOnRoster(m) => {
+                m.ja.clone()
+            }
             MeetingError::NotShareable { lead, missing } => format!(
                 "{missing}とこのケースを共有できるのは主担当機関（{lead}）だけです。主担当に依頼するか、出席機関から外してください"
             ),
@@ -304,6 +310,9 @@ impl Vault {
         let mut attendees = new.attendees.clone();
         attendees.sort();
         attendees.dedup();
+        if let Some(why) = self.roster_refusal(kind, &attendees, new.date)? {
+            return Err(MeetingError::NotOnRoster(why));
+        }
         let me = self.me.agency;
         let series = new
             .series

@@ -11,6 +11,7 @@ mod note;
 mod person;
 mod plan;
 mod relation;
+mod roster;
 mod share;
 
 use serde::{Serialize, de::DeserializeOwned};
@@ -26,6 +27,8 @@ pub use note::{NewNote, Note, NoteKind};
 pub use person::{NewPerson, Person, PersonUpdate, Sex};
 pub use plan::{Action, ActionStatus, ActionUpdate, Goal, NewAction, RoleAgency, RoleMatrix};
 pub use relation::{NewRelation, PartnerStatus, Relation, RelationKind};
+pub use roster::{NewRosterEntry, RosterEntry, roster_basis};
+pub(crate) use roster::{rosters_in_force, set_keeper as set_roster_keeper};
 pub use share::{Basis, Share};
 
 #[cfg(feature = "seed")]

@@ -1,12 +1,12 @@
 //! Printable documents for meetings and the ledger: the agenda (次第), the per-case prep pack
 //! (household summary with genogram, assessment changes since last time, open actions by
-//! agency, last decisions), the minutes (記録) and the case ledger (進行管理台帳). Each is one
-//! self-contained HTML file for A4 printing or "print to PDF".
+//! agency, last decisions), the minutes (記録), the case ledger (進行管理台帳) and the conference
+//! rosters (構成員名簿). Each is one self-contained HTML file for A4 printing or "print to PDF".
 
 mod genogram;
 mod html;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use uuid::Uuid;
@@ -448,6 +448,63 @@ impl Vault {
             page_per_section: false,
         };
         self.audit_now("print", None, Some(format!("ledger ×{copies}")))?;
+        Ok(doc.render(copies))
+    }
+}
+
+impl Vault {
+    /// The rosters (構成員名簿) this vault follows, one table per conference whose law needs
+    /// one: member agencies, from when to when, under which 要綱; members on `on` marked.
+    pub fn print_rosters(&mut self, on: crate::ja::Date, copies: u32) -> Result<String, Error> {
+        let entries = self.rosters()?;
+        let keeper = self.roster_keeper()?;
+        let keeper_name = self
+            .agency(keeper)
+            .map(|a| a.name)
+            .unwrap_or_else(|_| keeper.to_string());
+        let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let mut sections = Vec::new();
+        for t in crate::reference::conference_types()
+            .iter()
+            .filter(|t| record::roster_basis(t.code).is_some())
+        {
+            let rows: Vec<&record::RosterEntry> = entries.iter().filter(|e| e.conference == t.code).collect();
+            let mut s = format!(
+                "<h1>構成員名簿　{}</h1><p class=\"muted\">根拠：{}　管理：{}　{} 現在</p>",
+                esc(t.label_ja),
+                esc(t.legal_basis),
+                esc(&keeper_name),
+                esc(&wareki(on))
+            );
+            if rows.is_empty() {
+                s.push_str(
+                    "<p>名簿は登録されていません。登録されるまで、この会議の出席機関は名簿で確かめられません。</p>",
+                );
+            } else {
+                s.push_str("<table class=\"grid\"><thead><tr><th>機関</th><th>開始</th><th>終了</th><th>要綱など</th><th>この日</th></tr></thead><tbody>");
+                for e in rows {
+                    let _ = write!(
+                        s,
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        esc(names.get(&e.agency).map_or("（不明な機関）", String::as_str)),
+                        esc(&wareki(e.from)),
+                        e.to.map(|d| esc(&wareki(d))).unwrap_or_else(|| "—".into()),
+                        esc(&e.charter),
+                        if e.covers(on) { "構成員" } else { "期間外" }
+                    );
+                }
+                s.push_str("</tbody></table>");
+            }
+            sections.push(s);
+        }
+        let doc = Document {
+            title: format!("構成員名簿 {on}"),
+            subtitle: "構成員名簿".into(),
+            confidentiality: "関係機関限り。".into(),
+            sections,
+            page_per_section: true,
+        };
+        self.audit_now("print", None, Some(format!("rosters ×{copies}")))?;
         Ok(doc.render(copies))
     }
 }

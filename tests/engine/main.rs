@@ -13,6 +13,7 @@ mod migrations;
 mod partners;
 mod reader;
 mod records;
+mod rosters;
 mod search;
 mod support;
 mod tamper;

@@ -92,6 +92,9 @@ fn explain(reason: &str) -> &'static str {
             "written in a format this version does not accept; the partner should update Kasane"
         }
         authority::HOLD_HOUSEHOLD_NOT_SHARED => "a case opened in a household its agency was never given: refused",
+        authority::HOLD_NOT_ON_ROSTER => {
+            "a meeting or a share naming an agency that is not on the conference's roster (構成員名簿) that day; applied once the roster includes it"
+        }
         _ => "not applied",
     }
 }

@@ -18,6 +18,7 @@ mod person;
 mod plan;
 mod print;
 mod referral;
+mod roster;
 mod search;
 mod secrets;
 mod site;
@@ -43,6 +44,7 @@ use person::PersonCmd;
 use plan::PlanCmd;
 use print::Out;
 use referral::{ReferralCmd, ResourceCmd};
+use roster::RosterCmd;
 use search::SearchArgs;
 use site::{CardCmd, SiteCmd};
 use vault::{InitArgs, KdfArgs, PassphraseCmd, WorkerCmd};
@@ -150,6 +152,9 @@ pub enum Command {
     Meeting(MeetingCmd),
     /// The case progress register (進行管理台帳).
     Ledger(LedgerArgs),
+    /// Conference rosters (構成員名簿): who may attend and be shared cases under a conference's law.
+    #[command(subcommand)]
+    Roster(RosterCmd),
 }
 
 // Arguments shared by several nouns' subcommands. Like every clap struct here they have no `///`
@@ -315,5 +320,6 @@ pub fn run(args: Args) -> Result<()> {
         Command::Resource(cmd) => referral::resource(g, &out, cmd),
         Command::Meeting(cmd) => meeting::run(g, &out, cmd),
         Command::Ledger(a) => ledger::run(g, &out, a),
+        Command::Roster(cmd) => roster::run(g, &out, cmd),
     }
 }

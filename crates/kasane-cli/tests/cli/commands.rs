@@ -759,3 +759,112 @@ fn listing_the_contact_log_is_in_the_audit_trail() {
     assert_eq!(listed.len(), 1, "{trail}");
     assert_eq!(listed[0]["target"], c.as_str());
 }
+
+#[test]
+fn the_city_keeps_a_roster_and_a_meeting_invites_only_its_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "福祉総務課",
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
+    ok(&vault, &["agency", "add", "--name", "民間の居場所"]);
+    let entry = id(&ok(
+        &vault,
+        &[
+            "roster",
+            "add",
+            "--conference",
+            "shien-kaigi",
+            "--agency",
+            "生活福祉課",
+            "--from",
+            "R8.4.1",
+            "--charter",
+            "鎌倉市支援会議設置要綱",
+        ],
+    ));
+    let list = ok(&vault, &["roster", "list"]);
+    assert_eq!(list["entries"][0]["entry"]["id"], entry.as_str(), "{list}");
+    assert_eq!(list["entries"][0]["agency_name"], "生活福祉課");
+    assert_eq!(
+        list["keeper_name"], "福祉総務課",
+        "a new vault keeps its own rosters: {list}"
+    );
+    let new = |attendee: &str| {
+        kasane(
+            &vault,
+            pass,
+            &[
+                "--json",
+                "meeting",
+                "new",
+                "--type",
+                "shien-kaigi",
+                "--date",
+                "2026-12-10",
+                "--place",
+                "本庁舎",
+                "--attendee",
+                attendee,
+            ],
+        )
+    };
+    let refused = new("民間の居場所");
+    assert_eq!(
+        refused.code, 4,
+        "an attendee off the roster is refused (exit 4): {}",
+        refused.stderr
+    );
+    let e: Value = serde_json::from_str(refused.stderr.trim()).expect("a JSON error");
+    assert_eq!(e["error"]["code"], "meeting.not-on-roster", "{e}");
+    assert!(
+        e["error"]["message_ja"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("構成員名簿"),
+        "{e}"
+    );
+    assert_eq!(new("生活福祉課").code, 0, "a member is invited");
+    let keeper = kasane(&vault, pass, &["roster", "keeper", "民間の居場所"]);
+    assert_eq!(
+        keeper.code, 4,
+        "an agency without a verified card cannot keep the rosters: {}",
+        keeper.stderr
+    );
+    let printed = dir.path().join("名簿.html");
+    ok(
+        &vault,
+        &[
+            "roster",
+            "print",
+            "--out",
+            printed.to_str().unwrap(),
+            "--on",
+            "2026-12-10",
+        ],
+    );
+    let html = std::fs::read_to_string(&printed).unwrap();
+    assert!(
+        html.contains("構成員名簿") && html.contains("生活福祉課") && html.contains("鎌倉市支援会議設置要綱"),
+        "the printout lists the member and its 要綱"
+    );
+    assert!(
+        html.contains("名簿は登録されていません"),
+        "a conference without a roster says so on paper"
+    );
+    ok(&vault, &["roster", "end", &entry, "--on", "2026-11-30"]);
+    assert_eq!(new("生活福祉課").code, 4, "after the membership ends it is refused");
+}

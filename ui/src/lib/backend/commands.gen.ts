@@ -44,6 +44,7 @@ import type { NewPersonInput } from "./types/NewPersonInput";
 import type { NewReferralInput } from "./types/NewReferralInput";
 import type { NewRelationInput } from "./types/NewRelationInput";
 import type { NewResourceInput } from "./types/NewResourceInput";
+import type { NewRosterInput } from "./types/NewRosterInput";
 import type { NewVaultInput } from "./types/NewVaultInput";
 import type { NewWorkerInput } from "./types/NewWorkerInput";
 import type { PackResultView } from "./types/PackResultView";
@@ -60,6 +61,7 @@ import type { Reference } from "./types/Reference";
 import type { ReferralStatus } from "./types/ReferralStatus";
 import type { ReferralView } from "./types/ReferralView";
 import type { ResourceView } from "./types/ResourceView";
+import type { RostersView } from "./types/RostersView";
 import type { Session } from "./types/Session";
 import type { ShareView } from "./types/ShareView";
 import type { SiteView } from "./types/SiteView";
@@ -370,4 +372,24 @@ export async function meetingPackExport(meeting: string, dir: string): Promise<P
 
 export async function ledger(filter: LedgerFilterInput): Promise<LedgerRowView[]> {
   return call<LedgerRowView[]>("ledger", { filter });
+}
+
+export async function rosters(): Promise<RostersView> {
+  return call<RostersView>("rosters");
+}
+
+export async function rosterAdd(input: NewRosterInput): Promise<string> {
+  return call<string>("roster_add", { input });
+}
+
+export async function rosterEnd(entry: string, date: string): Promise<void> {
+  return call<void>("roster_end", { entry, date });
+}
+
+export async function rosterKeeper(agency: string): Promise<number> {
+  return call<number>("roster_keeper", { agency });
+}
+
+export async function rosterPrint(date: string, copies: number): Promise<string> {
+  return call<string>("roster_print", { date, copies });
 }

@@ -137,6 +137,7 @@ export const exchange = {
   "quarantine.reason.not-entitled": "この機関が関わっていないケース・世帯・会議の記録です",
   "quarantine.reason.op-version": "この版では受け付けない形式の記録です。相手機関にかさねの更新を頼んでください",
   "quarantine.reason.household-not-shared": "共有されていない世帯に開かれたケースです。受け付けません",
+  "quarantine.reason.not-on-roster": "構成員名簿に載っていない機関を出席者または共有先にしています。名簿に載れば反映されます",
   "quarantine.reason.op-id-reused": "ほかの記録と同じ番号の操作が届きました。偽造か故障の可能性があります。相手機関に知らせてください",
   "quarantine.reason.other": "適用していません",
   "bundle.phase.collect": "渡す記録を集めています",
