@@ -223,5 +223,33 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.click("dialog button[data-testid=confirm]");
     await s.waitFor("dialog [data-testid=error]");
     await shoot(s, "meetings-08-finalise-refused");
+    await s.click("dialog .actions button:not([data-testid=confirm])");
+    await s.waitGone("dialog");
+  });
+
+  it("keeps a conference roster and prints it", async () => {
+    await s.click("[data-testid=nav-meetings]");
+    await s.click("[data-testid=rosters-tab]");
+    await s.waitFor("[data-testid=rosters] [data-testid=roster-keeper]");
+    const conferences = await s.findAll("[data-testid=roster-conference]");
+    expect(conferences.length, "one roster per conference whose law frees sharing without consent").toBe(5);
+    await s.click('[data-testid=roster-conference][data-code=shien-kaigi] [data-testid=roster-add]');
+    await s.waitFor("dialog select[name=roster-agency]");
+    const options = await s.findAll("dialog select[name=roster-agency] option");
+    const member = (await s.attribute(options[options.length - 1]!, "value")) ?? "";
+    await s.choose("dialog select[name=roster-agency]", member);
+    await s.type("dialog input[name=roster-from]", "R8.4.1");
+    await s.type("dialog input[name=roster-charter]", "鎌倉市支援会議設置要綱");
+    await s.waitFor("[data-testid=date-preview-roster-from] .ok");
+    await s.click("dialog button[type=submit]");
+    await s.waitGone("dialog");
+    // The entry as the engine saved it, a member today.
+    const entry = await s.waitFor("[data-testid=roster-conference][data-code=shien-kaigi] [data-testid=roster-entry]");
+    expect(await s.text(entry)).toContain("鎌倉市支援会議設置要綱");
+    expect(await s.text(entry)).toContain("構成員");
+    await shoot(s, "meetings-09-roster");
+    await s.click("[data-testid=roster-print]");
+    await s.waitFor("[data-testid=roster-print-frame]");
+    await shoot(s, "meetings-10-roster-print");
   });
 });
