@@ -113,7 +113,7 @@ export const meeting: Texts<typeof ja> = {
   "reason.added": "Added",
   "roster.title": "Rosters",
   "roster.keeper": "Rosters kept by",
-  "roster.keeperMine": "this agency",
+  "roster.keeperMine": " (this agency)",
   "roster.follow": "Follow the rosters of",
   "roster.followApply": "Follow this agency's rosters",
   "roster.followConfirm": "Follow the rosters kept by {agency}? Meetings and shares received are checked again against them.",

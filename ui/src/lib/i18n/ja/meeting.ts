@@ -109,7 +109,7 @@ export const meeting = {
   "reason.added": "追加",
   "roster.title": "構成員名簿",
   "roster.keeper": "名簿の管理機関",
-  "roster.keeperMine": "この機関",
+  "roster.keeperMine": "（この機関）",
   "roster.follow": "従う名簿の管理機関",
   "roster.followApply": "この機関の名簿に従う",
   "roster.followConfirm": "{agency}の構成員名簿に従います。届いている会議と共有はこの名簿で確かめ直します。よろしいですか。",
