@@ -159,13 +159,13 @@ impl Rosters {
     /// roster entered yet), else whether the agency is on the roster of a conference sharing
     /// under that basis on the day.
     pub fn covers_basis(&self, basis: &str, agency: Uuid, day: Date) -> Option<bool> {
-        let mut kinds = self
+        let kept: Vec<&String> = self
             .statutory
             .iter()
             .filter(|(c, b)| *b == basis && self.requires(c))
-            .peekable();
-        kinds.peek()?;
-        Some(kinds.any(|(c, _)| self.covers(c, agency, day)))
+            .map(|(c, _)| c)
+            .collect();
+        (!kept.is_empty()).then(|| kept.iter().any(|c| self.covers(c, agency, day)))
     }
 }
 
@@ -655,7 +655,7 @@ pub(crate) fn judge_conference(
                 Some(HOLD_NOT_ON_ROSTER)
             } else {
                 coordinator = Some(author);
-                attendees = list(op.fields(), "attendees").unwrap_or_default();
+                attendees = invited;
                 involved.insert(author);
                 involved.extend(attendees.iter().copied());
                 None
@@ -672,13 +672,14 @@ pub(crate) fn judge_conference(
             Some(HOLD_FINALISED)
         } else if coordinator == Some(author) {
             if op.entity == meeting {
-                let invited = list(op.fields(), "attendees").unwrap_or_else(|| attendees.clone());
+                let changed = list(op.fields(), "attendees");
+                let invited = changed.as_deref().unwrap_or(&attendees);
                 if op.fields().is_some_and(|f| f.contains_key("coordinator")) {
                     Some(HOLD_NOT_COORDINATOR)
-                } else if !invites_on_roster(op.fields(), &mut kind, &invited, &parties.rosters) {
+                } else if !invites_on_roster(op.fields(), &mut kind, invited, &parties.rosters) {
                     Some(HOLD_NOT_ON_ROSTER)
                 } else {
-                    if let Some(a) = list(op.fields(), "attendees") {
+                    if let Some(a) = changed {
                         attendees = a;
                         involved.extend(attendees.iter().copied());
                     }

@@ -198,19 +198,17 @@ impl Vault {
     /// A basis whose conferences keep a roster shares only with an agency on one of their
     /// rosters on the day.
     fn require_roster(&self, basis: Basis, agency: Uuid, day: Date) -> Result<(), ShareError> {
-        let rosters = record::rosters_in_force(&self.conn, self.me.agency)?;
+        let rosters = self.rosters_in_force()?;
         if rosters.covers_basis(&basis.code(), agency, day) != Some(false) {
             return Ok(());
         }
-        let kept = crate::reference::conference_types()
+        // Off every roster in force for the basis: the refusal names the first of them.
+        let refusal = crate::reference::conference_types()
             .iter()
-            .map(|t| t.code)
-            .find(|c| record::roster_basis(c) == Some(basis) && rosters.requires(c));
-        match kept
-            .map(|c| self.roster_refusal(c, &[agency], day))
-            .transpose()?
-            .flatten()
-        {
+            .filter(|t| record::roster_basis(t.code) == Some(basis))
+            .find_map(|t| self.roster_refusal(&rosters, t.code, &[agency], day).transpose())
+            .transpose()?;
+        match refusal {
             Some(m) => Err(ShareError::NotOnRoster(m)),
             None => Ok(()),
         }

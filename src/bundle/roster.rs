@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{
     BundleError,
-    settle::{Touched, parties, rejudge_all, scopes_held_for, settle},
+    settle::{Touched, parties, rejudge_all, scopes_held_for, settle, stored_scopes},
 };
 use crate::{
     Vault, authority,
@@ -75,14 +75,8 @@ impl Vault {
     fn rejudge_rosters(&mut self) -> Result<(), BundleError> {
         let parties = parties(&self.conn, self.me)?;
         self.write(|tx| {
-            let names: Vec<String> = tx
-                .conn()
-                .prepare_cached("SELECT name FROM scope")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut scopes: BTreeSet<Scope> = names
-                .iter()
-                .filter_map(|n| n.parse().ok())
+            let mut scopes: BTreeSet<Scope> = stored_scopes(tx)?
+                .into_iter()
                 .filter(|s| matches!(s, Scope::Conference(_)))
                 .collect();
             scopes.extend(scopes_held_for(tx, authority::HOLD_NOT_ON_ROSTER)?);

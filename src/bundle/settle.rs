@@ -354,7 +354,8 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         released: 0,
     };
     let mut round = Round::default();
-    let mut parties = parties.clone();
+    // Borrowed unless roster entries arrive, which change the rosters the later scopes are judged by.
+    let mut parties = std::borrow::Cow::Borrowed(parties);
     let mut scopes = order(tx, &t.scopes, &t.case_household)?;
     // Roster entries arriving: meetings and shares held for want of a roster entry are judged
     // again, after the directory, with the rosters as they then stand.
@@ -400,10 +401,10 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
             case_household: &t.case_household,
         };
         settle_scope(tx, scope, incoming, restored, &cx, &mut round, &mut report)?;
-        if scope == Scope::Directory {
+        if scope == Scope::Directory && rosters_arrive {
             // The rosters as the directory now stands judge the meetings and shares after it.
             tx.flush()?;
-            parties.rosters = crate::record::rosters_in_force(tx.conn(), parties.our_agency)?;
+            parties.to_mut().rosters = crate::record::rosters_in_force(tx.conn(), parties.our_agency)?;
         }
     }
     for e in &t.entities {
@@ -433,6 +434,16 @@ fn insert_before_households(scopes: &mut Vec<Scope>, extra: BTreeSet<Scope>) {
         .position(|s| matches!(s, Scope::Household(_)))
         .unwrap_or(scopes.len());
     scopes.splice(first_household..first_household, extra);
+}
+
+/// Every scope this vault holds ops of.
+pub(super) fn stored_scopes(tx: &mut Tx<'_>) -> Result<BTreeSet<Scope>, BundleError> {
+    let names: Vec<String> = tx
+        .conn()
+        .prepare_cached("SELECT name FROM scope")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
 }
 
 /// Scopes with ops held for `reason`.
@@ -544,12 +555,7 @@ fn settle_scope(
 /// derived state from the log: what import would hold is held here too, whatever build stored
 /// it. Returns how many verdicts changed.
 pub(crate) fn rejudge_all(tx: &mut Tx<'_>, parties: &Parties) -> Result<usize, BundleError> {
-    let names: Vec<String> = tx
-        .conn()
-        .prepare("SELECT name FROM scope")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let scopes: BTreeSet<Scope> = names.iter().filter_map(|n| n.parse().ok()).collect();
+    let scopes = stored_scopes(tx)?;
     let mut case_household = HashMap::new();
     for s in &scopes {
         if let Scope::Case(c) = s {

@@ -310,7 +310,7 @@ impl Vault {
         let mut attendees = new.attendees.clone();
         attendees.sort();
         attendees.dedup();
-        if let Some(why) = self.roster_refusal(kind, &attendees, new.date)? {
+        if let Some(why) = self.roster_refusal(&self.rosters_in_force()?, kind, &attendees, new.date)? {
             return Err(MeetingError::NotOnRoster(why));
         }
         let me = self.me.agency;

@@ -147,34 +147,27 @@ impl Vault {
         Ok(out)
     }
 
-    /// The agencies of `agencies` that are not on the conference's roster on the day, by name.
-    pub(crate) fn off_roster(
-        &self,
-        conference: &str,
-        agencies: &[Uuid],
-        day: Date,
-    ) -> Result<Vec<String>, RecordError> {
-        let r = rosters_in_force(&self.conn, self.me.agency)?;
-        if !r.requires(conference) {
-            return Ok(Vec::new());
-        }
-        let mut out = Vec::new();
-        for a in agencies {
-            if !r.covers(conference, *a, day) {
-                out.push(self.agency(*a).map(|x| x.name).unwrap_or_else(|_| a.to_string()));
-            }
-        }
-        Ok(out)
+    /// The rosters this vault follows, as the judge reads them.
+    pub(crate) fn rosters_in_force(&self) -> Result<Rosters, RecordError> {
+        rosters_in_force(&self.conn, self.me.agency)
     }
 
-    /// A refusal naming the roster when agencies are off it; None when all are on it.
+    /// A refusal naming the agencies of `agencies` that are off the conference's roster on the
+    /// day; None when all are on it or no roster binds the conference.
     pub(crate) fn roster_refusal(
         &self,
+        rosters: &Rosters,
         conference: &str,
         agencies: &[Uuid],
         day: Date,
     ) -> Result<Option<super::Msg>, RecordError> {
-        let off = self.off_roster(conference, agencies, day)?;
+        if !rosters.requires(conference) {
+            return Ok(None);
+        }
+        let mut off = Vec::new();
+        for a in agencies.iter().filter(|a| !rosters.covers(conference, **a, day)) {
+            off.push(self.agency(*a).map(|x| x.name).unwrap_or_else(|_| a.to_string()));
+        }
         if off.is_empty() {
             return Ok(None);
         }
@@ -221,7 +214,7 @@ impl Vault {
             )));
         }
         let agency = self.agency(new.agency)?;
-        let overlaps = self.rosters()?.into_iter().find(|e| {
+        let overlaps = entries(&self.conn, self.roster_keeper()?)?.into_iter().find(|e| {
             e.conference == t.code
                 && e.agency == new.agency
                 && e.from <= new.to.unwrap_or(Date::MAX)
