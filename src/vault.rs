@@ -281,7 +281,28 @@ impl std::fmt::Debug for Vault {
     }
 }
 
+/// SQLite marks itself initialised before SQLCipher's own start-up (`SQLITE_EXTRA_INIT`) has run,
+/// so a thread keying its first database while another thread is still inside that start-up is
+/// refused ("sqlcipher not initialized", reported as an error with `PRAGMA key`). The desktop's
+/// commands and the tests open vaults on several threads at once, so every connection first waits
+/// here until keying a throwaway in-memory database has worked once in this process.
+fn sqlcipher_started() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Another thread that opened SQLite without coming through here may still be inside the
+        // start-up; it finishes in microseconds. If it never does, `connect` reports the error.
+        for _ in 0..5_000 {
+            let keyed = Connection::open_in_memory().and_then(|c| c.execute_batch("PRAGMA key = 'start-up probe';"));
+            if keyed.is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    });
+}
+
 fn connect(path: &Path, key: &DbKey, create: bool) -> Result<Connection, VaultError> {
+    sqlcipher_started();
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;

@@ -11,6 +11,47 @@ fn unlock(path: &std::path::Path, worker: Option<&str>, p: &str) -> Result<Vault
     VaultDir::open(path)?.unlock(worker, &pass(p), ambient(99))
 }
 
+/// SQLCipher finishes its start-up after SQLite says it is initialised; a thread keying its first
+/// database in that window used to be refused. That happens once per process, so the test runs
+/// itself again as fresh processes, each opening its first vaults on several threads at once.
+#[test]
+fn vaults_made_on_several_threads_as_a_process_starts_all_open() {
+    const CHILD: &str = "KASANE_TEST_FIRST_OPENS";
+    const THREADS: usize = 4;
+    if std::env::var_os(CHILD).is_some() {
+        let start = std::sync::Arc::new(std::sync::Barrier::new(THREADS));
+        let made: Vec<_> = (0..THREADS as u64)
+            .map(|seed| {
+                let start = start.clone();
+                std::thread::spawn(move || {
+                    start.wait();
+                    new_vault(seed)
+                })
+            })
+            .collect();
+        for m in made {
+            assert!(m.join().is_ok(), "each thread's first vault is created and opened");
+        }
+        return;
+    }
+    let me = std::env::current_exe().expect("the test binary's path");
+    for run in 0..60 {
+        let out = std::process::Command::new(&me)
+            .args([
+                "vault::vaults_made_on_several_threads_as_a_process_starts_all_open",
+                "--exact",
+            ])
+            .env(CHILD, "1")
+            .output()
+            .expect("the test binary runs again");
+        assert!(
+            out.status.success(),
+            "run {run}: every thread opens its vault even while SQLCipher is still starting:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
 #[test]
 fn a_new_vault_unlocks_with_its_passphrase_and_knows_who_it_is() {
     let t = new_vault(1);
