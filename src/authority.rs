@@ -4,7 +4,9 @@
 //! change only by their author, a case's lead and share set only by its lead, a finalised meeting
 //! only through corrections, a directory entry only by its own agency; a meeting whose law frees
 //! sharing without consent invites, and a case shared under such a law goes to, only agencies on
-//! that conference's roster (構成員名簿) on the day. The verdicts are a pure
+//! that conference's roster (構成員名簿) on the day; a share under the person's consent rests on a
+//! consent recorded in the household that covers it, and a consent's terms never change. The
+//! verdicts are a pure
 //! function of the ops of a scope (replayed in (HLC, site, op id) order) and of who is known from
 //! cards, so every vault holding the same ops reaches the same verdicts — on import and when
 //! state is rebuilt from the log. A vault never holds back its own ops (the caller sees to that).
@@ -62,6 +64,13 @@ pub(crate) const HOLD_HOUSEHOLD_NOT_SHARED: &str = "household-not-shared";
 /// A meeting inviting, or a share under a conference's law going to, an agency that is not on
 /// that conference's roster (構成員名簿) on the day.
 pub(crate) const HOLD_NOT_ON_ROSTER: &str = "not-on-roster";
+/// A share under the person's consent that no consent recorded in the household covers: not the
+/// case's 本人's, not in force on the share's first day, not naming the agency, not for the
+/// share's purpose, or leaving out a kind of information.
+pub(crate) const HOLD_CONSENT_NOT_COVERING: &str = "consent-not-covering";
+/// A change to what a consent says (who, purpose, agencies, kinds, period): a consent is fixed
+/// once given, and only its withdrawal is recorded later.
+pub(crate) const HOLD_CONSENT_TERMS: &str = "consent-terms";
 
 /// The body of an op, as far as the judge is concerned.
 #[derive(Debug, Clone, Copy)]
@@ -384,6 +393,9 @@ fn check_one(
             if op.etype == "share" && fields.is_some_and(|m| m.contains_key("agency")) {
                 return Some(HOLD_TYPE_CHANGE);
             }
+            if op.etype == "consent" && fields.is_some_and(|m| m.keys().any(|k| k != "withdrawn")) {
+                return Some(HOLD_CONSENT_TERMS);
+            }
             if authored_only(op.etype) && *creator != author {
                 return Some(HOLD_NOT_AUTHOR);
             }
@@ -469,6 +481,7 @@ pub(crate) fn judge_case(
     ops: &mut [OpFacts],
     parties: &Parties,
     readable: &dyn Fn(&str, &Value) -> bool,
+    consents: &[ConsentTerms],
 ) -> (Verdicts, CaseFacts) {
     ops.sort_by_key(OpFacts::order);
     let mut verdicts = structure(Scope::Case(case), ops, parties, readable);
@@ -476,6 +489,8 @@ pub(crate) fn judge_case(
     let mut lead: Option<Uuid> = None;
     let mut share_agency: HashMap<Uuid, Uuid> = HashMap::new();
     let mut shares: HashMap<Uuid, Map<String, Value>> = HashMap::new();
+    // The case's 本人 as the case's ops so far say: a share under consent needs theirs.
+    let mut key_person: Option<Uuid> = None;
     for op in ops.iter() {
         if verdicts.get(&op.id).copied().flatten().is_some() {
             continue;
@@ -483,6 +498,11 @@ pub(crate) fn judge_case(
         let Some(author) = parties.agency_of(op.site) else {
             continue;
         };
+        if op.etype == "case" && op.entity == case {
+            if let Some(f) = op.fields().filter(|f| f.contains_key("key_person")) {
+                key_person = uuid_field(Some(f), "key_person");
+            }
+        }
         if op.etype == "case" && op.kind == OpKind::Create {
             // A case is opened by its lead: a create naming another agency is not a valid
             // opening (handing over is a separate op by the lead).
@@ -519,9 +539,11 @@ pub(crate) fn judge_case(
                 verdicts.insert(op.id, Some(HOLD_NOT_LEAD));
                 continue;
             }
-            if op.etype == "share" && !on_roster_for_share(&mut shares, op, &parties.rosters) {
-                verdicts.insert(op.id, Some(HOLD_NOT_ON_ROSTER));
-                continue;
+            if op.etype == "share" {
+                if let Some(hold) = judge_share(&mut shares, op, &parties.rosters, consents, key_person) {
+                    verdicts.insert(op.id, Some(hold));
+                    continue;
+                }
             }
             verdicts.insert(op.id, None);
             if changes_lead {
@@ -553,13 +575,19 @@ pub(crate) fn judge_case(
     (verdicts, facts)
 }
 
-/// Whether a share op by the lead keeps to the rosters: a share that is active after it, under a
-/// basis whose conferences keep a roster, goes only to an agency on one of those rosters on the
-/// day it starts (`since`). Records the share's fields as they stand when the op stands.
-fn on_roster_for_share(shares: &mut HashMap<Uuid, Map<String, Value>>, op: &OpFacts, rosters: &Rosters) -> bool {
-    let Some(fields) = op.fields() else {
-        return true;
-    };
+/// Whether a share op by the lead keeps to the rosters and to the person's consent. A share that
+/// is active after it, under a basis whose conferences keep a roster, goes only to an agency on
+/// one of those rosters on the day it starts (`since`); one under the person's consent, only
+/// where a consent recorded in the household covers it on that day. Records the share's fields
+/// as they stand when the op stands.
+fn judge_share(
+    shares: &mut HashMap<Uuid, Map<String, Value>>,
+    op: &OpFacts,
+    rosters: &Rosters,
+    consents: &[ConsentTerms],
+    key_person: Option<Uuid>,
+) -> Verdict {
+    let fields = op.fields()?;
     let mut merged = shares.get(&op.entity).cloned().unwrap_or_default();
     for (k, v) in fields {
         merged.insert(k.clone(), v.clone());
@@ -567,15 +595,175 @@ fn on_roster_for_share(shares: &mut HashMap<Uuid, Map<String, Value>>, op: &OpFa
     let active = merged.get("active").and_then(Value::as_bool) == Some(true);
     let basis = merged.get("basis").and_then(Value::as_str);
     let (agency, since) = (uuid_field(Some(&merged), "agency"), date_field(&merged, "since"));
-    let ok = match (active, basis, agency, since) {
-        (true, Some(basis), Some(agency), Some(since)) => rosters.covers_basis(basis, agency, since) != Some(false),
+    let verdict = match (active, basis, agency, since) {
+        (true, Some(basis), Some(agency), Some(since)) => {
+            if rosters.covers_basis(basis, agency, since) == Some(false) {
+                Some(HOLD_NOT_ON_ROSTER)
+            } else if !consent_covers(&merged, basis, agency, since, consents, key_person) {
+                Some(HOLD_CONSENT_NOT_COVERING)
+            } else {
+                None
+            }
+        }
         // Inactive, or a share this build cannot read (held as a bad field elsewhere).
-        _ => true,
+        _ => None,
     };
-    if ok {
+    if verdict.is_none() {
         shares.insert(op.entity, merged);
     }
-    ok
+    verdict
+}
+
+/// Whether a share under `basis` starting on `since` rests on a consent that covers it. Shares
+/// under a law need none; old-form consents (before purposes and kinds) still cover the agencies
+/// they name, so partners' earlier shares keep standing.
+fn consent_covers(
+    share: &Map<String, Value>,
+    basis: &str,
+    agency: Uuid,
+    since: Date,
+    consents: &[ConsentTerms],
+    key_person: Option<Uuid>,
+) -> bool {
+    let named = basis.strip_prefix("consent:").map(|id| Uuid::parse_str(id.trim()));
+    let default_purpose = match (basis, &named) {
+        ("jusoteki-shien-kaigi", _) => "jusoteki-shien-kaigi",
+        (_, Some(Ok(_))) => "coordinated-support",
+        // A basis under a law (or one this build cannot read, held as a bad field elsewhere).
+        _ => return true,
+    };
+    let purpose = share.get("purpose").and_then(Value::as_str).unwrap_or(default_purpose);
+    let u = ConsentUse {
+        agency,
+        day: since,
+        purpose,
+        key_person,
+    };
+    match named {
+        Some(Ok(id)) => consents.iter().any(|k| k.id == id && k.covers(&u, true).is_ok()),
+        _ => consents.iter().any(|k| k.covers(&u, true).is_ok()),
+    }
+}
+
+/// The kinds of information a consent may cover (`InfoKind` codes); a case share needs them all,
+/// because the whole case travels.
+pub(crate) const INFO_KINDS: [&str; 4] = ["basic", "health", "finances", "progress"];
+
+/// What a consent says, as far as sharing goes: whose it is, from when to when, to which
+/// agencies, for which purposes (codes) and kinds of information (codes).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub(crate) struct ConsentTerms {
+    #[serde(skip)]
+    pub id: Uuid,
+    pub person: Uuid,
+    #[serde(default)]
+    pub agencies: Vec<Uuid>,
+    pub date: Date,
+    #[serde(default)]
+    pub until: Option<Date>,
+    #[serde(default)]
+    pub withdrawn: Option<Date>,
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+}
+
+/// A share a consent is asked to cover: the whole case going to `agency` from `day` for
+/// `purpose` (a purpose code).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConsentUse<'a> {
+    pub agency: Uuid,
+    pub day: Date,
+    pub purpose: &'a str,
+    /// The case's 本人, when it names one: the consent must be theirs.
+    pub key_person: Option<Uuid>,
+}
+
+/// Why a consent does not cover a use: the judge holds the op, a local command says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Uncovered {
+    NotKeyPerson,
+    Withdrawn(Date),
+    NotYet(Date),
+    Lapsed(Date),
+    AgencyNotNamed,
+    /// Recorded before consents had a purpose, kinds and period: still honoured for the agencies
+    /// it names when partners' shares are judged, never for a new share made here.
+    OldForm,
+    Purpose,
+    Kinds,
+}
+
+impl ConsentTerms {
+    /// Recorded in the old form, without purpose, kinds or period.
+    pub fn is_old_form(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// Whether sharing the whole case for `u` is within what the person agreed to.
+    /// `old_form_ok`: an old-form consent covers the agencies it names.
+    pub fn covers(&self, u: &ConsentUse<'_>, old_form_ok: bool) -> Result<(), Uncovered> {
+        if u.key_person.is_some_and(|k| k != self.person) {
+            return Err(Uncovered::NotKeyPerson);
+        }
+        if let Some(w) = self.withdrawn.filter(|w| *w <= u.day) {
+            return Err(Uncovered::Withdrawn(w));
+        }
+        if u.day < self.date {
+            return Err(Uncovered::NotYet(self.date));
+        }
+        if let Some(until) = self.until.filter(|until| *until < u.day) {
+            return Err(Uncovered::Lapsed(until));
+        }
+        if !self.agencies.contains(&u.agency) {
+            return Err(Uncovered::AgencyNotNamed);
+        }
+        if self.is_old_form() {
+            return if old_form_ok { Ok(()) } else { Err(Uncovered::OldForm) };
+        }
+        if !self.purposes.iter().any(|p| p == u.purpose) {
+            return Err(Uncovered::Purpose);
+        }
+        if INFO_KINDS.iter().any(|k| !self.kinds.iter().any(|have| have == k)) {
+            return Err(Uncovered::Kinds);
+        }
+        Ok(())
+    }
+}
+
+/// The consents recorded in a household as its ops say: each one's terms from its create and its
+/// withdrawal from later ops. Read from the ops, not the applied state, so a case is judged the
+/// same whichever order its scope and its household's arrive in. A withdrawal by anyone counts:
+/// it can only make fewer shares stand.
+pub(crate) fn consents_in(household: Uuid, ops: &[OpFacts]) -> Vec<ConsentTerms> {
+    let mut ops: Vec<&OpFacts> = ops.iter().filter(|o| o.etype == "consent").collect();
+    ops.sort_by_key(|o| o.order());
+    let mut out: Vec<ConsentTerms> = Vec::new();
+    for op in ops {
+        let Some(fields) = op.fields() else {
+            continue;
+        };
+        match op.kind {
+            OpKind::Create if op.parent == Some(household) && !out.iter().any(|k| k.id == op.entity) => {
+                if let Ok(mut k) = serde_json::from_value::<ConsentTerms>(Value::Object(fields.clone())) {
+                    k.id = op.entity;
+                    out.push(k);
+                }
+            }
+            OpKind::Set => {
+                let withdrawn = fields
+                    .get("withdrawn")
+                    .and_then(Value::as_str)
+                    .and_then(|d| d.parse().ok());
+                if let (Some(k), Some(w)) = (out.iter_mut().find(|k| k.id == op.entity), withdrawn) {
+                    k.withdrawn = Some(k.withdrawn.map_or(w, |old: Date| old.min(w)));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Judges the ops of a household scope: structure first; then its creator, and agencies with
@@ -922,7 +1110,7 @@ mod tests {
             serde_json::json!({"active": false}),
         );
         let after = log.create(7, 2, 35, "note", note(12, 102));
-        let (v, facts) = judge_case(case_id(), &mut log.ops, &parties(), &reads);
+        let (v, facts) = judge_case(case_id(), &mut log.ops, &parties(), &reads, &[]);
         let get = |id: u128| v[&Uuid::from_u128(id)];
         assert_eq!(get(1000), None, "the opening by the lead stands");
         assert_eq!(
@@ -975,9 +1163,9 @@ mod tests {
             serde_json::json!({"active": false}),
         );
         log.create(11, 3, 29, "note", note(12, 103));
-        let (reference, _) = judge_case(case_id(), &mut log.ops.clone(), &parties(), &reads);
+        let (reference, _) = judge_case(case_id(), &mut log.ops.clone(), &parties(), &reads, &[]);
         let mut reversed: Vec<OpFacts> = log.ops.iter().cloned().rev().collect();
-        let (v, _) = judge_case(case_id(), &mut reversed, &parties(), &reads);
+        let (v, _) = judge_case(case_id(), &mut reversed, &parties(), &reads, &[]);
         assert_eq!(v, reference, "the same ops give the same verdicts in any order");
         assert_eq!(
             v[&Uuid::from_u128(10)],
@@ -1044,7 +1232,7 @@ mod tests {
         old.id = Uuid::from_u128(10);
         old.v = 1;
         log.ops.push(old);
-        let (v, _) = judge_case(case_id(), &mut log.ops, &parties(), &reads);
+        let (v, _) = judge_case(case_id(), &mut log.ops, &parties(), &reads, &[]);
         let get = |id: u128| v[&Uuid::from_u128(id)];
         assert_eq!(get(4), None, "an honest note stands");
         assert_eq!(get(5), Some(HOLD_FORGED_ID));

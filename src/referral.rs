@@ -151,7 +151,12 @@ impl Vault {
                         ))
                         .into());
                     };
-                    self.share_case(new.case, a, Some(Basis::Consent(consent)))?;
+                    self.share_cases_for(
+                        &[new.case],
+                        a,
+                        Basis::Consent(consent),
+                        Some(crate::record::ConsentPurpose::Referral),
+                    )?;
                 }
             }
             (None, Some(r)) => {

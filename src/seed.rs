@@ -197,15 +197,35 @@ fn write_household(
         }
         plan_and_assessment(tx, case, c, lead, &ids, &writer, &agency, today, r)?;
     }
+    // The agencies that work on the household's cases: the consents name them. Demo consents
+    // cover every kind of information, for the meetings and for working together, for a year.
+    let mut involved: Vec<Uuid> = Vec::new();
+    for c in &h.cases {
+        involved.push(if lead_here { own.0 } else { agency(c.lead_agency).0 });
+        involved.extend(c.notes.iter().map(|n| agency(n.agency).0));
+    }
+    involved.sort();
+    involved.dedup();
     for k in &h.consents {
+        let verbal = k.how == "口頭";
         let id = record::insert_consent(
             tx,
             &NewConsent {
                 person: person(k.person)?,
+                given_by: record::ConsentGiver::Person,
+                giver_name: None,
+                giver_relation: None,
                 scope: k.scope.clone(),
-                agencies: Vec::new(),
+                purposes: vec![
+                    record::ConsentPurpose::JusotekiShienKaigi,
+                    record::ConsentPurpose::CoordinatedSupport,
+                ],
+                kinds: record::InfoKind::ALL.to_vec(),
+                agencies: involved.clone(),
                 date: k.date,
+                until: k.date.saturating_add(jiff::Span::new().years(1)),
                 how: ConsentHow::parse(k.how)?,
+                witness: verbal.then(|| "相談員".to_string()),
             },
             today,
         )?;

@@ -112,6 +112,23 @@ impl Vault {
     /// Shares several cases with one agency in one transaction (all or none).
     pub fn share_cases(&mut self, cases: &[Uuid], agency: Uuid, basis: Option<Basis>) -> Result<(), ShareError> {
         let basis = basis.ok_or(ShareError::NoBasis)?;
+        self.share_cases_for(cases, agency, basis, basis.default_purpose())
+    }
+
+    /// Shares cases for a purpose (a meeting, a referral): a share under the person's consent
+    /// names it, and the consent must include it.
+    pub(crate) fn share_cases_for(
+        &mut self,
+        cases: &[Uuid],
+        agency: Uuid,
+        basis: Basis,
+        purpose: Option<record::ConsentPurpose>,
+    ) -> Result<(), ShareError> {
+        let purpose = if basis.needs_consent() {
+            purpose.or(basis.default_purpose())
+        } else {
+            None
+        };
         let target = self.agency(agency)?;
         let today = self.ambient.clock.today();
         self.require_roster(basis, agency, today)?;
@@ -122,8 +139,8 @@ impl Vault {
             if agency == c.lead_agency {
                 return Err(ShareError::OwnAgency(target.name));
             }
-            if basis.needs_consent() {
-                self.check_consent(c.household, agency, &target.name, basis, today)?;
+            if let Some(purpose) = purpose {
+                self.check_consent(&c, agency, &target.name, basis, purpose, today)?;
             }
             checked.push((case, c.household));
         }
@@ -136,12 +153,14 @@ impl Vault {
                     .put("basis", basis)
                     .put("active", true)
                     .put("since", today)
+                    .maybe("purpose", purpose)
                     .put("removed", Value::Null)
-                    .put("removed_reason", Value::Null)
-                    .into_map();
+                    .put("removed_reason", Value::Null);
                 if tx.entity(id)?.is_some() {
-                    tx.set(id, fields)?;
+                    // Sharing again under a law clears the purpose an earlier consent share had.
+                    tx.set(id, fields.put("purpose", purpose).into_map())?;
                 } else {
+                    let fields = fields.into_map();
                     tx.create_with_id(id, Scope::Case(case), "share", Some(case), fields)?;
                 }
                 // The agency may hold stubs from an earlier share that was removed: send it all again.
@@ -214,49 +233,93 @@ impl Vault {
         }
     }
 
+    /// A share under the person's consent must rest on a consent that covers it: the case's
+    /// 本人's, in force on the day, naming the agency, for the purpose, for every kind of
+    /// information (the whole case travels). Under 重層的支援会議 any such consent will do; a
+    /// share on a consent record, that one.
     fn check_consent(
         &self,
-        household: Uuid,
+        case: &record::Case,
         agency: Uuid,
         agency_name: &str,
         basis: Basis,
+        purpose: record::ConsentPurpose,
         today: jiff::civil::Date,
     ) -> Result<(), ShareError> {
-        let consents = self.consents_of(household)?;
-        let covers = |k: &Consent| k.agencies.is_empty() || k.agencies.contains(&agency);
+        let consents = self.consents_of(case.household)?;
+        let u = record::ConsentUse {
+            agency,
+            day: today,
+            purpose: purpose.code(),
+            key_person: case.key_person,
+        };
+        let key_name = || -> String {
+            let Some(p) = case.key_person else {
+                return String::new();
+            };
+            self.members_of(case.household)
+                .ok()
+                .and_then(|ms| ms.into_iter().find(|m| m.id == p))
+                .map(|m| m.full_name())
+                .unwrap_or_default()
+        };
         match basis {
             Basis::Consent(id) => {
                 let k = consents.iter().find(|k| k.id == id).ok_or_else(|| {
                     ShareError::Consent(record::msg!(ja: "同意 {id} はこの世帯の同意記録ではありません", en: "consent {id} is not a consent record of this household"))
                 })?;
-                if let Some(w) = k.withdrawn.filter(|w| *w <= today) {
-                    return Err(ShareError::Consent(
-                        record::msg!(ja: "その同意は {w} に撤回されています", en: "that consent was withdrawn on {w}"),
-                    ));
-                }
-                if !k.is_valid_on(today) {
-                    return Err(ShareError::Consent({
-                        let d = k.date;
-                        record::msg!(ja: "その同意の日付 {d} は未来です", en: "that consent is dated {d} (in the future)")
-                    }));
-                }
-                if !covers(k) {
-                    return Err(ShareError::Consent(
-                        record::msg!(ja: "その同意には{agency_name}が含まれていません。含む同意を記録してください", en: "that consent does not name {agency_name}; record a consent that does"),
-                    ));
-                }
-                Ok(())
+                k.covers(&u, false)
+                    .map_err(|why| ShareError::Consent(why.explain(k, agency_name, purpose, &key_name())))
             }
             _ => {
-                if consents.iter().any(|k| k.is_valid_on(today) && covers(k)) {
-                    Ok(())
-                } else {
-                    Err(ShareError::Consent(
-                        record::msg!(ja: "重層的支援会議では本人の同意がある場合だけ共有できますが、この世帯には{agency_name}を含む有効な同意がありません。先に同意を記録してください", en: "重層的支援会議 shares only with the person's consent, and no member of this household has a valid consent covering {agency_name}; record one first (kasane consent add)"),
-                    ))
+                let mut first_refusal = None;
+                for k in &consents {
+                    match k.covers(&u, false) {
+                        Ok(()) => return Ok(()),
+                        Err(why) => {
+                            first_refusal.get_or_insert_with(|| why.explain(k, agency_name, purpose, &key_name()));
+                        }
+                    }
                 }
+                let why = first_refusal
+                    .map(|m| m.ja)
+                    .unwrap_or_else(|| "同意の記録がありません".into());
+                Err(ShareError::Consent(record::msg!(
+                    ja: "重層的支援会議では本人の同意がある場合だけ共有できますが、{agency_name}への共有を認める有効な同意がありません（{why}）。先に同意を記録してください",
+                    en: "重層的支援会議 shares only with the person's consent, and no consent of this household in force covers sharing with {agency_name}; record one first (kasane consent add)"
+                )))
             }
         }
+    }
+
+    /// Ends the shares of this agency's cases that rest on a consent no longer in force on `day`
+    /// (its period over): the partners' copies are asked to purge. Returns the shares ended.
+    pub fn end_lapsed_consent_shares(&mut self) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
+        let today = self.ambient.clock.today();
+        // Only households with an active share resting on consent can have one to end.
+        let resting: BTreeSet<Uuid> = self
+            .conn
+            .prepare_cached(
+                "SELECT c.parent FROM entity s JOIN entity c ON c.id = s.parent
+                 WHERE s.etype = 'share' AND json_extract(s.fields, '$.active') = 1
+                   AND (json_extract(s.fields, '$.basis') = 'jusoteki-shien-kaigi'
+                        OR json_extract(s.fields, '$.basis') LIKE 'consent:%')
+                   AND json_extract(c.fields, '$.lead_agency') = ?1",
+            )?
+            .query_map([self.me.agency.to_string()], |r| r.get::<_, Option<Vec<u8>>>(0))?
+            .filter_map(|r| r.ok().flatten().and_then(|b| Uuid::from_slice(&b).ok()))
+            .collect();
+        let mut ended = Vec::new();
+        for household in resting {
+            let lapsed = self
+                .consents_of(household)?
+                .iter()
+                .any(|k| k.withdrawn.is_none() && k.until.is_some_and(|u| u < today));
+            if lapsed {
+                ended.extend(self.end_shares_uncovered(household, None, "同意期間の終了 / consent period over")?);
+            }
+        }
+        Ok(ended)
     }
 
     /// After a consent is withdrawn, shares that rested on it end (for cases this agency leads).
@@ -264,6 +327,17 @@ impl Vault {
         &mut self,
         household: Uuid,
         consent: Uuid,
+    ) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
+        self.end_shares_uncovered(household, Some(consent), "同意撤回 / consent withdrawn")
+    }
+
+    /// Ends the active shares of this agency's cases in a household that rest on the person's
+    /// consent and that no consent in force today covers any more — or that named `consent`.
+    fn end_shares_uncovered(
+        &mut self,
+        household: Uuid,
+        consent: Option<Uuid>,
+        reason: &str,
     ) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
         let today = self.ambient.clock.today();
         let consents = self.consents_of(household)?;
@@ -276,18 +350,27 @@ impl Vault {
                 continue;
             }
             for s in self.shares_of(c.id)?.into_iter().filter(|s| s.active) {
-                let still_covered = |s: &Share| {
-                    consents
-                        .iter()
-                        .any(|k| k.is_valid_on(today) && (k.agencies.is_empty() || k.agencies.contains(&s.agency)))
+                let Some(purpose) = s
+                    .purpose
+                    .or(s.basis.default_purpose())
+                    .filter(|_| s.basis.needs_consent())
+                else {
+                    continue;
                 };
+                let u = record::ConsentUse {
+                    agency: s.agency,
+                    day: today,
+                    purpose: purpose.code(),
+                    key_person: c.key_person,
+                };
+                // Shares made before consents had a purpose and kinds stand on old-form consents.
+                let covered = |k: &Consent| k.covers(&u, true).is_ok();
                 let ends = match s.basis {
-                    Basis::Consent(id) => id == consent,
-                    Basis::JusotekiShienKaigi => !still_covered(&s),
-                    _ => false,
+                    Basis::Consent(id) => Some(id) == consent || !consents.iter().any(|k| k.id == id && covered(k)),
+                    _ => !consents.iter().any(covered),
                 };
                 if ends {
-                    self.unshare_case(c.id, s.agency, "同意撤回 / consent withdrawn")?;
+                    self.unshare_case(c.id, s.agency, reason)?;
                     ended.push((c.id, s.agency));
                 }
             }

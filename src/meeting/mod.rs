@@ -454,25 +454,40 @@ impl Vault {
             .copied()
             .filter(|a| *a != c.lead_agency && !shares.iter().any(|s| s.active && s.agency == *a))
             .collect();
+        let purpose = Basis::purpose_of_conference(&m.kind).or(basis.default_purpose());
+        let consents = if basis.needs_consent() {
+            self.consents_of(c.household)?
+        } else {
+            Vec::new()
+        };
+        let covering = |a: Uuid, day: jiff::civil::Date| {
+            purpose.and_then(|purpose| {
+                let u = record::ConsentUse {
+                    agency: a,
+                    day,
+                    purpose: purpose.code(),
+                    key_person: c.key_person,
+                };
+                consents
+                    .iter()
+                    .filter(move |k| k.covers(&u, false).is_ok())
+                    .max_by_key(|k| k.date)
+            })
+        };
         if basis.needs_consent() {
             let day = m.date;
-            let consents = self.consents_of(c.household)?;
             let uncovered: Vec<String> = m
                 .attendees
                 .iter()
                 .filter(|a| **a != c.lead_agency)
-                .filter(|a| {
-                    !consents
-                        .iter()
-                        .any(|k| k.is_valid_on(day) && (k.agencies.is_empty() || k.agencies.contains(a)))
-                })
+                .filter(|a| covering(**a, day).is_none())
                 .map(&name)
                 .collect();
             if !uncovered.is_empty() {
                 let (kind, who) = (&m.type_label, uncovered.join("、"));
                 return Err(MeetingError::ConsentMissing(record::msg!(
-                    ja: "{kind}は本人の同意に基づいて開く会議ですが、この世帯には {day} 時点で次の機関を含む有効な同意がありません：{who}。同意を記録するか、支援会議で検討してください",
-                    en: "{kind} is held with the person's consent, and no member of this household has a consent valid on {day} that covers: {who}; record one (kasane consent add) or discuss the case at a 支援会議 instead"
+                    ja: "{kind}は本人の同意に基づいて開く会議ですが、{day} 時点で次の機関への共有を認める有効な同意（ケースの本人の同意で、その機関・この会議の目的・すべての情報の種類を含み、期間内のもの）がありません：{who}。同意を記録するか、支援会議で検討してください",
+                    en: "{kind} is held with the person's consent, and no consent valid on {day} (the key person's, naming the agency, for this meeting's purpose, covering every kind of information) covers: {who}; record one (kasane consent add) or discuss the case at a 支援会議 instead"
                 )));
             }
         }
@@ -487,24 +502,17 @@ impl Vault {
             // person's application, is no 重層的支援会議: its shares rest on the consent record
             // itself, so the case shows 本人同意 as their basis.
             let consent_only = Basis::rests_on_consent_record(&m.kind);
-            let consents = if consent_only {
-                self.consents_of(c.household)?
-            } else {
-                Vec::new()
-            };
             let today = self.ambient.clock.today();
             for a in &missing {
                 let basis = if consent_only {
-                    consents
-                        .iter()
-                        .filter(|k| k.is_valid_on(m.date) && (k.agencies.is_empty() || k.agencies.contains(a)))
-                        .max_by_key(|k| (k.is_valid_on(today), k.agencies.contains(a), k.date))
+                    covering(*a, today)
+                        .or_else(|| covering(*a, m.date))
                         .map_or(basis, |k| Basis::Consent(k.id))
                 } else {
                     // Under 重層的支援会議 the share rests on the meeting's basis (consent checked above).
                     basis
                 };
-                match self.share_case(case, *a, Some(basis)) {
+                match self.share_cases_for(&[case], *a, basis, purpose) {
                     Ok(()) | Err(ShareError::OwnAgency(_)) => {}
                     Err(e) => return Err(e.into()),
                 }

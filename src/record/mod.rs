@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 pub use assessment::{AssessmentEntry, DomainView, NewAssessmentEntry};
 pub use case::{Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, NewCase, Risk};
-pub use consent::{Consent, ConsentHow, NewConsent};
+pub(crate) use consent::ConsentUse;
+pub use consent::{Consent, ConsentGiver, ConsentHow, ConsentPurpose, InfoKind, NewConsent};
 pub use directory::{Agency, Worker};
 pub use household::{Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, NewHousehold};
 pub use note::{NewNote, Note, NoteKind};
@@ -284,7 +285,7 @@ pub(crate) fn view<T: Record>(st: &EntityState) -> Result<T, RecordError> {
 macro_rules! choice {
     ($(#[$m:meta])* $name:ident, $field:literal, { $($variant:ident = $code:literal / $ja:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
         }
@@ -345,7 +346,13 @@ fn field_ja(f: &str) -> &str {
         "relation" => "続柄",
         "title" => "ケース名",
         "text" => "内容",
-        "scope" => "同意の範囲",
+        "scope" => "同意の文言",
+        "giver name" => "代理人の氏名",
+        "giver relation" => "本人との関係",
+        "witness" => "立会人",
+        "who consented" => "同意した人",
+        "purpose of the consent" => "同意の目的",
+        "kind of information" => "情報の種類",
         "reason" => "理由",
         "agency" | "agency name" => "機関",
         "site" => "端末名",

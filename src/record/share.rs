@@ -93,6 +93,25 @@ impl Basis {
     pub fn needs_consent(&self) -> bool {
         matches!(self, Basis::JusotekiShienKaigi | Basis::Consent(_))
     }
+    /// The purpose a share under this basis serves when nothing more specific is said: a share
+    /// under 重層的支援会議 is for that meeting; one on a consent record, for working together.
+    pub fn default_purpose(&self) -> Option<super::ConsentPurpose> {
+        match self {
+            Basis::JusotekiShienKaigi => Some(super::ConsentPurpose::JusotekiShienKaigi),
+            Basis::Consent(_) => Some(super::ConsentPurpose::CoordinatedSupport),
+            _ => None,
+        }
+    }
+    /// The purpose of a share made by putting a case on a meeting of this conference type.
+    pub fn purpose_of_conference(conference: &str) -> Option<super::ConsentPurpose> {
+        use super::ConsentPurpose as P;
+        match conference {
+            "jusoteki-shien-kaigi" => Some(P::JusotekiShienKaigi),
+            "shien-chosei-kaigi" => Some(P::ShienChoseiKaigi),
+            "consent-only" => Some(P::CoordinatedSupport),
+            _ => None,
+        }
+    }
 }
 
 impl Serialize for Basis {
@@ -118,6 +137,10 @@ pub struct Share {
     pub basis: Basis,
     pub active: bool,
     pub since: jiff::civil::Date,
+    /// What a share under the person's consent serves; the consent must include it. None for a
+    /// share under a law, and for shares recorded before purposes were.
+    #[serde(default)]
+    pub purpose: Option<super::ConsentPurpose>,
     #[serde(default)]
     pub removed: Option<jiff::civil::Date>,
     #[serde(default)]

@@ -509,6 +509,111 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// The consent form (同意書) for the person to sign: whose information, for what, to whom,
+    /// which kinds, from when to when, with lines for the person (or their proxy), the worker who
+    /// explained it and a witness. Printed from the terms before they are recorded, or from a
+    /// recorded consent.
+    pub fn print_consent_form(&mut self, draft: &record::NewConsent, copies: u32) -> Result<String, Error> {
+        let household = crate::record::load_one(&self.conn, draft.person, "person")?
+            .parent
+            .ok_or(RecordError::NotFound(draft.person))?;
+        let person = self
+            .members_of(household)?
+            .into_iter()
+            .find(|p| p.id == draft.person)
+            .ok_or(RecordError::NotFound(draft.person))?;
+        let me = self.agency(self.me.agency)?.name;
+        let mut agencies = Vec::with_capacity(draft.agencies.len());
+        for a in &draft.agencies {
+            agencies.push(self.agency(*a)?.name);
+        }
+        let list =
+            |items: Vec<&str>| -> String { items.iter().map(|i| format!("<li>{}</li>", esc(i))).collect::<String>() };
+        let boxes = |all: &[(&str, bool)]| -> String {
+            all.iter()
+                .map(|(label, on)| format!("{}{}　", if *on { "☑" } else { "☐" }, esc(label)))
+                .collect::<String>()
+        };
+        let purposes: Vec<(&str, bool)> = record::ConsentPurpose::ALL
+            .iter()
+            .map(|p| (p.label_ja(), draft.purposes.contains(p)))
+            .collect();
+        let kinds: Vec<(&str, bool)> = record::InfoKind::ALL
+            .iter()
+            .map(|k| (k.label_ja(), draft.kinds.contains(k)))
+            .collect();
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "<h1>同意書</h1><p class=\"muted\">（あて先）{}</p>\
+             <p>私は、下記の目的のために、下記の機関が{}さんに関する下記の情報を共有し、支援に用いることに同意します。</p>\
+             <table class=\"grid\"><tbody>\
+             <tr><th>本人</th><td>{}（{}）　生年月日 {}</td></tr>\
+             <tr><th>目的</th><td>{}</td></tr>\
+             <tr><th>共有する機関</th><td><ul>{}</ul></td></tr>\
+             <tr><th>情報の種類</th><td>{}</td></tr>\
+             <tr><th>期間</th><td>{} から {} まで</td></tr>\
+             <tr><th>同意の内容</th><td>{}</td></tr>\
+             </tbody></table>\
+             <p>この同意は、いつでも撤回できます。撤回したときは、その日から共有を止め、共有先には情報の削除を求めます。撤回しても、それまでに受けた支援に不利益はありません。</p>",
+            esc(&me),
+            esc(&person.full_name()),
+            esc(&person.full_name()),
+            esc(&person.relation),
+            esc(&person.birth.map(|b| b.wareki()).unwrap_or_else(|| "不明".into())),
+            boxes(&purposes),
+            list(agencies.iter().map(String::as_str).collect()),
+            boxes(&kinds),
+            esc(&wareki(draft.date)),
+            esc(&wareki(draft.until)),
+            esc(&draft.scope),
+        );
+        let proxy = match draft.given_by {
+            record::ConsentGiver::Person => "代理人（氏名・本人との関係）：＿＿＿＿＿＿＿＿＿＿＿＿".to_string(),
+            g => format!(
+                "{}：{}（本人との関係：{}）　署名：＿＿＿＿＿＿＿＿＿＿＿＿",
+                g.label_ja(),
+                esc(draft.giver_name.as_deref().unwrap_or("")),
+                esc(draft.giver_relation.as_deref().unwrap_or(""))
+            ),
+        };
+        let _ = write!(
+            s,
+            "<p>{}　　年　　月　　日</p>\
+             <p>本人署名：＿＿＿＿＿＿＿＿＿＿＿＿＿＿</p>\
+             <p>{}</p>\
+             <p>説明した職員（{}）：＿＿＿＿＿＿＿＿＿＿＿＿</p>\
+             <p>立会人：{}</p>",
+            // The era of the day it is printed for (令和 …), for the date the person writes in.
+            esc(&wareki(draft.date)
+                .chars()
+                .take_while(|c| !c.is_ascii_digit() && *c != '元')
+                .collect::<String>()),
+            proxy,
+            esc(&me),
+            draft
+                .witness
+                .as_deref()
+                .map(esc)
+                .unwrap_or_else(|| "＿＿＿＿＿＿＿＿＿＿＿＿".into()),
+        );
+        let doc = Document {
+            title: format!("同意書 {}", person.full_name()),
+            subtitle: "同意書".into(),
+            confidentiality: "取扱注意　個人情報を含みます。".into(),
+            sections: vec![s],
+            page_per_section: true,
+        };
+        self.audit_now(
+            "print",
+            Some(draft.person.to_string()),
+            Some(format!("consent form ×{copies}")),
+        )?;
+        Ok(doc.render(copies))
+    }
+}
+
 fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
     if entries.is_empty() {
         return "<p>記録はありません。</p>".into();

@@ -133,11 +133,8 @@ fn sharing_needs_a_basis_the_lead_and_for_consent_bases_a_valid_consent() {
     let k =
         p.a.vault
             .add_consent(NewConsent {
-                person,
                 scope: "重層的支援会議での共有".into(),
-                agencies: vec![b_agency],
-                date: kasane::parse_date("2026-11-01").unwrap(),
-                how: kasane::ConsentHow::Written,
+                ..consent(person, vec![b_agency], "2026-11-01")
             })
             .unwrap();
     p.a.vault
@@ -358,11 +355,10 @@ fn withdrawing_the_consent_a_share_rests_on_ends_the_share() {
     let k =
         p.a.vault
             .add_consent(NewConsent {
-                person,
                 scope: "情報共有".into(),
-                agencies: vec![],
-                date: kasane::parse_date("2026-11-01").unwrap(),
                 how: kasane::ConsentHow::Verbal,
+                witness: Some("相談員".into()),
+                ..consent(person, vec![b_agency], "2026-11-01")
             })
             .unwrap();
     p.a.vault.share_case(c, b_agency, Some(Basis::Consent(k))).unwrap();

@@ -3,6 +3,7 @@
 //! binary keeps the build fast.
 
 mod audit;
+mod consents;
 mod convergence;
 mod exchange;
 mod hostile;

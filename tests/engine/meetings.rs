@@ -3,8 +3,8 @@
 //! packs, the ledger and printing.
 
 use kasane::{
-    ActionStatus, ActionUpdate, Basis, CaseStatus, CaseUpdate, ConsentHow, ItemRecord, NewAction, NewAssessmentEntry,
-    NewConsent, NewMeeting, PrintWhat, Vault, parse_date,
+    ActionStatus, ActionUpdate, Basis, CaseStatus, CaseUpdate, ItemRecord, NewAction, NewAssessmentEntry, NewConsent,
+    NewMeeting, PrintWhat, Vault, parse_date,
 };
 use uuid::Uuid;
 
@@ -202,11 +202,8 @@ fn the_legal_basis_gate_shares_under_support_meetings_and_demands_consent_for_co
     );
     assert!(v.shares_of(case2).unwrap().is_empty(), "a refused case is not shared");
     v.add_consent(NewConsent {
-        person: p2,
         scope: "重層的支援会議".into(),
-        agencies: vec![b],
-        date: day("2026-11-01"),
-        how: ConsentHow::Written,
+        ..consent(p2, vec![b], "2026-11-01")
     })
     .unwrap();
     let err = v.add_to_agenda(jusoteki, case2, None, vec![], None).unwrap_err();
@@ -215,11 +212,10 @@ fn the_legal_basis_gate_shares_under_support_meetings_and_demands_consent_for_co
         "only the agency the consent does not name is missing: {err}"
     );
     v.add_consent(NewConsent {
-        person: p2,
         scope: "重層的支援会議（学校を含む）".into(),
-        agencies: vec![],
-        date: day("2026-11-02"),
-        how: ConsentHow::Verbal,
+        how: kasane::ConsentHow::Verbal,
+        witness: Some("相談員".into()),
+        ..consent(p2, vec![b, c], "2026-11-02")
     })
     .unwrap();
     v.add_to_agenda(jusoteki, case2, None, vec![], None)
@@ -254,11 +250,8 @@ fn held_on_the_consent_record(seed: u64, kind: &str, hardship_recorded: bool) ->
     );
     let k = v
         .add_consent(NewConsent {
-            person: p,
             scope: "生活福祉課との情報共有".into(),
-            agencies: vec![b],
-            date: day("2026-11-20"),
-            how: ConsentHow::Written,
+            ..consent(p, vec![b], "2026-11-20")
         })
         .unwrap();
     v.add_to_agenda(m, case_id, None, vec![], None)
@@ -846,11 +839,8 @@ fn a_referral_is_answered_by_the_agency_it_went_to() {
     let k = a
         .vault
         .add_consent(NewConsent {
-            person: p,
             scope: "生活福祉課への紹介".into(),
-            agencies: vec![bid],
-            date: day("2026-11-20"),
-            how: ConsentHow::Written,
+            ..consent(p, vec![bid], "2026-11-20")
         })
         .unwrap();
     let r = a

@@ -2,8 +2,8 @@
 //! and the refusals that keep bad input out.
 
 use kasane::{
-    CaseStatus, CaseUpdate, ConsentHow, Error, HouseholdFilter, NewConsent, NewNote, NewPerson, NewRelation, NoteKind,
-    PartialDate, PartnerStatus, RecordError, RelationKind, Risk, Sex,
+    CaseStatus, CaseUpdate, Error, HouseholdFilter, NewConsent, NewNote, NewPerson, NewRelation, NoteKind, PartialDate,
+    PartnerStatus, RecordError, RelationKind, Risk, Sex,
 };
 
 use crate::support::*;
@@ -198,11 +198,8 @@ fn consent_is_withdrawn_by_date_and_never_twice() {
     let me = v.identity().agency;
     let k = v
         .add_consent(NewConsent {
-            person: p,
             scope: "支援会議での情報共有".into(),
-            agencies: vec![me],
-            date: kasane::parse_date("2026-04-01").unwrap(),
-            how: ConsentHow::Written,
+            ..consent(p, vec![me], "2026-04-01")
         })
         .unwrap();
     let day = |s| kasane::parse_date(s).unwrap();

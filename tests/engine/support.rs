@@ -252,3 +252,23 @@ pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// A consent in the new form: the person's own, in writing, for every purpose and kind of
+/// information, naming `agencies`, for a year from `date`.
+pub fn consent(person: Uuid, agencies: Vec<Uuid>, date: &str) -> kasane::NewConsent {
+    let date = kasane::parse_date(date).expect("a test date");
+    kasane::NewConsent {
+        person,
+        given_by: kasane::ConsentGiver::Person,
+        giver_name: None,
+        giver_relation: None,
+        scope: "支援のための関係機関での情報共有".into(),
+        purposes: kasane::ConsentPurpose::ALL.to_vec(),
+        kinds: kasane::InfoKind::ALL.to_vec(),
+        agencies,
+        date,
+        until: date.saturating_add(jiff::Span::new().years(1)),
+        how: kasane::ConsentHow::Written,
+        witness: None,
+    }
+}

@@ -252,17 +252,32 @@ impl Out {
                     .find(|p| p.id == k.person)
                     .map(|p| p.full_name())
                     .unwrap_or_default();
-                let state = match k.withdrawn {
-                    Some(w) => format!("撤回 {}", date_cell(&w)),
-                    None => "有効".into(),
+                let state = match (k.withdrawn, k.is_old_form()) {
+                    (Some(w), _) => format!("撤回 {}", date_cell(&w)),
+                    (None, true) => "旧様式（目的・種類・期間なし）".into(),
+                    (None, false) => "記録".into(),
                 };
+                let by = match k.given_by {
+                    kasane::ConsentGiver::Person => String::new(),
+                    g => format!(
+                        "（{}：{} {}）",
+                        g.label_ja(),
+                        k.giver_name.as_deref().unwrap_or(""),
+                        k.giver_relation.as_deref().unwrap_or("")
+                    ),
+                };
+                let list = |v: Vec<&str>| v.join("・");
                 outln!(
-                    "  {}  {}  {}  {} {}  [{}]",
+                    "  {}  {}{}  {}  {}〜{}  {}  目的: {}  種類: {}  [{}]",
                     k.id,
                     who,
+                    by,
                     k.scope,
                     date_cell(&k.date),
+                    k.until.as_ref().map(date_cell).unwrap_or_default(),
                     k.how.label_ja(),
+                    list(k.purposes.iter().map(|p| p.label_ja()).collect()),
+                    list(k.kinds.iter().map(|x| x.label_ja()).collect()),
                     state
                 );
             }

@@ -868,3 +868,183 @@ fn the_city_keeps_a_roster_and_a_meeting_invites_only_its_members() {
     ok(&vault, &["roster", "end", &entry, "--on", "2026-11-30"]);
     assert_eq!(new("生活福祉課").code, 4, "after the membership ends it is refused");
 }
+
+#[test]
+fn a_consent_is_recorded_with_its_terms_printed_for_signing_and_limits_sharing() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "福祉総務課",
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
+    ));
+    let p = id(&ok(
+        &vault,
+        &[
+            "person",
+            "add",
+            "--household",
+            &hh,
+            "--family-name",
+            "高橋",
+            "--given-name",
+            "ハル",
+            "--family-kana",
+            "たかはし",
+            "--given-kana",
+            "はる",
+            "--birth",
+            "S15.2.3",
+            "--sex",
+            "female",
+            "--relation",
+            "本人",
+        ],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "8050",
+            "--problem",
+            "hachimaru-gomaru",
+        ],
+    ));
+    let terms = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "--person",
+            &p,
+            "--scope",
+            "支援のための情報共有",
+            "--purpose",
+            "coordinated-support",
+            "--agency",
+            "生活福祉課",
+            "--date",
+            "2026-11-20",
+            "--until",
+            "R9.11.19",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |head: &[&str], extra: &[&str]| {
+        let mut args: Vec<String> = ["--json"].iter().chain(head).map(|s| s.to_string()).collect();
+        args.extend(terms(extra));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        kasane(&vault, pass, &refs)
+    };
+    let verbal = run(&["consent", "add"], &["--kind", "all", "--how", "口頭"]);
+    assert_eq!(
+        verbal.code, 4,
+        "a verbal consent without a witness is refused: {}",
+        verbal.stderr
+    );
+    assert!(verbal.stderr.contains("立会人"), "{}", verbal.stderr);
+    let narrow = id(&serde_json::from_str(
+        &run(
+            &["consent", "add"],
+            &["--kind", "basic", "--kind", "progress", "--how", "書面"],
+        )
+        .stdout,
+    )
+    .expect("the consent's id as JSON"));
+    let refused = kasane(
+        &vault,
+        pass,
+        &[
+            "--json",
+            "case",
+            "share",
+            &c,
+            "--agency",
+            "生活福祉課",
+            "--basis",
+            &format!("consent:{narrow}"),
+        ],
+    );
+    assert_eq!(refused.code, 4, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("家計") && refused.stderr.contains("健康・障害"),
+        "the refusal names the kinds the consent leaves out: {}",
+        refused.stderr
+    );
+    let full =
+        id(&serde_json::from_str(&run(&["consent", "add"], &["--kind", "all", "--how", "written"]).stdout).unwrap());
+    ok(
+        &vault,
+        &[
+            "case",
+            "share",
+            &c,
+            "--agency",
+            "生活福祉課",
+            "--basis",
+            &format!("consent:{full}"),
+        ],
+    );
+    let form = dir.path().join("同意書.html");
+    let printed = run(
+        &["consent", "print", "--out", form.to_str().unwrap()],
+        &[
+            "--kind",
+            "all",
+            "--how",
+            "written",
+            "--by",
+            "成年後見人",
+            "--giver-name",
+            "高橋 次郎",
+            "--relation",
+            "成年後見人（弟）",
+        ],
+    );
+    assert_eq!(printed.code, 0, "{}", printed.stderr);
+    let html = std::fs::read_to_string(&form).unwrap();
+    for part in [
+        "同意書",
+        "高橋 ハル",
+        "生活福祉課",
+        "☑家計",
+        "令和9年11月19日",
+        "成年後見人",
+        "高橋 次郎",
+        "撤回",
+        "取扱注意",
+    ] {
+        assert!(html.contains(part), "the form shows {part}");
+    }
+    let again = dir.path().join("again.html");
+    ok(
+        &vault,
+        &["consent", "print", "--id", &narrow, "--out", again.to_str().unwrap()],
+    );
+    assert!(
+        std::fs::read_to_string(&again).unwrap().contains("☐家計"),
+        "a recorded consent prints again with what it left out unticked"
+    );
+    let shown = ok(&vault, &["case", "show", &c]);
+    assert_eq!(shown["consents"].as_array().map(Vec::len), Some(2), "{shown}");
+}
