@@ -10,7 +10,10 @@ use crate::{
     desktop::Desktop,
     error::CommandError,
     household::{HouseholdView, PersonView},
-    view::{CaseStatus, Change, ConsentHow, DateView, NoteKind, Risk, date_input, id, id_text, ids},
+    view::{
+        CaseStatus, Change, ConsentGiver, ConsentHow, ConsentPurpose, DateView, InfoKind, NoteKind, Risk, date_input,
+        id, id_text, ids,
+    },
 };
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -129,11 +132,20 @@ pub struct ConsentView {
     pub id: String,
     pub household: String,
     pub person: String,
+    pub given_by: ConsentGiver,
+    pub giver_name: Option<String>,
+    pub giver_relation: Option<String>,
     pub scope: String,
+    pub purposes: Vec<ConsentPurpose>,
+    pub kinds: Vec<InfoKind>,
     pub agencies: Vec<String>,
     pub date: DateView,
+    pub until: Option<DateView>,
     pub how: ConsentHow,
+    pub witness: Option<String>,
     pub withdrawn: Option<DateView>,
+    /// Recorded before consents had purposes, kinds and a period: shown, never used for a new share.
+    pub old_form: bool,
     pub conflicts: Vec<String>,
 }
 
@@ -143,10 +155,18 @@ impl From<Consent> for ConsentView {
             id: id_text(c.id),
             household: id_text(c.household),
             person: id_text(c.person),
+            given_by: c.given_by.into(),
+            old_form: c.is_old_form(),
+            giver_name: c.giver_name,
+            giver_relation: c.giver_relation,
             scope: c.scope,
+            purposes: c.purposes.into_iter().map(ConsentPurpose::from).collect(),
+            kinds: c.kinds.into_iter().map(InfoKind::from).collect(),
             agencies: c.agencies.into_iter().map(id_text).collect(),
             date: c.date.into(),
+            until: c.until.map(DateView::from),
             how: c.how.into(),
+            witness: c.witness,
             withdrawn: c.withdrawn.map(DateView::from),
             conflicts: c.conflicts,
         }
@@ -163,10 +183,12 @@ pub struct CaseDetailView {
     pub notes: Vec<NoteView>,
     /// Newest first.
     pub consents: Vec<ConsentView>,
+    /// This PC's today, to tell a consent whose period is over.
+    pub today: DateView,
 }
 
-impl From<CaseDetail> for CaseDetailView {
-    fn from(d: CaseDetail) -> Self {
+impl CaseDetailView {
+    fn of(d: CaseDetail, today: kasane::Date) -> Self {
         CaseDetailView {
             case: d.case.into(),
             lead_agency_name: d.lead_agency_name,
@@ -174,6 +196,7 @@ impl From<CaseDetail> for CaseDetailView {
             members: d.members.into_iter().map(PersonView::from).collect(),
             notes: d.notes.into_iter().map(NoteView::from).collect(),
             consents: d.consents.into_iter().map(ConsentView::from).collect(),
+            today: today.into(),
         }
     }
 }
@@ -222,11 +245,30 @@ pub struct NewNoteInput {
 #[serde(deny_unknown_fields)]
 pub struct NewConsentInput {
     pub person: String,
+    pub given_by: ConsentGiver,
+    /// Blank unless a proxy consented.
+    pub giver_name: String,
+    pub giver_relation: String,
     pub scope: String,
+    pub purposes: Vec<ConsentPurpose>,
+    pub kinds: Vec<InfoKind>,
     pub agencies: Vec<String>,
     /// As typed; blank: today.
     pub date: String,
+    /// As typed: the last day.
+    pub until: String,
     pub how: ConsentHow,
+    /// Blank: none (a verbal consent needs one).
+    pub witness: String,
+}
+
+/// What the 同意書 is printed from.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "kebab-case", tag = "from", content = "value")]
+pub enum ConsentPrintInput {
+    Terms(NewConsentInput),
+    /// A recorded consent's id.
+    Recorded(String),
 }
 
 pub fn home(desk: &Desktop) -> Result<HomeView, CommandError> {
@@ -244,7 +286,10 @@ pub fn home(desk: &Desktop) -> Result<HomeView, CommandError> {
 
 pub fn case_detail(desk: &Desktop, case: String) -> Result<CaseDetailView, CommandError> {
     let case = id("case", &case)?;
-    desk.with_vault(|v| Ok(v.case_detail(case)?.into()))
+    desk.with_vault(|v| {
+        let today = v.ambient().clock.today();
+        Ok(CaseDetailView::of(v.case_detail(case)?, today))
+    })
 }
 
 pub fn case_open(desk: &Desktop, input: NewCaseInput) -> Result<String, CommandError> {
@@ -305,20 +350,45 @@ pub fn note_retract(desk: &Desktop, note: String) -> Result<(), CommandError> {
     desk.with_vault(|v| Ok(v.retract_note(note)?))
 }
 
-pub fn consent_add(desk: &Desktop, input: NewConsentInput) -> Result<String, CommandError> {
+/// The engine's terms from the form: blanks are none, a blank first day is today.
+fn consent_terms(v: &kasane::Vault, input: NewConsentInput) -> Result<NewConsent, CommandError> {
     let person = id("person", &input.person)?;
     let agencies = ids("agency", &input.agencies)?;
-    let date = date_input("date", &input.date)?;
+    let date = date_input("date", &input.date)?.unwrap_or_else(|| v.ambient().clock.today());
+    let until = date_input("until", &input.until)?.ok_or(kasane::RecordError::Missing("until"))?;
+    let blank = |s: String| (!s.trim().is_empty()).then_some(s);
+    Ok(NewConsent {
+        person,
+        given_by: input.given_by.into(),
+        giver_name: blank(input.giver_name),
+        giver_relation: blank(input.giver_relation),
+        scope: input.scope,
+        purposes: input.purposes.into_iter().map(Into::into).collect(),
+        kinds: input.kinds.into_iter().map(Into::into).collect(),
+        agencies,
+        date,
+        until,
+        how: input.how.into(),
+        witness: blank(input.witness),
+    })
+}
+
+pub fn consent_add(desk: &Desktop, input: NewConsentInput) -> Result<String, CommandError> {
     desk.with_vault(|v| {
-        let new = NewConsent {
-            person,
-            scope: input.scope,
-            agencies,
-            // The engine needs a date; the form's blank means "today", as for contact-log entries.
-            date: date.unwrap_or_else(|| v.ambient().clock.today()),
-            how: input.how.into(),
-        };
+        let new = consent_terms(v, input)?;
         Ok(id_text(v.add_consent(new)?))
+    })
+}
+
+/// The 同意書 to sign, from the form's terms (before they are recorded) or from a recorded
+/// consent. Printed in the app's preview; nothing is written to a file.
+pub fn consent_print(desk: &Desktop, input: ConsentPrintInput) -> Result<String, CommandError> {
+    desk.with_vault(|v| {
+        let draft = match input {
+            ConsentPrintInput::Terms(t) => consent_terms(v, t)?,
+            ConsentPrintInput::Recorded(k) => v.consent(id("consent", &k)?)?.as_new(),
+        };
+        Ok(v.print_consent_form(&draft, 1)?)
     })
 }
 

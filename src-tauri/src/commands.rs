@@ -42,6 +42,7 @@ commands! {
     note_edit(desk, id: String, text: String) -> () = case::note_edit;
     note_retract(desk, id: String) -> () = case::note_retract;
     consent_add(desk, input: NewConsentInput) -> String = case::consent_add;
+    consent_print(desk, input: ConsentPrintInput) -> String = case::consent_print;
     consent_withdraw(desk, id: String, date: String) -> () = case::consent_withdraw;
     search(desk, query: String, submitted: bool) -> Vec<HitView> = search::search;
     exchange_overview(desk) -> ExchangeView = exchange::exchange_overview;

@@ -8,7 +8,10 @@ use ts_rs::TS;
 use crate::{
     desktop::Desktop,
     error::{CommandError, for_field},
-    view::{CaseStatus, ConsentHow, DateView, NoteKind, PartnerStatus, RelationKind, Risk, Sex, id_text},
+    view::{
+        CaseStatus, ConsentGiver, ConsentHow, ConsentPurpose, DateView, InfoKind, NoteKind, PartnerStatus,
+        RelationKind, Risk, Sex, id_text,
+    },
 };
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -37,6 +40,9 @@ pub struct Reference {
     pub sexes: Vec<Sex>,
     pub note_kinds: Vec<NoteKind>,
     pub consent_hows: Vec<ConsentHow>,
+    pub consent_givers: Vec<ConsentGiver>,
+    pub consent_purposes: Vec<ConsentPurpose>,
+    pub info_kinds: Vec<InfoKind>,
     pub relation_kinds: Vec<RelationKind>,
     pub partner_statuses: Vec<PartnerStatus>,
 }
@@ -91,6 +97,9 @@ pub fn reference_data() -> Reference {
         sexes: Sex::all(),
         note_kinds: NoteKind::all(),
         consent_hows: ConsentHow::all(),
+        consent_givers: ConsentGiver::all(),
+        consent_purposes: ConsentPurpose::all(),
+        info_kinds: InfoKind::all(),
         relation_kinds: RelationKind::all(),
         partner_statuses: PartnerStatus::all(),
     }

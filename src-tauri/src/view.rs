@@ -115,6 +115,14 @@ mirror!(NoteKind => kasane::NoteKind {
     Accompany = "accompany", Other = "other",
 });
 mirror!(ConsentHow => kasane::ConsentHow { Written = "written", Verbal = "verbal", Other = "other" });
+mirror!(ConsentGiver => kasane::ConsentGiver {
+    Person = "person", LegalRepresentative = "legal-representative", Guardian = "guardian", OtherProxy = "other-proxy",
+});
+mirror!(ConsentPurpose => kasane::ConsentPurpose {
+    JusotekiShienKaigi = "jusoteki-shien-kaigi", ShienChoseiKaigi = "shien-chosei-kaigi", Referral = "referral",
+    CoordinatedSupport = "coordinated-support",
+});
+mirror!(InfoKind => kasane::InfoKind { Basic = "basic", Health = "health", Finances = "finances", Progress = "progress" });
 mirror!(RelationKind => kasane::RelationKind { ParentChild = "parent-child", Partner = "partner" });
 mirror!(PartnerStatus => kasane::PartnerStatus {
     Married = "married", Cohabiting = "cohabiting", Separated = "separated", Divorced = "divorced",
@@ -163,6 +171,24 @@ mod tests {
                 json,
                 serde_json::Value::from(s.code()),
                 "sex {s:?} must keep the engine's code"
+            );
+        }
+        for g in kasane::ConsentGiver::ALL {
+            assert_eq!(
+                serde_json::to_value(ConsentGiver::from(*g)).expect("serialises"),
+                serde_json::Value::from(g.code())
+            );
+        }
+        for p in kasane::ConsentPurpose::ALL {
+            assert_eq!(
+                serde_json::to_value(ConsentPurpose::from(*p)).expect("serialises"),
+                serde_json::Value::from(p.code())
+            );
+        }
+        for k in kasane::InfoKind::ALL {
+            assert_eq!(
+                serde_json::to_value(InfoKind::from(*k)).expect("serialises"),
+                serde_json::Value::from(k.code())
             );
         }
         for h in kasane::ConsentHow::ALL {

@@ -10,14 +10,14 @@ use std::{
 use kasane::KdfCost;
 use kasane_desktop::{
     Desktop,
-    case::{self, CaseUpdateInput, NewCaseInput, NewConsentInput, NewNoteInput},
+    case::{self, CaseUpdateInput, ConsentPrintInput, NewCaseInput, NewConsentInput, NewNoteInput},
     error::{CommandError, DateProblem, EraIssue, EraName, ErrorKind},
     household::{self, HouseholdFilterInput, NewHouseholdInput, NewPersonInput, NewRelationInput, PersonUpdateInput},
     progress::{Progress, Step},
     reference,
     search::{self, HitKind},
     vault::{self, NewVaultInput, NewWorkerInput, PassphraseChangeInput, RecoverInput, UnlockInput},
-    view::{CaseStatus, Change, ConsentHow, NoteKind, RelationKind, Risk, Sex},
+    view::{CaseStatus, Change, ConsentGiver, ConsentHow, ConsentPurpose, InfoKind, NoteKind, RelationKind, Risk, Sex},
 };
 
 const PASS: &str = "correct horse battery";
@@ -385,17 +385,50 @@ fn home_lists_this_agencys_cases_with_reviews_and_the_case_page_shows_the_contac
         },
     )
     .expect("an internal entry");
-    case::consent_add(
+    let terms = NewConsentInput {
+        person: p,
+        given_by: ConsentGiver::Guardian,
+        giver_name: "高橋 次郎".into(),
+        giver_relation: "成年後見人（弟）".into(),
+        scope: "支援のための情報共有".into(),
+        purposes: vec![ConsentPurpose::CoordinatedSupport],
+        kinds: vec![
+            InfoKind::Basic,
+            InfoKind::Health,
+            InfoKind::Finances,
+            InfoKind::Progress,
+        ],
+        agencies: vec![],
+        date: String::new(),
+        until: "R9.11.30".into(),
+        how: ConsentHow::Written,
+        witness: String::new(),
+    };
+    let e = case::consent_add(&f.desk, terms.clone()).expect_err("a consent naming no agency");
+    assert!(e.message_ja.contains("機関"), "the refusal says to name an agency: {e}");
+    let terms = NewConsentInput {
+        agencies: vec![f.agency.clone()],
+        ..terms
+    };
+    let e = case::consent_add(
         &f.desk,
         NewConsentInput {
-            person: p,
-            scope: "支援会議での情報共有".into(),
-            agencies: vec![],
-            date: String::new(),
-            how: ConsentHow::Written,
+            until: String::new(),
+            ..terms.clone()
         },
     )
-    .expect("consent recorded");
+    .expect_err("a consent without its last day");
+    assert!(e.message_ja.contains("同意の期間の終わり"), "{e}");
+    let form =
+        case::consent_print(&f.desk, ConsentPrintInput::Terms(terms.clone())).expect("the 同意書 prints before saving");
+    assert!(
+        form.contains("同意書")
+            && form.contains("成年後見人")
+            && form.contains("高橋 次郎")
+            && form.contains("令和9年11月30日"),
+        "the form shows the proxy and the period"
+    );
+    case::consent_add(&f.desk, terms).expect("consent recorded");
     let detail = case::case_detail(&f.desk, c.clone()).expect("case detail");
     assert_eq!(detail.notes.len(), 2);
     assert!(

@@ -350,6 +350,7 @@ fn field_ja(f: &str) -> &str {
         "giver name" => "代理人の氏名",
         "giver relation" => "本人との関係",
         "witness" => "立会人",
+        "until" => "同意の期間の終わり",
         "who consented" => "同意した人",
         "purpose of the consent" => "同意の目的",
         "kind of information" => "情報の種類",

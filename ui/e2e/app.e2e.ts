@@ -158,6 +158,32 @@ describe("first start to locked and back", () => {
     await shoot(s, "08-case");
   });
 
+  it("records the person's consent given by a guardian, printing the 同意書 before saving", async () => {
+    await s.click("[data-testid=add-consent]");
+    await s.waitFor("dialog select[name=consent-given-by]");
+    await s.choose("dialog select[name=consent-given-by]", "guardian");
+    await fill("dialog input[name=consent-giver-name]", "髙橋 次郎");
+    await fill("dialog input[name=consent-giver-relation]", "成年後見人（弟）");
+    await s.click("dialog input[name=consent-agency]");
+    await fill("dialog input[name=consent-until]", "R9.11.30");
+    await s.waitFor("[data-testid=date-preview-consent-until]", { text: (t) => t.includes("2027-11-30") });
+    await shoot(s, "08b-consent-form");
+    await s.click("[data-testid=consent-print]");
+    await s.waitFor("[data-testid=consent-print-frame]");
+    await shoot(s, "08c-consent-print");
+    await s.click("dialog dialog .head button.link");
+    await s.waitGone("[data-testid=consent-print-frame]");
+    await s.click("dialog button[type=submit]");
+    await s.waitGone("dialog");
+    const table = await s.waitFor("[data-testid=consents]", { text: (t) => t.includes("成年後見人") });
+    const text = await s.text(table);
+    expect(text, "the proxy is named with the relation").toContain("髙橋 次郎");
+    expect(text, "the period ends on the day typed, in 和暦").toContain("令和9年11月30日");
+    expect(text, "every kind of information is listed").toContain("家計");
+    await s.execute("document.querySelector('[data-testid=consents]').scrollIntoView({ block: 'center' });");
+    await shoot(s, "08d-consents");
+  });
+
   it("finds the person by kana and by romaji", async () => {
     await s.click("[data-testid=nav-households]");
     const row = await s.waitForContent("[role=listbox]", (t) => t.includes("高橋家"));

@@ -12,6 +12,7 @@ import type { CaseDetailView } from "./types/CaseDetailView";
 import type { CaseUpdateInput } from "./types/CaseUpdateInput";
 import type { ConflictResolveInput } from "./types/ConflictResolveInput";
 import type { ConflictView } from "./types/ConflictView";
+import type { ConsentPrintInput } from "./types/ConsentPrintInput";
 import type { CreatedVault } from "./types/CreatedVault";
 import type { DateView } from "./types/DateView";
 import type { Directory } from "./types/Directory";
@@ -180,6 +181,10 @@ export async function noteRetract(id: string): Promise<void> {
 
 export async function consentAdd(input: NewConsentInput): Promise<string> {
   return call<string>("consent_add", { input });
+}
+
+export async function consentPrint(input: ConsentPrintInput): Promise<string> {
+  return call<string>("consent_print", { input });
 }
 
 export async function consentWithdraw(id: string, date: string): Promise<void> {
