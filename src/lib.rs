@@ -9,6 +9,7 @@
 mod authority;
 mod bundle;
 mod conflict;
+mod disclosure;
 mod document;
 mod error;
 mod meeting;
@@ -35,6 +36,7 @@ pub use bundle::{
 };
 pub use clock::{Ambient, Clock, Entropy, FixedClock, SystemClock};
 pub use conflict::{Conflict, ConflictValue};
+pub use disclosure::{Disclosure, DisclosureKind};
 pub use error::Error;
 pub use ja::{
     Age, Date, DateError, DateField, Era, EraProblem, GojuonKey, PartialDate, fold_for_search, gojuon_key,

@@ -262,6 +262,61 @@ pub struct NewConsentInput {
     pub witness: String,
 }
 
+/// One entry of a case's disclosure ledger (情報提供の記録).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DisclosureView {
+    pub agency: String,
+    pub agency_name: String,
+    /// "case-records" (the case was shared) or "meeting" (a meeting took the case up).
+    pub what: String,
+    /// In Japanese, as the engine words it.
+    pub what_ja: String,
+    pub basis: String,
+    pub basis_ja: String,
+    pub purpose: Option<ConsentPurpose>,
+    pub meeting: Option<String>,
+    pub from: DateView,
+    pub until: Option<DateView>,
+    pub ended_reason: Option<String>,
+}
+
+impl From<kasane::Disclosure> for DisclosureView {
+    fn from(d: kasane::Disclosure) -> Self {
+        DisclosureView {
+            agency: id_text(d.agency),
+            agency_name: d.agency_name,
+            what: match d.what {
+                kasane::DisclosureKind::CaseRecords => "case-records".into(),
+                kasane::DisclosureKind::Meeting => "meeting".into(),
+            },
+            what_ja: d.what.label_ja().into(),
+            basis: d.basis,
+            basis_ja: d.basis_ja,
+            purpose: d.purpose.map(ConsentPurpose::from),
+            meeting: d.meeting.map(id_text),
+            from: d.from.into(),
+            until: d.until.map(DateView::from),
+            ended_reason: d.ended_reason,
+        }
+    }
+}
+
+pub fn case_disclosures(desk: &Desktop, case: String) -> Result<Vec<DisclosureView>, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| {
+        Ok(v.disclosure_ledger(case)?
+            .into_iter()
+            .map(DisclosureView::from)
+            .collect())
+    })
+}
+
+/// The ledger on paper, for the app's print preview (nothing is written to a file).
+pub fn case_disclosures_print(desk: &Desktop, case: String) -> Result<String, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| Ok(v.print_disclosure_ledger(case, 1)?))
+}
+
 /// What the 同意書 is printed from.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "kebab-case", tag = "from", content = "value")]

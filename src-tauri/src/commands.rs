@@ -43,6 +43,8 @@ commands! {
     note_retract(desk, id: String) -> () = case::note_retract;
     consent_add(desk, input: NewConsentInput) -> String = case::consent_add;
     consent_print(desk, input: ConsentPrintInput) -> String = case::consent_print;
+    case_disclosures(desk, case: String) -> Vec<DisclosureView> = case::case_disclosures;
+    case_disclosures_print(desk, case: String) -> String = case::case_disclosures_print;
     consent_withdraw(desk, id: String, date: String) -> () = case::consent_withdraw;
     search(desk, query: String, submitted: bool) -> Vec<HitView> = search::search;
     exchange_overview(desk) -> ExchangeView = exchange::exchange_overview;

@@ -614,6 +614,56 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// The disclosure ledger of a case on paper, for the privacy review and a person's 開示請求.
+    pub fn print_disclosure_ledger(&mut self, case: Uuid, copies: u32) -> Result<String, Error> {
+        let c = self.case_quiet(case)?;
+        let household = self.household(c.household).map(|h| h.label).unwrap_or_default();
+        let rows = self.disclosure_ledger(case)?;
+        let mut s = format!(
+            "<h1>情報提供の記録</h1><p class=\"muted\">{}　{}　主担当：{}</p>",
+            esc(&household),
+            esc(&c.title),
+            esc(&self.agency(c.lead_agency).map(|a| a.name).unwrap_or_default()),
+        );
+        if rows.is_empty() {
+            s.push_str("<p>このケースの記録を他の機関に提供したことはありません。</p>");
+        } else {
+            s.push_str("<table class=\"grid\"><thead><tr><th>提供先</th><th>提供したもの</th><th>根拠</th><th>目的</th><th>開始</th><th>終了</th><th>終了の理由</th></tr></thead><tbody>");
+            for r in &rows {
+                let _ = write!(
+                    s,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&r.agency_name),
+                    r.what.label_ja(),
+                    esc(&r.basis_ja),
+                    r.purpose.map(|p| esc(p.label_ja())).unwrap_or_else(|| "—".into()),
+                    esc(&wareki(r.from)),
+                    r.until.map(|d| esc(&wareki(d))).unwrap_or_else(|| match r.what {
+                        crate::DisclosureKind::Meeting => "（会議当日）".into(),
+                        crate::DisclosureKind::CaseRecords => "継続中".into(),
+                    }),
+                    esc(r.ended_reason.as_deref().unwrap_or("")),
+                );
+            }
+            s.push_str("</tbody></table>");
+        }
+        let doc = Document {
+            title: format!("情報提供の記録 {}", c.title),
+            subtitle: "情報提供の記録".into(),
+            confidentiality: "取扱注意　個人情報を含みます。".into(),
+            sections: vec![s],
+            page_per_section: true,
+        };
+        self.audit_now(
+            "print",
+            Some(case.to_string()),
+            Some(format!("disclosure ledger ×{copies}")),
+        )?;
+        Ok(doc.render(copies))
+    }
+}
+
 fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
     if entries.is_empty() {
         return "<p>記録はありません。</p>".into();

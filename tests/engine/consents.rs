@@ -410,3 +410,76 @@ fn a_partner_naming_a_consent_that_does_not_cover_the_share_is_held_and_stays_he
         "a share under a law needs no consent"
     );
 }
+
+/// Every time a case's records went to another agency, and every meeting that took it up, stays
+/// on its ledger with its basis, purpose and end — a share ended and given again shows twice.
+#[test]
+fn the_disclosure_ledger_lists_every_share_and_meeting_with_its_basis_and_end() {
+    let mut t = new_vault(1321);
+    let v = &mut t.vault;
+    let b = v.add_agency("生活福祉課", Some("seikatsu-fukushi")).unwrap();
+    let c = v.add_agency("地域包括支援センター", None).unwrap();
+    let hh = household(v, "高橋家", "鎌倉市大町2-3-4");
+    let p = person(v, hh, "高橋", "ハル", "たかはし", "はる", "1940-02-03", "本人");
+    let case_id = case(v, hh, "8050");
+    assert!(v.disclosure_ledger(case_id).unwrap().is_empty(), "nothing given yet");
+
+    v.share_case(case_id, b, Some(Basis::ShienKaigi)).unwrap();
+    v.unshare_case(case_id, b, "支援の終了").unwrap();
+    let k = v.add_consent(consent(p, vec![b, c], "2026-11-01")).unwrap();
+    v.share_case(case_id, b, Some(Basis::Consent(k))).unwrap();
+    let m = v
+        .new_meeting(kasane::NewMeeting {
+            kind: "shien-kaigi".into(),
+            series: None,
+            date: day("2026-12-10"),
+            time: None,
+            place: "本庁舎".into(),
+            chair: None,
+            attendees: vec![b, c],
+        })
+        .unwrap();
+    v.add_to_agenda(m, case_id, None, vec![], None).unwrap();
+    v.withdraw_consent(k, day("2026-11-25")).unwrap();
+
+    let ledger = v.disclosure_ledger(case_id).unwrap();
+    let to_b: Vec<_> = ledger
+        .iter()
+        .filter(|d| d.agency == b && d.what == kasane::DisclosureKind::CaseRecords)
+        .collect();
+    assert_eq!(to_b.len(), 2, "B was given the case twice: {ledger:#?}");
+    assert_eq!(to_b[0].basis, "shien-kaigi");
+    assert_eq!(
+        to_b[0].until,
+        Some(day("2026-11-25")),
+        "the first share ended when removed"
+    );
+    assert_eq!(to_b[0].ended_reason.as_deref(), Some("支援の終了"));
+    assert_eq!(to_b[1].basis, format!("consent:{k}"));
+    assert_eq!(to_b[1].purpose, Some(ConsentPurpose::CoordinatedSupport));
+    assert!(
+        to_b[1].ended_reason.as_deref().is_some_and(|r| r.contains("同意撤回")),
+        "the consent share ended with the withdrawal: {:?}",
+        to_b[1]
+    );
+    let at_meeting: Vec<_> = ledger.iter().filter(|d| d.meeting == Some(m)).collect();
+    assert_eq!(at_meeting.len(), 2, "both invited agencies heard the case: {ledger:#?}");
+    assert!(at_meeting.iter().all(|d| d.from == day("2026-12-10")));
+    let to_c: Vec<_> = ledger
+        .iter()
+        .filter(|d| d.agency == c && d.what == kasane::DisclosureKind::CaseRecords)
+        .collect();
+    assert_eq!(to_c.len(), 1, "putting the case on the agenda shared it with C too");
+
+    let html = v.print_disclosure_ledger(case_id, 1).unwrap();
+    for part in [
+        "情報提供の記録",
+        "生活福祉課",
+        "地域包括支援センター",
+        "支援会議",
+        "同意撤回",
+        "取扱注意",
+    ] {
+        assert!(html.contains(part), "the printed ledger shows {part}");
+    }
+}

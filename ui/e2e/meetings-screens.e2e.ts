@@ -117,6 +117,14 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await shoot(s, "meetings-01-case-shares-assessment");
     await scrollTo("[data-testid=plan]");
     await shoot(s, "meetings-02-case-plan");
+    // The share is on the case's disclosure record, with its basis, and prints.
+    await s.waitFor("[data-testid=disclosures]", { text: (t) => t.includes(partner) && t.includes("支援会議") });
+    await scrollTo("[data-testid=disclosures]");
+    await shoot(s, "meetings-02b-disclosures");
+    await s.click("[data-testid=disclosures-print]");
+    await s.waitFor("[data-testid=disclosures-print-frame]");
+    await s.click("dialog .head button.link");
+    await s.waitGone("[data-testid=disclosures-print-frame]");
   });
 
   it("plans a meeting and builds its agenda", async () => {

@@ -22,6 +22,18 @@ pub enum CaseCmd {
     Unshare(CaseUnshare),
     /// Ask for the case to be discussed (or closed) at the next meeting.
     Flag(CaseFlag),
+    /// The case's disclosure ledger (情報提供の記録): every share and meeting, with its basis and end;
+    /// `--out FILE` writes it printable (HTML).
+    Disclosures(CaseDisclosures),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseDisclosures {
+    pub case: String,
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    pub copies: u32,
 }
 
 #[derive(Debug, clap::Args)]
@@ -171,6 +183,23 @@ pub fn run(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
             v.unshare_case(case, to, &a.reason)?;
             out.shares(&v.shares_of(case)?);
         }
+        CaseCmd::Disclosures(a) => {
+            let case = id(&a.case, "case")?;
+            match &a.out {
+                Some(path) => {
+                    let html = v.print_disclosure_ledger(case, a.copies)?;
+                    v.save_printout(path, &html)?;
+                    out.printout(
+                        &format!(
+                            "情報提供の記録を出力しました / disclosure ledger written: {}",
+                            path.display()
+                        ),
+                        path,
+                    );
+                }
+                None => out.disclosures(&v.disclosure_ledger(case)?),
+            }
+        }
         CaseCmd::Flag(a) => {
             let idv = v.flag_case(id(&a.case, "case")?, a.close, &a.reason)?;
             out.id("flag", idv);
@@ -284,6 +313,32 @@ impl Out {
         }
         outln!("支援経過:");
         self.notes(v, &d.notes)
+    }
+
+    pub fn disclosures(&self, list: &[kasane::Disclosure]) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        if list.is_empty() {
+            outln!("このケースの記録を他の機関に提供したことはありません。");
+        }
+        for d in list {
+            let end = match (d.until, d.what) {
+                (Some(u), _) => format!("〜{} {}", date_cell(&u), d.ended_reason.as_deref().unwrap_or("")),
+                (None, kasane::DisclosureKind::Meeting) => "（会議当日）".into(),
+                (None, kasane::DisclosureKind::CaseRecords) => "継続中".into(),
+            };
+            let purpose = d.purpose.map(|p| p.label_ja()).unwrap_or("—");
+            outln!(
+                "{}  {}  {}  {}  目的: {}  [{}]",
+                date_cell(&d.from),
+                d.agency_name,
+                d.what.label_ja(),
+                d.basis_ja,
+                purpose,
+                end
+            );
+        }
     }
 
     pub fn shares(&self, list: &[Share]) {

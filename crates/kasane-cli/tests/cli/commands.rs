@@ -1047,4 +1047,19 @@ fn a_consent_is_recorded_with_its_terms_printed_for_signing_and_limits_sharing()
     );
     let shown = ok(&vault, &["case", "show", &c]);
     assert_eq!(shown["consents"].as_array().map(Vec::len), Some(2), "{shown}");
+    ok(&vault, &["consent", "withdraw", &full, "--date", "2026-11-25"]);
+    let ledger = ok(&vault, &["case", "disclosures", &c]);
+    assert_eq!(ledger[0]["agency_name"], "生活福祉課", "{ledger}");
+    assert_eq!(ledger[0]["basis"], format!("consent:{full}"));
+    assert_eq!(ledger[0]["purpose"], "coordinated-support");
+    assert!(
+        ledger[0]["until"].is_string()
+            && ledger[0]["ended_reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("同意撤回")),
+        "the withdrawal ended it: {ledger}"
+    );
+    let paper = dir.path().join("提供記録.html");
+    ok(&vault, &["case", "disclosures", &c, "--out", paper.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&paper).unwrap().contains("情報提供の記録"));
 }

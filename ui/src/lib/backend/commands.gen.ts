@@ -16,6 +16,7 @@ import type { ConsentPrintInput } from "./types/ConsentPrintInput";
 import type { CreatedVault } from "./types/CreatedVault";
 import type { DateView } from "./types/DateView";
 import type { Directory } from "./types/Directory";
+import type { DisclosureView } from "./types/DisclosureView";
 import type { ExchangeView } from "./types/ExchangeView";
 import type { ExportPreviewView } from "./types/ExportPreviewView";
 import type { ExportReportView } from "./types/ExportReportView";
@@ -185,6 +186,14 @@ export async function consentAdd(input: NewConsentInput): Promise<string> {
 
 export async function consentPrint(input: ConsentPrintInput): Promise<string> {
   return call<string>("consent_print", { input });
+}
+
+export async function caseDisclosures(case_: string): Promise<DisclosureView[]> {
+  return call<DisclosureView[]>("case_disclosures", { case: case_ });
+}
+
+export async function caseDisclosuresPrint(case_: string): Promise<string> {
+  return call<string>("case_disclosures_print", { case: case_ });
 }
 
 export async function consentWithdraw(id: string, date: string): Promise<void> {
