@@ -321,7 +321,7 @@ pub fn case_disclosures_print(desk: &Desktop, case: String) -> Result<String, Co
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "kebab-case", tag = "from", content = "value")]
 pub enum ConsentPrintInput {
-    Terms(NewConsentInput),
+    Terms(Box<NewConsentInput>),
     /// A recorded consent's id.
     Recorded(String),
 }
@@ -440,7 +440,7 @@ pub fn consent_add(desk: &Desktop, input: NewConsentInput) -> Result<String, Com
 pub fn consent_print(desk: &Desktop, input: ConsentPrintInput) -> Result<String, CommandError> {
     desk.with_vault(|v| {
         let draft = match input {
-            ConsentPrintInput::Terms(t) => consent_terms(v, t)?,
+            ConsentPrintInput::Terms(t) => consent_terms(v, *t)?,
             ConsentPrintInput::Recorded(k) => v.consent(id("consent", &k)?)?.as_new(),
         };
         Ok(v.print_consent_form(&draft, 1)?)

@@ -419,8 +419,8 @@ fn home_lists_this_agencys_cases_with_reviews_and_the_case_page_shows_the_contac
     )
     .expect_err("a consent without its last day");
     assert!(e.message_ja.contains("同意の期間の終わり"), "{e}");
-    let form =
-        case::consent_print(&f.desk, ConsentPrintInput::Terms(terms.clone())).expect("the 同意書 prints before saving");
+    let form = case::consent_print(&f.desk, ConsentPrintInput::Terms(Box::new(terms.clone())))
+        .expect("the 同意書 prints before saving");
     assert!(
         form.contains("同意書")
             && form.contains("成年後見人")
