@@ -29,6 +29,8 @@ pub(crate) type Verdict = Option<&'static str>;
 pub(crate) type Verdicts = HashMap<Uuid, Verdict>;
 
 pub(crate) const HOLD_NOT_SHARED: &str = "not-shared";
+/// Written by an attendee after its disclosure for a meeting ended.
+pub(crate) const HOLD_DISCLOSURE_ENDED: &str = "disclosure-ended";
 pub(crate) const HOLD_NOT_LEAD: &str = "not-lead";
 pub(crate) const HOLD_CASE_UNKNOWN: &str = "case-unknown";
 pub(crate) const HOLD_HOUSEHOLD_UNKNOWN: &str = "household-unknown";
@@ -428,32 +430,71 @@ fn id_is_derived(scope: Scope, op: &OpFacts, author: Uuid, parties: &Parties) ->
     }
 }
 
-/// Who could write a case, when: per agency, half-open HLC intervals.
+/// Who could write a case, when: per agency, half-open HLC intervals, each with the last day
+/// of a disclosure for a meeting (access ends with that day even before the lead ends it).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Access {
-    intervals: HashMap<Uuid, Vec<(Hlc, Option<Hlc>)>>,
+    intervals: HashMap<Uuid, Vec<Interval>>,
     /// Agencies that ever led the case.
     leads: BTreeSet<Uuid>,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Interval {
+    from: Hlc,
+    to: Option<Hlc>,
+    last_day: Option<Date>,
+}
+
+/// The calendar day (in Japan, where the agencies work) an HLC timestamp falls on.
+pub(crate) fn day_of(at: Hlc) -> Option<Date> {
+    let ts = jiff::Timestamp::from_millisecond(i64::try_from(at.ms()).ok()?).ok()?;
+    Some(
+        ts.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+            .date(),
+    )
+}
+
 impl Access {
     fn open(&mut self, agency: Uuid, at: Hlc) {
+        self.open_until(agency, at, None);
+    }
+    /// Opens access, or (when open) sets its last day anew: a share made again, extended for a
+    /// later meeting, or made lasting by a meeting's record.
+    fn open_until(&mut self, agency: Uuid, at: Hlc, last_day: Option<Date>) {
         let v = self.intervals.entry(agency).or_default();
-        if v.last().is_none_or(|(_, end)| end.is_some()) {
-            v.push((at, None));
+        match v.last_mut() {
+            Some(i) if i.to.is_none() => i.last_day = last_day,
+            _ => v.push(Interval {
+                from: at,
+                to: None,
+                last_day,
+            }),
         }
     }
     fn close(&mut self, agency: Uuid, at: Hlc) {
-        if let Some((_, end)) = self.intervals.get_mut(&agency).and_then(|v| v.last_mut()) {
-            if end.is_none() {
-                *end = Some(at);
+        if let Some(i) = self.intervals.get_mut(&agency).and_then(|v| v.last_mut()) {
+            if i.to.is_none() {
+                i.to = Some(at);
             }
         }
     }
     pub fn has(&self, agency: Uuid, at: Hlc) -> bool {
-        self.intervals
-            .get(&agency)
-            .is_some_and(|v| v.iter().any(|(from, to)| *from <= at && to.is_none_or(|t| at < t)))
+        self.intervals.get(&agency).is_some_and(|v| {
+            v.iter().any(|i| {
+                i.from <= at
+                    && i.to.is_none_or(|t| at < t)
+                    && i.last_day.is_none_or(|last| day_of(at).is_some_and(|d| d <= last))
+            })
+        })
+    }
+    /// Whether the agency's access at `at` ended only because its disclosure for a meeting ran
+    /// out (to tell that apart from never being shared).
+    fn lapsed(&self, agency: Uuid, at: Hlc) -> bool {
+        self.intervals.get(&agency).is_some_and(|v| {
+            v.iter()
+                .any(|i| i.from <= at && i.to.is_none_or(|t| at < t) && i.last_day.is_some())
+        })
     }
     /// Whether the agency ever had a part in the case (led it or was shared it).
     pub fn ever(&self, agency: Uuid) -> bool {
@@ -561,7 +602,9 @@ pub(crate) fn judge_case(
                 let active = fields.and_then(|f| f.get("active")).and_then(Value::as_bool);
                 if let (Some(a), Some(active)) = (share_agency.get(&op.entity).copied(), active) {
                     if active {
-                        facts.access.open(a, op.hlc);
+                        // The share as it stands after the op says when a disclosure ends.
+                        let last_day = shares.get(&op.entity).and_then(|m| date_field(m, "until"));
+                        facts.access.open_until(a, op.hlc, last_day);
                     } else if Some(a) != lead {
                         facts.access.close(a, op.hlc);
                     }
@@ -569,8 +612,14 @@ pub(crate) fn judge_case(
             }
             continue;
         }
-        let ok = is_lead || facts.access.has(author, op.hlc);
-        verdicts.insert(op.id, if ok { None } else { Some(HOLD_NOT_SHARED) });
+        let v = if is_lead || facts.access.has(author, op.hlc) {
+            None
+        } else if facts.access.lapsed(author, op.hlc) {
+            Some(HOLD_DISCLOSURE_ENDED)
+        } else {
+            Some(HOLD_NOT_SHARED)
+        };
+        verdicts.insert(op.id, v);
     }
     (verdicts, facts)
 }

@@ -38,6 +38,10 @@ pub struct Disclosure {
     /// None while it lasts, and for a meeting (what was said there stays in its record).
     pub until: Option<Date>,
     pub ended_reason: Option<String>,
+    /// For a disclosure for a meeting: the last day of access it was given (it ends then unless
+    /// the meeting decided a lasting share).
+    #[serde(default)]
+    pub last_day: Option<Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -111,17 +115,27 @@ impl Vault {
                 .and_then(Value::as_str)
                 .and_then(|a| Uuid::parse_str(a).ok());
             let purpose: Option<ConsentPurpose> = s.get("purpose").and_then(|p| serde_json::from_value(p.clone()).ok());
+            let meeting = s
+                .get("meeting")
+                .and_then(Value::as_str)
+                .and_then(|m| Uuid::parse_str(m).ok());
+            let last_day = date_of(s, "until");
             let was = open.get(&op.header.entity).copied();
             // A change of basis or start while active ends one entry and starts the next.
             let same = was.is_some_and(|i: usize| {
                 let e: &Disclosure = &out[i];
                 Some(&e.basis) == basis.as_ref() && Some(e.from) == since
             });
+            if let Some(i) = was.filter(|_| active && same) {
+                // Extended for a later meeting, or made lasting by a meeting's record.
+                out[i].last_day = last_day;
+                out[i].meeting = meeting.or(out[i].meeting);
+            }
             if let Some(i) = was.filter(|_| !active || !same) {
                 let e: &mut Disclosure = &mut out[i];
                 e.until = if active { since } else { date_of(s, "removed").or(since) };
                 e.ended_reason = if active {
-                    Some("根拠の変更 / basis changed".into())
+                    Some("根拠または期間の変更 / basis or period changed".into())
                 } else {
                     s.get("removed_reason").and_then(Value::as_str).map(str::to_string)
                 };
@@ -140,10 +154,11 @@ impl Vault {
                         basis,
                         basis_ja,
                         purpose,
-                        meeting: None,
+                        meeting,
                         from,
                         until: None,
                         ended_reason: None,
+                        last_day,
                     });
                 }
             }
@@ -169,13 +184,21 @@ impl Vault {
                     basis: m.kind.clone(),
                     basis_ja: basis.map_or_else(
                         || m.type_label.clone(),
-                        |b| format!("{}（{}）", m.type_label, b.label_ja()),
+                        |b| {
+                            // 支援会議's basis already names it: 支援会議（社会福祉法第106条の6）.
+                            if b.label_ja().starts_with(m.type_label.as_str()) {
+                                b.label_ja().to_string()
+                            } else {
+                                format!("{}（{}）", m.type_label, b.label_ja())
+                            }
+                        },
                     ),
                     purpose: Basis::purpose_of_conference(&m.kind),
                     meeting: Some(m.id),
                     from: m.date,
                     until: None,
                     ended_reason: None,
+                    last_day: None,
                 });
             }
         }

@@ -49,8 +49,8 @@ pub use log::{
     EntityState, Hash32, Header, Hlc, LiveValue, LogError, Op, OpKind, OpRef, Scope, header_hash as op_hash,
 };
 pub use meeting::{
-    AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LedgerFilter, LedgerRow, LedgerSort, Meeting,
-    MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
+    AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LastingShare, LedgerFilter, LedgerRow,
+    LedgerSort, Meeting, MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
     confidentiality_ja as meeting_confidentiality_ja, remit_text as meeting_remit_text,
 };
 pub use migrate::MigrateError;
@@ -72,7 +72,7 @@ pub use report::{PRINTOUT_NOTICE_EN, PRINTOUT_NOTICE_JA, PrintWhat};
 pub use schema::Unreadable;
 pub use search::Hit;
 pub use setup::Setup;
-pub use share::{Basis, Share, ShareError};
+pub use share::{Basis, Lapsed, Share, ShareError};
 pub use site::{CardData, MAX_CARD_BYTES, SiteError, SiteInfo, card_text_of, fingerprint, parse_card};
 pub use vault::{Identity, Vault, VaultDir, VaultError, default_vault_dir};
 

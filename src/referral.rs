@@ -156,6 +156,7 @@ impl Vault {
                         a,
                         Basis::Consent(consent),
                         Some(crate::record::ConsentPurpose::Referral),
+                        None,
                     )?;
                 }
             }

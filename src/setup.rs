@@ -137,6 +137,8 @@ impl VaultDir {
     pub fn unlock(self, worker: Option<&str>, passphrase: &SecretString, ambient: Ambient) -> Result<Vault, Error> {
         let mut vault = self.unlock_without_inbox(worker, passphrase, ambient)?;
         let _ = vault.process_inbox()?;
+        // Access that ran out while Kasane was closed ends before anything is shown.
+        vault.end_lapsed_shares()?;
         Ok(vault)
     }
 }

@@ -75,6 +75,14 @@ impl ShareError {
     }
 }
 
+/// What ending lapsed access did: the (case, agency) shares this agency ended, and the scopes
+/// of cases disclosed to it that it erased.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Lapsed {
+    pub ended: Vec<(Uuid, Uuid)>,
+    pub purged: Vec<String>,
+}
+
 // One share entity per (case, agency): re-sharing after a removal reuses it, and two sites of
 // the lead agency sharing at once write the same entity instead of two.
 use crate::authority::share_id;
@@ -112,17 +120,19 @@ impl Vault {
     /// Shares several cases with one agency in one transaction (all or none).
     pub fn share_cases(&mut self, cases: &[Uuid], agency: Uuid, basis: Option<Basis>) -> Result<(), ShareError> {
         let basis = basis.ok_or(ShareError::NoBasis)?;
-        self.share_cases_for(cases, agency, basis, basis.default_purpose())
+        self.share_cases_for(cases, agency, basis, basis.default_purpose(), None)
     }
 
     /// Shares cases for a purpose (a meeting, a referral): a share under the person's consent
-    /// names it, and the consent must include it.
+    /// names it, and the consent must include it. A disclosure for a meeting names the meeting
+    /// and its last day (`term`); any other share lasts until it is removed.
     pub(crate) fn share_cases_for(
         &mut self,
         cases: &[Uuid],
         agency: Uuid,
         basis: Basis,
         purpose: Option<record::ConsentPurpose>,
+        term: Option<(Uuid, Date)>,
     ) -> Result<(), ShareError> {
         let purpose = if basis.needs_consent() {
             purpose.or(basis.default_purpose())
@@ -149,18 +159,25 @@ impl Vault {
             for &(case, household) in &checked {
                 let id = share_id(case, agency);
                 let fields = Fields::new()
-                    .put("agency", agency)
                     .put("basis", basis)
                     .put("active", true)
                     .put("since", today)
                     .maybe("purpose", purpose)
+                    .maybe("meeting", term.map(|t| t.0))
+                    .maybe("until", term.map(|t| t.1))
                     .put("removed", Value::Null)
                     .put("removed_reason", Value::Null);
                 if tx.entity(id)?.is_some() {
-                    // Sharing again under a law clears the purpose an earlier consent share had.
-                    tx.set(id, fields.put("purpose", purpose).into_map())?;
+                    // Sharing again clears what an earlier share had: a consent share's purpose,
+                    // a meeting disclosure's meeting and last day. The agency never changes (a
+                    // partner holds a change of it as a change of what the record is).
+                    let fields = fields
+                        .put("purpose", purpose)
+                        .put("meeting", term.map(|t| t.0))
+                        .put("until", term.map(|t| t.1));
+                    tx.set(id, fields.into_map())?;
                 } else {
-                    let fields = fields.into_map();
+                    let fields = fields.put("agency", agency).into_map();
                     tx.create_with_id(id, Scope::Case(case), "share", Some(case), fields)?;
                 }
                 // The agency may hold stubs from an earlier share that was removed: send it all again.
@@ -292,9 +309,19 @@ impl Vault {
         }
     }
 
-    /// Ends the shares of this agency's cases that rest on a consent no longer in force on `day`
-    /// (its period over): the partners' copies are asked to purge. Returns the shares ended.
-    pub fn end_lapsed_consent_shares(&mut self) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
+    /// Ends the access that has run out, before anything is sent or shown: this agency's shares
+    /// that rest on a consent whose period is over, and its disclosures for a meeting past their
+    /// last day (the partners' copies are then asked to purge); and this agency's own copies of
+    /// cases disclosed to it for a meeting whose last day has passed, erased here without waiting
+    /// for the lead's request.
+    pub fn end_lapsed_shares(&mut self) -> Result<Lapsed, ShareError> {
+        let mut ended = self.end_lapsed_consent_shares()?;
+        ended.extend(self.end_lapsed_disclosures()?);
+        let purged = self.purge_lapsed_disclosures()?;
+        Ok(Lapsed { ended, purged })
+    }
+
+    fn end_lapsed_consent_shares(&mut self) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
         let today = self.ambient.clock.today();
         // Only households with an active share resting on consent can have one to end.
         let resting: BTreeSet<Uuid> = self
@@ -320,6 +347,82 @@ impl Vault {
             }
         }
         Ok(ended)
+    }
+
+    /// Active shares past their last day (`until`, stored as YYYY-MM-DD so text order is date
+    /// order): of cases this agency leads (`ours`), or of cases another agency leads that were
+    /// disclosed to this agency.
+    fn lapsed_disclosures(&self, ours: bool) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
+        let today = self.ambient.clock.today().to_string();
+        let me = self.me.agency.to_string();
+        let sql = if ours {
+            "SELECT s.parent, json_extract(s.fields, '$.agency') FROM entity s JOIN entity c ON c.id = s.parent
+             WHERE s.etype = 'share' AND json_extract(s.fields, '$.active') = 1
+               AND json_extract(s.fields, '$.until') < ?1 AND json_extract(c.fields, '$.lead_agency') = ?2"
+        } else {
+            "SELECT s.parent, json_extract(s.fields, '$.agency') FROM entity s JOIN entity c ON c.id = s.parent
+             WHERE s.etype = 'share' AND json_extract(s.fields, '$.active') = 1
+               AND json_extract(s.fields, '$.until') < ?1 AND json_extract(s.fields, '$.agency') = ?2
+               AND json_extract(c.fields, '$.lead_agency') <> ?2"
+        };
+        let rows: Vec<(Option<Vec<u8>>, Option<String>)> = self
+            .conn
+            .prepare_cached(sql)?
+            .query_map([&today, &me], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(c, a)| Some((Uuid::from_slice(&c?).ok()?, Uuid::parse_str(&a?).ok()?)))
+            .collect())
+    }
+
+    fn end_lapsed_disclosures(&mut self) -> Result<Vec<(Uuid, Uuid)>, ShareError> {
+        let lapsed = self.lapsed_disclosures(true)?;
+        for &(case, agency) in &lapsed {
+            self.unshare_case(
+                case,
+                agency,
+                "会議のための情報提供の期間終了 / the disclosure for the meeting ended",
+            )?;
+        }
+        Ok(lapsed)
+    }
+
+    /// Erases this agency's copies of cases disclosed to it for a meeting whose last day has
+    /// passed, and of their households when it sees no other case there.
+    fn purge_lapsed_disclosures(&mut self) -> Result<Vec<String>, ShareError> {
+        let lapsed = self.lapsed_disclosures(false)?;
+        if lapsed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let me = self.me.agency;
+        let households: BTreeSet<Uuid> = lapsed
+            .iter()
+            .filter_map(|(c, _)| self.case_quiet(*c).ok().map(|c| c.household))
+            .collect();
+        self.write(|tx| -> Result<_, ShareError> {
+            let mut purged = Vec::new();
+            let mut erase = |tx: &mut crate::log::Tx<'_>, scope: Scope| -> Result<(), ShareError> {
+                let n = tx.purge_scope(scope)?;
+                tx.audit(
+                    "purge",
+                    Some(scope.to_string()),
+                    Some(format!("{n} bodies erased: the disclosure for the meeting ended")),
+                );
+                purged.push(scope.to_string());
+                Ok(())
+            };
+            for &(case, _) in &lapsed {
+                erase(tx, Scope::Case(case))?;
+            }
+            let visible = visible_scopes(tx.conn(), me)?;
+            for h in households.into_iter().map(Scope::Household) {
+                if !visible.contains(&h) {
+                    erase(tx, h)?;
+                }
+            }
+            Ok(purged)
+        })
     }
 
     /// After a consent is withdrawn, shares that rested on it end (for cases this agency leads).

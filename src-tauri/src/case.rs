@@ -278,6 +278,8 @@ pub struct DisclosureView {
     pub from: DateView,
     pub until: Option<DateView>,
     pub ended_reason: Option<String>,
+    /// A disclosure for a meeting: the last day of access it was given.
+    pub last_day: Option<DateView>,
 }
 
 impl From<kasane::Disclosure> for DisclosureView {
@@ -297,6 +299,7 @@ impl From<kasane::Disclosure> for DisclosureView {
             from: d.from.into(),
             until: d.until.map(DateView::from),
             ended_reason: d.ended_reason,
+            last_day: d.last_day.map(DateView::from),
         }
     }
 }

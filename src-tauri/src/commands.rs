@@ -67,6 +67,8 @@ commands! {
     case_shares(desk, case: String) -> Vec<ShareView> = plan::case_shares;
     case_share(desk, case: String, agency: String, basis: String) -> () = plan::case_share;
     case_unshare(desk, case: String, agency: String, reason: String) -> () = plan::case_unshare;
+    disclosure_days(desk) -> u32 = plan::disclosure_days;
+    disclosure_days_set(desk, days: u32) -> () = plan::disclosure_days_set;
     assessment(desk, case: String) -> Vec<AssessmentDomainView> = plan::assessment;
     assessment_add(desk, input: NewAssessmentInput) -> String = plan::assessment_add;
     assessment_retract(desk, entry: String) -> () = plan::assessment_retract;
@@ -84,7 +86,7 @@ commands! {
     meeting_new(desk, input: NewMeetingInput) -> String = meeting::meeting_new;
     meeting_detail(desk, meeting: String) -> MeetingDetailView = meeting::meeting_detail;
     meeting_proposals(desk, meeting: String) -> Vec<ProposalView> = meeting::meeting_proposals;
-    agenda_add(desk, meeting: String, case: String, minutes: Option<u32>, reasons: Vec<String>) -> () = meeting::agenda_add;
+    agenda_add(desk, meeting: String, case: String, minutes: Option<u32>, reasons: Vec<String>, to: Option<Vec<String>>) -> () = meeting::agenda_add;
     agenda_remove(desk, meeting: String, case: String) -> () = meeting::agenda_remove;
     agenda_arrange(desk, meeting: String, case: String, position: Option<u32>, minutes: Option<u32>) -> () = meeting::agenda_arrange;
     meeting_attendance(desk, meeting: String, present: Vec<String>, apologies: Vec<String>, observers: Vec<String>) -> () = meeting::meeting_attendance;

@@ -187,6 +187,10 @@ pub struct ItemRecordInput {
     /// As typed; blank: unchanged.
     pub next_review: String,
     pub actions: Vec<NewActionInput>,
+    /// Attendees the meeting decides keep the case after the disclosure for it ends.
+    pub keep_shared: Vec<String>,
+    /// The basis they keep it on (a basis code); blank when `keep_shared` is empty.
+    pub keep_basis: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -329,11 +333,15 @@ pub fn agenda_add(
     case: String,
     minutes: Option<u32>,
     reasons: Vec<String>,
+    to: Option<Vec<String>>,
 ) -> Result<(), CommandError> {
     let meeting = id("meeting", &meeting)?;
     let case = id("case", &case)?;
+    let to = to
+        .map(|to| to.iter().map(|a| id("agency", a)).collect::<Result<Vec<_>, _>>())
+        .transpose()?;
     desk.with_vault(|v| {
-        v.add_to_agenda(meeting, case, minutes, reasons, None)?;
+        v.add_to_agenda_disclosing(meeting, case, minutes, reasons, None, to.as_deref())?;
         Ok(())
     })
 }
@@ -388,11 +396,24 @@ pub fn meeting_record_item(
         .iter()
         .map(|a| new_action(a, Some(meeting_id)))
         .collect::<Result<Vec<_>, _>>()?;
+    let lasting = if input.keep_shared.is_empty() {
+        None
+    } else {
+        Some(kasane::LastingShare {
+            agencies: input
+                .keep_shared
+                .iter()
+                .map(|a| id("agency", a))
+                .collect::<Result<Vec<_>, _>>()?,
+            basis: kasane::Basis::parse(&input.keep_basis)?,
+        })
+    };
     let rec = ItemRecord {
         discussion: input.discussion,
         decisions: input.decisions,
         next_review: date_input("next review", &input.next_review)?,
         actions,
+        lasting,
     };
     desk.with_vault(|v| Ok(v.record_item(meeting_id, case, rec)?.into_iter().map(id_text).collect()))
 }

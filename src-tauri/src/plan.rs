@@ -80,6 +80,10 @@ pub struct ShareView {
     pub basis: BasisView,
     pub active: bool,
     pub since: DateView,
+    /// The meeting a disclosure for a meeting was made for.
+    pub meeting: Option<String>,
+    /// The last day of a disclosure for a meeting; null for a lasting share.
+    pub until: Option<DateView>,
     pub removed: Option<DateView>,
     pub removed_reason: Option<String>,
     pub conflicts: Vec<String>,
@@ -93,6 +97,8 @@ impl From<Share> for ShareView {
             basis: s.basis.into(),
             active: s.active,
             since: s.since.into(),
+            meeting: s.meeting.map(id_text),
+            until: s.until.map(DateView::from),
             removed: s.removed.map(DateView::from),
             removed_reason: s.removed_reason,
             conflicts: s.conflicts,
@@ -471,6 +477,15 @@ pub fn case_share(desk: &Desktop, case: String, agency: String, basis: String) -
     let agency = id("agency", &agency)?;
     let basis = Basis::parse(&basis)?;
     desk.with_vault(|v| Ok(v.share_case(case, agency, Some(basis))?))
+}
+
+/// How many days after a meeting a disclosure for it lasts (the city's setting).
+pub fn disclosure_days(desk: &Desktop) -> Result<u32, CommandError> {
+    desk.with_vault(|v| Ok(v.meeting_disclosure_days()?))
+}
+
+pub fn disclosure_days_set(desk: &Desktop, days: u32) -> Result<(), CommandError> {
+    desk.with_vault(|v| Ok(v.set_meeting_disclosure_days(days)?))
 }
 
 pub fn case_unshare(desk: &Desktop, case: String, agency: String, reason: String) -> Result<(), CommandError> {

@@ -264,6 +264,16 @@ pub struct ItemRecord {
     pub decisions: Vec<String>,
     pub next_review: Option<Date>,
     pub actions: Vec<NewAction>,
+    /// The meeting decides that these attendees keep the case after the disclosure for the
+    /// meeting ends, under a basis of its own.
+    pub lasting: Option<LastingShare>,
+}
+
+/// A meeting's decision that attendees keep a case beyond the meeting, and on which basis.
+#[derive(Debug, Clone)]
+pub struct LastingShare {
+    pub agencies: Vec<Uuid>,
+    pub basis: Basis,
 }
 
 /// A meeting with its agenda and corrections.
@@ -431,6 +441,23 @@ impl Vault {
         reasons: Vec<String>,
         note: Option<&str>,
     ) -> Result<Uuid, MeetingError> {
+        self.add_to_agenda_disclosing(meeting, case, minutes, reasons, note, None)
+    }
+
+    /// Puts a case on the agenda, disclosing it for the meeting only to the attendees in `to`
+    /// (every attendee when None). An attendee left out does not receive the case, and so not
+    /// the meeting's record either (the record holds what was said about every case). A
+    /// disclosure ends [`Vault::meeting_disclosure_days`] after the meeting unless the meeting's
+    /// record decides a lasting share; an agency that already sees the case keeps its share.
+    pub fn add_to_agenda_disclosing(
+        &mut self,
+        meeting: Uuid,
+        case: Uuid,
+        minutes: Option<u32>,
+        reasons: Vec<String>,
+        note: Option<&str>,
+        to: Option<&[Uuid]>,
+    ) -> Result<Uuid, MeetingError> {
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         let items = self.items_of(meeting)?;
@@ -448,11 +475,32 @@ impl Vault {
         let shares = self.shares_of(case)?;
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let name = |a: &Uuid| names.get(a).cloned().unwrap_or_else(|| a.to_string());
+        if let Some(to) = to {
+            if let Some(stranger) = to.iter().find(|a| !m.attendees.contains(a)) {
+                let who = name(stranger);
+                return Err(MeetingError::Record(RecordError::Inconsistent(record::msg!(
+                    ja: "{who}はこの会議の出席機関ではないため、会議のための情報提供先にできません",
+                    en: "{who} does not attend this meeting, so the case cannot be disclosed to it for the meeting"
+                ))));
+            }
+        }
+        // The disclosure's last day: the set number of days after the meeting.
+        let until = m
+            .date
+            .checked_add(jiff::Span::new().days(i64::from(self.meeting_disclosure_days()?)))
+            .unwrap_or(m.date);
+        // Attendees to disclose to: those without a share, and those whose earlier disclosure
+        // for a meeting ends before this one's would (it is extended).
         let missing: Vec<Uuid> = m
             .attendees
             .iter()
             .copied()
-            .filter(|a| *a != c.lead_agency && !shares.iter().any(|s| s.active && s.agency == *a))
+            .filter(|a| *a != c.lead_agency && to.is_none_or(|to| to.contains(a)))
+            .filter(|a| {
+                !shares
+                    .iter()
+                    .any(|s| s.active && s.agency == *a && s.until.is_none_or(|u| u >= until))
+            })
             .collect();
         let purpose = Basis::purpose_of_conference(&m.kind).or(basis.default_purpose());
         let consents = if basis.needs_consent() {
@@ -479,7 +527,7 @@ impl Vault {
             let uncovered: Vec<String> = m
                 .attendees
                 .iter()
-                .filter(|a| **a != c.lead_agency)
+                .filter(|a| **a != c.lead_agency && to.is_none_or(|to| to.contains(a)))
                 .filter(|a| covering(**a, day).is_none())
                 .map(&name)
                 .collect();
@@ -512,7 +560,7 @@ impl Vault {
                     // Under 重層的支援会議 the share rests on the meeting's basis (consent checked above).
                     basis
                 };
-                match self.share_cases_for(&[case], *a, basis, purpose) {
+                match self.share_cases_for(&[case], *a, basis, purpose, Some((meeting, until))) {
                     Ok(()) | Err(ShareError::OwnAgency(_)) => {}
                     Err(e) => return Err(e.into()),
                 }
@@ -653,6 +701,10 @@ impl Vault {
             .map(|d| d.trim().to_string())
             .filter(|d| !d.is_empty())
             .collect();
+        let mut decisions = decisions;
+        if let Some(lasting) = &rec.lasting {
+            decisions.push(self.keep_shared_after(&m, case, lasting)?);
+        }
         if !decisions.is_empty() {
             let mut all = item.decisions.clone();
             all.extend(decisions);
@@ -681,6 +733,42 @@ impl Vault {
             );
             Ok(ids)
         })
+    }
+
+    /// Makes the meeting's disclosure of a case to some attendees a lasting share under its own
+    /// basis (only the case's lead may; the basis's own rules apply: roster, consent). Returns
+    /// the decision as it goes into the record.
+    fn keep_shared_after(&mut self, m: &Meeting, case: Uuid, lasting: &LastingShare) -> Result<String, MeetingError> {
+        if lasting.agencies.is_empty() {
+            return Err(MeetingError::Record(RecordError::Inconsistent(record::msg!(
+                ja: "会議の後も共有を続ける機関を選んでください",
+                en: "choose the agencies that keep the case after the meeting"
+            ))));
+        }
+        let mut names = Vec::new();
+        for a in &lasting.agencies {
+            let name = self.agency(*a).map(|x| x.name).unwrap_or_else(|_| a.to_string());
+            if !m.attendees.contains(a) {
+                return Err(MeetingError::Record(RecordError::Inconsistent(record::msg!(
+                    ja: "{name}はこの会議の出席機関ではないため、会議の決定で共有を続けることはできません",
+                    en: "{name} does not attend this meeting, so its record cannot decide that it keeps the case"
+                ))));
+            }
+            names.push(name);
+        }
+        let basis = lasting.basis;
+        for a in &lasting.agencies {
+            match self.share_cases_for(&[case], *a, basis, basis.default_purpose(), None) {
+                // The lead keeps its own case anyway.
+                Ok(()) | Err(ShareError::OwnAgency(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(format!(
+            "会議の後も共有を続ける：{}（根拠：{}）",
+            names.join("、"),
+            basis.label_ja()
+        ))
     }
 
     /// Closes the record: refused while an item has no next review date (unless its case is

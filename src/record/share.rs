@@ -141,6 +141,14 @@ pub struct Share {
     /// share under a law, and for shares recorded before purposes were.
     #[serde(default)]
     pub purpose: Option<super::ConsentPurpose>,
+    /// The meeting the case was disclosed for, when putting it on that meeting's agenda made
+    /// this share.
+    #[serde(default)]
+    pub meeting: Option<Uuid>,
+    /// The last day of access: a disclosure for a meeting ends a set number of days after it,
+    /// unless the meeting's record decided a lasting share (then None).
+    #[serde(default)]
+    pub until: Option<jiff::civil::Date>,
     #[serde(default)]
     pub removed: Option<jiff::civil::Date>,
     #[serde(default)]
@@ -160,7 +168,60 @@ impl Record for Share {
     }
 }
 
+/// vault_meta key of the number of days a disclosure for a meeting lasts after the meeting.
+const DISCLOSURE_DAYS_KEY: &str = "meeting_disclosure_days";
+
+/// How long a disclosure for a meeting lasts after it when the city has set nothing.
+pub const DEFAULT_DISCLOSURE_DAYS: u32 = 30;
+
 impl Vault {
+    /// The number of days after a meeting that its attendees keep a case disclosed for it
+    /// (the city's setting; 30 when none is set).
+    pub fn meeting_disclosure_days(&self) -> Result<u32, RecordError> {
+        use rusqlite::OptionalExtension;
+        let stored: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT value FROM vault_meta WHERE key = ?1",
+                [DISCLOSURE_DAYS_KEY],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(kasane_store::StoreError::from)?;
+        Ok(stored
+            .and_then(|d| u32::try_from(d).ok())
+            .filter(|d| (1..=365).contains(d))
+            .unwrap_or(DEFAULT_DISCLOSURE_DAYS))
+    }
+
+    /// Sets how many days after a meeting a disclosure for it lasts (1 to 365).
+    pub fn set_meeting_disclosure_days(&mut self, days: u32) -> Result<(), RecordError> {
+        if !(1..=365).contains(&days) {
+            return Err(RecordError::Inconsistent(super::msg!(
+                ja: "会議後の提供期間は1日から365日の間で指定してください（{days}日は指定できません）",
+                en: "the disclosure period after a meeting must be 1 to 365 days, not {days}"
+            )));
+        }
+        // The setting and its audit entry land together or not at all.
+        let (now, worker) = (self.ambient.clock.now(), self.me.worker);
+        let tx = self.conn.transaction().map_err(kasane_store::StoreError::from)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?1, ?2)",
+            rusqlite::params![DISCLOSURE_DAYS_KEY, days as i64],
+        )
+        .map_err(kasane_store::StoreError::from)?;
+        crate::audit::append(
+            &tx,
+            now,
+            Some(worker),
+            "setting.disclosure-days",
+            None,
+            Some(&days.to_string()),
+        )?;
+        tx.commit().map_err(kasane_store::StoreError::from)?;
+        Ok(())
+    }
+
     /// The share set of a case (active and removed entries).
     pub fn shares_of(&self, case: Uuid) -> Result<Vec<Share>, RecordError> {
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();

@@ -372,6 +372,7 @@ fn notes_and_finalised_meetings_change_only_as_their_authors_allow() {
             meeting,
             c.case,
             kasane::ItemRecord {
+                lasting: None,
                 discussion: Some("長男の状況を共有した".into()),
                 decisions: vec!["家計相談につなぐ".into()],
                 next_review: Some("2027-01-20".parse().unwrap()),

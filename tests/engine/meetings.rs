@@ -424,6 +424,7 @@ fn assessment_changes_since_the_last_meeting_are_computed() {
         m,
         c,
         ItemRecord {
+            lasting: None,
             next_review: Some(day("2027-01-10")),
             ..Default::default()
         },
@@ -545,6 +546,7 @@ fn a_finalised_record_is_read_only_and_corrections_are_new_entries() {
         m,
         c,
         ItemRecord {
+            lasting: None,
             discussion: Some("長男の就労について検討".into()),
             decisions: vec!["家計相談を実施".into()],
             next_review: Some(day("2027-01-20")),
@@ -573,6 +575,7 @@ fn a_finalised_record_is_read_only_and_corrections_are_new_entries() {
             m,
             c,
             ItemRecord {
+                lasting: None,
                 discussion: Some("書き換え".into()),
                 ..Default::default()
             },
@@ -674,6 +677,7 @@ fn printed_documents_carry_what_they_must() {
         m,
         c,
         ItemRecord {
+            lasting: None,
             discussion: Some("長男の就労について検討。".into()),
             decisions: vec!["生活福祉課が家計相談".into()],
             next_review: Some(day("2027-01-20")),
@@ -729,6 +733,7 @@ fn the_ledger_shows_last_and_next_review_and_overdue_work() {
         m,
         c,
         ItemRecord {
+            lasting: None,
             next_review: Some(day("2027-01-10")),
             ..Default::default()
         },

@@ -381,6 +381,9 @@ describe("two agencies share a case by files, disagree, and meet", () => {
     await snap("a-agenda-proposals");
     const caseId = (await s.attribute(proposal, "data-case")) ?? "";
     await s.click(`[data-testid=proposal][data-case="${caseId}"] button[data-testid=proposal-accept]`);
+    await s.waitFor(`[data-testid=proposal][data-case="${caseId}"] [data-testid=disclosure-choice]`);
+    await snap("a-disclosure-choice");
+    await s.click(`[data-testid=proposal][data-case="${caseId}"] button[data-testid=disclosure-confirm]`);
     const agenda = "[data-testid=agenda][aria-busy=false]";
     const item = await s.waitFor(`${agenda} [data-testid=agenda-item][data-case="${caseId}"]`);
     expect(await s.text(item)).toContain(CASE_TITLE);

@@ -34,9 +34,14 @@ const AGENDA = "[data-testid=agenda][aria-busy=false]";
  * Accepts a proposal and waits for the engine's answer, whichever it is: the case on the agenda,
  * or the refusal shown at the proposal. Returns true when it was accepted.
  */
-async function accept(caseId: string): Promise<boolean> {
+async function accept(caseId: string, shot?: string): Promise<boolean> {
   const proposal = `[data-testid=proposal][data-case="${caseId}"]`;
   await s.click(`${proposal} button[data-testid=proposal-accept]`);
+  // First the disclosure for the meeting: what goes, to which attendees, until when.
+  const choice = await s.waitFor(`${proposal} [data-testid=disclosure-choice]`);
+  expect(await s.text(choice), "the lead sees that internal notes never go and when access ends").toMatch(/内部メモは提供しません[\s\S]*日後まで/);
+  if (shot) await shoot(s, shot);
+  await s.click(`${proposal} button[data-testid=disclosure-confirm]`);
   const answer = await s.waitFor(`${AGENDA} [data-testid=agenda-item][data-case="${caseId}"], ${proposal} [data-testid=error]`);
   return (await s.attribute(answer, "data-testid")) === "agenda-item";
 }
@@ -165,7 +170,7 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
         "const p = [...document.querySelectorAll('[data-testid=proposal]')].find(p => p.textContent.includes('主担当 福祉総務課')); return p ? p.dataset.case : '';",
       );
       if (!mine) break;
-      if (!(await accept(mine))) {
+      if (!(await accept(mine, i === 0 ? "meetings-04c-disclosure-choice" : undefined))) {
         await shoot(s, "meetings-04b-accept-stopped");
         break;
       }
@@ -221,6 +226,12 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.type("input[name=item-next-review]", "R9.3.10");
     await s.waitFor("[data-testid=date-preview-item-next-review] .ok");
     await shoot(s, "meetings-06-meeting-mode");
+    // The meeting may decide that an attendee keeps the case after the disclosure ends, on a basis.
+    await s.click("[data-testid=keep-shared] input[name=keep-shared]");
+    await s.waitFor("[data-testid=keep-shared] select[name=keep-basis]");
+    await shoot(s, "meetings-06b-keep-shared");
+    await s.click("[data-testid=keep-shared] input[name=keep-shared]");
+    await s.waitGone("[data-testid=keep-shared] select[name=keep-basis]");
     await s.click("[data-testid=mode-save-next]");
     // The next item is shown once the engine saved this one and the meeting was read again.
     await s.waitFor('[data-testid=mode-position][data-position="2"]');

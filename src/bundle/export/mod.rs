@@ -67,9 +67,9 @@ impl Vault {
     ) -> Result<ExportReport, BundleError> {
         let started = Instant::now();
         let (agency, recipients) = self.recipients(to)?;
-        // A share whose consent has run out ends before anything goes out, so the file carries
-        // the purge request instead of the case.
-        self.end_lapsed_consent_shares()?;
+        // A share whose consent or disclosure period has run out ends before anything goes
+        // out, so the file carries the purge request instead of the case.
+        self.end_lapsed_shares()?;
         let agency_name = self
             .agency(agency)
             .map(|a| a.name)

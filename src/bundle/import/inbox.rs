@@ -86,7 +86,10 @@ impl Vault {
         }
         drop(bytes);
         test_pause("inbox");
-        self.process_inbox_file(&name, progress)
+        let summary = self.process_inbox_file(&name, progress)?;
+        // A case disclosed for a meeting whose period is already over is not kept.
+        self.end_lapsed_shares()?;
+        Ok(summary)
     }
 
     /// Retries the bundles left in the inbox: those whose import was interrupted (a crash), and

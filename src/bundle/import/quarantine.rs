@@ -64,6 +64,9 @@ fn explain(reason: &str) -> &'static str {
         Q_LOCAL => "internal items must never leave their PC; refused",
         Q_OP_ID_REUSED => "an operation reuses the id of another operation: a forgery or a fault; alert the partner",
         authority::HOLD_NOT_SHARED => "the agency was never given this case (or not at that time)",
+        authority::HOLD_DISCLOSURE_ENDED => {
+            "written after the agency's access to a case disclosed for a meeting ended: refused"
+        }
         authority::HOLD_NOT_LEAD => "only the lead agency may change who sees the case or hand over the lead",
         authority::HOLD_CASE_UNKNOWN => "the case itself has not arrived yet",
         authority::HOLD_HOUSEHOLD_UNKNOWN => "the household has not arrived yet",

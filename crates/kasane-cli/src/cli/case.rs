@@ -347,7 +347,10 @@ impl Out {
         }
         for s in list {
             let state = if s.active {
-                format!("共有中 {}〜", date_cell(&s.since))
+                match &s.until {
+                    Some(u) => format!("共有中 {}〜 会議のための提供 {}まで", date_cell(&s.since), date_cell(u)),
+                    None => format!("共有中 {}〜", date_cell(&s.since)),
+                }
             } else {
                 format!("終了 {}", s.removed.map(|d| date_cell(&d)).unwrap_or_default())
             };

@@ -35,6 +35,14 @@ pub enum MeetingCmd {
     Pack(MeetingPack),
     /// Printable HTML (A4): agenda, prep pack or minutes.
     Print(MeetingPrint),
+    /// Show, or set (1–365), how many days after a meeting a case disclosed for it stays with
+    /// the attendees (default 30).
+    DisclosureDays(DisclosureDays),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DisclosureDays {
+    pub days: Option<u32>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -74,6 +82,9 @@ pub struct AgendaAdd {
     pub minutes: Option<u32>,
     #[arg(long)]
     pub note: Option<String>,
+    /// Disclose the case for the meeting only to these attendees (default: every attendee).
+    #[arg(long, num_args = 1..)]
+    pub to: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -111,6 +122,13 @@ pub struct MeetingRecord {
     pub decision: Vec<String>,
     #[arg(long)]
     pub next_review: Option<String>,
+    /// Attendees that keep the case after the disclosure for the meeting ends (the meeting's
+    /// decision); needs --keep-basis.
+    #[arg(long, num_args = 1..)]
+    pub keep_shared: Vec<String>,
+    /// The legal basis they keep it on (shien-kaigi, consent:<id> …).
+    #[arg(long)]
+    pub keep_basis: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -195,7 +213,9 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
                 .find(|p| p.case == c)
                 .map(|p| p.reasons.into_iter().map(|r| r.code.to_string()).collect())
                 .unwrap_or_default();
-            let idv = v.add_to_agenda(m, c, a.minutes, reasons, a.note.as_deref())?;
+            let to = a.to.iter().map(|s| agency(&v, s)).collect::<Result<Vec<_>>>()?;
+            let to = (!to.is_empty()).then_some(to.as_slice());
+            let idv = v.add_to_agenda_disclosing(m, c, a.minutes, reasons, a.note.as_deref(), to)?;
             out.id("agenda-item", idv);
         }
         MeetingCmd::Agenda(AgendaCmd::Remove(a)) => {
@@ -216,10 +236,23 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
                     out.done("attendance recorded");
                 }
                 Some(c) => {
+                    let lasting = match (a.keep_shared.is_empty(), &a.keep_basis) {
+                        (true, None) => None,
+                        (false, Some(b)) => Some(kasane::LastingShare {
+                            agencies: a
+                                .keep_shared
+                                .iter()
+                                .map(|s| agency(&v, s))
+                                .collect::<Result<Vec<_>>>()?,
+                            basis: kasane::Basis::parse(b).map_err(Error::from)?,
+                        }),
+                        _ => return Err(usage("--keep-shared and --keep-basis go together")),
+                    };
                     v.record_item(
                         m,
                         id(c, "case")?,
                         kasane::ItemRecord {
+                            lasting,
                             discussion: a.discussion,
                             decisions: a.decision,
                             next_review: a.next_review.as_deref().map(date).transpose()?,
@@ -275,6 +308,19 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
                 &format!("印刷用ファイルを出力しました / written: {}", a.out.display()),
                 &a.out,
             );
+        }
+        MeetingCmd::DisclosureDays(a) => {
+            if let Some(days) = a.days {
+                v.set_meeting_disclosure_days(days).map_err(Error::from)?;
+            }
+            let days = v.meeting_disclosure_days().map_err(Error::from)?;
+            if out.json {
+                out.print_json(&json!({ "disclosure_days": days }));
+            } else {
+                outln!(
+                    "会議のための情報提供は会議の{days}日後まで / a case disclosed for a meeting stays with the attendees until {days} days after it"
+                );
+            }
         }
     }
     Ok(())

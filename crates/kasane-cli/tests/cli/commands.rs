@@ -1063,3 +1063,135 @@ fn a_consent_is_recorded_with_its_terms_printed_for_signing_and_limits_sharing()
     ok(&vault, &["case", "disclosures", &c, "--out", paper.to_str().unwrap()]);
     assert!(std::fs::read_to_string(&paper).unwrap().contains("情報提供の記録"));
 }
+
+#[test]
+fn a_case_is_disclosed_for_a_meeting_to_the_attendees_chosen_until_the_days_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "福祉総務課",
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    let shown = ok(&vault, &["meeting", "disclosure-days"]);
+    assert_eq!(
+        shown["disclosure_days"], 30,
+        "30 days unless the city sets another: {shown}"
+    );
+    let refused = kasane(&vault, pass, &["--json", "meeting", "disclosure-days", "400"]);
+    assert_eq!(
+        refused.code, 2,
+        "more than a year is bad input (exit 2): {}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("365"), "{}", refused.stderr);
+    let set = ok(&vault, &["meeting", "disclosure-days", "14"]);
+    assert_eq!(set["disclosure_days"], 14, "{set}");
+
+    ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
+    ok(&vault, &["agency", "add", "--name", "高齢者いきいき課"]);
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "8050",
+            "--problem",
+            "hachimaru-gomaru",
+        ],
+    ));
+    let m = id(&ok(
+        &vault,
+        &[
+            "meeting",
+            "new",
+            "--type",
+            "shien-kaigi",
+            "--date",
+            "2026-12-10",
+            "--place",
+            "本庁舎",
+            "--attendee",
+            "生活福祉課",
+            "高齢者いきいき課",
+        ],
+    ));
+    ok(
+        &vault,
+        &["meeting", "agenda", "add", &m, "--case", &c, "--to", "生活福祉課"],
+    );
+    let records = |ledger: &Value| -> Vec<Value> {
+        ledger
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d["what"] == "case-records")
+            .collect()
+    };
+    let ledger = ok(&vault, &["case", "disclosures", &c]);
+    let given = records(&ledger);
+    assert_eq!(given.len(), 1, "only the attendee chosen is given the case: {ledger}");
+    assert_eq!(given[0]["agency_name"], "生活福祉課");
+    assert_eq!(
+        given[0]["last_day"], "2026-12-24",
+        "14 days after the meeting: {ledger}"
+    );
+    assert_eq!(given[0]["meeting"], m.as_str());
+
+    // The meeting decides that 生活福祉課 keeps the case under 支援会議.
+    let half = kasane(
+        &vault,
+        pass,
+        &[
+            "--json",
+            "meeting",
+            "record",
+            &m,
+            "--case",
+            &c,
+            "--keep-shared",
+            "生活福祉課",
+        ],
+    );
+    assert_eq!(half.code, 2, "a lasting share needs its basis: {}", half.stderr);
+    ok(
+        &vault,
+        &[
+            "meeting",
+            "record",
+            &m,
+            "--case",
+            &c,
+            "--keep-shared",
+            "生活福祉課",
+            "--keep-basis",
+            "shien-kaigi",
+        ],
+    );
+    let ledger = ok(&vault, &["case", "disclosures", &c]);
+    let given = records(&ledger);
+    assert!(
+        given
+            .last()
+            .is_some_and(|d| d["last_day"].is_null() && d["until"].is_null()),
+        "the share lasts now: {ledger}"
+    );
+}

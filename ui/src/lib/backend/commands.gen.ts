@@ -284,6 +284,14 @@ export async function caseUnshare(case_: string, agency: string, reason: string)
   return call<void>("case_unshare", { case: case_, agency, reason });
 }
 
+export async function disclosureDays(): Promise<number> {
+  return call<number>("disclosure_days");
+}
+
+export async function disclosureDaysSet(days: number): Promise<void> {
+  return call<void>("disclosure_days_set", { days });
+}
+
 export async function assessment(case_: string): Promise<AssessmentDomainView[]> {
   return call<AssessmentDomainView[]>("assessment", { case: case_ });
 }
@@ -352,8 +360,8 @@ export async function meetingProposals(meeting: string): Promise<ProposalView[]>
   return call<ProposalView[]>("meeting_proposals", { meeting });
 }
 
-export async function agendaAdd(meeting: string, case_: string, minutes: number | null, reasons: string[]): Promise<void> {
-  return call<void>("agenda_add", { meeting, case: case_, minutes, reasons });
+export async function agendaAdd(meeting: string, case_: string, minutes: number | null, reasons: string[], to: string[] | null): Promise<void> {
+  return call<void>("agenda_add", { meeting, case: case_, minutes, reasons, to });
 }
 
 export async function agendaRemove(meeting: string, case_: string): Promise<void> {

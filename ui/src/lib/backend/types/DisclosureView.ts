@@ -13,4 +13,8 @@ what: string,
 /**
  * In Japanese, as the engine words it.
  */
-what_ja: string, basis: string, basis_ja: string, purpose: ConsentPurpose | null, meeting: string | null, from: DateView, until: DateView | null, ended_reason: string | null, };
+what_ja: string, basis: string, basis_ja: string, purpose: ConsentPurpose | null, meeting: string | null, from: DateView, until: DateView | null, ended_reason: string | null, 
+/**
+ * A disclosure for a meeting: the last day of access it was given.
+ */
+last_day: DateView | null, };

@@ -13,4 +13,12 @@ decisions: Array<string>,
 /**
  * As typed; blank: unchanged.
  */
-next_review: string, actions: Array<NewActionInput>, };
+next_review: string, actions: Array<NewActionInput>, 
+/**
+ * Attendees the meeting decides keep the case after the disclosure for it ends.
+ */
+keep_shared: Array<string>, 
+/**
+ * The basis they keep it on (a basis code); blank when `keep_shared` is empty.
+ */
+keep_basis: string, };

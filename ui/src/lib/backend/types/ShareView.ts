@@ -2,4 +2,12 @@
 import type { BasisView } from "./BasisView";
 import type { DateView } from "./DateView";
 
-export type ShareView = { agency: string, agency_name: string, basis: BasisView, active: boolean, since: DateView, removed: DateView | null, removed_reason: string | null, conflicts: Array<string>, };
+export type ShareView = { agency: string, agency_name: string, basis: BasisView, active: boolean, since: DateView, 
+/**
+ * The meeting a disclosure for a meeting was made for.
+ */
+meeting: string | null, 
+/**
+ * The last day of a disclosure for a meeting; null for a lasting share.
+ */
+until: DateView | null, removed: DateView | null, removed_reason: string | null, conflicts: Array<string>, };

@@ -82,6 +82,10 @@ export const vault: Texts<typeof ja> = {
   "settings.autoLock": "Automatic lock",
   "settings.autoLockHelp":
     "After this long without any activity, Kasane locks and clears the records from the screen.",
+  "settings.disclosureDays": "Disclosure for a meeting",
+  "settings.disclosureDaysLabel": "Days after the meeting",
+  "settings.disclosureDaysHelp": "A case put on a meeting's agenda stays with the attending agencies this many days after the meeting, then is erased from their records (1 to 365 days; 30 unless set). Agencies the meeting's record decides keep it are not affected.",
+  "settings.disclosureDaysSaved": "Set to {days} days after the meeting.",
   "settings.minutes": "{n} minutes",
   "settings.workers": "Workers",
   "settings.workersHelp": "People who can unlock the case records on this PC, each with their own password.",
