@@ -29,6 +29,10 @@ pub(crate) type Verdict = Option<&'static str>;
 pub(crate) type Verdicts = HashMap<Uuid, Verdict>;
 
 pub(crate) const HOLD_NOT_SHARED: &str = "not-shared";
+/// A share under a law whose conferences are for some people only (要対協: children and 特定妊婦;
+/// 地域ケア会議: older people; 困窮の支援会議: people in hardship) of a case that, on the share's
+/// first day, its records do not show to be one of them.
+pub(crate) const HOLD_OUTSIDE_REMIT: &str = "outside-remit";
 /// Written by an attendee after its disclosure for a meeting ended.
 pub(crate) const HOLD_DISCLOSURE_ENDED: &str = "disclosure-ended";
 pub(crate) const HOLD_NOT_LEAD: &str = "not-lead";
@@ -522,7 +526,7 @@ pub(crate) fn judge_case(
     ops: &mut [OpFacts],
     parties: &Parties,
     readable: &dyn Fn(&str, &Value) -> bool,
-    consents: &[ConsentTerms],
+    household: &HouseholdFacts,
 ) -> (Verdicts, CaseFacts) {
     ops.sort_by_key(OpFacts::order);
     let mut verdicts = structure(Scope::Case(case), ops, parties, readable);
@@ -530,8 +534,10 @@ pub(crate) fn judge_case(
     let mut lead: Option<Uuid> = None;
     let mut share_agency: HashMap<Uuid, Uuid> = HashMap::new();
     let mut shares: HashMap<Uuid, Map<String, Value>> = HashMap::new();
-    // The case's 本人 as the case's ops so far say: a share under consent needs theirs.
+    // The case's 本人 and problems as the case's ops so far say: a share under consent needs the
+    // 本人's consent, and one under a law with a remit a case within it.
     let mut key_person: Option<Uuid> = None;
+    let mut problems: Vec<String> = Vec::new();
     for op in ops.iter() {
         if verdicts.get(&op.id).copied().flatten().is_some() {
             continue;
@@ -542,6 +548,9 @@ pub(crate) fn judge_case(
         if op.etype == "case" && op.entity == case {
             if let Some(f) = op.fields().filter(|f| f.contains_key("key_person")) {
                 key_person = uuid_field(Some(f), "key_person");
+            }
+            if let Some(list) = op.fields().and_then(|f| f.get("problems")).and_then(Value::as_array) {
+                problems = list.iter().filter_map(Value::as_str).map(str::to_string).collect();
             }
         }
         if op.etype == "case" && op.kind == OpKind::Create {
@@ -581,7 +590,11 @@ pub(crate) fn judge_case(
                 continue;
             }
             if op.etype == "share" {
-                if let Some(hold) = judge_share(&mut shares, op, &parties.rosters, consents, key_person) {
+                let case_now = CaseNow {
+                    key_person,
+                    problems: &problems,
+                };
+                if let Some(hold) = judge_share(&mut shares, op, &parties.rosters, household, &case_now) {
                     verdicts.insert(op.id, Some(hold));
                     continue;
                 }
@@ -633,8 +646,8 @@ fn judge_share(
     shares: &mut HashMap<Uuid, Map<String, Value>>,
     op: &OpFacts,
     rosters: &Rosters,
-    consents: &[ConsentTerms],
-    key_person: Option<Uuid>,
+    household: &HouseholdFacts,
+    case: &CaseNow<'_>,
 ) -> Verdict {
     let fields = op.fields()?;
     let mut merged = shares.get(&op.entity).cloned().unwrap_or_default();
@@ -648,8 +661,10 @@ fn judge_share(
         (true, Some(basis), Some(agency), Some(since)) => {
             if rosters.covers_basis(basis, agency, since) == Some(false) {
                 Some(HOLD_NOT_ON_ROSTER)
-            } else if !consent_covers(&merged, basis, agency, since, consents, key_person) {
+            } else if !consent_covers(&merged, basis, agency, since, &household.consents, case.key_person) {
                 Some(HOLD_CONSENT_NOT_COVERING)
+            } else if !Remit::of_basis(basis).fits(since, &household.members, case.problems) {
+                Some(HOLD_OUTSIDE_REMIT)
             } else {
                 None
             }
@@ -661,6 +676,128 @@ fn judge_share(
         shares.insert(op.entity, merged);
     }
     verdict
+}
+
+/// The case as its ops so far say, for judging a share of it.
+struct CaseNow<'a> {
+    key_person: Option<Uuid>,
+    problems: &'a [String],
+}
+
+/// What a case's household says that the case's shares depend on: the consents recorded there
+/// and the members (birth dates, deaths) as the household's ops say.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HouseholdFacts {
+    pub consents: Vec<ConsentTerms>,
+    pub members: Vec<MemberFacts>,
+}
+
+/// What a member's record says that a law's remit looks at.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub(crate) struct MemberFacts {
+    #[serde(default)]
+    pub birth: Option<crate::ja::PartialDate>,
+    #[serde(default)]
+    pub deceased: Option<crate::ja::PartialDate>,
+    /// 出産予定日 of a 特定妊婦.
+    #[serde(default)]
+    pub expecting: Option<Date>,
+}
+
+/// Whom a conference's law is for. 支援会議 (社会福祉法106条の6), 重層的支援会議 and sharing on consent:
+/// any household the members need to consider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Remit {
+    Any,
+    /// 要保護児童・要支援児童・特定妊婦 (児童福祉法25条の2).
+    Children,
+    /// Older people: 65 and over, or 要介護・要支援 (介護保険法115条の48).
+    Older,
+    /// 生活困窮者 (生活困窮者自立支援法).
+    Hardship,
+}
+
+/// Problem codes that speak of a child in the household.
+const CHILD_PROBLEMS: &[&str] = &[
+    "child-abuse",
+    "young-carer",
+    "non-attendance",
+    "child-poverty",
+    "medical-care-child",
+];
+/// Problem codes that speak of an older person's care.
+const OLDER_PROBLEMS: &[&str] = &["care-need", "dementia", "elder-abuse", "rorou-kaigo", "elderly-alone"];
+/// Problem codes that make someone a 生活困窮者. 生活保護 alone does not: its recipients are
+/// supported under that law instead.
+const HARDSHIP_PROBLEMS: &[&str] = &["poverty", "debt-arrears", "unemployment", "child-poverty", "housing"];
+
+impl Remit {
+    pub fn of_conference(conference: &str) -> Remit {
+        match conference {
+            "kobetsu-case-kento" | "jitsumusha-kaigi" => Remit::Children,
+            "chiiki-care-kaigi" => Remit::Older,
+            "konkyu-shien-kaigi" | "shien-chosei-kaigi" => Remit::Hardship,
+            _ => Remit::Any,
+        }
+    }
+    /// The remit of the law a share under `basis` (a basis code) rests on.
+    pub fn of_basis(basis: &str) -> Remit {
+        match basis {
+            "yotaikyo" => Remit::Children,
+            "chiiki-care-kaigi" => Remit::Older,
+            "konkyu-shien-kaigi" => Remit::Hardship,
+            _ => Remit::Any,
+        }
+    }
+    /// Whether a case fits on `on`, from its living members' ages (a partial birth date counts
+    /// when the person may be of the age), a 特定妊婦 still expecting, and its problems.
+    pub fn fits(self, on: Date, members: &[MemberFacts], problems: &[String]) -> bool {
+        let has = |codes: &[&str]| problems.iter().any(|p| codes.contains(&p.as_str()));
+        let living = || members.iter().filter(|m| m.deceased.is_none());
+        let ages = || living().filter_map(|m| m.birth.and_then(|b| b.age_on(on)));
+        match self {
+            Remit::Any => true,
+            Remit::Children => {
+                ages().any(|a| a.min < 18)
+                    || living().any(|m| m.expecting.is_some_and(|d| d >= on))
+                    || has(CHILD_PROBLEMS)
+            }
+            Remit::Older => ages().any(|a| a.max >= 65) || has(OLDER_PROBLEMS),
+            Remit::Hardship => has(HARDSHIP_PROBLEMS),
+        }
+    }
+}
+
+/// The household's facts from its ops (stored and arriving), read the same whichever order the
+/// case's scope and the household's arrive in.
+pub(crate) fn household_facts(household: Uuid, ops: &[OpFacts]) -> HouseholdFacts {
+    HouseholdFacts {
+        consents: consents_in(household, ops),
+        members: members_in(household, ops),
+    }
+}
+
+/// The members of a household as its ops say: each person's fields from its create in the
+/// household and every later change, in op order. A person whose dates this build cannot read
+/// is left out (its ops are held as bad fields elsewhere).
+fn members_in(household: Uuid, ops: &[OpFacts]) -> Vec<MemberFacts> {
+    let mut ops: Vec<&OpFacts> = ops.iter().filter(|o| o.etype == "person").collect();
+    ops.sort_by_key(|o| o.order());
+    let mut fields: Vec<(Uuid, Map<String, Value>)> = Vec::new();
+    for op in ops {
+        let Some(f) = op.fields() else {
+            continue;
+        };
+        match (op.kind, fields.iter_mut().find(|(id, _)| *id == op.entity)) {
+            (OpKind::Create, None) if op.parent == Some(household) => fields.push((op.entity, f.clone())),
+            (OpKind::Set, Some((_, m))) => m.extend(f.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            _ => {}
+        }
+    }
+    fields
+        .into_iter()
+        .filter_map(|(_, m)| serde_json::from_value(Value::Object(m)).ok())
+        .collect()
 }
 
 /// Whether a share under `basis` starting on `since` rests on a consent that covers it. Shares
@@ -785,7 +922,7 @@ impl ConsentTerms {
 /// withdrawal from later ops. Read from the ops, not the applied state, so a case is judged the
 /// same whichever order its scope and its household's arrive in. A withdrawal by anyone counts:
 /// it can only make fewer shares stand.
-pub(crate) fn consents_in(household: Uuid, ops: &[OpFacts]) -> Vec<ConsentTerms> {
+fn consents_in(household: Uuid, ops: &[OpFacts]) -> Vec<ConsentTerms> {
     let mut ops: Vec<&OpFacts> = ops.iter().filter(|o| o.etype == "consent").collect();
     ops.sort_by_key(|o| o.order());
     let mut out: Vec<ConsentTerms> = Vec::new();
@@ -1159,7 +1296,7 @@ mod tests {
             serde_json::json!({"active": false}),
         );
         let after = log.create(7, 2, 35, "note", note(12, 102));
-        let (v, facts) = judge_case(case_id(), &mut log.ops, &parties(), &reads, &[]);
+        let (v, facts) = judge_case(case_id(), &mut log.ops, &parties(), &reads, &HouseholdFacts::default());
         let get = |id: u128| v[&Uuid::from_u128(id)];
         assert_eq!(get(1000), None, "the opening by the lead stands");
         assert_eq!(
@@ -1212,9 +1349,15 @@ mod tests {
             serde_json::json!({"active": false}),
         );
         log.create(11, 3, 29, "note", note(12, 103));
-        let (reference, _) = judge_case(case_id(), &mut log.ops.clone(), &parties(), &reads, &[]);
+        let (reference, _) = judge_case(
+            case_id(),
+            &mut log.ops.clone(),
+            &parties(),
+            &reads,
+            &HouseholdFacts::default(),
+        );
         let mut reversed: Vec<OpFacts> = log.ops.iter().cloned().rev().collect();
-        let (v, _) = judge_case(case_id(), &mut reversed, &parties(), &reads, &[]);
+        let (v, _) = judge_case(case_id(), &mut reversed, &parties(), &reads, &HouseholdFacts::default());
         assert_eq!(v, reference, "the same ops give the same verdicts in any order");
         assert_eq!(
             v[&Uuid::from_u128(10)],
@@ -1281,7 +1424,7 @@ mod tests {
         old.id = Uuid::from_u128(10);
         old.v = 1;
         log.ops.push(old);
-        let (v, _) = judge_case(case_id(), &mut log.ops, &parties(), &reads, &[]);
+        let (v, _) = judge_case(case_id(), &mut log.ops, &parties(), &reads, &HouseholdFacts::default());
         let get = |id: u128| v[&Uuid::from_u128(id)];
         assert_eq!(get(4), None, "an honest note stands");
         assert_eq!(get(5), Some(HOLD_FORGED_ID));

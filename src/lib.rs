@@ -16,6 +16,7 @@ mod meeting;
 mod record;
 mod reference;
 mod referral;
+mod remit;
 mod report;
 mod schema;
 mod search;
@@ -51,7 +52,7 @@ pub use log::{
 pub use meeting::{
     AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LastingShare, LedgerFilter, LedgerRow,
     LedgerSort, Meeting, MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
-    confidentiality_ja as meeting_confidentiality_ja, remit_text as meeting_remit_text,
+    confidentiality_ja as meeting_confidentiality_ja,
 };
 pub use migrate::MigrateError;
 pub use record::Msg;
@@ -68,6 +69,7 @@ pub use reference::{
     assessment_domain, assessment_domains, conference_type, conference_types, district, districts, problem, problems,
 };
 pub use referral::{NewReferral, NewResource, Referral, ReferralStatus, Resource};
+pub use remit::remit_text as meeting_remit_text;
 pub use report::{PRINTOUT_NOTICE_EN, PRINTOUT_NOTICE_JA, PrintWhat};
 pub use schema::Unreadable;
 pub use search::Hit;

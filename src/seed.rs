@@ -89,6 +89,35 @@ fn staff(v: &mut Vault) -> Result<Staff, Error> {
     })
 }
 
+/// The city's 支援会議 roster (構成員名簿) in the city-wide picture: every agency of the city's list
+/// a member from the start of the fiscal year, under the city's 要綱, so the rosters screen is not
+/// empty. Only when the vault keeps no 支援会議 roster yet, and never in a vault made to share every
+/// case from here (its partners in demos and benchmarks are agencies off the city's list).
+fn city_roster(v: &mut Vault, staff: &Staff, today: Date) -> Result<(), Error> {
+    if v.rosters()?.iter().any(|e| e.conference == "shien-kaigi") {
+        return Ok(());
+    }
+    let year = if today.month() >= 4 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    let from = Date::new(year, 4, 1).map_err(|e| crate::vault::VaultError::Damaged(e.to_string()))?;
+    let mut agencies: Vec<Uuid> = staff.values().map(|(a, _)| *a).collect();
+    agencies.sort();
+    agencies.dedup();
+    for agency in agencies {
+        v.add_roster_entry(record::NewRosterEntry {
+            conference: "shien-kaigi".into(),
+            agency,
+            from,
+            to: None,
+            charter: "鎌倉市重層的支援体制整備事業における支援会議設置要綱".into(),
+        })?;
+    }
+    Ok(())
+}
+
 fn date(s: &str) -> Option<PartialDate> {
     PartialDate::parse(s).ok()
 }
@@ -127,6 +156,7 @@ fn write_household(
                 relation: m.relation.to_string(),
                 living_together: m.living_together,
                 deceased: m.deceased.as_deref().and_then(date),
+                expecting: None,
             },
             today,
         )?;
@@ -400,6 +430,9 @@ pub fn fill(
     let staff = staff(v)?;
     let own = (v.identity().agency, v.identity().worker);
     let today = v.ambient().clock.today();
+    if lead == DemoLead::AsGenerated {
+        city_roster(v, &staff, today)?;
+    }
     let mut report = DemoReport::default();
     let mut stream = households.peekable();
     progress(0, total);

@@ -33,6 +33,9 @@ pub enum ShareError {
     /// The agency is not on the roster of any conference sharing under that basis.
     #[error("{0}")]
     NotOnRoster(record::Msg),
+    /// The basis's law is for some people only, and the case's records do not show it is one.
+    #[error("{0}")]
+    OutsideRemit(record::Msg),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -58,6 +61,7 @@ impl ShareError {
             ShareError::OwnAgency(_) => "share.own-agency",
             ShareError::NotShared(_) => "share.not-shared",
             ShareError::NotOnRoster(_) => "share.not-on-roster",
+            ShareError::OutsideRemit(_) => "share.outside-remit",
         }
     }
 
@@ -71,6 +75,7 @@ impl ShareError {
                 ShareError::OwnAgency(a) => format!("このケースの主担当は{a}です"),
                 ShareError::NotShared(a) => format!("このケースは{a}と共有していません"),
                 ShareError::NotOnRoster(m) => m.ja.clone(),
+                ShareError::OutsideRemit(m) => m.ja.clone(),
             }
     }
 }
@@ -151,6 +156,12 @@ impl Vault {
             }
             if let Some(purpose) = purpose {
                 self.check_consent(&c, agency, &target.name, basis, purpose, today)?;
+            }
+            if crate::remit::conference_of_basis(&basis.code()).is_some() {
+                let members = self.members_of(c.household)?;
+                if let Some(why) = crate::remit::outside_for_basis(&basis.code(), today, &members, &c.problems) {
+                    return Err(ShareError::OutsideRemit(why));
+                }
             }
             checked.push((case, c.household));
         }

@@ -102,6 +102,7 @@ fn household_with_case(
             relation: "本人".into(),
             living_together: true,
             deceased: String::new(),
+            expecting: String::new(),
         },
     )
     .expect("person");

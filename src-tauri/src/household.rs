@@ -13,7 +13,9 @@ use crate::{
     case::CaseView,
     desktop::Desktop,
     error::CommandError,
-    view::{CaseStatus, Change, DateView, PartnerStatus, RelationKind, Sex, id, id_text, partial_date_input},
+    view::{
+        CaseStatus, Change, DateView, PartnerStatus, RelationKind, Sex, date_input, id, id_text, partial_date_input,
+    },
 };
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -106,6 +108,8 @@ pub struct PersonView {
     pub relation: String,
     pub living_together: bool,
     pub deceased: Option<DateView>,
+    /// 出産予定日 of a 特定妊婦.
+    pub expecting: Option<DateView>,
     pub archived: bool,
     /// As of the engine's today (at death for the deceased); a range for partial birth dates.
     pub age: Option<AgeView>,
@@ -126,6 +130,7 @@ impl From<Person> for PersonView {
             relation: p.relation,
             living_together: p.living_together,
             deceased: p.deceased.map(DateView::from),
+            expecting: p.expecting.map(DateView::from),
             archived: p.archived,
             age: p.age.map(|a| AgeView {
                 min: u32::from(a.min),
@@ -216,6 +221,8 @@ pub struct NewPersonInput {
     pub living_together: bool,
     /// As typed; blank when living.
     pub deceased: String,
+    /// 出産予定日 of a 特定妊婦, as typed; blank for none.
+    pub expecting: String,
 }
 
 /// Only the fields that are not null change; a date change with `value: null` clears the date.
@@ -231,6 +238,7 @@ pub struct PersonUpdateInput {
     pub relation: Option<String>,
     pub living_together: Option<bool>,
     pub deceased: Option<Change<String>>,
+    pub expecting: Option<Change<String>>,
     pub archived: Option<bool>,
 }
 
@@ -299,6 +307,7 @@ pub fn person_add(desk: &Desktop, input: NewPersonInput) -> Result<String, Comma
         relation: input.relation,
         living_together: input.living_together,
         deceased: partial_date_input("deceased", &input.deceased)?,
+        expecting: date_input("expecting", &input.expecting)?,
     };
     desk.with_vault(|v| Ok(id_text(v.add_person(new)?)))
 }
@@ -322,6 +331,13 @@ pub fn person_update(desk: &Desktop, person: String, input: PersonUpdateInput) -
         relation: input.relation,
         living_together: input.living_together,
         deceased: date_change("deceased", input.deceased)?,
+        expecting: input
+            .expecting
+            .map(|c| match c.value {
+                None => Ok(None),
+                Some(text) => date_input("expecting", &text),
+            })
+            .transpose()?,
         archived: input.archived,
     };
     desk.with_vault(|v| Ok(v.update_person(person, update)?))

@@ -92,6 +92,7 @@ fn person(f: &Fixture, household: &str, names: (&str, &str, &str, &str), birth: 
             relation: "本人".into(),
             living_together: true,
             deceased: String::new(),
+            expecting: String::new(),
         },
     )
 }

@@ -191,11 +191,11 @@ fn stored_case(tx: &mut Tx<'_>, case: Uuid, parties: &Parties, round: &mut Round
     }
     let ops = scope_ops(tx, Scope::Case(case))?;
     let mut f: Vec<OpFacts> = ops.iter().map(|o| facts_of(&o.header, &o.fields)).collect();
-    let consents = match household_of_case(tx, case, &f)? {
-        Some(h) if has_shares(&f) => consents_of_household(tx, h, None)?,
-        _ => Vec::new(),
+    let household = match household_of_case(tx, case, &f)? {
+        Some(h) if has_shares(&f) => household_facts(tx, h, None)?,
+        _ => authority::HouseholdFacts::default(),
     };
-    let (_, facts) = authority::judge_case(case, &mut f, parties, &crate::schema::readable, &consents);
+    let (_, facts) = authority::judge_case(case, &mut f, parties, &crate::schema::readable, &household);
     round.cases.insert(case, facts.clone());
     Ok(facts)
 }
@@ -212,17 +212,18 @@ fn household_of_case(tx: &mut Tx<'_>, case: Uuid, ops: &[OpFacts]) -> Result<Opt
     Ok(tx.entity(case)?.and_then(|st| st.parent))
 }
 
-/// Whether a case's ops touch its share set (only then do its household's consents matter).
+/// Whether a case's ops touch its share set (only then do its household's consents and members
+/// matter).
 fn has_shares(ops: &[OpFacts]) -> bool {
     ops.iter().any(|o| o.etype == "share")
 }
 
-/// The consents recorded in a household, from its stored ops and those arriving now.
-fn consents_of_household(
+/// The consents and members recorded in a household, from its stored ops and those arriving now.
+fn household_facts(
     tx: &mut Tx<'_>,
     household: Uuid,
     incoming: Option<&Vec<Incoming>>,
-) -> Result<Vec<authority::ConsentTerms>, BundleError> {
+) -> Result<authority::HouseholdFacts, BundleError> {
     let scope = Scope::Household(household);
     let stored = if scope_has_ops(tx, scope)? {
         scope_ops(tx, scope)?
@@ -239,7 +240,7 @@ fn consents_of_household(
                 .map(|i| facts_of(&i.op.header, &i.fields)),
         )
         .collect();
-    Ok(authority::consents_in(household, &f))
+    Ok(authority::household_facts(household, &f))
 }
 
 /// The cases of a household, as applied or arriving now.
@@ -288,11 +289,11 @@ fn judge(
     Ok(match scope {
         Scope::Directory => authority::judge_directory(&mut f, parties, &readable),
         Scope::Case(c) => {
-            let consents = match household_of_case(tx, c, &f)? {
-                Some(h) if has_shares(&f) => consents_of_household(tx, h, others.get(&Scope::Household(h)))?,
-                _ => Vec::new(),
+            let household = match household_of_case(tx, c, &f)? {
+                Some(h) if has_shares(&f) => household_facts(tx, h, others.get(&Scope::Household(h)))?,
+                _ => authority::HouseholdFacts::default(),
             };
-            let (mut v, mut facts) = authority::judge_case(c, &mut f, parties, &readable, &consents);
+            let (mut v, mut facts) = authority::judge_case(c, &mut f, parties, &readable, &household);
             // A case opened in a household its author may not write would carry that household
             // to the author: the household's creator, or an agency with access to another of its
             // cases at the time, opens cases in it.
@@ -436,20 +437,28 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         let waiting = cases_waiting_for_households(tx, &arriving_households)?;
         insert_before_households(&mut scopes, waiting.into_iter().map(Scope::Case).collect());
     }
-    // Consents arriving (or withdrawn): the cases of their households are judged again, so a
-    // share that waited for its consent stands, and one resting on a consent withdrawn before it
-    // began does not.
+    // Consents or members arriving (or changed): the cases of their households are judged again,
+    // so a share that waited for its consent, or for a record showing the case within a law's
+    // remit, stands, and one resting on a consent withdrawn before it began does not.
     let consent_households: Vec<Uuid> = t
         .incoming
         .iter()
         .filter_map(|(s, ops)| match s {
-            Scope::Household(h) if ops.iter().any(|i| i.op.header.etype == "consent") => Some(*h),
+            Scope::Household(h)
+                if ops
+                    .iter()
+                    .any(|i| matches!(i.op.header.etype.as_str(), "consent" | "person")) =>
+            {
+                Some(*h)
+            }
             _ => None,
         })
         .collect();
     if !consent_households.is_empty() {
-        let waiting = scopes_held_for(tx, authority::HOLD_CONSENT_NOT_COVERING)?;
-        insert_before_households(&mut scopes, waiting);
+        for why in [authority::HOLD_CONSENT_NOT_COVERING, authority::HOLD_OUTSIDE_REMIT] {
+            let waiting = scopes_held_for(tx, why)?;
+            insert_before_households(&mut scopes, waiting);
+        }
     }
     for h in consent_households {
         let cases = cases_of(tx, h, &t.case_household)?;

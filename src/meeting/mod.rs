@@ -6,7 +6,6 @@
 
 mod ledger;
 mod propose;
-mod remit;
 
 use kasane_store::{Kind, StoreError};
 use std::collections::HashMap;
@@ -18,7 +17,6 @@ use uuid::Uuid;
 pub use ledger::{LedgerFilter, LedgerRow, LedgerSort};
 pub(crate) use propose::Flag;
 pub use propose::{Proposal, ProposalReason};
-pub use remit::remit_text;
 
 use crate::{
     Vault,
@@ -466,9 +464,9 @@ impl Vault {
         }
         let c = self.case_quiet(case)?;
         let basis = Basis::of_conference_type(&m.kind).ok_or_else(|| MeetingError::UnknownType(m.kind.clone()))?;
-        if remit::restricts(&m.kind) {
+        if crate::remit::restricts(&m.kind) {
             let members = self.members_of(c.household)?;
-            if let Some(why) = remit::outside(&m.kind, &m.type_label, m.date, &members, &c.problems) {
+            if let Some(why) = crate::remit::outside(&m.kind, &m.type_label, m.date, &members, &c.problems) {
                 return Err(MeetingError::OutsideRemit(why));
             }
         }

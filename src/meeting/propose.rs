@@ -133,7 +133,7 @@ impl Vault {
         // A meeting whose law is for some people only (要対協, 地域ケア会議, the 困窮 meetings)
         // proposes only cases within that remit, read from every household's members at once.
         let mut members: std::collections::HashMap<Uuid, Vec<record::Person>> = std::collections::HashMap::new();
-        let restricted = super::remit::restricts(&m.kind);
+        let restricted = crate::remit::restricts(&m.kind);
         if restricted {
             for st in load_all(&self.conn, "person", None)? {
                 if let (Some(household), Ok(p)) = (st.parent, view::<record::Person>(&st)) {
@@ -203,7 +203,7 @@ impl Vault {
                 continue;
             }
             let household = members.get(&c.household).map(Vec::as_slice).unwrap_or_default();
-            if restricted && super::remit::outside(&m.kind, &m.type_label, day, household, &c.problems).is_some() {
+            if restricted && crate::remit::outside(&m.kind, &m.type_label, day, household, &c.problems).is_some() {
                 continue;
             }
             out.push(Proposal {

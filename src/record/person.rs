@@ -39,6 +39,10 @@ pub struct Person {
     pub living_together: bool,
     #[serde(default)]
     pub deceased: Option<PartialDate>,
+    /// 出産予定日 of a 特定妊婦: a pregnant woman the 要保護児童対策地域協議会 supports before the
+    /// birth (児童福祉法第6条の3第5項). While it is on or after a day she is within 要対協's remit.
+    #[serde(default)]
+    pub expecting: Option<Date>,
     #[serde(default)]
     pub archived: bool,
     /// Age as of today (a range when the birth date is partial); filled when read.
@@ -91,6 +95,8 @@ pub struct NewPerson {
     pub relation: String,
     pub living_together: bool,
     pub deceased: Option<PartialDate>,
+    /// 出産予定日 (特定妊婦).
+    pub expecting: Option<Date>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -104,6 +110,7 @@ pub struct PersonUpdate {
     pub relation: Option<String>,
     pub living_together: Option<bool>,
     pub deceased: Option<Option<PartialDate>>,
+    pub expecting: Option<Option<Date>>,
     pub archived: Option<bool>,
 }
 
@@ -159,6 +166,7 @@ pub(crate) fn insert(tx: &mut Tx<'_>, new: &NewPerson, today: Date) -> Result<Uu
         .put("relation", require_text("relation", &new.relation)?)
         .put("living_together", new.living_together)
         .maybe("deceased", new.deceased)
+        .maybe("expecting", new.expecting)
         .into_map();
     tx.expect(new.household, "household")?;
     let id = tx.create(Scope::Household(new.household), "person", Some(new.household), fields)?;
@@ -209,6 +217,7 @@ impl Vault {
             .maybe("sex", u.sex)
             .maybe("living_together", u.living_together)
             .maybe("deceased", u.deceased)
+            .maybe("expecting", u.expecting)
             .maybe("archived", u.archived)
             .into_map();
         self.write(|tx| {

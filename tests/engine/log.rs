@@ -139,6 +139,7 @@ fn a_rejected_write_leaves_no_op_behind() {
         relation: "本人".into(),
         living_together: true,
         deceased: None,
+        expecting: None,
     });
     assert!(err.is_err(), "a reading in latin letters is not kana");
     assert_eq!(

@@ -15,6 +15,7 @@ mod migrations;
 mod partners;
 mod reader;
 mod records;
+mod remits;
 mod rosters;
 mod search;
 mod support;

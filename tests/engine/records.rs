@@ -70,6 +70,7 @@ fn impossible_and_future_dates_are_refused_with_the_reason() {
         relation: "本人".into(),
         living_together: true,
         deceased: None,
+        expecting: None,
     });
     assert!(
         matches!(

@@ -82,6 +82,7 @@ pub fn person(v: &mut Vault, hh: Uuid, fam: &str, giv: &str, fk: &str, gk: &str,
         relation: relation.into(),
         living_together: true,
         deceased: None,
+        expecting: None,
     })
     .expect("add person")
 }

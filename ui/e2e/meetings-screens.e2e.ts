@@ -142,9 +142,13 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     const remit = await s.waitFor("[data-testid=meeting-remit]");
     expect(await s.text(remit), "the 困窮 支援会議 names whom it takes up").toContain("生活困窮者");
     expect(await s.text(await s.waitFor("[data-testid=meeting-basis]"))).toContain("生活困窮者自立支援法第9条第5項");
+    // Its roster is not entered yet: the form says what that means.
+    await s.waitFor("[data-testid=attendees-no-roster]");
     await shoot(s, "meetings-03a-remit");
     await s.choose("dialog select[name=meeting-type]", "shien-kaigi");
     await s.waitGone("[data-testid=meeting-remit]");
+    // The demo city keeps a 支援会議 roster: only its members can be invited.
+    expect(await s.text(await s.waitFor("[data-testid=attendees-roster]"))).toContain("構成員名簿");
     await s.type("dialog input[name=meeting-date]", "R8.12.10");
     await s.clear("dialog input[name=meeting-time]");
     await s.type("dialog input[name=meeting-time]", "14:00");
@@ -252,19 +256,22 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitFor("[data-testid=rosters] [data-testid=roster-keeper]");
     const conferences = await s.findAll("[data-testid=roster-conference]");
     expect(conferences.length, "one roster per conference whose law frees sharing without consent").toBe(5);
-    await s.click('[data-testid=roster-conference][data-code=shien-kaigi] [data-testid=roster-add]');
+    // The demo city keeps its 支援会議 roster already; the 困窮 支援会議's is entered here.
+    const kept = await s.findAll("[data-testid=roster-conference][data-code=shien-kaigi] [data-testid=roster-entry]");
+    expect(kept.length, "the demo city's 支援会議 roster lists its member agencies").toBeGreaterThan(1);
+    await s.click('[data-testid=roster-conference][data-code=konkyu-shien-kaigi] [data-testid=roster-add]');
     await s.waitFor("dialog select[name=roster-agency]");
     const options = await s.findAll("dialog select[name=roster-agency] option");
     const member = (await s.attribute(options[options.length - 1]!, "value")) ?? "";
     await s.choose("dialog select[name=roster-agency]", member);
     await s.type("dialog input[name=roster-from]", "R8.4.1");
-    await s.type("dialog input[name=roster-charter]", "鎌倉市支援会議設置要綱");
+    await s.type("dialog input[name=roster-charter]", "鎌倉市生活困窮者自立支援法に基づく支援会議設置要綱");
     await s.waitFor("[data-testid=date-preview-roster-from] .ok");
     await s.click("dialog button[type=submit]");
     await s.waitGone("dialog");
     // The entry as the engine saved it, a member today.
-    const entry = await s.waitFor("[data-testid=roster-conference][data-code=shien-kaigi] [data-testid=roster-entry]");
-    expect(await s.text(entry)).toContain("鎌倉市支援会議設置要綱");
+    const entry = await s.waitFor("[data-testid=roster-conference][data-code=konkyu-shien-kaigi] [data-testid=roster-entry]");
+    expect(await s.text(entry)).toContain("生活困窮者自立支援法に基づく支援会議設置要綱");
     expect(await s.text(entry)).toContain("構成員");
     await shoot(s, "meetings-09-roster");
     await s.click("[data-testid=roster-print]");

@@ -64,6 +64,9 @@ fn explain(reason: &str) -> &'static str {
         Q_LOCAL => "internal items must never leave their PC; refused",
         Q_OP_ID_REUSED => "an operation reuses the id of another operation: a forgery or a fault; alert the partner",
         authority::HOLD_NOT_SHARED => "the agency was never given this case (or not at that time)",
+        authority::HOLD_OUTSIDE_REMIT => {
+            "a share under a law whose conferences are for some people only (children, older people, people in hardship), of a case whose records do not show it is one; applied once they do"
+        }
         authority::HOLD_DISCLOSURE_ENDED => {
             "written after the agency's access to a case disclosed for a meeting ended: refused"
         }

@@ -4,7 +4,7 @@
 use clap::Subcommand;
 use kasane::{Error, NewPerson, PartialDate, Person, PersonUpdate, Sex};
 
-use super::input::{clearable, id};
+use super::input::{clearable, date, id};
 use super::print::{Out, outln};
 use super::vault::unlock;
 use super::{Global, IdArg, Result, usage};
@@ -42,6 +42,9 @@ pub struct PersonAdd {
     pub living_together: Option<String>,
     #[arg(long)]
     pub deceased: Option<String>,
+    /// 出産予定日 of a 特定妊婦 (和暦 or ISO).
+    #[arg(long)]
+    pub expecting: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -65,6 +68,9 @@ pub struct PersonUpdateArgs {
     pub living_together: Option<String>,
     #[arg(long)]
     pub deceased: Option<String>,
+    /// 出産予定日 of a 特定妊婦; "none" clears it.
+    #[arg(long)]
+    pub expecting: Option<String>,
 }
 
 pub fn run(g: &Global, out: &Out, cmd: PersonCmd) -> Result<()> {
@@ -82,6 +88,7 @@ pub fn run(g: &Global, out: &Out, cmd: PersonCmd) -> Result<()> {
                 relation: a.relation,
                 living_together: a.living_together.as_deref().map(yes_no).transpose()?.unwrap_or(true),
                 deceased: a.deceased.as_deref().map(partial).transpose()?,
+                expecting: a.expecting.as_deref().map(date).transpose()?,
             })?;
             out.id("person", id);
         }
@@ -102,6 +109,7 @@ pub fn run(g: &Global, out: &Out, cmd: PersonCmd) -> Result<()> {
                     relation: a.relation,
                     living_together: a.living_together.as_deref().map(yes_no).transpose()?,
                     deceased: clearable(&a.deceased, partial)?,
+                    expecting: clearable(&a.expecting, date)?,
                     archived: None,
                 },
             )?;
@@ -140,9 +148,10 @@ pub fn print_person_line(p: &Person) {
         _ => "-".into(),
     };
     let flags = format!(
-        "{}{}",
+        "{}{}{}",
         if p.living_together { "" } else { " 別居" },
-        p.deceased.map(|d| format!(" 死亡 {d}")).unwrap_or_default()
+        p.deceased.map(|d| format!(" 死亡 {d}")).unwrap_or_default(),
+        p.expecting.map(|d| format!(" 出産予定日 {d}")).unwrap_or_default()
     );
     outln!(
         "  {}  {}（{}）  {}  {}  {}  {}{}",

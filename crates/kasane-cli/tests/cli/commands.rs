@@ -1195,3 +1195,92 @@ fn a_case_is_disclosed_for_a_meeting_to_the_attendees_chosen_until_the_days_set(
         "the share lasts now: {ledger}"
     );
 }
+
+#[test]
+fn an_expectant_mother_is_recorded_with_her_due_date_and_fits_yotaikyo() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "子ども家庭課",
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    ok(&vault, &["agency", "add", "--name", "福祉総務課"]);
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "青木家", "--district", "ofuna-1"],
+    ));
+    let mother = id(&ok(
+        &vault,
+        &[
+            "person",
+            "add",
+            "--household",
+            &hh,
+            "--family-name",
+            "青木",
+            "--given-name",
+            "美咲",
+            "--family-kana",
+            "あおき",
+            "--given-kana",
+            "みさき",
+            "--birth",
+            "H10.6.1",
+            "--sex",
+            "female",
+            "--relation",
+            "本人",
+        ],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "若年妊娠",
+            "--problem",
+            "isolation",
+        ],
+    ));
+    let refused = kasane(
+        &vault,
+        pass,
+        &[
+            "--json",
+            "case",
+            "share",
+            &c,
+            "--agency",
+            "福祉総務課",
+            "--basis",
+            "yotaikyo",
+        ],
+    );
+    assert_eq!(
+        refused.code, 4,
+        "nothing about a child or a pregnancy yet: {}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("share.outside-remit"), "{}", refused.stderr);
+    ok(&vault, &["person", "update", &mother, "--expecting", "2099-03-01"]);
+    let shown = ok(&vault, &["person", "show", &mother]);
+    assert_eq!(shown["expecting"], "2099-03-01", "{shown}");
+    ok(
+        &vault,
+        &["case", "share", &c, "--agency", "福祉総務課", "--basis", "yotaikyo"],
+    );
+}

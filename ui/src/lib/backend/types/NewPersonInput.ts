@@ -9,4 +9,8 @@ birth: string, sex: Sex, relation: string, living_together: boolean,
 /**
  * As typed; blank when living.
  */
-deceased: string, };
+deceased: string, 
+/**
+ * 出産予定日 of a 特定妊婦, as typed; blank for none.
+ */
+expecting: string, };

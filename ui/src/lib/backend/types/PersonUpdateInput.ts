@@ -5,4 +5,4 @@ import type { Sex } from "./Sex";
 /**
  * Only the fields that are not null change; a date change with `value: null` clears the date.
  */
-export type PersonUpdateInput = { family_name: string | null, given_name: string | null, family_kana: string | null, given_kana: string | null, birth: Change<string> | null, sex: Sex | null, relation: string | null, living_together: boolean | null, deceased: Change<string> | null, archived: boolean | null, };
+export type PersonUpdateInput = { family_name: string | null, given_name: string | null, family_kana: string | null, given_kana: string | null, birth: Change<string> | null, sex: Sex | null, relation: string | null, living_together: boolean | null, deceased: Change<string> | null, expecting: Change<string> | null, archived: boolean | null, };

@@ -3,7 +3,11 @@ import type { AgeView } from "./AgeView";
 import type { DateView } from "./DateView";
 import type { Sex } from "./Sex";
 
-export type PersonView = { id: string, household: string, family_name: string, given_name: string, family_kana: string, given_kana: string, birth: DateView | null, sex: Sex, relation: string, living_together: boolean, deceased: DateView | null, archived: boolean, 
+export type PersonView = { id: string, household: string, family_name: string, given_name: string, family_kana: string, given_kana: string, birth: DateView | null, sex: Sex, relation: string, living_together: boolean, deceased: DateView | null, 
+/**
+ * 出産予定日 of a 特定妊婦.
+ */
+expecting: DateView | null, archived: boolean, 
 /**
  * As of the engine's today (at death for the deceased); a range for partial birth dates.
  */

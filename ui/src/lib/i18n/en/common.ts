@@ -142,6 +142,7 @@ export const common: Texts<typeof ja> = {
   "field.folder": "Folder",
   "field.birth": "Date of birth",
   "field.deceased": "Date of death",
+  "field.expecting": "Expected delivery date",
   "field.date": "Date",
   "field.next-review": "Next review",
   "field.opened": "Opened",

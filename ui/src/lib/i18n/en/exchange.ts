@@ -142,6 +142,7 @@ export const exchange: Texts<typeof ja> = {
   "quarantine.reason.op-version": "Written in a format this version does not accept; ask the partner to update Kasane",
   "quarantine.reason.household-not-shared": "A case opened in a household its agency was never given: refused",
   "quarantine.reason.disclosure-ended": "Written after the agency's access to a case disclosed for a meeting ended (the set number of days after the meeting); not applied",
+  "quarantine.reason.outside-remit": "Shares a case under a law whose conferences are for some people only (要対協: children and 特定妊婦; 地域ケア会議: older people; 困窮の支援会議: people in hardship), and the case's records do not show it is one; applied once they do",
   "quarantine.reason.not-on-roster": "Invites or shares with an agency not on the conference's roster (構成員名簿) that day; applied once the roster includes it",
   "quarantine.reason.consent-not-covering": "Shares under the person's consent where no recorded consent covers it (agency, period, purpose, kinds of information); applied once one does",
   "quarantine.reason.consent-terms": "Changes what a consent says after it was given; a consent's terms never change",

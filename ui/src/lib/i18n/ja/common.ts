@@ -138,6 +138,7 @@ export const common = {
   "field.folder": "フォルダ",
   "field.birth": "生年月日",
   "field.deceased": "死亡日",
+  "field.expecting": "出産予定日",
   "field.date": "日付",
   "field.next-review": "次回見直し日",
   "field.opened": "開始日",

@@ -138,6 +138,7 @@ export const exchange = {
   "quarantine.reason.op-version": "この版では受け付けない形式の記録です。相手機関にかさねの更新を頼んでください",
   "quarantine.reason.household-not-shared": "共有されていない世帯に開かれたケースです。受け付けません",
   "quarantine.reason.disclosure-ended": "会議のための情報提供の期間（会議後の設定日数）が終わった後に書かれた変更です。反映しません",
+  "quarantine.reason.outside-remit": "対象者が法律で限られている会議（要対協は子ども・特定妊婦、地域ケア会議は高齢者、困窮の支援会議は生活困窮者）の根拠で共有していますが、記録からは対象に当たることが分かりません。世帯員の生年月日や課題が記録されれば反映されます",
   "quarantine.reason.not-on-roster": "構成員名簿に載っていない機関を出席者または共有先にしています。名簿に載れば反映されます",
   "quarantine.reason.consent-not-covering": "本人同意による共有ですが、それを認める同意（機関・期間・目的・情報の種類）が記録されていません。同意が届けば反映されます",
   "quarantine.reason.consent-terms": "一度記録された同意の内容を書き換えようとしています。同意の内容は変更できません",

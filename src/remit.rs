@@ -1,44 +1,24 @@
 //! Which cases a meeting may take up. Each conference shares under its own law, and the law says
 //! whom it is for: 要対協 for children who need protection or support, 地域ケア会議 for older people,
 //! the 困窮 支援会議 and the 支援調整会議 for people in financial hardship. A case goes on such an
-//! agenda only when its records show it fits on the meeting date; the refusal says what is missing.
+//! agenda, or is shared under that law, only when its records show it fits on the day; the
+//! refusal says what is missing. The rule itself is `authority::Remit`, so a local command and a
+//! partner's share are judged by the same function; this module words its answer.
 
 use crate::{
+    authority::{MemberFacts, Remit},
     ja::Date,
     record::{self, Msg, Person},
 };
 
-/// Whom a conference is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Remit {
-    /// 支援会議 (社会福祉法106条の6), 重層的支援会議, sharing on consent: any household the members
-    /// need to consider.
-    Any,
-    /// 要保護児童・要支援児童・特定妊婦 (児童福祉法25条の2).
-    Children,
-    /// Older people: 65 and over, or 要介護・要支援 (介護保険法115条の48).
-    Older,
-    /// 生活困窮者 (生活困窮者自立支援法).
-    Hardship,
-}
-
-fn remit_of(conference: &str) -> Remit {
-    match conference {
-        "kobetsu-case-kento" | "jitsumusha-kaigi" => Remit::Children,
-        "chiiki-care-kaigi" => Remit::Older,
-        "konkyu-shien-kaigi" | "shien-chosei-kaigi" => Remit::Hardship,
-        _ => Remit::Any,
-    }
-}
-
 /// Whom a meeting of this conference type is for, as the form says it before the meeting exists:
 /// (Japanese, English); None for a meeting that may take up any household.
 pub fn remit_text(conference: &str) -> Option<(&'static str, &'static str)> {
-    match remit_of(conference) {
+    match Remit::of_conference(conference) {
         Remit::Any => None,
         Remit::Children => Some((
-            "要保護児童・要支援児童・特定妊婦のケース（18歳未満の世帯員か、子どもに関する課題が記録されていること）",
-            "children who need protection or support, and 特定妊婦 (a household member under 18, or a problem about a child, recorded)",
+            "要保護児童・要支援児童・特定妊婦のケース（18歳未満の世帯員か、出産予定日のある特定妊婦か、子どもに関する課題が記録されていること）",
+            "children who need protection or support, and 特定妊婦 (a household member under 18, an expectant mother with her expected delivery date, or a problem about a child, recorded)",
         )),
         Remit::Older => Some((
             "高齢者のケース（65歳以上の世帯員か、要支援・要介護、認知症などの課題が記録されていること）",
@@ -51,58 +31,63 @@ pub fn remit_text(conference: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// Whether a meeting of this conference type takes up only some cases.
-pub(super) fn restricts(conference: &str) -> bool {
-    remit_of(conference) != Remit::Any
+/// The conference type whose remit binds a share under `basis` (a basis code), for the laws that
+/// say whom their conferences are for; None for a basis any case may be shared under.
+pub(crate) fn conference_of_basis(basis: &str) -> Option<&'static str> {
+    match basis {
+        "yotaikyo" => Some("kobetsu-case-kento"),
+        "chiiki-care-kaigi" => Some("chiiki-care-kaigi"),
+        "konkyu-shien-kaigi" => Some("konkyu-shien-kaigi"),
+        _ => None,
+    }
 }
 
-/// Problem codes that speak of a child in the household.
-const CHILD_PROBLEMS: &[&str] = &[
-    "child-abuse",
-    "young-carer",
-    "non-attendance",
-    "child-poverty",
-    "medical-care-child",
-];
-/// Problem codes that speak of an older person's care.
-const OLDER_PROBLEMS: &[&str] = &["care-need", "dementia", "elder-abuse", "rorou-kaigo", "elderly-alone"];
-/// Problem codes that make someone a 生活困窮者. 生活保護 alone does not: its recipients are
-/// supported under that law instead.
-const HARDSHIP_PROBLEMS: &[&str] = &["poverty", "debt-arrears", "unemployment", "child-poverty", "housing"];
+/// Why a case may not be shared under `basis` on `on`: outside the remit of the law's conferences.
+pub(crate) fn outside_for_basis(basis: &str, on: Date, members: &[Person], problems: &[String]) -> Option<Msg> {
+    let conference = conference_of_basis(basis)?;
+    let label = crate::reference::conference_type(conference).map_or(conference, |t| t.label_ja);
+    outside(conference, label, on, members, problems)
+}
+
+/// Whether a meeting of this conference type takes up only some cases.
+pub(crate) fn restricts(conference: &str) -> bool {
+    Remit::of_conference(conference) != Remit::Any
+}
 
 /// Why a case is outside the remit of a meeting of `conference` held on `on` (`label` is the
 /// meeting type as people say it), judged from the living household members' ages and the case's
 /// problems; None when it fits.
-pub(super) fn outside(conference: &str, label: &str, on: Date, members: &[Person], problems: &[String]) -> Option<Msg> {
-    let has = |codes: &[&str]| problems.iter().any(|p| codes.contains(&p.as_str()));
-    let ages = members
+pub(crate) fn outside(conference: &str, label: &str, on: Date, members: &[Person], problems: &[String]) -> Option<Msg> {
+    let facts: Vec<MemberFacts> = members
         .iter()
-        .filter(|p| p.deceased.is_none())
-        .filter_map(|p| p.birth.and_then(|b| b.age_on(on)));
+        .map(|p| MemberFacts {
+            birth: p.birth,
+            deceased: p.deceased,
+            expecting: p.expecting,
+        })
+        .collect();
+    let remit = Remit::of_conference(conference);
+    if remit.fits(on, &facts, problems) {
+        return None;
+    }
     let day = || crate::ja::wareki(on);
-    match remit_of(conference) {
+    match remit {
         Remit::Any => None,
-        Remit::Children => {
-            let child = ages.clone().any(|a| a.min < 18);
-            (!child && !has(CHILD_PROBLEMS)).then(|| {
-                let day = day();
-                record::msg!(
-                    ja: "{label}（要保護児童対策地域協議会、児童福祉法第25条の2）で検討できるのは、要保護児童・要支援児童・特定妊婦のケースです。この世帯には{day}時点で18歳未満の世帯員が記録されておらず、ケースの課題にも子どもに関するもの（児童虐待、ヤングケアラー、不登校など）がありません。世帯員の生年月日か課題を記録するか、支援会議で検討してください",
-                    en: "a {label} (要保護児童対策地域協議会, 児童福祉法25条の2) takes up children who need protection or support and 特定妊婦; this household has no member recorded as under 18 on {on}, and the case has no problem about a child (abuse, young carer, school non-attendance …); record a birth date or the problem, or discuss the case at a 支援会議"
-                )
-            })
-        }
-        Remit::Older => {
-            let older = ages.clone().any(|a| a.max >= 65);
-            (!older && !has(OLDER_PROBLEMS)).then(|| {
-                let day = day();
-                record::msg!(
-                    ja: "{label}（介護保険法第115条の48）で検討できるのは、高齢者（65歳以上、または要介護・要支援）のケースです。この世帯には{day}時点で65歳以上の世帯員が記録されておらず、ケースの課題にも要支援・要介護、認知症などがありません。世帯員の生年月日か課題を記録するか、支援会議で検討してください",
-                    en: "a {label} (介護保険法115条の48) takes up older people (65 and over, or needing long-term care); this household has no member recorded as 65 or over on {on}, and the case has no problem such as a care need or dementia; record a birth date or the problem, or discuss the case at a 支援会議"
-                )
-            })
-        }
-        Remit::Hardship => (!has(HARDSHIP_PROBLEMS)).then(|| {
+        Remit::Children => Some({
+            let day = day();
+            record::msg!(
+                ja: "{label}（要保護児童対策地域協議会、児童福祉法第25条の2）で検討できるのは、要保護児童・要支援児童・特定妊婦のケースです。この世帯には{day}時点で18歳未満の世帯員も、出産予定日が記録された特定妊婦も記録されておらず、ケースの課題にも子どもに関するもの（児童虐待、ヤングケアラー、不登校など）がありません。世帯員の生年月日・出産予定日か課題を記録するか、支援会議で検討してください",
+                en: "a {label} (要保護児童対策地域協議会, 児童福祉法25条の2) takes up children who need protection or support and 特定妊婦; this household has no member recorded as under 18 on {on}, no 特定妊婦 with an expected delivery date, and the case has no problem about a child (abuse, young carer, school non-attendance …); record a birth date, an expected delivery date or the problem, or discuss the case at a 支援会議"
+            )
+        }),
+        Remit::Older => Some({
+            let day = day();
+            record::msg!(
+                ja: "{label}（介護保険法第115条の48）で検討できるのは、高齢者（65歳以上、または要介護・要支援）のケースです。この世帯には{day}時点で65歳以上の世帯員が記録されておらず、ケースの課題にも要支援・要介護、認知症などがありません。世帯員の生年月日か課題を記録するか、支援会議で検討してください",
+                en: "a {label} (介護保険法115条の48) takes up older people (65 and over, or needing long-term care); this household has no member recorded as 65 or over on {on}, and the case has no problem such as a care need or dementia; record a birth date or the problem, or discuss the case at a 支援会議"
+            )
+        }),
+        Remit::Hardship => Some({
             record::msg!(
                 ja: "{label}で検討できるのは、生活困窮者（生活困窮者自立支援法）のケースです。このケースの課題に、生活困窮・家計・滞納・借金・就労困難・住まいの確保などがありません。課題を記録するか、支援会議で検討してください",
                 en: "a {label} takes up people in financial hardship (生活困窮者自立支援法); the case has no problem such as financial hardship, arrears or debt, difficulty working or securing housing; record the problem, or discuss the case at a 支援会議"
@@ -147,6 +132,23 @@ mod tests {
             .is_none(),
             "a problem about a child fits even when no child's birth date is recorded"
         );
+    }
+
+    #[test]
+    fn a_tokutei_ninpu_fits_while_she_is_expecting_on_the_day() {
+        let day = on("2026-12-10");
+        let mother = |due: &str| Person {
+            expecting: Some(on(due)),
+            ..member("1995-04-01")
+        };
+        let fits = |p: Person| outside("kobetsu-case-kento", "個別ケース検討会議", day, &[p], &[]).is_none();
+        assert!(fits(mother("2027-02-01")), "expecting on the meeting day");
+        assert!(fits(mother("2026-12-10")), "due on the day itself");
+        assert!(
+            !fits(mother("2026-11-30")),
+            "once the due date has passed the child is the member to record"
+        );
+        assert!(!fits(member("1995-04-01")), "an adult with nothing about a child");
     }
 
     #[test]
