@@ -217,6 +217,25 @@ describe("first start to locked and back", () => {
     await bodyHas("自動ロック");
     await bodyHas("山田（あなた）");
     await shoot(s, "13-settings");
+    // How long a case disclosed for a meeting stays with the attendees: 30 days until set; a
+    // period the engine refuses is explained in Japanese, and the saved one is what it reads back.
+    const days = "[data-testid=disclosure-days] input[name=disclosure-days]";
+    // The field once the engine's setting is in it: 30 until the city sets another.
+    await s.waitUntil<string>(
+      "the disclosure period read from the engine",
+      "const i = document.querySelector('[data-testid=disclosure-days] input[name=disclosure-days]'); return i && i.value === '30' ? i.value : '';",
+    );
+    await s.clear(days);
+    await s.type(days, "400");
+    await s.click("[data-testid=disclosure-days] button[type=submit]");
+    const refused = await s.waitFor("[data-testid=disclosure-days] [data-testid=error]");
+    expect(await s.text(refused)).toContain("365");
+    await s.clear(days);
+    await s.type(days, "21");
+    await s.click("[data-testid=disclosure-days] button[type=submit]");
+    const saved = await s.waitFor("[data-testid=disclosure-days] [role=status]");
+    expect(await s.text(saved)).toContain("21日後");
+    await shoot(s, "13b-settings-disclosure-days");
   });
 
   it("locks, leaving no case data on screen, and refuses a wrong passphrase", async () => {
