@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{
     BundleError,
-    settle::{Touched, parties, rejudge_all, scopes_held_for, settle, stored_scopes},
+    settle::{Touched, cases_sharing_under_rosters, parties, rejudge_all, scopes_held_for, settle, stored_scopes},
 };
 use crate::{
     Vault, authority,
@@ -70,8 +70,8 @@ impl Vault {
         })
     }
 
-    /// Judges again every meeting, and every scope with ops held for want of a roster entry,
-    /// with the rosters as they now stand.
+    /// Judges again every meeting, every case shared under a law that keeps a roster, and every
+    /// scope with ops held for want of a roster entry, with the rosters as they now stand.
     fn rejudge_rosters(&mut self) -> Result<(), BundleError> {
         let parties = parties(&self.conn, self.me)?;
         self.write(|tx| {
@@ -80,6 +80,7 @@ impl Vault {
                 .filter(|s| matches!(s, Scope::Conference(_)))
                 .collect();
             scopes.extend(scopes_held_for(tx, authority::HOLD_NOT_ON_ROSTER)?);
+            scopes.extend(cases_sharing_under_rosters(tx)?);
             let mut t = Touched {
                 scopes,
                 ..Touched::default()

@@ -415,7 +415,8 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         .get(&Scope::Directory)
         .is_some_and(|ops| ops.iter().any(|i| i.op.header.etype == "roster-entry"));
     if rosters_arrive {
-        let waiting = scopes_held_for(tx, authority::HOLD_NOT_ON_ROSTER)?;
+        let mut waiting = scopes_held_for(tx, authority::HOLD_NOT_ON_ROSTER)?;
+        waiting.extend(cases_sharing_under_rosters(tx)?);
         insert_before_households(&mut scopes, waiting);
     }
     // Households this import makes known: cases held while waiting for them are judged again.
@@ -535,6 +536,28 @@ pub(super) fn scopes_held_for(tx: &mut Tx<'_>, reason: &str) -> Result<BTreeSet<
         .iter()
         .filter_map(|h| serde_json::from_slice::<Header>(h).ok())
         .map(|h| h.scope)
+        .collect())
+}
+
+/// Case scopes with an applied share under a law whose conferences keep a roster: judged again
+/// when the rosters change (a membership ended on an earlier day), so a share off the roster as
+/// it now stands is held here just as a rebuild from the log would hold it.
+pub(super) fn cases_sharing_under_rosters(tx: &mut Tx<'_>) -> Result<BTreeSet<Scope>, BundleError> {
+    let statutory: BTreeSet<String> = crate::reference::conference_types()
+        .iter()
+        .filter_map(|t| crate::record::roster_basis(t.code))
+        .map(|b| b.code())
+        .collect();
+    let rows: Vec<(Option<Vec<u8>>, Option<String>)> = tx
+        .conn()
+        .prepare_cached("SELECT parent, json_extract(fields, '$.basis') FROM entity WHERE etype = 'share'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, basis)| basis.as_ref().is_some_and(|b| statutory.contains(b)))
+        .filter_map(|(case, _)| Uuid::from_slice(&case?).ok())
+        .map(Scope::Case)
         .collect())
 }
 

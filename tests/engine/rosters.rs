@@ -271,3 +271,41 @@ fn a_roster_travels_to_partners_and_counts_where_its_keeper_is_designated() {
     assert_eq!(e.code(), "meeting.not-on-roster", "{e}");
     new_meeting(&mut p.vault, "shien-kaigi", "2026-12-10", vec![la]).expect("L is on L's roster");
 }
+
+/// A membership ended on an earlier day takes back what was shared under the roster after it:
+/// the share applied before is held now, exactly as a rebuild from the log holds it.
+#[test]
+fn a_membership_ended_retroactively_holds_the_shares_after_it_as_a_rebuild_would() {
+    let mut c = city();
+    let la = agency_id(&c.l.vault);
+    let hh = household(&mut c.p.vault, "高橋家", "鎌倉市大町2-3-4");
+    let case = case(&mut c.p.vault, hh, "8050");
+    c.p.vault
+        .share_case(case, la, Some(Basis::ShienKaigi))
+        .expect("L is on the city's roster");
+    let s = sync(&mut c.p.vault, &mut c.l.vault);
+    assert!(s.held.is_empty(), "{s:?}");
+    assert!(c.l.vault.case_detail(case).is_ok(), "L has the case");
+
+    // The keeper finds that L's membership had ended on 2026-11-01, before the share began.
+    let entry =
+        c.l.vault
+            .rosters()
+            .unwrap()
+            .into_iter()
+            .find(|e| e.agency == la && e.conference == "shien-kaigi")
+            .expect("L's entry")
+            .id;
+    c.l.vault.end_roster_entry(entry, day("2026-11-01")).unwrap();
+    assert!(
+        kasane::testing::held_ops(&c.l.vault)
+            .unwrap()
+            .iter()
+            .any(|(_, why)| why == "not-on-roster"),
+        "the share after the membership ended is held now"
+    );
+    assert!(c.l.vault.case_detail(case).is_err(), "and L no longer has the case");
+    let digest = c.l.vault.digest().unwrap();
+    c.l.vault.rebuild_state().unwrap();
+    assert_eq!(digest, c.l.vault.digest().unwrap(), "a rebuild judges the same");
+}
