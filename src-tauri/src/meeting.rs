@@ -346,6 +346,12 @@ pub fn agenda_add(
     })
 }
 
+/// The last day a case disclosed for the meeting stays with its attendees.
+pub fn meeting_disclosure_until(desk: &Desktop, meeting: String) -> Result<DateView, CommandError> {
+    let meeting = id("meeting", &meeting)?;
+    desk.with_vault(|v| Ok(v.meeting_disclosure_last_day(meeting)?.into()))
+}
+
 pub fn agenda_remove(desk: &Desktop, meeting: String, case: String) -> Result<(), CommandError> {
     let meeting = id("meeting", &meeting)?;
     let case = id("case", &case)?;

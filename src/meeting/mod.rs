@@ -442,6 +442,18 @@ impl Vault {
         self.add_to_agenda_disclosing(meeting, case, minutes, reasons, note, None)
     }
 
+    /// The last day a case disclosed for this meeting stays with its attendees: the set number
+    /// of days after the meeting ([`Vault::meeting_disclosure_days`]).
+    pub fn meeting_disclosure_last_day(&self, meeting: Uuid) -> Result<Date, MeetingError> {
+        let m = self.meeting(meeting)?;
+        self.disclosure_last_day(&m)
+    }
+
+    fn disclosure_last_day(&self, m: &Meeting) -> Result<Date, MeetingError> {
+        let days = jiff::Span::new().days(i64::from(self.meeting_disclosure_days()?));
+        Ok(m.date.checked_add(days).unwrap_or(m.date))
+    }
+
     /// Puts a case on the agenda, disclosing it for the meeting only to the attendees in `to`
     /// (every attendee when None). An attendee left out does not receive the case, and so not
     /// the meeting's record either (the record holds what was said about every case). A
@@ -482,11 +494,7 @@ impl Vault {
                 ))));
             }
         }
-        // The disclosure's last day: the set number of days after the meeting.
-        let until = m
-            .date
-            .checked_add(jiff::Span::new().days(i64::from(self.meeting_disclosure_days()?)))
-            .unwrap_or(m.date);
+        let until = self.disclosure_last_day(&m)?;
         // Attendees to disclose to: those without a share, and those whose earlier disclosure
         // for a meeting ends before this one's would (it is extended).
         let missing: Vec<Uuid> = m

@@ -641,7 +641,10 @@ impl Vault {
                     esc(&wareki(r.from)),
                     r.until.map(|d| esc(&wareki(d))).unwrap_or_else(|| match r.what {
                         crate::DisclosureKind::Meeting => "（会議当日）".into(),
-                        crate::DisclosureKind::CaseRecords => "継続中".into(),
+                        crate::DisclosureKind::CaseRecords => match r.last_day {
+                            Some(d) => format!("継続中（会議のための提供：{}まで）", esc(&wareki(d))),
+                            None => "継続中".into(),
+                        },
                     }),
                     esc(r.ended_reason.as_deref().unwrap_or("")),
                 );

@@ -129,6 +129,12 @@ fn a_case_goes_only_to_the_attendees_chosen_and_ends_the_set_days_after_the_meet
     // C's reply tells L what C holds (so L knows whom to ask to purge).
     sync(&mut t.c.vault, &mut t.l.vault);
 
+    let printed = t.l.vault.print_disclosure_ledger(t.first, 1).unwrap();
+    assert!(
+        printed.contains("会議のための提供：令和8年12月11日まで"),
+        "the printed ledger says until when the meeting's disclosure lasts"
+    );
+
     // Within the period B writes on the case, and L applies it.
     t.b.vault
         .add_note(NewNote {

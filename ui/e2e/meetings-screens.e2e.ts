@@ -39,7 +39,9 @@ async function accept(caseId: string, shot?: string): Promise<boolean> {
   await s.click(`${proposal} button[data-testid=proposal-accept]`);
   // First the disclosure for the meeting: what goes, to which attendees, until when.
   const choice = await s.waitFor(`${proposal} [data-testid=disclosure-choice]`);
-  expect(await s.text(choice), "the lead sees that internal notes never go and when access ends").toMatch(/内部メモは提供しません[\s\S]*日後まで/);
+  expect(await s.text(choice), "the lead sees that internal notes never go").toContain("内部メモは提供しません");
+  // …and the last day of access, as the engine counts it from the meeting date.
+  await s.waitFor(`${proposal} [data-testid=disclosure-period]`, { text: (t) => /令和\d+年\d+月\d+日まで（会議の\d+日後）/.test(t) });
   if (shot) await shoot(s, shot);
   await s.click(`${proposal} button[data-testid=disclosure-confirm]`);
   const answer = await s.waitFor(`${AGENDA} [data-testid=agenda-item][data-case="${caseId}"], ${proposal} [data-testid=error]`);

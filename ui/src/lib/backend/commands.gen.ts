@@ -364,6 +364,10 @@ export async function agendaAdd(meeting: string, case_: string, minutes: number 
   return call<void>("agenda_add", { meeting, case: case_, minutes, reasons, to });
 }
 
+export async function meetingDisclosureUntil(meeting: string): Promise<DateView> {
+  return call<DateView>("meeting_disclosure_until", { meeting });
+}
+
 export async function agendaRemove(meeting: string, case_: string): Promise<void> {
   return call<void>("agenda_remove", { meeting, case: case_ });
 }

@@ -85,7 +85,7 @@ export const meeting: Texts<typeof ja> = {
   "disclosure.what": "What goes: the case summary, household members, assessment, plan and shared progress notes. Internal notes never go.",
   "disclosure.to": "To (attending agencies):",
   "disclosure.leftOut": "An agency left unchecked receives neither this case nor this meeting's record.",
-  "disclosure.period": "For: until {days} days after the meeting. Then it is erased from each agency's records, except where the meeting's record decides a lasting share.",
+  "disclosure.period": "For: until {date} ({days} days after the meeting). Then it is erased from each agency's records, except where the meeting's record decides a lasting share.",
   "disclosure.confirm": "Disclose and add to the agenda",
   "mode.nextReviewHelp": "Needed before finalising (和暦 or ISO)",
   "mode.observers": "Observers (comma separated)",

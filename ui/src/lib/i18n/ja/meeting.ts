@@ -81,7 +81,7 @@ export const meeting = {
   "disclosure.what": "提供する情報：ケースの概要・世帯員・アセスメント・プラン・共有の支援経過。内部メモは提供しません。",
   "disclosure.to": "提供先（出席機関）：",
   "disclosure.leftOut": "チェックを外した機関には、このケースも、この会議の会議記録も届きません。",
-  "disclosure.period": "提供期間：会議の{days}日後まで。会議記録で共有の継続を決めた機関を除き、期間が過ぎると各機関の記録データから消去されます。",
+  "disclosure.period": "提供期間：{date}まで（会議の{days}日後）。会議記録で共有の継続を決めた機関を除き、期間が過ぎると各機関の記録データから消去されます。",
   "disclosure.confirm": "提供して検討ケースに加える",
   "mode.nextReviewHelp": "確定の前に決める必要があります（和暦でも入力できます）",
   "mode.observers": "オブザーバー（、区切り）",
