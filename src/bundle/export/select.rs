@@ -14,6 +14,13 @@ use crate::{
     log::Scope,
 };
 
+/// How long after a share ends every bundle to the agency repeats the purge request, whether or
+/// not the agency has acknowledged holding the case.
+pub(crate) const RECENT_REMOVAL_DAYS: i64 = 180;
+
+/// A removed share as stored: its case, why and when it ended.
+type RemovedShare = (Option<Vec<u8>>, Option<String>, Option<String>);
+
 impl Vault {
     /// The agency and the verified, unrevoked sites a bundle goes to: one site, or every site of
     /// an agency.
@@ -113,6 +120,9 @@ impl Vault {
 
     /// Cases this vault leads that the agency was removed from, and that the agency may still
     /// hold: their scopes (and the household's, if it sees no other case of it) are to be purged.
+    /// It may hold a case it has acknowledged, any case when it has acknowledged nothing yet, and
+    /// any case removed recently ([`RECENT_REMOVAL_DAYS`]): a partner that received the case and
+    /// has sent nothing back since has acknowledged nothing of it.
     pub(super) fn purge_notices(
         &self,
         agency: Uuid,
@@ -121,22 +131,29 @@ impl Vault {
     ) -> Result<Vec<PurgeNotice>, BundleError> {
         let mut out = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.parent, json_extract(e.fields, '$.removed_reason') FROM entity e JOIN entity c ON c.id = e.parent
+            "SELECT e.parent, json_extract(e.fields, '$.removed_reason'), json_extract(e.fields, '$.removed') FROM entity e JOIN entity c ON c.id = e.parent
              WHERE e.etype = 'share' AND json_extract(e.fields, '$.agency') = ?1 AND json_extract(e.fields, '$.active') = 0
                AND json_extract(c.fields, '$.lead_agency') = ?2",
         )?;
-        let rows: Vec<(Option<Vec<u8>>, Option<String>)> = stmt
+        let rows: Vec<RemovedShare> = stmt
             .query_map(params![agency.to_string(), self.me.agency.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let recent = self
+            .ambient
+            .clock
+            .today()
+            .checked_sub(jiff::Span::new().days(RECENT_REMOVAL_DAYS))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         let mut held = self
             .conn
             .prepare_cached("SELECT 1 FROM peer_ack WHERE peer = ?1 AND scope = ?2 LIMIT 1")?;
         let mut any_ack = self
             .conn
             .prepare_cached("SELECT 1 FROM peer_ack WHERE peer = ?1 LIMIT 1")?;
-        for (case, reason) in rows {
+        for (case, reason, removed) in rows {
             let Some(case) = case.and_then(|c| Uuid::from_slice(&c).ok()) else {
                 continue;
             };
@@ -144,10 +161,13 @@ impl Vault {
             if visible.contains(&scope) {
                 continue;
             }
-            let may_hold = sites.iter().any(|p| {
-                held.exists(params![p.as_bytes(), scope.to_string()]).unwrap_or(true)
-                    || !any_ack.exists([p.as_bytes()]).unwrap_or(true)
-            });
+            // Dates are stored as YYYY-MM-DD, so text order is date order.
+            let removed_recently = removed.is_some_and(|d| d >= recent);
+            let may_hold = removed_recently
+                || sites.iter().any(|p| {
+                    held.exists(params![p.as_bytes(), scope.to_string()]).unwrap_or(true)
+                        || !any_ack.exists([p.as_bytes()]).unwrap_or(true)
+                });
             if !may_hold {
                 continue;
             }
