@@ -253,6 +253,45 @@ fn withdrawing_a_consent_ends_the_shares_on_it_and_keeps_the_record() {
     );
 }
 
+/// The person withdraws: the share resting on the consent ends, and the partner that received
+/// the case — and sent nothing back since — is asked to purge it and does.
+#[test]
+fn a_withdrawal_reaches_the_partner_as_a_purge_request() {
+    let mut l = agency_vault(1305, "福祉総務課", clock());
+    let mut b = agency_vault(1306, "生活福祉課", clock());
+    introduce(&mut l.vault, &mut b.vault, true);
+    sync(&mut b.vault, &mut l.vault);
+    let ba = agency_id(&b.vault);
+    let hh = household(&mut l.vault, "佐藤家", "鎌倉市腰越1-2-3");
+    let p = person(
+        &mut l.vault,
+        hh,
+        "佐藤",
+        "花子",
+        "さとう",
+        "はなこ",
+        "1960-01-01",
+        "本人",
+    );
+    let case_id = case(&mut l.vault, hh, "家計");
+    let k = l.vault.add_consent(consent(p, vec![ba], "2026-11-01")).unwrap();
+    l.vault.share_case(case_id, ba, Some(Basis::Consent(k))).unwrap();
+    sync(&mut l.vault, &mut b.vault);
+    assert!(b.vault.case_detail(case_id).is_ok(), "B was given the case");
+
+    l.vault.withdraw_consent(k, day("2026-11-25")).unwrap();
+    let s = sync(&mut l.vault, &mut b.vault);
+    assert!(
+        s.purged.contains(&format!("case:{case_id}")) && s.purged.contains(&format!("household:{hh}")),
+        "B erases the case and the household it saw only through it: {s:?}"
+    );
+    assert!(b.vault.case_detail(case_id).is_err());
+    assert!(
+        b.vault.consents_of(hh).unwrap().is_empty(),
+        "the consent went with the household"
+    );
+}
+
 /// 生活福祉課 (P) leads a case and runs a modified build that shares under consent anyway;
 /// 福祉総務課 (L) receives it.
 struct Pair {
