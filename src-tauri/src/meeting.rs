@@ -78,6 +78,8 @@ pub struct AgendaItemView {
     pub next_review: Option<DateView>,
     /// No next review date yet and the case is not being closed: finalising will refuse.
     pub needs_review_date: bool,
+    /// Attendees the case was not disclosed to (agency ids).
+    pub withheld_from: Vec<String>,
 }
 
 impl From<AgendaEntry> for AgendaItemView {
@@ -94,6 +96,7 @@ impl From<AgendaEntry> for AgendaItemView {
             decisions: e.item.decisions,
             next_review: e.item.next_review.map(DateView::from),
             needs_review_date: e.needs_review_date,
+            withheld_from: e.withheld_from.into_iter().map(id_text).collect(),
         }
     }
 }

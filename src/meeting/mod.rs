@@ -293,6 +293,9 @@ pub struct AgendaEntry {
     pub lead_agency_name: String,
     /// Flagged before finalisation: no next review date and the case is not being closed.
     pub needs_review_date: bool,
+    /// Attendees (other than the case's lead) the case was not disclosed to: they hear it at the
+    /// meeting without its records, and receive no copy of the meeting's record.
+    pub withheld_from: Vec<Uuid>,
 }
 
 /// (assessment entry, version op) pairs kept with an agenda item at finalisation.
@@ -389,7 +392,20 @@ impl Vault {
                 .map(|h| h.label)
                 .unwrap_or_default();
             let closing = c.as_ref().is_some_and(|c| c.status == record::CaseStatus::Closed);
+            let withheld_from = match &c {
+                Some(c) => {
+                    let shares = self.shares_of(c.id)?;
+                    meeting
+                        .attendees
+                        .iter()
+                        .copied()
+                        .filter(|a| *a != c.lead_agency && !shares.iter().any(|s| s.active && s.agency == *a))
+                        .collect()
+                }
+                None => Vec::new(),
+            };
             agenda.push(AgendaEntry {
+                withheld_from,
                 needs_review_date: item.next_review.is_none() && !closing,
                 household_label,
                 title: c

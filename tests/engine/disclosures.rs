@@ -120,6 +120,13 @@ fn a_case_goes_only_to_the_attendees_chosen_and_ends_the_set_days_after_the_meet
         "the share names the meeting it was for"
     );
     assert_eq!(shares[0].until, Some(day("2026-12-11")), "14 days after 2026-11-27");
+    let detail = t.l.vault.meeting_detail(t.meeting).unwrap();
+    let withheld: Vec<Vec<Uuid>> = detail.agenda.iter().map(|e| e.withheld_from.clone()).collect();
+    assert_eq!(
+        withheld,
+        vec![vec![ca], vec![]],
+        "the agenda says whom each case was not disclosed to"
+    );
 
     sync(&mut t.l.vault, &mut t.b.vault);
     sync(&mut t.l.vault, &mut t.c.vault);

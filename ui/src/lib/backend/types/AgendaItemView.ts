@@ -9,4 +9,8 @@ reasons: Array<string>, note: string | null, minutes: number, discussion: string
 /**
  * No next review date yet and the case is not being closed: finalising will refuse.
  */
-needs_review_date: boolean, };
+needs_review_date: boolean, 
+/**
+ * Attendees the case was not disclosed to (agency ids).
+ */
+withheld_from: Array<string>, };

@@ -47,6 +47,7 @@ export const meeting: Texts<typeof ja> = {
   "meetings.chair": "Chair",
   "meetings.confidentiality": "Confidentiality",
   "meetings.remit": "Takes up",
+  "agenda.withheldFrom": "Not disclosed to: {agencies} (they receive no copy of the record either)",
   "meetings.rosterLimits": "Only agencies on this conference's roster (kept by {keeper}) can attend; agencies off the roster cannot be chosen.",
   "meetings.rosterMissing": "No roster has been entered for this conference yet. Once it has one, attendees and recipients are checked against it (Rosters tab).",
   "meetings.offRoster": "not on the roster",

@@ -43,6 +43,7 @@ export const meeting = {
   "meetings.chair": "座長（進行）",
   "meetings.confidentiality": "守秘義務",
   "meetings.remit": "検討できるケース",
+  "agenda.withheldFrom": "提供していない出席機関：{agencies}（会議記録も届きません）",
   "meetings.rosterLimits": "この会議には、構成員名簿（管理：{keeper}）に載っている機関だけが出席できます。名簿に載っていない機関は選べません。",
   "meetings.rosterMissing": "この会議の構成員名簿がまだ登録されていません。名簿を登録すると、出席機関と共有先が名簿で確認されます（「構成員名簿」タブ）。",
   "meetings.offRoster": "名簿外",
