@@ -316,7 +316,10 @@ fn check_one(
         // A type this build does not know: kept and forwarded, never read here.
         return None;
     };
-    if kind != scope.kind() {
+    // A shared contact-log entry lives in its case's progress scope, or (written before that
+    // scope existed) in the case's own.
+    let in_progress = op.etype == "note" && matches!(scope, Scope::Progress(_));
+    if kind != scope.kind() && !in_progress {
         return Some(HOLD_WRONG_SCOPE);
     }
     let root = scope.id();
@@ -326,7 +329,7 @@ fn check_one(
     // A field that names the scope's root again (a note's `case`, a person's `household`) must
     // name this scope's root, and a case's `household` its parent: lists read those fields.
     let root_field = match scope {
-        Scope::Case(_) if place == Place::UnderRoot => Some(("case", root)),
+        Scope::Case(_) | Scope::Progress(_) if place == Place::UnderRoot => Some(("case", root)),
         Scope::Household(_) if place == Place::UnderRoot => Some(("household", root)),
         Scope::Conference(_) if place == Place::UnderRoot => Some(("meeting", root)),
         Scope::Case(_) => Some(("household", if op.kind == OpKind::Create { op.parent } else { None })),
@@ -443,10 +446,13 @@ pub(crate) struct Access {
     leads: BTreeSet<Uuid>,
 }
 
+/// Where an op stands in a scope's replay: (HLC, site, op id).
+type OrderKey = (Hlc, Uuid, Uuid);
+
 #[derive(Debug, Clone, Copy)]
 struct Interval {
-    from: Hlc,
-    to: Option<Hlc>,
+    from: OrderKey,
+    to: Option<OrderKey>,
     last_day: Option<Date>,
 }
 
@@ -460,12 +466,12 @@ pub(crate) fn day_of(at: Hlc) -> Option<Date> {
 }
 
 impl Access {
-    fn open(&mut self, agency: Uuid, at: Hlc) {
+    fn open(&mut self, agency: Uuid, at: OrderKey) {
         self.open_until(agency, at, None);
     }
     /// Opens access, or (when open) sets its last day anew: a share made again, extended for a
     /// later meeting, or made lasting by a meeting's record.
-    fn open_until(&mut self, agency: Uuid, at: Hlc, last_day: Option<Date>) {
+    fn open_until(&mut self, agency: Uuid, at: OrderKey, last_day: Option<Date>) {
         let v = self.intervals.entry(agency).or_default();
         match v.last_mut() {
             Some(i) if i.to.is_none() => i.last_day = last_day,
@@ -476,25 +482,37 @@ impl Access {
             }),
         }
     }
-    fn close(&mut self, agency: Uuid, at: Hlc) {
+    fn close(&mut self, agency: Uuid, at: OrderKey) {
         if let Some(i) = self.intervals.get_mut(&agency).and_then(|v| v.last_mut()) {
             if i.to.is_none() {
                 i.to = Some(at);
             }
         }
     }
+    /// Whether the agency could write the case at `at` (by HLC alone: for other scopes).
     pub fn has(&self, agency: Uuid, at: Hlc) -> bool {
+        self.intervals.get(&agency).is_some_and(|v| {
+            v.iter().any(|i| {
+                i.from.0 <= at
+                    && i.to.is_none_or(|t| at < t.0)
+                    && i.last_day.is_none_or(|last| day_of(at).is_some_and(|d| d <= last))
+            })
+        })
+    }
+    /// Whether the agency could write the case where op `at` stands in the replay order: an op
+    /// with the same HLC as a removal stands when the replay reaches it first.
+    fn has_op(&self, agency: Uuid, at: OrderKey) -> bool {
         self.intervals.get(&agency).is_some_and(|v| {
             v.iter().any(|i| {
                 i.from <= at
                     && i.to.is_none_or(|t| at < t)
-                    && i.last_day.is_none_or(|last| day_of(at).is_some_and(|d| d <= last))
+                    && i.last_day.is_none_or(|last| day_of(at.0).is_some_and(|d| d <= last))
             })
         })
     }
     /// Whether the agency's access at `at` ended only because its disclosure for a meeting ran
     /// out (to tell that apart from never being shared).
-    fn lapsed(&self, agency: Uuid, at: Hlc) -> bool {
+    fn lapsed(&self, agency: Uuid, at: OrderKey) -> bool {
         self.intervals.get(&agency).is_some_and(|v| {
             v.iter()
                 .any(|i| i.from <= at && i.to.is_none_or(|t| at < t) && i.last_day.is_some())
@@ -563,7 +581,7 @@ pub(crate) fn judge_case(
                 Some(HOLD_NOT_LEAD)
             } else {
                 lead = Some(author);
-                facts.access.open(author, op.hlc);
+                facts.access.open(author, op.order());
                 facts.access.leads.insert(author);
                 facts.household = op.parent;
                 facts.opened = Some((op.hlc, author));
@@ -602,9 +620,9 @@ pub(crate) fn judge_case(
             verdicts.insert(op.id, None);
             if changes_lead {
                 if let Some(new) = op.uuid("lead_agency") {
-                    facts.access.close(current, op.hlc);
+                    facts.access.close(current, op.order());
                     lead = Some(new);
-                    facts.access.open(new, op.hlc);
+                    facts.access.open(new, op.order());
                     facts.access.leads.insert(new);
                 }
             }
@@ -617,17 +635,17 @@ pub(crate) fn judge_case(
                     if active {
                         // The share as it stands after the op says when a disclosure ends.
                         let last_day = shares.get(&op.entity).and_then(|m| date_field(m, "until"));
-                        facts.access.open_until(a, op.hlc, last_day);
+                        facts.access.open_until(a, op.order(), last_day);
                     } else if Some(a) != lead {
-                        facts.access.close(a, op.hlc);
+                        facts.access.close(a, op.order());
                     }
                 }
             }
             continue;
         }
-        let v = if is_lead || facts.access.has(author, op.hlc) {
+        let v = if is_lead || facts.access.has_op(author, op.order()) {
             None
-        } else if facts.access.lapsed(author, op.hlc) {
+        } else if facts.access.lapsed(author, op.order()) {
             Some(HOLD_DISCLOSURE_ENDED)
         } else {
             Some(HOLD_NOT_SHARED)
@@ -635,6 +653,38 @@ pub(crate) fn judge_case(
         verdicts.insert(op.id, v);
     }
     (verdicts, facts)
+}
+
+/// Judges a case's progress scope (its shared contact-log entries): structure first; then an
+/// entry stands when its author could write the case at the time, as the case's own ops say.
+pub(crate) fn judge_progress(
+    case: Uuid,
+    ops: &mut [OpFacts],
+    parties: &Parties,
+    readable: &dyn Fn(&str, &Value) -> bool,
+    facts: &CaseFacts,
+) -> Verdicts {
+    ops.sort_by_key(OpFacts::order);
+    let mut verdicts = structure(Scope::Progress(case), ops, parties, readable);
+    for op in ops.iter() {
+        if verdicts.get(&op.id).copied().flatten().is_some() {
+            continue;
+        }
+        let Some(author) = parties.agency_of(op.site) else {
+            continue;
+        };
+        let v = if facts.opened.is_none() {
+            Some(HOLD_CASE_UNKNOWN)
+        } else if facts.access.has_op(author, op.order()) {
+            None
+        } else if facts.access.lapsed(author, op.order()) {
+            Some(HOLD_DISCLOSURE_ENDED)
+        } else {
+            Some(HOLD_NOT_SHARED)
+        };
+        verdicts.insert(op.id, v);
+    }
+    verdicts
 }
 
 /// Whether a share op by the lead keeps to the rosters and to the person's consent. A share that
@@ -1443,7 +1493,7 @@ mod tests {
     fn a_case_is_opened_only_where_its_agency_may_write_the_household() {
         let other = Access::default();
         let mut shared = Access::default();
-        shared.open(Uuid::from_u128(12), Hlc::new(5, 0));
+        shared.open(Uuid::from_u128(12), (Hlc::new(5, 0), Uuid::nil(), Uuid::nil()));
         let (a11, a12) = (Uuid::from_u128(11), Uuid::from_u128(12));
         assert_eq!(
             may_open_case_in(Some(a11), &[], a11, Hlc::new(10, 0)),

@@ -50,8 +50,8 @@ pub use log::{
     EntityState, Hash32, Header, Hlc, LiveValue, LogError, Op, OpKind, OpRef, Scope, header_hash as op_hash,
 };
 pub use meeting::{
-    AgendaEntry, AgendaItem, AssessmentChanges, Correction, ItemRecord, LastingShare, LedgerFilter, LedgerRow,
-    LedgerSort, Meeting, MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
+    AgendaEntry, AgendaItem, AssessmentChanges, Correction, Disclose, ItemRecord, LastingShare, LedgerFilter,
+    LedgerRow, LedgerSort, Meeting, MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
     confidentiality_ja as meeting_confidentiality_ja,
 };
 pub use migrate::MigrateError;

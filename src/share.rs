@@ -80,6 +80,15 @@ impl ShareError {
     }
 }
 
+/// A disclosure for a meeting: the meeting, the last day of access, and whether the case's
+/// shared contact-log entries go too.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MeetingTerm {
+    pub meeting: Uuid,
+    pub until: Date,
+    pub progress_notes: bool,
+}
+
 /// What ending lapsed access did: the (case, agency) shares this agency ended, and the scopes
 /// of cases disclosed to it that it erased.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -137,7 +146,7 @@ impl Vault {
         agency: Uuid,
         basis: Basis,
         purpose: Option<record::ConsentPurpose>,
-        term: Option<(Uuid, Date)>,
+        term: Option<MeetingTerm>,
     ) -> Result<(), ShareError> {
         let purpose = if basis.needs_consent() {
             purpose.or(basis.default_purpose())
@@ -174,8 +183,9 @@ impl Vault {
                     .put("active", true)
                     .put("since", today)
                     .maybe("purpose", purpose)
-                    .maybe("meeting", term.map(|t| t.0))
-                    .maybe("until", term.map(|t| t.1))
+                    .maybe("meeting", term.map(|t| t.meeting))
+                    .maybe("until", term.map(|t| t.until))
+                    .maybe("progress_notes", term.map(|t| t.progress_notes))
                     .put("removed", Value::Null)
                     .put("removed_reason", Value::Null);
                 if tx.entity(id)?.is_some() {
@@ -184,8 +194,9 @@ impl Vault {
                     // partner holds a change of it as a change of what the record is).
                     let fields = fields
                         .put("purpose", purpose)
-                        .put("meeting", term.map(|t| t.0))
-                        .put("until", term.map(|t| t.1));
+                        .put("meeting", term.map(|t| t.meeting))
+                        .put("until", term.map(|t| t.until))
+                        .put("progress_notes", term.map(|t| t.progress_notes));
                     tx.set(id, fields.into_map())?;
                 } else {
                     let fields = fields.put("agency", agency).into_map();
@@ -193,7 +204,11 @@ impl Vault {
                 }
                 // The agency may hold stubs from an earlier share that was removed: send it all again.
                 for site in &peers {
-                    crate::peers::forget_acks(tx.conn(), *site, &[Scope::Case(case), Scope::Household(household)])?;
+                    crate::peers::forget_acks(
+                        tx.conn(),
+                        *site,
+                        &[Scope::Case(case), Scope::Progress(case), Scope::Household(household)],
+                    )?;
                 }
                 tx.audit(
                     "case.share",
@@ -425,6 +440,7 @@ impl Vault {
             };
             for &(case, _) in &lapsed {
                 erase(tx, Scope::Case(case))?;
+                erase(tx, Scope::Progress(case))?;
             }
             let visible = visible_scopes(tx.conn(), me)?;
             for h in households.into_iter().map(Scope::Household) {
@@ -493,21 +509,27 @@ impl Vault {
     }
 }
 
-/// Scopes an agency may see: the directory, every case it leads or is actively shared, and the
-/// households of those cases. Local scopes never.
+/// Scopes an agency may see: the directory, every case it leads or is actively shared (with its
+/// progress scope unless the share leaves the contact-log entries out), and the households of
+/// those cases. Local scopes never.
 pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Result<BTreeSet<Scope>, ShareError> {
     let mut out = BTreeSet::new();
     out.insert(Scope::Directory);
     let a = agency.to_string();
     let mut cases: BTreeSet<Uuid> = BTreeSet::new();
+    // Cases whose shared contact-log entries the agency sees too.
+    let mut progress: BTreeSet<Uuid> = BTreeSet::new();
     {
         let mut stmt = conn.prepare_cached(
-            "SELECT parent FROM entity WHERE etype = 'share' AND json_extract(fields, '$.agency') = ?1 AND json_extract(fields, '$.active') = 1",
+            "SELECT parent, coalesce(json_extract(fields, '$.progress_notes'), 1) FROM entity WHERE etype = 'share' AND json_extract(fields, '$.agency') = ?1 AND json_extract(fields, '$.active') = 1",
         )?;
         let mut rows = stmt.query([&a])?;
         while let Some(r) = rows.next()? {
             if let Some(p) = r.get::<_, Option<Vec<u8>>>(0)?.and_then(|p| Uuid::from_slice(&p).ok()) {
                 cases.insert(p);
+                if r.get::<_, i64>(1)? != 0 {
+                    progress.insert(p);
+                }
             }
         }
         let mut stmt = conn.prepare_cached(
@@ -515,7 +537,9 @@ pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Resul
         )?;
         let mut rows = stmt.query([&a])?;
         while let Some(r) = rows.next()? {
-            cases.insert(Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default());
+            let c = Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default();
+            cases.insert(c);
+            progress.insert(c);
         }
     }
     // A meeting goes to its coordinator and attendees — to each only if every case on its agenda
@@ -551,6 +575,7 @@ pub(crate) fn visible_scopes(conn: &rusqlite::Connection, agency: Uuid) -> Resul
         }
     }
     let mut stmt = conn.prepare_cached("SELECT parent FROM entity WHERE id = ?1 AND etype = 'case'")?;
+    out.extend(progress.into_iter().map(Scope::Progress));
     for c in cases {
         out.insert(Scope::Case(c));
         if let Some(h) = stmt

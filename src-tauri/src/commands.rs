@@ -86,7 +86,7 @@ commands! {
     meeting_new(desk, input: NewMeetingInput) -> String = meeting::meeting_new;
     meeting_detail(desk, meeting: String) -> MeetingDetailView = meeting::meeting_detail;
     meeting_proposals(desk, meeting: String) -> Vec<ProposalView> = meeting::meeting_proposals;
-    agenda_add(desk, meeting: String, case: String, minutes: Option<u32>, reasons: Vec<String>, to: Option<Vec<String>>) -> () = meeting::agenda_add;
+    agenda_add(desk, meeting: String, case: String, minutes: Option<u32>, reasons: Vec<String>, to: Option<Vec<String>>, progress_notes: bool) -> () = meeting::agenda_add;
     meeting_disclosure_until(desk, meeting: String) -> DateView = meeting::meeting_disclosure_until;
     agenda_remove(desk, meeting: String, case: String) -> () = meeting::agenda_remove;
     agenda_arrange(desk, meeting: String, case: String, position: Option<u32>, minutes: Option<u32>) -> () = meeting::agenda_arrange;

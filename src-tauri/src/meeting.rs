@@ -337,6 +337,7 @@ pub fn agenda_add(
     minutes: Option<u32>,
     reasons: Vec<String>,
     to: Option<Vec<String>>,
+    progress_notes: bool,
 ) -> Result<(), CommandError> {
     let meeting = id("meeting", &meeting)?;
     let case = id("case", &case)?;
@@ -344,7 +345,11 @@ pub fn agenda_add(
         .map(|to| to.iter().map(|a| id("agency", a)).collect::<Result<Vec<_>, _>>())
         .transpose()?;
     desk.with_vault(|v| {
-        v.add_to_agenda_disclosing(meeting, case, minutes, reasons, None, to.as_deref())?;
+        let disclose = kasane::Disclose {
+            to: to.as_deref(),
+            progress_notes,
+        };
+        v.add_to_agenda_disclosing(meeting, case, minutes, reasons, None, disclose)?;
         Ok(())
     })
 }

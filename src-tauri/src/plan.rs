@@ -84,6 +84,9 @@ pub struct ShareView {
     pub meeting: Option<String>,
     /// The last day of a disclosure for a meeting; null for a lasting share.
     pub until: Option<DateView>,
+    /// False when the share leaves out the case's shared contact-log entries (a disclosure for a
+    /// meeting, unless the lead included them).
+    pub progress_notes: bool,
     pub removed: Option<DateView>,
     pub removed_reason: Option<String>,
     pub conflicts: Vec<String>,
@@ -99,6 +102,7 @@ impl From<Share> for ShareView {
             since: s.since.into(),
             meeting: s.meeting.map(id_text),
             until: s.until.map(DateView::from),
+            progress_notes: s.progress_notes != Some(false),
             removed: s.removed.map(DateView::from),
             removed_reason: s.removed_reason,
             conflicts: s.conflicts,

@@ -1577,9 +1577,10 @@ mod meetings {
                 .any(|r| r.code == "review-due" && !r.label_ja.is_empty())
         );
         let reasons: Vec<String> = p.reasons.iter().map(|r| r.code.clone()).collect();
-        meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, reasons, None).expect("accepted");
-        meeting::agenda_add(&f.desk, m.clone(), c2.clone(), Some(15), vec![], None).expect("accepted");
-        let twice = meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, vec![], None).expect_err("already on it");
+        meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, reasons, None, false).expect("accepted");
+        meeting::agenda_add(&f.desk, m.clone(), c2.clone(), Some(15), vec![], None, false).expect("accepted");
+        let twice =
+            meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, vec![], None, false).expect_err("already on it");
         refused(&twice, "meeting.already-on-agenda");
         let shares = plan::case_shares(&f.desk, c.clone()).expect("shares");
         assert!(
@@ -1641,7 +1642,7 @@ mod meetings {
         meeting::meeting_finalise(&f.desk, m.clone()).expect("finalised");
         let d = meeting::meeting_detail(&f.desk, m.clone()).expect("detail");
         assert!(d.meeting.finalised.is_some());
-        let e = meeting::agenda_add(&f.desk, m.clone(), c2.clone(), None, vec![], None).expect_err("read-only");
+        let e = meeting::agenda_add(&f.desk, m.clone(), c2.clone(), None, vec![], None, false).expect_err("read-only");
         refused(&e, "meeting.finalised");
         let e = meeting::agenda_arrange(&f.desk, m.clone(), c.clone(), None, Some(5)).expect_err("read-only");
         refused(&e, "meeting.finalised");
@@ -1706,7 +1707,7 @@ mod meetings {
         let hh = household(&f, "高橋家", "kamakura-2");
         let c = open_case(&f, &hh, &["dementia"], "2029-12-01");
         let m = new_meeting(&f, "jusoteki-shien-kaigi", &[&other]).expect("a meeting");
-        let e = meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, vec![], None).expect_err("no consent");
+        let e = meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, vec![], None, false).expect_err("no consent");
         refused(&e, "meeting.consent-missing");
         assert!(e.message_ja.contains("同意"), "{e:?}");
         assert!(meeting::meeting_detail(&f.desk, m).expect("detail").agenda.is_empty());

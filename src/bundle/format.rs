@@ -8,10 +8,19 @@ use uuid::Uuid;
 use crate::log::{Hash32, Scope};
 
 pub const MAGIC: &[u8; 14] = b"KASANE-BUNDLE\n";
-/// The bundle format this build writes, and the only one it reads.
-pub const FORMAT: u32 = 1;
+/// The newest bundle format this build writes and reads. Format 2 adds the `progress:<case>`
+/// scope (a case's shared contact-log entries); a file carrying none is written as format 1,
+/// which readers of format 1 still read.
+pub const FORMAT: u32 = 2;
 /// This reader's version: it reads files whose `format` and `min_reader` are at most this.
-pub const READER: u32 = 1;
+pub const READER: u32 = 2;
+/// The format (and reader) a file needs: 2 when it carries a progress scope, else 1.
+pub fn format_for(segments: &[Segment]) -> u32 {
+    let progress = segments
+        .iter()
+        .any(|g| Statement::decode(&g.statement).is_ok_and(|s| matches!(s.scope, Scope::Progress(_))));
+    if progress { 2 } else { 1 }
+}
 /// The manifest version this build writes and reads.
 pub const MANIFEST: u32 = 1;
 

@@ -319,6 +319,13 @@ fn judge(
             round.cases.insert(c, facts);
             v
         }
+        Scope::Progress(c) => {
+            // Judged after the case's own scope this round (see `order`), so its facts are known.
+            let facts = stored_case(tx, c, parties, round)?;
+            let mut v = authority::judge_progress(c, &mut f, parties, &readable, &facts);
+            authority::hold_unless_entitled(&mut v, facts.access.ever(our));
+            v
+        }
         Scope::Household(h) => {
             let mut accesses = Vec::new();
             for c in cases_of(tx, h, case_household)? {
@@ -340,8 +347,9 @@ fn judge(
     })
 }
 
-/// The order scopes are judged in: the directory, then cases and meetings, then households
-/// (whose writers depend on their cases).
+/// The order scopes are judged in: the directory, then cases and meetings, then the cases'
+/// progress scopes (whose writers depend on their cases, so a case's changes judge its progress
+/// scope again), then households (likewise).
 fn order(
     tx: &mut Tx<'_>,
     scopes: &BTreeSet<Scope>,
@@ -358,6 +366,7 @@ fn order(
             .copied()
             .filter(|s| matches!(s, Scope::Case(_) | Scope::Conference(_))),
     );
+    order.extend(scopes.iter().copied().filter(|s| matches!(s, Scope::Progress(_))));
     let mut households: BTreeSet<Scope> = scopes
         .iter()
         .copied()
@@ -465,6 +474,7 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         let cases = cases_of(tx, h, &t.case_household)?;
         insert_before_households(&mut scopes, cases.into_iter().map(Scope::Case).collect());
     }
+    progress_after_cases(tx, &mut scopes)?;
     let mut flushed = false;
     for scope in scopes {
         if matches!(scope, Scope::Household(_)) && !flushed {
@@ -502,6 +512,32 @@ pub(super) fn settle(tx: &mut Tx<'_>, t: &mut Touched, parties: &Parties) -> Res
         }
     }
     Ok(report)
+}
+
+/// Puts the progress scopes after every case (each is judged by its case's access), adding the
+/// progress scope of every case judged here that holds ops: a change to the case's share set
+/// changes who may write it.
+fn progress_after_cases(tx: &mut Tx<'_>, scopes: &mut Vec<Scope>) -> Result<(), BundleError> {
+    let mut progress: BTreeSet<Scope> = scopes
+        .iter()
+        .copied()
+        .filter(|s| matches!(s, Scope::Progress(_)))
+        .collect();
+    scopes.retain(|s| !matches!(s, Scope::Progress(_)));
+    let mut holds = tx
+        .conn()
+        .prepare_cached("SELECT 1 FROM series r JOIN scope s ON s.id = r.scope WHERE s.name = ?1 AND r.last_seq > 0")?;
+    for s in scopes.iter() {
+        if let Scope::Case(c) = s {
+            let p = Scope::Progress(*c);
+            if !progress.contains(&p) && holds.exists([p.to_string()])? {
+                progress.insert(p);
+            }
+        }
+    }
+    drop(holds);
+    insert_before_households(scopes, progress);
+    Ok(())
 }
 
 /// Adds scopes to the judging order before the households (so the households see their cases'
@@ -731,7 +767,7 @@ pub(super) fn purge(
             continue;
         };
         let ok = match scope {
-            Scope::Case(c) => {
+            Scope::Case(c) | Scope::Progress(c) => {
                 let (sender_leads, we_led) = verdict_for_case(tx, c)?;
                 sender_leads && !we_led
             }

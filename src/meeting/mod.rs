@@ -267,6 +267,14 @@ pub struct ItemRecord {
     pub lasting: Option<LastingShare>,
 }
 
+/// What putting a case on an agenda discloses: to which attendees (every one when None), and
+/// whether the case's shared contact-log entries (支援経過) go too (by default they do not).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Disclose<'a> {
+    pub to: Option<&'a [Uuid]>,
+    pub progress_notes: bool,
+}
+
 /// A meeting's decision that attendees keep a case beyond the meeting, and on which basis.
 #[derive(Debug, Clone)]
 pub struct LastingShare {
@@ -455,7 +463,7 @@ impl Vault {
         reasons: Vec<String>,
         note: Option<&str>,
     ) -> Result<Uuid, MeetingError> {
-        self.add_to_agenda_disclosing(meeting, case, minutes, reasons, note, None)
+        self.add_to_agenda_disclosing(meeting, case, minutes, reasons, note, Disclose::default())
     }
 
     /// The last day a case disclosed for this meeting stays with its attendees: the set number
@@ -482,8 +490,9 @@ impl Vault {
         minutes: Option<u32>,
         reasons: Vec<String>,
         note: Option<&str>,
-        to: Option<&[Uuid]>,
+        disclose: Disclose<'_>,
     ) -> Result<Uuid, MeetingError> {
+        let to = disclose.to;
         let m = self.meeting(meeting)?;
         self.require_open(&m)?;
         let items = self.items_of(meeting)?;
@@ -582,7 +591,12 @@ impl Vault {
                     // Under 重層的支援会議 the share rests on the meeting's basis (consent checked above).
                     basis
                 };
-                match self.share_cases_for(&[case], *a, basis, purpose, Some((meeting, until))) {
+                let term = crate::share::MeetingTerm {
+                    meeting,
+                    until,
+                    progress_notes: disclose.progress_notes,
+                };
+                match self.share_cases_for(&[case], *a, basis, purpose, Some(term)) {
                     Ok(()) | Err(ShareError::OwnAgency(_)) => {}
                     Err(e) => return Err(e.into()),
                 }

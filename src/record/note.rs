@@ -76,10 +76,11 @@ pub(crate) fn insert(
         ));
     }
     tx.expect(new.case, "case")?;
+    // Shared entries live in the case's progress scope, so a disclosure can leave them out.
     let scope = if new.internal {
         Scope::Local(new.case)
     } else {
-        Scope::Case(new.case)
+        Scope::Progress(new.case)
     };
     let fields = Fields::new()
         .put("case", new.case)

@@ -149,6 +149,11 @@ pub struct Share {
     /// unless the meeting's record decided a lasting share (then None).
     #[serde(default)]
     pub until: Option<jiff::civil::Date>,
+    /// Whether the case's shared contact-log entries (支援経過, its progress scope) go too. A
+    /// disclosure for a meeting leaves them out unless the lead includes them; None (every share
+    /// before this choice existed, and every other share) includes them.
+    #[serde(default)]
+    pub progress_notes: Option<bool>,
     #[serde(default)]
     pub removed: Option<jiff::civil::Date>,
     #[serde(default)]

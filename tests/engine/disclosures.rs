@@ -4,7 +4,7 @@
 //! even without that request, and a partner's build writing after the end is refused — unless
 //! the meeting's record decided a lasting share with a basis of its own. Across three vaults.
 
-use kasane::{Basis, ItemRecord, LastingShare, NewMeeting, NewNote, NoteKind, Vault, parse_date};
+use kasane::{Basis, Disclose, ItemRecord, LastingShare, NewMeeting, NewNote, NoteKind, Vault, parse_date};
 use uuid::Uuid;
 
 use crate::support::*;
@@ -98,7 +98,17 @@ fn a_case_goes_only_to_the_attendees_chosen_and_ends_the_set_days_after_the_meet
     let outsider = t.l.vault.add_agency("民間の居場所", None).unwrap();
     let e =
         t.l.vault
-            .add_to_agenda_disclosing(t.meeting, t.first, None, vec![], None, Some(&[outsider]))
+            .add_to_agenda_disclosing(
+                t.meeting,
+                t.first,
+                None,
+                vec![],
+                None,
+                Disclose {
+                    to: Some(&[outsider]),
+                    progress_notes: false,
+                },
+            )
             .unwrap_err();
     assert!(
         e.message_ja().contains("出席機関ではない"),
@@ -106,7 +116,17 @@ fn a_case_goes_only_to_the_attendees_chosen_and_ends_the_set_days_after_the_meet
         e.message_ja()
     );
     t.l.vault
-        .add_to_agenda_disclosing(t.meeting, t.first, None, vec![], None, Some(&[ba]))
+        .add_to_agenda_disclosing(
+            t.meeting,
+            t.first,
+            None,
+            vec![],
+            None,
+            Disclose {
+                to: Some(&[ba]),
+                progress_notes: false,
+            },
+        )
         .unwrap();
     t.l.vault
         .add_to_agenda(t.meeting, t.second, None, vec![], None)
@@ -323,4 +343,92 @@ fn a_partner_writing_after_its_disclosure_ended_is_refused_and_stays_refused_on_
     let digest = t.l.vault.digest().unwrap();
     t.l.vault.rebuild_state().unwrap();
     assert_eq!(digest, t.l.vault.digest().unwrap(), "a rebuild judges the same");
+}
+
+fn shared_note(v: &mut Vault, case: Uuid, text: &str) {
+    v.add_note(NewNote {
+        case,
+        kind: NoteKind::Visit,
+        text: text.into(),
+        date: None,
+        internal: false,
+    })
+    .unwrap();
+}
+
+fn note_texts(v: &mut Vault, case: Uuid) -> Vec<String> {
+    v.notes_of(case).unwrap().into_iter().map(|n| n.text).collect()
+}
+
+#[test]
+fn the_progress_notes_go_to_a_meeting_only_when_the_lead_includes_them() {
+    let mut t = town();
+    let ba = agency_id(&t.b.vault);
+    shared_note(&mut t.l.vault, t.first, "訪問：長男と面会できず");
+    shared_note(&mut t.l.vault, t.second, "電話：家計の相談");
+    // The first case as the meeting needs it by default: no progress notes. The second with them.
+    t.l.vault.add_to_agenda(t.meeting, t.first, None, vec![], None).unwrap();
+    t.l.vault
+        .add_to_agenda_disclosing(
+            t.meeting,
+            t.second,
+            None,
+            vec![],
+            None,
+            Disclose {
+                to: None,
+                progress_notes: true,
+            },
+        )
+        .unwrap();
+    let s = t.l.vault.shares_of(t.first).unwrap();
+    assert!(s.iter().all(|s| s.progress_notes == Some(false)), "{s:?}");
+    sync(&mut t.l.vault, &mut t.b.vault);
+    sync(&mut t.l.vault, &mut t.c.vault);
+    assert!(t.b.vault.case_detail(t.first).is_ok(), "B has the first case");
+    assert!(
+        note_texts(&mut t.b.vault, t.first).is_empty(),
+        "but not its progress notes: the lead left them out"
+    );
+    assert_eq!(
+        note_texts(&mut t.b.vault, t.second),
+        vec!["電話：家計の相談".to_string()],
+        "the second case's notes went with it"
+    );
+
+    // B writes on the first case: L, which leads it, sees the entry; C, whose disclosure left
+    // the notes out, does not receive it.
+    shared_note(&mut t.b.vault, t.first, "生活福祉課：家計の聞き取り");
+    let s = sync(&mut t.b.vault, &mut t.l.vault);
+    assert!(s.held.is_empty(), "an attendee may write what it cannot read: {s:?}");
+    assert!(note_texts(&mut t.l.vault, t.first).contains(&"生活福祉課：家計の聞き取り".to_string()));
+    sync(&mut t.l.vault, &mut t.c.vault);
+    assert!(
+        note_texts(&mut t.c.vault, t.first).is_empty(),
+        "C gets no progress notes of it"
+    );
+
+    // The meeting decides B keeps the case: a lasting share carries the notes too.
+    t.l.vault
+        .record_item(
+            t.meeting,
+            t.first,
+            ItemRecord {
+                lasting: Some(LastingShare {
+                    agencies: vec![ba],
+                    basis: Basis::ShienKaigi,
+                }),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    sync(&mut t.l.vault, &mut t.b.vault);
+    let notes = note_texts(&mut t.b.vault, t.first);
+    assert!(
+        notes.contains(&"訪問：長男と面会できず".to_string()),
+        "with a lasting share B reads the notes: {notes:?}"
+    );
+    let digest = t.b.vault.digest().unwrap();
+    t.b.vault.rebuild_state().unwrap();
+    assert_eq!(digest, t.b.vault.digest().unwrap(), "a rebuild judges the same");
 }

@@ -385,9 +385,10 @@ fn notes_and_finalised_meetings_change_only_as_their_authors_allow() {
 
     // P rewrites L's note, writes a note in L's name, and rewrites the finalised record — in
     // the meeting's scope and from the case it was shared.
+    // (L's note lives in the case's progress scope, where shared contact-log entries are kept.)
     craft(
         &mut c.p.vault,
-        Scope::Case(c.case),
+        Scope::Progress(c.case),
         OpKind::Set,
         "note",
         c.note,
@@ -423,7 +424,7 @@ fn notes_and_finalised_meetings_change_only_as_their_authors_allow() {
         None,
         edit,
     );
-    let scopes = [Scope::Case(c.case), Scope::Conference(meeting)];
+    let scopes = [Scope::Case(c.case), Scope::Progress(c.case), Scope::Conference(meeting)];
     let s = deliver_and_check_untouched(&mut c, &scopes);
     assert_eq!(
         s.held.get("not-author"),

@@ -88,8 +88,8 @@ fn generate(src: &mut Source) -> Vectors {
     })
     .unwrap();
     let future = testing::reseal(&src.s.vault, &src.r.vault, &bundle, &mut |p| {
-        p.header.format = 2;
-        p.header.min_reader = 2;
+        p.header.format = 3;
+        p.header.min_reader = 3;
     })
     .unwrap();
     let (card, info) = src.s.vault.my_card().unwrap();
@@ -128,7 +128,7 @@ fn generate(src: &mut Source) -> Vectors {
         })
         .collect();
     let json = json!({
-        "comment": "Golden vectors for bundle format 1, manifest 1, operations version 2 and member card format 2 (docs/bundle-format.md). Test keys only: never use them for anything real.",
+        "comment": "Golden vectors for bundle format 2 (a file carrying a progress scope), manifest 1, operations version 2 and member card format 2 (docs/bundle-format.md). Test keys only: never use them for anything real.",
         "sender_key": sender_key,
         "recipient_secret": recipient_secret,
         "recipient_site": me,
@@ -160,7 +160,7 @@ fn stable(v: &Value) -> Value {
 }
 
 fn committed() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir().join("bundle-v1.json")).expect("vectors present")).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(dir().join("bundle-v2.json")).expect("vectors present")).unwrap()
 }
 
 #[test]
@@ -169,10 +169,10 @@ fn the_committed_vectors_are_what_this_build_writes() {
     let fresh = generate(&mut src);
     if std::env::var("KASANE_WRITE_VECTORS").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all(dir()).unwrap();
-        std::fs::write(dir().join("bundle-v1.kasane"), &fresh.bundle).unwrap();
-        std::fs::write(dir().join("bundle-v1-future.kasane"), &fresh.future).unwrap();
+        std::fs::write(dir().join("bundle-v2.kasane"), &fresh.bundle).unwrap();
+        std::fs::write(dir().join("bundle-v2-future.kasane"), &fresh.future).unwrap();
         std::fs::write(
-            dir().join("bundle-v1.json"),
+            dir().join("bundle-v2.json"),
             serde_json::to_string_pretty(&fresh.json).unwrap() + "\n",
         )
         .unwrap();
@@ -198,20 +198,40 @@ fn the_committed_vectors_are_what_this_build_writes() {
         "the member card: {hint}"
     );
     // The committed files carry exactly the plaintext this build writes.
-    let bundle = std::fs::read(dir().join("bundle-v1.kasane")).unwrap();
+    let bundle = std::fs::read(dir().join("bundle-v2.kasane")).unwrap();
     assert_eq!(
         hex(&plaintext(&src, &bundle)),
         fresh.json["plaintext"],
         "the committed bundle's plaintext: {hint}"
     );
-    let future = std::fs::read(dir().join("bundle-v1-future.kasane")).unwrap();
+    let future = std::fs::read(dir().join("bundle-v2-future.kasane")).unwrap();
     assert_eq!(plaintext(&src, &future), plaintext(&src, &bundle), "{hint}");
+}
+
+/// A file of format 1 (written before progress scopes existed, and still written when a file
+/// carries none) reads with today's reader, segment for segment.
+#[test]
+fn the_format_1_vectors_still_read() {
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("bundle-v1.json")).expect("format 1 vectors"))
+            .unwrap();
+    let bundle = std::fs::read(dir().join("bundle-v1.kasane")).unwrap();
+    let key = v["sender_key"].as_str().unwrap();
+    let secret = v["recipient_secret"].as_str().unwrap();
+    let me: uuid::Uuid = serde_json::from_value(v["recipient_site"].clone()).unwrap();
+    let read = testing::verify_file(&bundle, key, secret, me).expect("a format 1 file reads with today's reader");
+    assert_eq!(read.header.format, 1);
+    let expected = v["segments"].as_array().unwrap();
+    assert_eq!(read.segments.len(), expected.len());
+    for ((st, _), e) in read.segments.iter().zip(expected) {
+        assert_eq!(hex(&st.encode()), e["statement"], "segment statement bytes are frozen");
+    }
 }
 
 #[test]
 fn the_committed_vectors_still_read_exactly_as_written() {
     let v = committed();
-    let bundle = std::fs::read(dir().join("bundle-v1.kasane")).unwrap();
+    let bundle = std::fs::read(dir().join("bundle-v2.kasane")).unwrap();
     let key = v["sender_key"].as_str().unwrap();
     let secret = v["recipient_secret"].as_str().unwrap();
     let me: uuid::Uuid = serde_json::from_value(v["recipient_site"].clone()).unwrap();
@@ -282,7 +302,7 @@ fn the_committed_vectors_still_read_exactly_as_written() {
         expected.iter().any(|e| e["ops"].to_string().contains("髙橋")),
         "the vectors carry Japanese text as UTF-8"
     );
-    let future = std::fs::read(dir().join("bundle-v1-future.kasane")).unwrap();
+    let future = std::fs::read(dir().join("bundle-v2-future.kasane")).unwrap();
     let err = testing::verify_file(&future, key, secret, me).unwrap_err();
     assert_eq!(
         err.code(),

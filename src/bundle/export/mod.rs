@@ -147,6 +147,7 @@ impl Vault {
         let mut msg = MANIFEST_DOMAIN.to_vec();
         msg.extend_from_slice(&manifest_bytes);
         let manifest_sig = keys.sign(&msg).to_bytes();
+        let needs = format::format_for(&segments);
         let inner = format::encode_inner(&manifest_bytes, &manifest_sig, &segments);
         drop(segments);
 
@@ -181,8 +182,8 @@ impl Vault {
         });
 
         let header = Header {
-            format: format::FORMAT,
-            min_reader: format::READER,
+            format: needs,
+            min_reader: needs,
             bundle,
             sender: me,
             created,

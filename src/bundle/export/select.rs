@@ -176,6 +176,10 @@ impl Vault {
                 scope: scope.to_string(),
                 reason: reason.clone(),
             });
+            out.push(PurgeNotice {
+                scope: Scope::Progress(case).to_string(),
+                reason: reason.clone(),
+            });
             if let Ok(c) = self.case_quiet(case) {
                 let hh = Scope::Household(c.household);
                 if !visible.contains(&hh) {

@@ -85,6 +85,9 @@ pub struct AgendaAdd {
     /// Disclose the case for the meeting only to these attendees (default: every attendee).
     #[arg(long, num_args = 1..)]
     pub to: Vec<String>,
+    /// Disclose the case's shared contact-log entries (支援経過) too (by default they stay out).
+    #[arg(long)]
+    pub with_progress_notes: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -214,8 +217,11 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
                 .map(|p| p.reasons.into_iter().map(|r| r.code.to_string()).collect())
                 .unwrap_or_default();
             let to = a.to.iter().map(|s| agency(&v, s)).collect::<Result<Vec<_>>>()?;
-            let to = (!to.is_empty()).then_some(to.as_slice());
-            let idv = v.add_to_agenda_disclosing(m, c, a.minutes, reasons, a.note.as_deref(), to)?;
+            let disclose = kasane::Disclose {
+                to: (!to.is_empty()).then_some(to.as_slice()),
+                progress_notes: a.with_progress_notes,
+            };
+            let idv = v.add_to_agenda_disclosing(m, c, a.minutes, reasons, a.note.as_deref(), disclose)?;
             out.id("agenda-item", idv);
         }
         MeetingCmd::Agenda(AgendaCmd::Remove(a)) => {

@@ -13,6 +13,9 @@ use uuid::Uuid;
 pub enum Scope {
     Household(Uuid),
     Case(Uuid),
+    /// A case's shared contact-log entries (支援経過), apart from the rest of the case so a
+    /// disclosure can leave them out. Same id as the case.
+    Progress(Uuid),
     Conference(Uuid),
     Directory,
     Local(Uuid),
@@ -23,6 +26,7 @@ impl Scope {
         match self {
             Scope::Household(_) => "household",
             Scope::Case(_) => "case",
+            Scope::Progress(_) => "progress",
             Scope::Conference(_) => "conference",
             Scope::Directory => "directory",
             Scope::Local(_) => "local",
@@ -34,7 +38,9 @@ impl Scope {
     }
     pub fn id(&self) -> Option<Uuid> {
         match *self {
-            Scope::Household(id) | Scope::Case(id) | Scope::Conference(id) | Scope::Local(id) => Some(id),
+            Scope::Household(id) | Scope::Case(id) | Scope::Progress(id) | Scope::Conference(id) | Scope::Local(id) => {
+                Some(id)
+            }
             Scope::Directory => None,
         }
     }
@@ -77,7 +83,9 @@ pub fn root_id(kind: &str, site: Uuid, op: Uuid) -> Uuid {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a scope (expected household:<id>, case:<id>, conference:<id>, directory or local:<id>)")]
+#[error(
+    "\"{0}\" is not a scope (expected household:<id>, case:<id>, progress:<id>, conference:<id>, directory or local:<id>)"
+)]
 pub struct ScopeParseError(pub String);
 
 impl FromStr for Scope {
@@ -92,6 +100,7 @@ impl FromStr for Scope {
         match kind {
             "household" => Ok(Scope::Household(id)),
             "case" => Ok(Scope::Case(id)),
+            "progress" => Ok(Scope::Progress(id)),
             "conference" => Ok(Scope::Conference(id)),
             "local" => Ok(Scope::Local(id)),
             _ => Err(err()),
@@ -109,6 +118,7 @@ mod tests {
         for s in [
             Scope::Household(id),
             Scope::Case(id),
+            Scope::Progress(id),
             Scope::Conference(id),
             Scope::Directory,
             Scope::Local(id),

@@ -360,8 +360,8 @@ export async function meetingProposals(meeting: string): Promise<ProposalView[]>
   return call<ProposalView[]>("meeting_proposals", { meeting });
 }
 
-export async function agendaAdd(meeting: string, case_: string, minutes: number | null, reasons: string[], to: string[] | null): Promise<void> {
-  return call<void>("agenda_add", { meeting, case: case_, minutes, reasons, to });
+export async function agendaAdd(meeting: string, case_: string, minutes: number | null, reasons: string[], to: string[] | null, progressNotes: boolean): Promise<void> {
+  return call<void>("agenda_add", { meeting, case: case_, minutes, reasons, to, progressNotes });
 }
 
 export async function meetingDisclosureUntil(meeting: string): Promise<DateView> {

@@ -10,4 +10,9 @@ meeting: string | null,
 /**
  * The last day of a disclosure for a meeting; null for a lasting share.
  */
-until: DateView | null, removed: DateView | null, removed_reason: string | null, conflicts: Array<string>, };
+until: DateView | null, 
+/**
+ * False when the share leaves out the case's shared contact-log entries (a disclosure for a
+ * meeting, unless the lead included them).
+ */
+progress_notes: boolean, removed: DateView | null, removed_reason: string | null, conflicts: Array<string>, };

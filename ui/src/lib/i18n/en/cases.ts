@@ -205,6 +205,7 @@ export const cases: Texts<typeof ja> = {
   "shares.removed": "removed ({reason})",
   "shares.since": "since",
   "shares.forMeetingUntil": "· for a meeting, until",
+  "shares.noProgressNotes": "progress notes not included",
   "shares.submit": "Share",
   "shares.title": "Shared with",
   "basis.shien-kaigi": "Support meeting (Social Welfare Act art. 106-6)",

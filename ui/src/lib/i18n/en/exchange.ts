@@ -159,6 +159,7 @@ export const exchange: Texts<typeof ja> = {
   "bundle.progress": "{done}/{total}",
   "bundle.progressLabel": "Progress",
   "scope.case": "Cases",
+  "scope.progress": "Progress notes",
   "scope.household": "Households",
   "scope.directory": "Directory",
   "scope.meeting": "Meetings",

@@ -201,6 +201,7 @@ export const cases = {
   "shares.removed": "解除済み（{reason}）",
   "shares.since": "共有開始",
   "shares.forMeetingUntil": "・会議のための提供の期限",
+  "shares.noProgressNotes": "支援経過は提供していません",
   "shares.submit": "共有する",
   "shares.title": "共有している機関",
   "basis.shien-kaigi": "支援会議（社会福祉法第106条の6）",

@@ -155,6 +155,7 @@ export const exchange = {
   "bundle.progress": "{done}/{total}",
   "bundle.progressLabel": "進み具合",
   "scope.case": "ケース",
+  "scope.progress": "支援経過",
   "scope.household": "世帯",
   "scope.directory": "名簿",
   "scope.meeting": "会議",
