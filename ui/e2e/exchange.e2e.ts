@@ -127,9 +127,10 @@ async function importAndVerify(card: string, heard: string, partner: Pc): Promis
 async function exportBundleTo(partner: Pc, expectCase: boolean): Promise<string> {
   await s.click("[data-testid=nav-exchange]");
   await s.waitFor("[data-testid=exchange-screen]");
-  const value = await s.execute<string>(
-    "const o = [...document.querySelectorAll('select[name=bundle-to] option')].find(o => o.textContent.includes(arguments[0])); return o ? o.value : '';",
-    [partner.agency],
+  // The recipients once the engine's list of partners is in the form.
+  const value = await s.waitUntil<string>(
+    `${partner.agency} offered as the bundle's recipient`,
+    `const o = [...document.querySelectorAll('select[name=bundle-to] option')].find(o => o.textContent.includes(${JSON.stringify(partner.agency)})); return o ? o.value : '';`,
   );
   expect(value, `${partner.agency} can be chosen as the bundle's recipient`).not.toBe("");
   await s.choose("select[name=bundle-to]", value);
