@@ -42,6 +42,9 @@ pub struct Disclosure {
     /// the meeting decided a lasting share).
     #[serde(default)]
     pub last_day: Option<Date>,
+    /// The case's shared contact-log entries (支援経過) were left out.
+    #[serde(default)]
+    pub without_progress_notes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,6 +123,7 @@ impl Vault {
                 .and_then(Value::as_str)
                 .and_then(|m| Uuid::parse_str(m).ok());
             let last_day = date_of(s, "until");
+            let without_progress_notes = s.get("progress_notes").and_then(Value::as_bool) == Some(false);
             let was = open.get(&op.header.entity).copied();
             // A change of basis or start while active ends one entry and starts the next.
             let same = was.is_some_and(|i: usize| {
@@ -129,6 +133,7 @@ impl Vault {
             if let Some(i) = was.filter(|_| active && same) {
                 // Extended for a later meeting, or made lasting by a meeting's record.
                 out[i].last_day = last_day;
+                out[i].without_progress_notes = without_progress_notes;
                 out[i].meeting = meeting.or(out[i].meeting);
             }
             if let Some(i) = was.filter(|_| !active || !same) {
@@ -159,6 +164,7 @@ impl Vault {
                         until: None,
                         ended_reason: None,
                         last_day,
+                        without_progress_notes,
                     });
                 }
             }
@@ -199,6 +205,7 @@ impl Vault {
                     until: None,
                     ended_reason: None,
                     last_day: None,
+                    without_progress_notes: false,
                 });
             }
         }

@@ -280,6 +280,8 @@ pub struct DisclosureView {
     pub ended_reason: Option<String>,
     /// A disclosure for a meeting: the last day of access it was given.
     pub last_day: Option<DateView>,
+    /// The case's shared contact-log entries were left out.
+    pub without_progress_notes: bool,
 }
 
 impl From<kasane::Disclosure> for DisclosureView {
@@ -291,7 +293,11 @@ impl From<kasane::Disclosure> for DisclosureView {
                 kasane::DisclosureKind::CaseRecords => "case-records".into(),
                 kasane::DisclosureKind::Meeting => "meeting".into(),
             },
-            what_ja: d.what.label_ja().into(),
+            what_ja: if d.without_progress_notes {
+                format!("{}（支援経過を除く）", d.what.label_ja())
+            } else {
+                d.what.label_ja().into()
+            },
             basis: d.basis,
             basis_ja: d.basis_ja,
             purpose: d.purpose.map(ConsentPurpose::from),
@@ -300,6 +306,7 @@ impl From<kasane::Disclosure> for DisclosureView {
             until: d.until.map(DateView::from),
             ended_reason: d.ended_reason,
             last_day: d.last_day.map(DateView::from),
+            without_progress_notes: d.without_progress_notes,
         }
     }
 }

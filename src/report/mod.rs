@@ -635,7 +635,11 @@ impl Vault {
                     s,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(&r.agency_name),
-                    r.what.label_ja(),
+                    if r.without_progress_notes {
+                        format!("{}（支援経過を除く）", r.what.label_ja())
+                    } else {
+                        r.what.label_ja().to_string()
+                    },
                     esc(&r.basis_ja),
                     r.purpose.map(|p| esc(p.label_ja())).unwrap_or_else(|| "—".into()),
                     esc(&wareki(r.from)),

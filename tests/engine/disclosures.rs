@@ -217,6 +217,10 @@ fn a_case_goes_only_to_the_attendees_chosen_and_ends_the_set_days_after_the_meet
         .expect("B's disclosure is on the ledger");
     assert_eq!(shared.meeting, Some(t.meeting));
     assert_eq!(shared.last_day, Some(day("2026-12-11")));
+    assert!(
+        shared.without_progress_notes,
+        "the ledger says the progress notes stayed out"
+    );
     assert_eq!(
         shared.until,
         Some(day("2026-12-12")),

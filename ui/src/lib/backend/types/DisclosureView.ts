@@ -17,4 +17,8 @@ what_ja: string, basis: string, basis_ja: string, purpose: ConsentPurpose | null
 /**
  * A disclosure for a meeting: the last day of access it was given.
  */
-last_day: DateView | null, };
+last_day: DateView | null, 
+/**
+ * The case's shared contact-log entries were left out.
+ */
+without_progress_notes: boolean, };

@@ -41,6 +41,7 @@ export const cases: Texts<typeof ja> = {
   "disclosures.kind.meeting": "Discussed at a meeting",
   "disclosures.meetingDay": "The meeting's day",
   "disclosures.ongoing": "Ongoing",
+  "disclosures.withoutProgress": "without the progress notes",
   "disclosures.lastDay": "for the meeting, until",
   "consentGiver.person": "The person",
   "consentGiver.legal-representative": "Legal representative (法定代理人)",

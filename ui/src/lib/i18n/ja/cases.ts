@@ -37,6 +37,7 @@ export const cases = {
   "disclosures.kind.meeting": "会議での検討",
   "disclosures.meetingDay": "会議当日",
   "disclosures.ongoing": "継続中",
+  "disclosures.withoutProgress": "支援経過を除く",
   "disclosures.lastDay": "会議のための提供の期限",
   "consentGiver.person": "本人",
   "consentGiver.legal-representative": "法定代理人",
