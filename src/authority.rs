@@ -510,6 +510,17 @@ impl Access {
             })
         })
     }
+    /// The verdict on a write by the agency where op `at` stands: it stands while the agency
+    /// may write the case; after its disclosure for a meeting ran out it is held as such.
+    fn verdict(&self, agency: Uuid, at: OrderKey) -> Verdict {
+        if self.has_op(agency, at) {
+            None
+        } else if self.lapsed(agency, at) {
+            Some(HOLD_DISCLOSURE_ENDED)
+        } else {
+            Some(HOLD_NOT_SHARED)
+        }
+    }
     /// Whether the agency's access at `at` ended only because its disclosure for a meeting ran
     /// out (to tell that apart from never being shared).
     fn lapsed(&self, agency: Uuid, at: OrderKey) -> bool {
@@ -643,12 +654,10 @@ pub(crate) fn judge_case(
             }
             continue;
         }
-        let v = if is_lead || facts.access.has_op(author, op.order()) {
+        let v = if is_lead {
             None
-        } else if facts.access.lapsed(author, op.order()) {
-            Some(HOLD_DISCLOSURE_ENDED)
         } else {
-            Some(HOLD_NOT_SHARED)
+            facts.access.verdict(author, op.order())
         };
         verdicts.insert(op.id, v);
     }
@@ -675,12 +684,8 @@ pub(crate) fn judge_progress(
         };
         let v = if facts.opened.is_none() {
             Some(HOLD_CASE_UNKNOWN)
-        } else if facts.access.has_op(author, op.order()) {
-            None
-        } else if facts.access.lapsed(author, op.order()) {
-            Some(HOLD_DISCLOSURE_ENDED)
         } else {
-            Some(HOLD_NOT_SHARED)
+            facts.access.verdict(author, op.order())
         };
         verdicts.insert(op.id, v);
     }

@@ -328,26 +328,6 @@ fn pair() -> Pair {
     }
 }
 
-/// A share op as P's modified build writes it, skipping every local check.
-fn forged_share(v: &mut Vault, case: Uuid, agency: Uuid, basis: &str) {
-    let id = kasane::testing::share_id(case, agency);
-    kasane::testing::craft_op(
-        v,
-        Scope::Case(case),
-        OpKind::Create,
-        "share",
-        id,
-        Some(case),
-        &mut |_| {},
-        json!({"agency": agency, "basis": basis, "active": true, "since": "2026-11-25", "purpose": "coordinated-support", "removed": null, "removed_reason": null})
-            .to_string()
-            .into_bytes(),
-    )
-    .unwrap();
-    // P's own state applies what its build wrote, so its exports carry the case to the agency.
-    v.rebuild_state().unwrap();
-}
-
 fn held_for(v: &Vault, why: &str) -> usize {
     kasane::testing::held_ops(v)
         .unwrap()
@@ -367,7 +347,13 @@ fn a_partner_sharing_beyond_the_consent_gets_nothing_across_until_a_consent_cove
         x.p.vault
             .add_consent(consent(x.person, vec![other], "2026-11-01"))
             .unwrap();
-    forged_share(&mut x.p.vault, x.case, la, "jusoteki-shien-kaigi");
+    forged_share(
+        &mut x.p.vault,
+        x.case,
+        la,
+        "jusoteki-shien-kaigi",
+        Some("coordinated-support"),
+    );
     let s = sync(&mut x.p.vault, &mut x.l.vault);
     assert!(
         s.held.get("consent-not-covering") == Some(&1),
@@ -438,7 +424,13 @@ fn a_partner_naming_a_consent_that_does_not_cover_the_share_is_held_and_stays_he
                 ..consent(x.person, vec![la], "2026-11-01")
             })
             .unwrap();
-    forged_share(&mut x.p.vault, x.case, la, &format!("consent:{k}"));
+    forged_share(
+        &mut x.p.vault,
+        x.case,
+        la,
+        &format!("consent:{k}"),
+        Some("coordinated-support"),
+    );
     let s = sync(&mut x.p.vault, &mut x.l.vault);
     assert_eq!(s.held.get("consent-not-covering"), Some(&1), "{s:?}");
     let digest = x.l.vault.digest().unwrap();
@@ -449,7 +441,7 @@ fn a_partner_naming_a_consent_that_does_not_cover_the_share_is_held_and_stays_he
     // The same share under 支援会議 needs no consent (no roster kept yet): it stands.
     let mut y = pair();
     let la = agency_id(&y.l.vault);
-    forged_share(&mut y.p.vault, y.case, la, "shien-kaigi");
+    forged_share(&mut y.p.vault, y.case, la, "shien-kaigi", Some("coordinated-support"));
     let s = sync(&mut y.p.vault, &mut y.l.vault);
     assert!(!s.held.contains_key("consent-not-covering"), "{s:?}");
     assert!(

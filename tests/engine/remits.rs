@@ -3,30 +3,9 @@
 //! the 困窮 支援会議 only hardship — locally, on import from a partner whose modified build shares
 //! anyway, when the record that brings the case within the remit arrives, and after a rebuild.
 
-use kasane::{Basis, OpKind, Scope, Vault};
-use serde_json::json;
-use uuid::Uuid;
+use kasane::Basis;
 
 use crate::support::*;
-
-/// A share op as P's modified build writes it, skipping every local check.
-fn forged_share(v: &mut Vault, case: Uuid, agency: Uuid, basis: &str) {
-    let id = kasane::testing::share_id(case, agency);
-    kasane::testing::craft_op(
-        v,
-        Scope::Case(case),
-        OpKind::Create,
-        "share",
-        id,
-        Some(case),
-        &mut |_| {},
-        json!({"agency": agency, "basis": basis, "active": true, "since": "2026-11-25", "removed": null, "removed_reason": null})
-            .to_string()
-            .into_bytes(),
-    )
-    .unwrap();
-    v.rebuild_state().unwrap();
-}
 
 #[test]
 fn a_share_under_a_law_with_a_remit_needs_a_case_within_it_here_and_at_every_partner() {
@@ -61,7 +40,7 @@ fn a_share_under_a_law_with_a_remit_needs_a_case_within_it_here_and_at_every_par
         e.message_ja()
     );
     // A modified build shares it under 要対協 anyway: L holds the share and sees nothing of it.
-    forged_share(&mut p.vault, case, la, "yotaikyo");
+    forged_share(&mut p.vault, case, la, "yotaikyo", None);
     let s = sync(&mut p.vault, &mut l.vault);
     assert_eq!(s.held.get("outside-remit"), Some(&1), "the share is held at L: {s:?}");
     assert!(l.vault.case_detail(case).is_err(), "nothing entitles L to the case");

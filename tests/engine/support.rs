@@ -273,3 +273,25 @@ pub fn consent(person: Uuid, agencies: Vec<Uuid>, date: &str) -> kasane::NewCons
         witness: None,
     }
 }
+
+/// A share op as a partner's modified build writes it, skipping every local check; the vault's
+/// own state then applies it, so its exports carry the case to the agency.
+pub fn forged_share(v: &mut Vault, case: Uuid, agency: Uuid, basis: &str, purpose: Option<&str>) {
+    let id = testing::share_id(case, agency);
+    let mut fields = json!({"agency": agency, "basis": basis, "active": true, "since": "2026-11-25", "removed": null, "removed_reason": null});
+    if let Some(p) = purpose {
+        fields["purpose"] = json!(p);
+    }
+    testing::craft_op(
+        v,
+        Scope::Case(case),
+        OpKind::Create,
+        "share",
+        id,
+        Some(case),
+        &mut |_| {},
+        fields.to_string().into_bytes(),
+    )
+    .expect("a crafted share op");
+    v.rebuild_state().expect("state rebuilt");
+}

@@ -37,6 +37,24 @@ fn ok(vault: &Path, args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("kasane {args:?} printed invalid JSON ({e}): {}", r.stdout))
 }
 
+/// A new vault at `vault` for `agency` (site PC-1, worker 山田, the cheapest KDF).
+fn init(vault: &Path, agency: &str) {
+    ok(
+        vault,
+        &[
+            "init",
+            "--agency",
+            agency,
+            "--site",
+            "PC-1",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+}
+
 fn id(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_string()
 }
@@ -574,20 +592,7 @@ fn two_vaults_exchange_cards_and_bundles_both_ways_through_the_command_line() {
 fn text_output_shows_wareki_beside_every_date() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "福祉総務課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "福祉総務課");
     ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
     let m = id(&ok(
         &vault,
@@ -635,20 +640,7 @@ fn printed_documents_are_written_for_the_owner_alone_and_said_to_be_unencrypted(
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
     let pass = "cli test passphrase";
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "福祉総務課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "福祉総務課");
     ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
     let m = id(&ok(
         &vault,
@@ -765,20 +757,7 @@ fn the_city_keeps_a_roster_and_a_meeting_invites_only_its_members() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
     let pass = "cli test passphrase";
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "福祉総務課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "福祉総務課");
     ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
     ok(&vault, &["agency", "add", "--name", "民間の居場所"]);
     let entry = id(&ok(
@@ -874,20 +853,7 @@ fn a_consent_is_recorded_with_its_terms_printed_for_signing_and_limits_sharing()
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
     let pass = "cli test passphrase";
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "福祉総務課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "福祉総務課");
     ok(&vault, &["agency", "add", "--name", "生活福祉課"]);
     let hh = id(&ok(
         &vault,
@@ -1069,20 +1035,7 @@ fn a_case_is_disclosed_for_a_meeting_to_the_attendees_chosen_until_the_days_set(
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
     let pass = "cli test passphrase";
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "福祉総務課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "福祉総務課");
     let shown = ok(&vault, &["meeting", "disclosure-days"]);
     assert_eq!(
         shown["disclosure_days"], 30,
@@ -1201,20 +1154,7 @@ fn an_expectant_mother_is_recorded_with_her_due_date_and_fits_yotaikyo() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
     let pass = "cli test passphrase";
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "子ども家庭課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "子ども家庭課");
     ok(&vault, &["agency", "add", "--name", "福祉総務課"]);
     let hh = id(&ok(
         &vault,
