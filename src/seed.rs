@@ -218,6 +218,7 @@ fn write_household(
                     text: n.text.clone(),
                     date: Some(n.date),
                     internal: n.internal,
+                    outreach: None,
                 },
                 a,
                 w,

@@ -127,6 +127,7 @@ fn household_with_case(
             text: "自宅を訪問。長男と面談し、今後の支援について話し合った。".into(),
             date: String::new(),
             internal: false,
+            outreach: None,
         },
     )
     .expect("note");

@@ -11,8 +11,8 @@ use crate::{
     error::CommandError,
     household::{HouseholdView, PersonView},
     view::{
-        CaseStatus, Change, ConsentGiver, ConsentHow, ConsentPurpose, DateView, InfoKind, NoteKind, Risk, date_input,
-        id, id_text, ids,
+        CaseStatus, Change, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView, InfoKind, NoteKind,
+        Risk, date_input, id, id_text, ids,
     },
 };
 
@@ -107,7 +107,39 @@ pub struct NoteView {
     pub retracted: bool,
     /// 機関内メモ: kept on this PC only, never shared.
     pub internal: bool,
+    /// For a contact attempt: when, with whom, and how it went.
+    pub outreach: Option<OutreachView>,
     pub conflicts: Vec<String>,
+}
+
+/// A contact attempt: its time of day ("14:30"), whom the worker met or reached, the outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct OutreachView {
+    pub time: Option<String>,
+    pub contacted: Option<String>,
+    pub outcome: ContactOutcome,
+}
+
+/// The contact attempts of a case at a glance.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct OutreachSummaryView {
+    pub attempts: u32,
+    pub by_outcome: Vec<(ContactOutcome, u32)>,
+    pub last_met: Option<DateView>,
+    /// Attempts after the last meeting (all of them when no one was ever met).
+    pub since_last_met: u32,
+}
+
+impl From<kasane::OutreachSummary> for OutreachSummaryView {
+    fn from(s: kasane::OutreachSummary) -> Self {
+        OutreachSummaryView {
+            attempts: s.attempts as u32,
+            by_outcome: s.by_outcome.into_iter().map(|(o, n)| (o.into(), n as u32)).collect(),
+            last_met: s.last_met.map(DateView::from),
+            since_last_met: s.since_last_met as u32,
+        }
+    }
 }
 
 impl From<Note> for NoteView {
@@ -122,6 +154,11 @@ impl From<Note> for NoteView {
             text: n.text,
             retracted: n.retracted,
             internal: n.internal,
+            outreach: n.outreach.map(|o| OutreachView {
+                time: o.time,
+                contacted: o.contacted,
+                outcome: o.outcome.into(),
+            }),
             conflicts: n.conflicts,
         }
     }
@@ -181,6 +218,7 @@ pub struct CaseDetailView {
     pub members: Vec<PersonView>,
     /// Newest first; internal entries are marked.
     pub notes: Vec<NoteView>,
+    pub outreach: OutreachSummaryView,
     /// Newest first.
     pub consents: Vec<ConsentView>,
     /// This PC's today, to tell a consent whose period is over.
@@ -195,6 +233,7 @@ impl CaseDetailView {
             household: d.household.into(),
             members: d.members.into_iter().map(PersonView::from).collect(),
             notes: d.notes.into_iter().map(NoteView::from).collect(),
+            outreach: d.outreach.into(),
             consents: d.consents.into_iter().map(ConsentView::from).collect(),
             today: today.into(),
         }
@@ -239,6 +278,8 @@ pub struct NewNoteInput {
     /// As typed; blank: today.
     pub date: String,
     pub internal: bool,
+    /// Null: not a contact attempt.
+    pub outreach: Option<OutreachView>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -401,6 +442,11 @@ pub fn note_add(desk: &Desktop, input: NewNoteInput) -> Result<String, CommandEr
         text: input.text,
         date: date_input("date", &input.date)?,
         internal: input.internal,
+        outreach: input.outreach.map(|o| kasane::Outreach {
+            time: o.time,
+            contacted: o.contacted,
+            outcome: o.outcome.into(),
+        }),
     };
     desk.with_vault(|v| Ok(id_text(v.add_note(new)?)))
 }

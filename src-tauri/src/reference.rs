@@ -9,8 +9,8 @@ use crate::{
     desktop::Desktop,
     error::{CommandError, for_field},
     view::{
-        CaseStatus, ConsentGiver, ConsentHow, ConsentPurpose, DateView, InfoKind, NoteKind, PartnerStatus,
-        RelationKind, Risk, Sex, id_text,
+        CaseStatus, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView, InfoKind, NoteKind,
+        PartnerStatus, RelationKind, Risk, Sex, id_text,
     },
 };
 
@@ -39,6 +39,7 @@ pub struct Reference {
     pub risks: Vec<Risk>,
     pub sexes: Vec<Sex>,
     pub note_kinds: Vec<NoteKind>,
+    pub contact_outcomes: Vec<ContactOutcome>,
     pub consent_hows: Vec<ConsentHow>,
     pub consent_givers: Vec<ConsentGiver>,
     pub consent_purposes: Vec<ConsentPurpose>,
@@ -96,6 +97,7 @@ pub fn reference_data() -> Reference {
         risks: Risk::all(),
         sexes: Sex::all(),
         note_kinds: NoteKind::all(),
+        contact_outcomes: ContactOutcome::all(),
         consent_hows: ConsentHow::all(),
         consent_givers: ConsentGiver::all(),
         consent_purposes: ConsentPurpose::all(),

@@ -114,6 +114,9 @@ mirror!(NoteKind => kasane::NoteKind {
     Visit = "visit", Office = "office", Phone = "phone", Email = "email", Meeting = "meeting",
     Accompany = "accompany", Other = "other",
 });
+mirror!(ContactOutcome => kasane::ContactOutcome {
+    Met = "met", NotHome = "not-home", Refused = "refused", PhoneOnly = "phone-only", LeftNote = "left-note", Other = "other",
+});
 mirror!(ConsentHow => kasane::ConsentHow { Written = "written", Verbal = "verbal", Other = "other" });
 mirror!(ConsentGiver => kasane::ConsentGiver {
     Person = "person", LegalRepresentative = "legal-representative", Guardian = "guardian", OtherProxy = "other-proxy",

@@ -372,6 +372,7 @@ fn home_lists_this_agencys_cases_with_reviews_and_the_case_page_shows_the_contac
             text: "長男は自室から出てこず".into(),
             date: "R6.6.14".into(),
             internal: false,
+            outreach: None,
         },
     )
     .expect("a shared entry");
@@ -383,6 +384,7 @@ fn home_lists_this_agencys_cases_with_reviews_and_the_case_page_shows_the_contac
             text: "機関内の覚え書き".into(),
             date: String::new(),
             internal: true,
+            outreach: None,
         },
     )
     .expect("an internal entry");
@@ -1783,6 +1785,7 @@ mod security_review {
                 text: "機関内の覚え書き".into(),
                 date: String::new(),
                 internal: true,
+                outreach: None,
             },
         )
         .expect("an internal entry");

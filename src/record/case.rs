@@ -119,6 +119,8 @@ pub struct CaseDetail {
     pub members: Vec<Person>,
     /// Contact log, newest first; internal entries are marked.
     pub notes: Vec<Note>,
+    /// The contact attempts in the log at a glance.
+    pub outreach: super::OutreachSummary,
     pub consents: Vec<Consent>,
 }
 
@@ -246,6 +248,7 @@ impl Vault {
             lead_agency_name,
             household,
             members,
+            outreach: super::OutreachSummary::of(&notes),
             notes,
             consents,
         })

@@ -24,7 +24,7 @@ pub(crate) use consent::ConsentUse;
 pub use consent::{Consent, ConsentGiver, ConsentHow, ConsentPurpose, InfoKind, NewConsent};
 pub use directory::{Agency, Worker};
 pub use household::{Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, NewHousehold};
-pub use note::{NewNote, Note, NoteKind};
+pub use note::{ContactOutcome, NewNote, Note, NoteKind, Outreach, OutreachSummary};
 pub use person::{NewPerson, Person, PersonUpdate, Sex};
 pub use plan::{Action, ActionStatus, ActionUpdate, Goal, NewAction, RoleAgency, RoleMatrix};
 pub use relation::{NewRelation, PartnerStatus, Relation, RelationKind};

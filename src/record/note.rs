@@ -1,6 +1,8 @@
 //! The contact log (支援経過): dated entries by an agency and worker. Entries are immutable items:
 //! an edit is a new version of the text, a retraction is a tombstone; history stays in the log.
-//! Internal entries live in the case's `local:` scope and never leave this PC.
+//! Internal entries live in the case's `local:` scope and never leave this PC. An entry about a
+//! visit or a call can say when, whom the worker met or reached, and how it went (面会できた, 不在,
+//! 拒否 …), so repeated attempts with someone who refuses help show as such.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -22,6 +24,27 @@ choice!(NoteKind, "contact kind", {
     Other = "other" / "その他",
 });
 
+choice!(ContactOutcome, "contact outcome", {
+    Met = "met" / "面会できた",
+    NotHome = "not-home" / "不在",
+    Refused = "refused" / "拒否",
+    PhoneOnly = "phone-only" / "電話のみ",
+    LeftNote = "left-note" / "手紙・置き手紙",
+    Other = "other" / "その他",
+});
+
+/// How a contact attempt went: when, whom the worker met or reached, and the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outreach {
+    /// "14:30"; None when not noted.
+    #[serde(default)]
+    pub time: Option<String>,
+    /// Whom the worker met or reached (本人, 母, 近所の人 …), as said.
+    #[serde(default)]
+    pub contacted: Option<String>,
+    pub outcome: ContactOutcome,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Note {
     #[serde(skip_deserializing)]
@@ -34,6 +57,9 @@ pub struct Note {
     pub text: String,
     #[serde(default)]
     pub retracted: bool,
+    /// For a contact attempt: when, with whom, and how it went.
+    #[serde(default)]
+    pub outreach: Option<Outreach>,
     /// Kept on this PC only (機関内メモ).
     #[serde(skip_deserializing)]
     pub internal: bool,
@@ -58,6 +84,88 @@ pub struct NewNote {
     /// None: today.
     pub date: Option<Date>,
     pub internal: bool,
+    pub outreach: Option<Outreach>,
+}
+
+/// Checks a contact attempt as typed: a time of day as HH:MM, whom as text; blanks dropped.
+fn outreach(o: &Outreach) -> Result<Outreach, RecordError> {
+    let time = match o.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => {
+            let ok = t.split_once(':').is_some_and(|(h, m)| {
+                h.len() <= 2
+                    && h.parse::<u8>().is_ok_and(|h| h < 24)
+                    && m.len() == 2
+                    && m.parse::<u8>().is_ok_and(|m| m < 60)
+            });
+            if !ok {
+                return Err(RecordError::Inconsistent(super::msg!(
+                    ja: "時刻「{t}」は読めません。14:30 のように入力してください",
+                    en: "\"{t}\" is not a time of day; write it as 14:30"
+                )));
+            }
+            let (h, m) = t.split_once(':').unwrap_or((t, "00"));
+            Some(format!("{:02}:{m}", h.parse::<u8>().unwrap_or(0)))
+        }
+    };
+    let contacted = o
+        .contacted
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    Ok(Outreach {
+        time,
+        contacted,
+        outcome: o.outcome,
+    })
+}
+
+/// The contact attempts of a case at a glance: how many, how each went, when someone was last
+/// met, and how many attempts since then did not reach them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OutreachSummary {
+    pub attempts: usize,
+    /// (outcome, count), in the order of the outcome list.
+    pub by_outcome: Vec<(ContactOutcome, usize)>,
+    pub last_met: Option<Date>,
+    /// Attempts after the last meeting (all of them when no one was ever met).
+    pub since_last_met: usize,
+}
+
+impl OutreachSummary {
+    /// From the entries of a contact log (retracted ones do not count).
+    pub fn of(notes: &[Note]) -> OutreachSummary {
+        let mut tried: Vec<(&Date, ContactOutcome)> = notes
+            .iter()
+            .filter(|n| !n.retracted)
+            .filter_map(|n| n.outreach.as_ref().map(|o| (&n.date, o.outcome)))
+            .collect();
+        tried.sort_by_key(|(d, _)| **d);
+        let last_met = tried
+            .iter()
+            .rev()
+            .find(|(_, o)| *o == ContactOutcome::Met)
+            .map(|(d, _)| **d);
+        let since_last_met = match last_met {
+            Some(m) => tried
+                .iter()
+                .filter(|(d, o)| **d > m || (**d == m && *o != ContactOutcome::Met))
+                .count(),
+            None => tried.len(),
+        };
+        let by_outcome = ContactOutcome::ALL
+            .iter()
+            .map(|k| (*k, tried.iter().filter(|(_, o)| o == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        OutreachSummary {
+            attempts: tried.len(),
+            by_outcome,
+            last_met,
+            since_last_met,
+        }
+    }
 }
 
 /// Writes a contact-log entry as `agency` and `worker` (the signed-in ones, except in the demo).
@@ -82,6 +190,7 @@ pub(crate) fn insert(
     } else {
         Scope::Progress(new.case)
     };
+    let attempt = new.outreach.as_ref().map(outreach).transpose()?;
     let fields = Fields::new()
         .put("case", new.case)
         .put("date", date)
@@ -89,6 +198,7 @@ pub(crate) fn insert(
         .put("agency", agency)
         .put("worker", worker)
         .put("text", &text)
+        .maybe("outreach", attempt)
         .into_map();
     let id = tx.create(scope, "note", Some(new.case), fields)?;
     Ok(id)

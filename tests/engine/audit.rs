@@ -57,6 +57,7 @@ fn listing_a_cases_contact_log_is_audited_once_naming_the_case() {
                 text: "長男は自室".into(),
                 date: None,
                 internal,
+                outreach: None,
             })
             .unwrap();
     }

@@ -197,6 +197,7 @@ fn apply(v: &mut Vault, s: &Shared, e: &Edit) {
                 text: format!("経過{x}"),
                 date: None,
                 internal: false,
+                outreach: None,
             })
             .unwrap();
         }

@@ -169,6 +169,7 @@ fn a_case_goes_only_to_the_attendees_chosen_and_ends_the_set_days_after_the_meet
             text: "会議前に本人と電話".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     let s = sync(&mut t.b.vault, &mut t.l.vault);
@@ -328,6 +329,7 @@ fn a_partner_writing_after_its_disclosure_ended_is_refused_and_stays_refused_on_
             text: "期間後の記録".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     t.clocks[1].set("2026-12-20T01:00:00Z".parse().unwrap());
@@ -356,6 +358,7 @@ fn shared_note(v: &mut Vault, case: Uuid, text: &str) {
         text: text.into(),
         date: None,
         internal: false,
+        outreach: None,
     })
     .unwrap();
 }

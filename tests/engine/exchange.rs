@@ -36,6 +36,7 @@ fn pair() -> Pair {
             text: "共有される経過".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     a.vault
@@ -45,6 +46,7 @@ fn pair() -> Pair {
             text: "機関内メモ：共有しない".into(),
             date: None,
             internal: true,
+            outreach: None,
         })
         .unwrap();
     let b_agency = b.vault.identity().agency;
@@ -269,6 +271,7 @@ fn a_write_made_after_removal_is_held_while_earlier_writes_stand() {
             text: "共有中の記録".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     let early = bundle_for(&mut p.b.vault, &p.a.vault, false);
@@ -282,6 +285,7 @@ fn a_write_made_after_removal_is_held_while_earlier_writes_stand() {
             text: "終了後の記録".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     let late = bundle_for(&mut p.b.vault, &p.a.vault, false);
@@ -398,6 +402,7 @@ fn a_partner_edit_travels_back_and_case_updates_by_the_partner_apply() {
             text: "Bからの電話".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     let s = sync(&mut p.b.vault, &mut p.a.vault);
@@ -482,6 +487,7 @@ fn a_partner_relays_the_lead_s_segments_unchanged_with_the_lead_s_signature() {
             text: "Aの記録".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     for partner in [b.vault.identity().agency, c.vault.identity().agency] {

@@ -78,6 +78,7 @@ fn new_note(case: Uuid, text: &str) -> NewNote {
         text: text.into(),
         date: None,
         internal: false,
+        outreach: None,
     }
 }
 

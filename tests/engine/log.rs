@@ -44,6 +44,7 @@ fn busy_vault() -> TestVault {
         text: "電話連絡".into(),
         date: None,
         internal: false,
+        outreach: None,
     })
     .unwrap();
     let internal = v
@@ -53,6 +54,7 @@ fn busy_vault() -> TestVault {
             text: "機関内メモ".into(),
             date: None,
             internal: true,
+            outreach: None,
         })
         .unwrap();
     v.edit_note(internal, "機関内メモ（訂正）").unwrap();
@@ -165,6 +167,7 @@ fn local_items_are_excluded_from_the_shared_digest() {
             text: "もう一つの機関内メモ".into(),
             date: None,
             internal: true,
+            outreach: None,
         })
         .unwrap();
     assert_eq!(

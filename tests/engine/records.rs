@@ -228,6 +228,7 @@ fn contact_log_entries_keep_versions_and_internal_ones_are_marked() {
             text: "自宅訪問".into(),
             date: Some(kasane::parse_date("R8.11.20").unwrap()),
             internal: false,
+            outreach: None,
         })
         .unwrap();
     let n2 = v
@@ -237,6 +238,7 @@ fn contact_log_entries_keep_versions_and_internal_ones_are_marked() {
             text: "内部メモ".into(),
             date: None,
             internal: true,
+            outreach: None,
         })
         .unwrap();
     v.edit_note(n1, "自宅訪問（本人不在）").unwrap();
@@ -251,6 +253,7 @@ fn contact_log_entries_keep_versions_and_internal_ones_are_marked() {
         text: "x".into(),
         date: Some(kasane::parse_date("2027-01-01").unwrap()),
         internal: false,
+        outreach: None,
     });
     assert!(future.is_err(), "a contact cannot be logged in the future");
     let versions = v.ops().unwrap().into_iter().filter(|o| o.header.entity == n1).count();
@@ -305,4 +308,83 @@ fn households_are_listed_in_gojuon_order_of_the_head_and_archived_ones_hidden() 
         4,
         "but are not deleted"
     );
+}
+
+/// Outreach (アウトリーチ): each visit or call can say when, whom the worker met or reached, and how
+/// it went, so a run of attempts that never reach someone who refuses help is visible at a
+/// glance — here and at a partner that receives the log.
+#[test]
+fn contact_attempts_say_when_whom_and_how_they_went_and_add_up() {
+    use kasane::{ContactOutcome as O, Outreach, parse_date};
+    let mut l = agency_vault(1601, "福祉総務課", clock());
+    let mut b = agency_vault(1602, "生活福祉課", clock());
+    introduce(&mut l.vault, &mut b.vault, true);
+    sync(&mut b.vault, &mut l.vault);
+    let v = &mut l.vault;
+    let hh = household(v, "高橋家", "鎌倉市大町2-3-4");
+    let c = case(v, hh, "ひきこもり");
+    let attempt = |date: &str, outcome: O, time: Option<&str>, whom: Option<&str>| NewNote {
+        case: c,
+        kind: NoteKind::Visit,
+        text: format!("{date} の訪問"),
+        date: Some(parse_date(date).unwrap()),
+        internal: false,
+        outreach: Some(Outreach {
+            time: time.map(str::to_string),
+            contacted: whom.map(str::to_string),
+            outcome,
+        }),
+    };
+    let before = op_count(v);
+    let e = v
+        .add_note(attempt("2026-11-01", O::NotHome, Some("25:00"), None))
+        .unwrap_err();
+    assert!(
+        Error::from(e).message_ja().contains("14:30"),
+        "an impossible time is refused, saying how to write one"
+    );
+    assert_eq!(op_count(v), before, "nothing was written");
+
+    v.add_note(attempt("2026-10-01", O::Met, Some("9:05"), Some("本人")))
+        .unwrap();
+    v.add_note(attempt("2026-10-15", O::NotHome, None, None)).unwrap();
+    v.add_note(attempt("2026-11-01", O::Refused, Some("14:30"), Some(" 母 ")))
+        .unwrap();
+    v.add_note(attempt("2026-11-20", O::Refused, None, Some("本人")))
+        .unwrap();
+    v.add_note(NewNote {
+        outreach: None,
+        ..attempt("2026-11-21", O::Other, None, None)
+    })
+    .unwrap();
+    let d = v.case_detail(c).unwrap();
+    assert_eq!(d.outreach.attempts, 4, "an entry without an outcome is no attempt");
+    assert_eq!(
+        d.outreach.by_outcome,
+        vec![(O::Met, 1), (O::NotHome, 1), (O::Refused, 2)],
+        "counted by outcome, in the list's order"
+    );
+    assert_eq!(d.outreach.last_met, Some(parse_date("2026-10-01").unwrap()));
+    assert_eq!(d.outreach.since_last_met, 3, "three attempts since he was last met");
+    let first = d
+        .notes
+        .iter()
+        .find(|n| n.text.starts_with("2026-10-01"))
+        .and_then(|n| n.outreach.clone())
+        .unwrap();
+    assert_eq!(first.time.as_deref(), Some("09:05"), "times are kept as HH:MM");
+    let mother = d
+        .notes
+        .iter()
+        .find(|n| n.text.starts_with("2026-11-01"))
+        .and_then(|n| n.outreach.clone())
+        .unwrap();
+    assert_eq!(mother.contacted.as_deref(), Some("母"), "whom, trimmed");
+
+    // The attempts travel with the log to a partner that shares the case.
+    let ba = agency_id(&b.vault);
+    l.vault.share_case(c, ba, Some(kasane::Basis::ShienKaigi)).unwrap();
+    sync(&mut l.vault, &mut b.vault);
+    let there = b.vault.case_detail(c).unwrap();
+    assert_eq!(there.outreach, d.outreach, "the partner sees the same attempts");
 }

@@ -24,6 +24,7 @@ fn city() -> TestVault {
         text: "長男は自室から出てこず、母が食事を部屋の前に置いている。".into(),
         date: None,
         internal: false,
+        outreach: None,
     })
     .unwrap();
     t

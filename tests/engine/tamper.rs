@@ -27,6 +27,7 @@ fn world(seed: u64) -> World {
                 text: format!("経過{i}"),
                 date: None,
                 internal: false,
+                outreach: None,
             })
             .unwrap();
     }
@@ -347,6 +348,7 @@ fn clocks_a_day_off_are_accepted_the_future_flagged_and_not_followed() {
                 text: "x".into(),
                 date: None,
                 internal: false,
+                outreach: None,
             })
             .unwrap();
         let mine = b

@@ -335,6 +335,7 @@ fn nothing_personal_is_readable_in_the_vault_folder() {
                 text: format!("訪問{i}回目。ひきこもりの長男は自室。寝たきりの母の介護。"),
                 date: None,
                 internal: i % 2 == 0,
+                outreach: None,
             })
             .unwrap();
     }

@@ -48,6 +48,7 @@ fn source() -> Source {
             text: "長男は自室から出てこない。".into(),
             date: None,
             internal: false,
+            outreach: None,
         })
         .unwrap();
     s.vault

@@ -135,9 +135,16 @@ describe("first start to locked and back", () => {
 
   it("adds contact-log entries, an internal one marked as such", async () => {
     await s.click("[data-testid=open-note-form]");
+    // A visit that did not reach him: the outcome, time and whom the worker spoke to.
+    await s.choose("select[name=note-outcome]", "refused");
+    await fill("input[name=note-time]", "10:30");
+    await fill("input[name=note-contacted]", "母");
     await fill("textarea[name=note-text]", "自宅を訪問。長男は自室から出てこず、母の服薬管理が難しい様子。");
     await s.click("[data-testid=note-form] button[type=submit]");
     await s.waitFor("[data-testid=timeline]", { text: (t) => t.includes("長男は自室から出てこず") });
+    expect(await s.text(await s.waitFor("[data-testid=note-outcome][data-outcome=refused]"))).toBe("拒否 10:30（母）");
+    const summary = await s.waitFor("[data-testid=outreach-summary]");
+    expect(await s.text(summary), "the log says how the attempts went").toContain("まだ一度も会えていません（1回）");
     await s.click("[data-testid=open-note-form]");
     await s.choose("select[name=note-kind]", "phone");
     await fill("textarea[name=note-text]", "地域包括支援センターと電話で情報共有の進め方を相談。");

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::input::{date, id};
 use super::print::{Out, date_cell, outln};
 use super::vault::unlock;
-use super::{Global, IdArg, Result};
+use super::{Global, IdArg, Result, usage};
 
 #[derive(Debug, Subcommand)]
 pub enum NoteCmd {
@@ -33,6 +33,16 @@ pub struct NoteAdd {
     /// Keep on this PC only (機関内メモ): never shared.
     #[arg(long)]
     pub internal: bool,
+    /// A contact attempt's outcome: met | not-home | refused | phone-only | left-note | other
+    /// (or 面会できた / 不在 / 拒否 / 電話のみ / 手紙・置き手紙 / その他).
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// The attempt's time of day (14:30); needs --outcome.
+    #[arg(long)]
+    pub time: Option<String>,
+    /// Whom the worker met or reached (本人, 母 …); needs --outcome.
+    #[arg(long)]
+    pub contacted: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -58,6 +68,19 @@ pub fn run(g: &Global, out: &Out, cmd: NoteCmd) -> Result<()> {
                 text: a.text,
                 date: a.date.as_deref().map(date).transpose()?,
                 internal: a.internal,
+                outreach: match (&a.outcome, a.time.is_some() || a.contacted.is_some()) {
+                    (Some(o), _) => Some(kasane::Outreach {
+                        time: a.time.clone(),
+                        contacted: a.contacted.clone(),
+                        outcome: kasane::ContactOutcome::parse(o).map_err(Error::from)?,
+                    }),
+                    (None, true) => {
+                        return Err(usage(
+                            "--time and --contacted describe a contact attempt: give its --outcome too",
+                        ));
+                    }
+                    (None, false) => None,
+                },
             })?;
             out.id("note", id);
         }
@@ -86,10 +109,21 @@ impl Out {
         let agencies: std::collections::HashMap<Uuid, String> =
             v.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         for n in notes {
+            let attempt = n.outreach.as_ref().map(|o| {
+                let mut s = format!("［{}", o.outcome.label_ja());
+                if let Some(t) = &o.time {
+                    s.push_str(&format!(" {t}"));
+                }
+                if let Some(c) = &o.contacted {
+                    s.push_str(&format!(" {c}"));
+                }
+                s + "］"
+            });
             let flags = format!(
-                "{}{}",
+                "{}{}{}",
                 if n.internal { "【機関内】" } else { "" },
-                if n.retracted { "【取消】" } else { "" }
+                if n.retracted { "【取消】" } else { "" },
+                attempt.unwrap_or_default()
             );
             outln!(
                 "  {} {} {} {}{}  {}",

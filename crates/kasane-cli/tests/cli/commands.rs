@@ -1224,3 +1224,61 @@ fn an_expectant_mother_is_recorded_with_her_due_date_and_fits_yotaikyo() {
         &["case", "share", &c, "--agency", "福祉総務課", "--basis", "yotaikyo"],
     );
 }
+
+#[test]
+fn a_contact_attempt_records_its_outcome_time_and_whom() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    init(&vault, "福祉総務課");
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "ひきこもり",
+            "--problem",
+            "hikikomori",
+        ],
+    ));
+    let half = kasane(
+        &vault,
+        pass,
+        &[
+            "--json", "note", "add", "--case", &c, "--kind", "visit", "--text", "訪問", "--time", "10:30",
+        ],
+    );
+    assert_eq!(half.code, 2, "a time alone is no contact attempt: {}", half.stderr);
+    ok(
+        &vault,
+        &[
+            "note",
+            "add",
+            "--case",
+            &c,
+            "--kind",
+            "訪問",
+            "--text",
+            "玄関越しに声かけ",
+            "--outcome",
+            "拒否",
+            "--time",
+            "10:30",
+            "--contacted",
+            "本人",
+        ],
+    );
+    let notes = ok(&vault, &["note", "list", "--case", &c]);
+    assert_eq!(notes[0]["outreach"]["outcome"], "refused", "{notes}");
+    assert_eq!(notes[0]["outreach"]["time"], "10:30");
+    assert_eq!(notes[0]["outreach"]["contacted"], "本人");
+    let text = kasane(&vault, pass, &["note", "list", "--case", &c]);
+    assert!(text.stdout.contains("［拒否 10:30 本人］"), "{}", text.stdout);
+}

@@ -4,13 +4,14 @@ import type { ConsentView } from "./ConsentView";
 import type { DateView } from "./DateView";
 import type { HouseholdView } from "./HouseholdView";
 import type { NoteView } from "./NoteView";
+import type { OutreachSummaryView } from "./OutreachSummaryView";
 import type { PersonView } from "./PersonView";
 
 export type CaseDetailView = { case: CaseView, lead_agency_name: string, household: HouseholdView, members: Array<PersonView>, 
 /**
  * Newest first; internal entries are marked.
  */
-notes: Array<NoteView>, 
+notes: Array<NoteView>, outreach: OutreachSummaryView, 
 /**
  * Newest first.
  */

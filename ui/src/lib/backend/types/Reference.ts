@@ -3,6 +3,7 @@ import type { CaseStatus } from "./CaseStatus";
 import type { ConsentGiver } from "./ConsentGiver";
 import type { ConsentHow } from "./ConsentHow";
 import type { ConsentPurpose } from "./ConsentPurpose";
+import type { ContactOutcome } from "./ContactOutcome";
 import type { DistrictView } from "./DistrictView";
 import type { InfoKind } from "./InfoKind";
 import type { NoteKind } from "./NoteKind";
@@ -15,4 +16,4 @@ import type { Sex } from "./Sex";
 /**
  * Everything a form offers to choose from that does not depend on the vault.
  */
-export type Reference = { districts: Array<DistrictView>, problems: Array<ProblemView>, case_statuses: Array<CaseStatus>, risks: Array<Risk>, sexes: Array<Sex>, note_kinds: Array<NoteKind>, consent_hows: Array<ConsentHow>, consent_givers: Array<ConsentGiver>, consent_purposes: Array<ConsentPurpose>, info_kinds: Array<InfoKind>, relation_kinds: Array<RelationKind>, partner_statuses: Array<PartnerStatus>, };
+export type Reference = { districts: Array<DistrictView>, problems: Array<ProblemView>, case_statuses: Array<CaseStatus>, risks: Array<Risk>, sexes: Array<Sex>, note_kinds: Array<NoteKind>, contact_outcomes: Array<ContactOutcome>, consent_hows: Array<ConsentHow>, consent_givers: Array<ConsentGiver>, consent_purposes: Array<ConsentPurpose>, info_kinds: Array<InfoKind>, relation_kinds: Array<RelationKind>, partner_statuses: Array<PartnerStatus>, };
