@@ -609,6 +609,13 @@ pub(crate) fn judge_case(
         let fields = op.fields();
         let changes_lead = op.etype == "case" && fields.is_some_and(|f| f.contains_key("lead_agency"));
         let changes_household = op.etype == "case" && fields.is_some_and(|f| f.contains_key("household"));
+        // Closing (終結) and reopening a case are its lead's decisions.
+        let closes =
+            op.etype == "case" && fields.is_some_and(|f| f.contains_key("closure") || f.contains_key("reopened"));
+        if closes && !is_lead {
+            verdicts.insert(op.id, Some(HOLD_NOT_LEAD));
+            continue;
+        }
         if changes_household {
             verdicts.insert(op.id, Some(HOLD_TYPE_CHANGE));
             continue;

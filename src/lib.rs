@@ -58,11 +58,11 @@ pub use migrate::MigrateError;
 pub use record::Msg;
 pub use record::{
     Action, ActionStatus, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary,
-    CaseUpdate, Consent, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DomainView, Goal, Household,
-    HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, InfoKind, MAX_TEXT_CHARS, NewAction,
-    NewAssessmentEntry, NewCase, NewConsent, NewHousehold, NewNote, NewPerson, NewRelation, NewRosterEntry, Note,
-    NoteKind, Outreach, OutreachSummary, PartnerStatus, Person, PersonUpdate, RecordError, Relation, RelationKind,
-    Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, Worker, roster_basis,
+    CaseUpdate, Closure, ClosureReason, Consent, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DomainView,
+    Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, InfoKind, MAX_TEXT_CHARS,
+    NewAction, NewAssessmentEntry, NewCase, NewClosure, NewConsent, NewHousehold, NewNote, NewPerson, NewRelation,
+    NewRosterEntry, Note, NoteKind, Outreach, OutreachSummary, PartnerStatus, Person, PersonUpdate, RecordError,
+    Relation, RelationKind, Reopening, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, Worker, roster_basis,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,

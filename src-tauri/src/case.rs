@@ -11,8 +11,8 @@ use crate::{
     error::CommandError,
     household::{HouseholdView, PersonView},
     view::{
-        CaseStatus, Change, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView, InfoKind, NoteKind,
-        Risk, date_input, id, id_text, ids,
+        CaseStatus, Change, ClosureReason, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView,
+        InfoKind, NoteKind, Risk, date_input, id, id_text, ids,
     },
 };
 
@@ -28,7 +28,39 @@ pub struct CaseView {
     pub next_review: Option<DateView>,
     pub opened: DateView,
     pub key_person: Option<String>,
+    /// Set while the case is closed (終結).
+    pub closure: Option<ClosureView>,
+    /// The last reopening of a case that was closed.
+    pub reopened: Option<ReopeningView>,
     pub conflicts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ClosureView {
+    pub date: DateView,
+    pub reason: ClosureReason,
+    /// 見守り先.
+    pub watch: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReopeningView {
+    pub date: DateView,
+    pub reason: String,
+}
+
+/// A closure as the form gives it.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CloseCaseInput {
+    pub case: String,
+    /// As typed; blank: today.
+    pub date: String,
+    pub reason: ClosureReason,
+    /// 見守り先; blank: none.
+    pub watch: String,
+    pub note: String,
 }
 
 impl From<Case> for CaseView {
@@ -44,6 +76,16 @@ impl From<Case> for CaseView {
             next_review: c.next_review.map(DateView::from),
             opened: c.opened.into(),
             key_person: c.key_person.map(id_text),
+            closure: c.closure.map(|k| ClosureView {
+                date: k.date.into(),
+                reason: k.reason.into(),
+                watch: k.watch,
+                note: k.note,
+            }),
+            reopened: c.reopened.map(|r| ReopeningView {
+                date: r.date.into(),
+                reason: r.reason,
+            }),
             conflicts: c.conflicts,
         }
     }
@@ -360,6 +402,30 @@ pub fn case_disclosures(desk: &Desktop, case: String) -> Result<Vec<DisclosureVi
             .map(DisclosureView::from)
             .collect())
     })
+}
+
+pub fn case_close(desk: &Desktop, input: CloseCaseInput) -> Result<(), CommandError> {
+    let case = id("case", &input.case)?;
+    let blank = |t: String| if t.trim().is_empty() { None } else { Some(t) };
+    let new = kasane::NewClosure {
+        date: date_input("date", &input.date)?,
+        reason: input.reason.into(),
+        watch: blank(input.watch),
+        note: blank(input.note),
+    };
+    desk.with_vault(|v| Ok(v.close_case(case, new)?))
+}
+
+pub fn case_reopen(desk: &Desktop, case: String, reason: String, date: String) -> Result<(), CommandError> {
+    let case = id("case", &case)?;
+    let date = date_input("date", &date)?;
+    desk.with_vault(|v| Ok(v.reopen_case(case, &reason, date)?))
+}
+
+/// The 終結シート of a closed case, for the app's print preview.
+pub fn case_closing_sheet(desk: &Desktop, case: String) -> Result<String, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| Ok(v.print_closure(case, 1)?))
 }
 
 /// The ledger on paper, for the app's print preview (nothing is written to a file).

@@ -45,6 +45,9 @@ commands! {
     consent_print(desk, input: ConsentPrintInput) -> String = case::consent_print;
     case_disclosures(desk, case: String) -> Vec<DisclosureView> = case::case_disclosures;
     case_disclosures_print(desk, case: String) -> String = case::case_disclosures_print;
+    case_close(desk, input: CloseCaseInput) -> () = case::case_close;
+    case_reopen(desk, case: String, reason: String, date: String) -> () = case::case_reopen;
+    case_closing_sheet(desk, case: String) -> String = case::case_closing_sheet;
     consent_withdraw(desk, id: String, date: String) -> () = case::consent_withdraw;
     search(desk, query: String, submitted: bool) -> Vec<HitView> = search::search;
     exchange_overview(desk) -> ExchangeView = exchange::exchange_overview;

@@ -9,8 +9,8 @@ use crate::{
     desktop::Desktop,
     error::{CommandError, for_field},
     view::{
-        CaseStatus, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView, InfoKind, NoteKind,
-        PartnerStatus, RelationKind, Risk, Sex, id_text,
+        CaseStatus, ClosureReason, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView, InfoKind,
+        NoteKind, PartnerStatus, RelationKind, Risk, Sex, id_text,
     },
 };
 
@@ -40,6 +40,7 @@ pub struct Reference {
     pub sexes: Vec<Sex>,
     pub note_kinds: Vec<NoteKind>,
     pub contact_outcomes: Vec<ContactOutcome>,
+    pub closure_reasons: Vec<ClosureReason>,
     pub consent_hows: Vec<ConsentHow>,
     pub consent_givers: Vec<ConsentGiver>,
     pub consent_purposes: Vec<ConsentPurpose>,
@@ -98,6 +99,7 @@ pub fn reference_data() -> Reference {
         sexes: Sex::all(),
         note_kinds: NoteKind::all(),
         contact_outcomes: ContactOutcome::all(),
+        closure_reasons: ClosureReason::all(),
         consent_hows: ConsentHow::all(),
         consent_givers: ConsentGiver::all(),
         consent_purposes: ConsentPurpose::all(),

@@ -114,6 +114,10 @@ mirror!(NoteKind => kasane::NoteKind {
     Visit = "visit", Office = "office", Phone = "phone", Email = "email", Meeting = "meeting",
     Accompany = "accompany", Other = "other",
 });
+mirror!(ClosureReason => kasane::ClosureReason {
+    GoalsMet = "goals-met", MovedAway = "moved-away", Died = "died", PersonsWish = "persons-wish",
+    Transferred = "transferred", NoLongerNeeded = "no-longer-needed", Other = "other",
+});
 mirror!(ContactOutcome => kasane::ContactOutcome {
     Met = "met", NotHome = "not-home", Refused = "refused", PhoneOnly = "phone-only", LeftNote = "left-note", Other = "other",
 });

@@ -47,6 +47,12 @@ pub struct Case {
     pub opened: Date,
     #[serde(default)]
     pub key_person: Option<Uuid>,
+    /// Set while the case is closed (終結): when, why, who keeps watching.
+    #[serde(default)]
+    pub closure: Option<super::Closure>,
+    /// The last reopening, once a closed case was reopened.
+    #[serde(default)]
+    pub reopened: Option<super::Reopening>,
     #[serde(skip_deserializing)]
     pub conflicts: Vec<String>,
 }

@@ -4,6 +4,7 @@
 
 mod assessment;
 mod case;
+mod closure;
 mod consent;
 mod directory;
 mod household;
@@ -20,6 +21,7 @@ use uuid::Uuid;
 
 pub use assessment::{AssessmentEntry, DomainView, NewAssessmentEntry};
 pub use case::{Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, NewCase, Risk};
+pub use closure::{Closure, ClosureReason, NewClosure, Reopening};
 pub(crate) use consent::ConsentUse;
 pub use consent::{Consent, ConsentGiver, ConsentHow, ConsentPurpose, InfoKind, NewConsent};
 pub use directory::{Agency, Worker};

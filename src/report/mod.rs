@@ -671,6 +671,100 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// The 終結 sheet of a closed case: when and why it closed, who keeps watching, how the
+    /// plan's goals ended and the contact attempts, with signature lines for the lead.
+    pub fn print_closure(&mut self, case: Uuid, copies: u32) -> Result<String, Error> {
+        let c = self.case_quiet(case)?;
+        let Some(k) = c.closure.clone() else {
+            return Err(RecordError::Refused(record::msg!(
+                ja: "このケースは終結していません。終結してから印刷してください",
+                en: "this case is not closed; close it before printing its closing sheet"
+            ))
+            .into());
+        };
+        let household = self.household(c.household).map(|h| h.label).unwrap_or_default();
+        let lead = self.agency(c.lead_agency).map(|a| a.name).unwrap_or_default();
+        let goals = self.goals_of(case)?;
+        let outreach = record::OutreachSummary::of(&self.notes_quiet(case)?);
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "<h1>終結シート</h1><p class=\"muted\">{}　{}</p>\
+             <table class=\"grid\"><tbody>\
+             <tr><th>主担当機関</th><td>{}</td></tr>\
+             <tr><th>支援開始日</th><td>{}</td></tr>\
+             <tr><th>終結日</th><td>{}</td></tr>\
+             <tr><th>終結の理由</th><td>{}</td></tr>\
+             <tr><th>見守り先</th><td>{}</td></tr>\
+             <tr><th>備考</th><td>{}</td></tr>\
+             </tbody></table>",
+            esc(&household),
+            esc(&c.title),
+            esc(&lead),
+            esc(&wareki(c.opened)),
+            esc(&wareki(k.date)),
+            esc(k.reason.label_ja()),
+            k.watch.as_deref().map(esc).unwrap_or_else(|| "なし".into()),
+            k.note.as_deref().map(esc).unwrap_or_default(),
+        );
+        s.push_str("<h2>目標</h2>");
+        let live: Vec<&record::Goal> = goals.iter().filter(|g| !g.retracted).collect();
+        if live.is_empty() {
+            s.push_str("<p>目標の記録はありません。</p>");
+        } else {
+            s.push_str(
+                "<table class=\"grid\"><thead><tr><th>目標</th><th>設定日</th><th>達成</th></tr></thead><tbody>",
+            );
+            for g in live {
+                let _ = write!(
+                    s,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&g.text),
+                    esc(&wareki(g.date)),
+                    g.achieved.map(|d| esc(&wareki(d))).unwrap_or_else(|| "未達成".into()),
+                );
+            }
+            s.push_str("</tbody></table>");
+        }
+        if outreach.attempts > 0 {
+            let outcomes = outreach
+                .by_outcome
+                .iter()
+                .map(|(o, n)| format!("{} {n}回", o.label_ja()))
+                .collect::<Vec<_>>()
+                .join("・");
+            let _ = write!(
+                s,
+                "<h2>訪問・連絡</h2><p>{}回（{}）。最後に会えた日：{}</p>",
+                outreach.attempts,
+                esc(&outcomes),
+                outreach
+                    .last_met
+                    .map(|d| esc(&wareki(d)))
+                    .unwrap_or_else(|| "なし".into()),
+            );
+        }
+        let _ = write!(
+            s,
+            "<p>確認した職員：＿＿＿＿＿＿＿＿＿＿＿＿　　所属長：＿＿＿＿＿＿＿＿＿＿＿＿</p>"
+        );
+        let doc = Document {
+            title: format!("終結シート {}", c.title),
+            subtitle: "終結シート".into(),
+            confidentiality: "取扱注意　個人情報を含みます。".into(),
+            sections: vec![s],
+            page_per_section: true,
+        };
+        self.audit_now(
+            "print",
+            Some(case.to_string()),
+            Some(format!("closing sheet ×{copies}")),
+        )?;
+        Ok(doc.render(copies))
+    }
+}
+
 fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
     if entries.is_empty() {
         return "<p>記録はありません。</p>".into();

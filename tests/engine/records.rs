@@ -388,3 +388,106 @@ fn contact_attempts_say_when_whom_and_how_they_went_and_add_up() {
     let there = b.vault.case_detail(c).unwrap();
     assert_eq!(there.outreach, d.outreach, "the partner sees the same attempts");
 }
+
+/// 終結: a case closes on a day, for a reason, with who keeps watching; it prints as a closing
+/// sheet; it reopens only with a reason; the partner sees both.
+#[test]
+fn a_case_closes_with_its_reason_and_watcher_and_reopens_only_with_a_reason() {
+    use kasane::{ClosureReason, NewClosure, parse_date};
+    let mut l = agency_vault(1611, "福祉総務課", clock());
+    let mut b = agency_vault(1612, "生活福祉課", clock());
+    introduce(&mut l.vault, &mut b.vault, true);
+    sync(&mut b.vault, &mut l.vault);
+    let hh = household(&mut l.vault, "高橋家", "鎌倉市大町2-3-4");
+    let c = case(&mut l.vault, hh, "8050");
+    let ba = agency_id(&b.vault);
+    l.vault.share_case(c, ba, Some(kasane::Basis::ShienKaigi)).unwrap();
+    sync(&mut l.vault, &mut b.vault);
+    let closing = |date: &str| NewClosure {
+        date: Some(parse_date(date).unwrap()),
+        reason: ClosureReason::GoalsMet,
+        watch: Some("民生委員（大町地区）".into()),
+        note: Some("月1回の見守り訪問を依頼".into()),
+    };
+
+    let v = &mut l.vault;
+    let e = v.reopen_case(c, "再相談", None).unwrap_err();
+    assert!(
+        Error::from(e).message_ja().contains("終結していない"),
+        "an open case is not reopened"
+    );
+    let e = v.print_closure(c, 1).unwrap_err();
+    assert!(e.message_ja().contains("終結していません"), "{}", e.message_ja());
+    assert!(
+        v.close_case(c, closing("2027-01-01")).is_err(),
+        "a closing date in the future"
+    );
+    assert!(
+        v.close_case(c, closing("2020-01-01")).is_err(),
+        "a closing date before the case opened"
+    );
+    let e = b.vault.close_case(c, closing("2026-11-25")).unwrap_err();
+    assert!(
+        Error::from(e).message_ja().contains("主担当機関（福祉総務課）"),
+        "only the lead closes the case, and the refusal names it"
+    );
+
+    v.close_case(c, closing("2026-11-25")).unwrap();
+    let closed = v.case_detail(c).unwrap().case;
+    assert_eq!(closed.status, kasane::CaseStatus::Closed);
+    assert_eq!(closed.closure.as_ref().map(|k| k.reason), Some(ClosureReason::GoalsMet));
+    let e = v.close_case(c, closing("2026-11-25")).unwrap_err();
+    assert!(Error::from(e).message_ja().contains("すでに終結"), "closed once");
+    let sheet = v.print_closure(c, 1).unwrap();
+    for part in [
+        "終結シート",
+        "取扱注意",
+        "目標達成",
+        "民生委員（大町地区）",
+        "令和8年11月25日",
+    ] {
+        assert!(sheet.contains(part), "the closing sheet shows {part}");
+    }
+
+    sync(&mut l.vault, &mut b.vault);
+    let there = b.vault.case_detail(c).unwrap().case;
+    assert_eq!(there.closure, closed.closure, "the partner sees the closure");
+
+    let v = &mut l.vault;
+    assert!(v.reopen_case(c, "  ", None).is_err(), "a reopening needs its reason");
+    v.reopen_case(c, "長男から再び相談があった", None).unwrap();
+    let open = v.case_detail(c).unwrap().case;
+    assert_eq!(open.status, kasane::CaseStatus::Active, "in support again");
+    assert!(open.closure.is_none(), "no longer closed");
+    assert_eq!(
+        open.reopened.as_ref().map(|r| r.reason.as_str()),
+        Some("長男から再び相談があった")
+    );
+}
+
+/// A partner's build that closes a case it does not lead gets nothing across.
+#[test]
+fn a_partner_cannot_close_a_case_it_does_not_lead() {
+    let mut l = agency_vault(1621, "福祉総務課", clock());
+    let mut b = agency_vault(1622, "生活福祉課", clock());
+    introduce(&mut l.vault, &mut b.vault, true);
+    sync(&mut b.vault, &mut l.vault);
+    let hh = household(&mut l.vault, "高橋家", "鎌倉市大町2-3-4");
+    let c = case(&mut l.vault, hh, "8050");
+    let ba = agency_id(&b.vault);
+    l.vault.share_case(c, ba, Some(kasane::Basis::ShienKaigi)).unwrap();
+    sync(&mut l.vault, &mut b.vault);
+    kasane::testing::raw_set(
+        &mut b.vault,
+        c,
+        serde_json::json!({"status": "closed", "closure": {"date": "2026-11-25", "reason": "persons-wish"}}),
+    )
+    .unwrap();
+    let s = sync(&mut b.vault, &mut l.vault);
+    assert_eq!(s.held.get("not-lead"), Some(&1), "{s:?}");
+    let kept = l.vault.case_detail(c).unwrap().case;
+    assert!(kept.closure.is_none(), "the case stays open at the lead");
+    let digest = l.vault.digest().unwrap();
+    l.vault.rebuild_state().unwrap();
+    assert_eq!(digest, l.vault.digest().unwrap(), "a rebuild judges the same");
+}

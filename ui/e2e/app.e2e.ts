@@ -191,6 +191,31 @@ describe("first start to locked and back", () => {
     await shoot(s, "08d-consents");
   });
 
+  it("closes the case with its reason and who keeps watching, prints the sheet, and reopens it", async () => {
+    await s.click("[data-testid=close-case]");
+    await s.choose("dialog select[name=closure-reason]", "persons-wish");
+    await fill("dialog input[name=closure-watch]", "民生委員（大町地区）");
+    await s.click("dialog button[data-testid=close-confirm]");
+    await s.waitGone("dialog");
+    const facts = await s.waitFor("[data-testid=closure-facts]", { text: (t) => t.includes("本人の意思") });
+    expect(await s.text(facts), "the closure names who keeps watching").toContain("民生委員（大町地区）");
+    await s.click("[data-testid=closing-sheet]");
+    await s.waitUntil<string>(
+      "the closing sheet in the frame",
+      "const f = document.querySelector('iframe[data-testid=closing-sheet-print-frame]'); const b = f && f.contentDocument && f.contentDocument.body; return b && b.innerText.includes('終結シート') ? 'ok' : '';",
+    );
+    await shoot(s, "08e-closing-sheet");
+    await s.click("dialog .head button.link");
+    await s.waitGone("[data-testid=closing-sheet-print-frame]");
+    // Reopened with a reason: in support again, and the reopening is shown.
+    await s.click("[data-testid=reopen-case]");
+    await fill("dialog textarea[name=reopen-reason]", "本人から再び相談があった");
+    await s.click("dialog button[data-testid=reopen-confirm]");
+    await s.waitGone("dialog");
+    await s.waitFor("[data-testid=reopened]", { text: (t) => t.includes("本人から再び相談があった") });
+    await s.waitFor("[data-testid=close-case]");
+  });
+
   it("finds the person by kana and by romaji", async () => {
     await s.click("[data-testid=nav-households]");
     const row = await s.waitForContent("[role=listbox]", (t) => t.includes("高橋家"));

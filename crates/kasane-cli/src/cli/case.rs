@@ -25,6 +25,48 @@ pub enum CaseCmd {
     /// The case's disclosure ledger (情報提供の記録): every share and meeting, with its basis and end;
     /// `--out FILE` writes it printable (HTML).
     Disclosures(CaseDisclosures),
+    /// Close the case (終結; lead agency only): the reason, the day, who keeps watching.
+    Close(CaseClose),
+    /// Reopen a closed case, with the reason (lead agency only).
+    Reopen(CaseReopen),
+    /// The closing sheet (終結シート) of a closed case, printable (HTML).
+    ClosingSheet(CaseClosingSheet),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseClose {
+    pub case: String,
+    /// goals-met | moved-away | died | persons-wish | transferred | no-longer-needed | other
+    /// (or 目標達成 / 転出 / 死亡 / 本人の意思 / 他機関へ移管 / 支援の必要がなくなった / その他)
+    #[arg(long)]
+    pub reason: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// 見守り先: who keeps watching (民生委員, 地域包括 …).
+    #[arg(long)]
+    pub watch: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseReopen {
+    pub case: String,
+    #[arg(long)]
+    pub reason: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseClosingSheet {
+    pub case: String,
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub copies: u32,
 }
 
 #[derive(Debug, clap::Args)]
@@ -199,6 +241,32 @@ pub fn run(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
                 }
                 None => out.disclosures(&v.disclosure_ledger(case)?),
             }
+        }
+        CaseCmd::Close(a) => {
+            let case = id(&a.case, "case")?;
+            v.close_case(
+                case,
+                kasane::NewClosure {
+                    date: a.date.as_deref().map(date).transpose()?,
+                    reason: kasane::ClosureReason::parse(&a.reason).map_err(Error::from)?,
+                    watch: a.watch,
+                    note: a.note,
+                },
+            )?;
+            out.done("終結しました / case closed");
+        }
+        CaseCmd::Reopen(a) => {
+            let case = id(&a.case, "case")?;
+            v.reopen_case(case, &a.reason, a.date.as_deref().map(date).transpose()?)?;
+            out.done("再開しました / case reopened");
+        }
+        CaseCmd::ClosingSheet(a) => {
+            let html = v.print_closure(id(&a.case, "case")?, a.copies)?;
+            v.save_printout(&a.out, &html)?;
+            out.printout(
+                &format!("終結シートを出力しました / closing sheet written: {}", a.out.display()),
+                &a.out,
+            );
         }
         CaseCmd::Flag(a) => {
             let idv = v.flag_case(id(&a.case, "case")?, a.close, &a.reason)?;

@@ -1282,3 +1282,63 @@ fn a_contact_attempt_records_its_outcome_time_and_whom() {
     let text = kasane(&vault, pass, &["note", "list", "--case", &c]);
     assert!(text.stdout.contains("［拒否 10:30 本人］"), "{}", text.stdout);
 }
+
+#[test]
+fn a_case_is_closed_printed_and_reopened_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    init(&vault, "福祉総務課");
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "8050",
+            "--problem",
+            "hachimaru-gomaru",
+        ],
+    ));
+    let sheet = dir.path().join("終結.html");
+    let early = kasane(
+        &vault,
+        pass,
+        &["--json", "case", "closing-sheet", &c, "--out", sheet.to_str().unwrap()],
+    );
+    assert_eq!(early.code, 4, "an open case has no closing sheet: {}", early.stderr);
+    let bad = kasane(&vault, pass, &["--json", "case", "close", &c, "--reason", "飽きた"]);
+    assert_eq!(bad.code, 2, "an unknown reason is bad input: {}", bad.stderr);
+    ok(
+        &vault,
+        &[
+            "case",
+            "close",
+            &c,
+            "--reason",
+            "目標達成",
+            "--watch",
+            "民生委員（大町地区）",
+        ],
+    );
+    let shown = ok(&vault, &["case", "show", &c]);
+    assert_eq!(shown["case"]["status"], "closed", "{shown}");
+    assert_eq!(shown["case"]["closure"]["reason"], "goals-met");
+    assert_eq!(shown["case"]["closure"]["watch"], "民生委員（大町地区）");
+    ok(&vault, &["case", "closing-sheet", &c, "--out", sheet.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&sheet).unwrap();
+    assert!(
+        html.contains("終結シート") && html.contains("目標達成"),
+        "the sheet says why"
+    );
+    ok(&vault, &["case", "reopen", &c, "--reason", "再び相談があった"]);
+    let shown = ok(&vault, &["case", "show", &c]);
+    assert_eq!(shown["case"]["status"], "active");
+    assert_eq!(shown["case"]["reopened"]["reason"], "再び相談があった");
+}

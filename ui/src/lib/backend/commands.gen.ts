@@ -10,6 +10,7 @@ import type { BundleProgress } from "./types/BundleProgress";
 import type { CaseConflictView } from "./types/CaseConflictView";
 import type { CaseDetailView } from "./types/CaseDetailView";
 import type { CaseUpdateInput } from "./types/CaseUpdateInput";
+import type { CloseCaseInput } from "./types/CloseCaseInput";
 import type { ConflictResolveInput } from "./types/ConflictResolveInput";
 import type { ConflictView } from "./types/ConflictView";
 import type { ConsentPrintInput } from "./types/ConsentPrintInput";
@@ -194,6 +195,18 @@ export async function caseDisclosures(case_: string): Promise<DisclosureView[]> 
 
 export async function caseDisclosuresPrint(case_: string): Promise<string> {
   return call<string>("case_disclosures_print", { case: case_ });
+}
+
+export async function caseClose(input: CloseCaseInput): Promise<void> {
+  return call<void>("case_close", { input });
+}
+
+export async function caseReopen(case_: string, reason: string, date: string): Promise<void> {
+  return call<void>("case_reopen", { case: case_, reason, date });
+}
+
+export async function caseClosingSheet(case_: string): Promise<string> {
+  return call<string>("case_closing_sheet", { case: case_ });
 }
 
 export async function consentWithdraw(id: string, date: string): Promise<void> {

@@ -1,0 +1,146 @@
+//! 終結 and reopening: a case is closed on a day, for a reason, with whoever keeps watching (見守り
+//! 先); a closed case is reopened only with a reason. Both are fields of the case record, so they
+//! travel with it, and the log keeps every earlier closure and reopening.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{CaseStatus, Fields, RecordError, choice, msg, optional_text, require_text};
+use crate::{Vault, ja::Date};
+
+choice!(ClosureReason, "closure reason", {
+    GoalsMet = "goals-met" / "目標達成",
+    MovedAway = "moved-away" / "転出",
+    Died = "died" / "死亡",
+    PersonsWish = "persons-wish" / "本人の意思",
+    Transferred = "transferred" / "他機関へ移管",
+    NoLongerNeeded = "no-longer-needed" / "支援の必要がなくなった",
+    Other = "other" / "その他",
+});
+
+/// Why and when a case was closed, and who keeps watching.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub date: Date,
+    pub reason: ClosureReason,
+    /// 見守り先: who keeps an eye on the household after the case closes (民生委員, 地域包括 …).
+    #[serde(default)]
+    pub watch: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The last reopening of a case: when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reopening {
+    pub date: Date,
+    pub reason: String,
+}
+
+/// A closure as asked for; `date` None is today.
+#[derive(Debug, Clone)]
+pub struct NewClosure {
+    pub date: Option<Date>,
+    pub reason: ClosureReason,
+    pub watch: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Vault {
+    fn require_lead_to_close(&self, c: &super::Case) -> Result<(), RecordError> {
+        if c.lead_agency == self.me.agency {
+            return Ok(());
+        }
+        let lead = self.agency(c.lead_agency).map(|a| a.name).unwrap_or_default();
+        Err(RecordError::Refused(msg!(
+            ja: "終結と再開は、このケースの主担当機関（{lead}）が行います",
+            en: "only the case's lead agency ({lead}) closes or reopens it"
+        )))
+    }
+
+    /// Closes a case (only its lead agency does). Refused for a case already closed, and for a
+    /// day in the future or before the case was opened.
+    pub fn close_case(&mut self, id: Uuid, new: NewClosure) -> Result<(), RecordError> {
+        let c = self.case_quiet(id)?;
+        self.require_lead_to_close(&c)?;
+        if let (CaseStatus::Closed, Some(k)) = (c.status, &c.closure) {
+            let day = crate::ja::wareki(k.date);
+            return Err(RecordError::Refused(msg!(
+                ja: "このケースは{day}にすでに終結しています",
+                en: "this case was already closed on {day}"
+            )));
+        }
+        let today = self.ambient.clock.today();
+        let date = new.date.unwrap_or(today);
+        if date > today {
+            return Err(RecordError::Inconsistent(
+                msg!(ja: "終結日 {date} が未来の日付です", en: "the closing date {date} is in the future"),
+            ));
+        }
+        if date < c.opened {
+            let opened = c.opened;
+            return Err(RecordError::Inconsistent(msg!(
+                ja: "終結日 {date} がケースの開始日 {opened} より前です",
+                en: "the closing date {date} is before the case was opened ({opened})"
+            )));
+        }
+        let closure = Closure {
+            date,
+            reason: new.reason,
+            watch: optional_text("watch", new.watch.as_deref())?,
+            note: optional_text("note", new.note.as_deref())?,
+        };
+        self.write(|tx| {
+            tx.expect(id, "case")?;
+            tx.set(
+                id,
+                Fields::new()
+                    .put("status", CaseStatus::Closed)
+                    .put("closure", &closure)
+                    .into_map(),
+            )?;
+            tx.audit(
+                "case.close",
+                Some(id.to_string()),
+                Some(closure.reason.code().to_string()),
+            );
+            Ok(())
+        })
+    }
+
+    /// Reopens a closed case with a reason (only its lead agency does): it is in support again,
+    /// and the reopening is kept on the case; the closure stays in the log.
+    pub fn reopen_case(&mut self, id: Uuid, reason: &str, date: Option<Date>) -> Result<(), RecordError> {
+        let c = self.case_quiet(id)?;
+        self.require_lead_to_close(&c)?;
+        if c.status != CaseStatus::Closed {
+            return Err(RecordError::Refused(msg!(
+                ja: "終結していないケースは再開できません",
+                en: "only a closed case can be reopened"
+            )));
+        }
+        let reason = require_text("reason", reason)?;
+        let today = self.ambient.clock.today();
+        let date = date.unwrap_or(today);
+        if date > today || c.closure.as_ref().is_some_and(|k| date < k.date) {
+            return Err(RecordError::Inconsistent(msg!(
+                ja: "再開日 {date} は終結日から今日までの日付にしてください",
+                en: "the reopening date {date} must lie between the closing date and today"
+            )));
+        }
+        let reopening = Reopening { date, reason };
+        self.write(|tx| {
+            tx.expect(id, "case")?;
+            tx.set(
+                id,
+                Fields::new()
+                    .put("status", CaseStatus::Active)
+                    .put("closure", serde_json::Value::Null)
+                    .put("reopened", &reopening)
+                    .into_map(),
+            )?;
+            tx.audit("case.reopen", Some(id.to_string()), None);
+            Ok(())
+        })
+    }
+}
