@@ -609,9 +609,13 @@ pub(crate) fn judge_case(
         let fields = op.fields();
         let changes_lead = op.etype == "case" && fields.is_some_and(|f| f.contains_key("lead_agency"));
         let changes_household = op.etype == "case" && fields.is_some_and(|f| f.contains_key("household"));
-        // Closing (終結) and reopening a case are its lead's decisions.
-        let closes =
-            op.etype == "case" && fields.is_some_and(|f| f.contains_key("closure") || f.contains_key("reopened"));
+        // Deciding to support (支援決定), closing (終結) and reopening a case are its lead's decisions.
+        let closes = op.etype == "case"
+            && fields.is_some_and(|f| {
+                ["closure", "reopened", "support_decision"]
+                    .iter()
+                    .any(|k| f.contains_key(*k))
+            });
         if closes && !is_lead {
             verdicts.insert(op.id, Some(HOLD_NOT_LEAD));
             continue;

@@ -62,7 +62,8 @@ pub use record::{
     Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, InfoKind, MAX_TEXT_CHARS,
     NewAction, NewAssessmentEntry, NewCase, NewClosure, NewConsent, NewHousehold, NewNote, NewPerson, NewRelation,
     NewRosterEntry, Note, NoteKind, Outreach, OutreachSummary, PartnerStatus, Person, PersonUpdate, RecordError,
-    Relation, RelationKind, Reopening, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, Worker, roster_basis,
+    Relation, RelationKind, Reopening, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, SupportDecision, Worker,
+    roster_basis,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,

@@ -28,6 +28,8 @@ pub struct CaseView {
     pub next_review: Option<DateView>,
     pub opened: DateView,
     pub key_person: Option<String>,
+    /// The decision to support it (支援決定).
+    pub support_decision: Option<SupportDecisionView>,
     /// Set while the case is closed (終結).
     pub closure: Option<ClosureView>,
     /// The last reopening of a case that was closed.
@@ -42,6 +44,28 @@ pub struct ClosureView {
     /// 見守り先.
     pub watch: Option<String>,
     pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SupportDecisionView {
+    pub date: DateView,
+    /// Who decided (the post, as said).
+    pub by: String,
+    pub meeting: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The decision to support as the form gives it.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DecideSupportInput {
+    pub case: String,
+    /// As typed; blank: today.
+    pub date: String,
+    pub by: String,
+    /// Blank: no meeting named.
+    pub meeting: String,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -76,6 +100,12 @@ impl From<Case> for CaseView {
             next_review: c.next_review.map(DateView::from),
             opened: c.opened.into(),
             key_person: c.key_person.map(id_text),
+            support_decision: c.support_decision.map(|d| SupportDecisionView {
+                date: d.date.into(),
+                by: d.by,
+                meeting: d.meeting.map(id_text),
+                note: d.note,
+            }),
             closure: c.closure.map(|k| ClosureView {
                 date: k.date.into(),
                 reason: k.reason.into(),
@@ -401,6 +431,29 @@ pub fn case_disclosures(desk: &Desktop, case: String) -> Result<Vec<DisclosureVi
             .into_iter()
             .map(DisclosureView::from)
             .collect())
+    })
+}
+
+pub fn case_decide(desk: &Desktop, input: DecideSupportInput) -> Result<(), CommandError> {
+    let case = id("case", &input.case)?;
+    let meeting = if input.meeting.trim().is_empty() {
+        None
+    } else {
+        Some(id("meeting", &input.meeting)?)
+    };
+    let date = date_input("date", &input.date)?;
+    desk.with_vault(|v| {
+        let decision = kasane::SupportDecision {
+            date: date.unwrap_or(v.ambient().clock.today()),
+            by: input.by,
+            meeting,
+            note: if input.note.trim().is_empty() {
+                None
+            } else {
+                Some(input.note)
+            },
+        };
+        Ok(v.decide_support(case, decision)?)
     })
 }
 

@@ -45,6 +45,7 @@ commands! {
     consent_print(desk, input: ConsentPrintInput) -> String = case::consent_print;
     case_disclosures(desk, case: String) -> Vec<DisclosureView> = case::case_disclosures;
     case_disclosures_print(desk, case: String) -> String = case::case_disclosures_print;
+    case_decide(desk, input: DecideSupportInput) -> () = case::case_decide;
     case_close(desk, input: CloseCaseInput) -> () = case::case_close;
     case_reopen(desk, case: String, reason: String, date: String) -> () = case::case_reopen;
     case_closing_sheet(desk, case: String) -> String = case::case_closing_sheet;

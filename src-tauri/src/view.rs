@@ -116,7 +116,7 @@ mirror!(NoteKind => kasane::NoteKind {
 });
 mirror!(ClosureReason => kasane::ClosureReason {
     GoalsMet = "goals-met", MovedAway = "moved-away", Died = "died", PersonsWish = "persons-wish",
-    Transferred = "transferred", NoLongerNeeded = "no-longer-needed", Other = "other",
+    Transferred = "transferred", NoLongerNeeded = "no-longer-needed", Unreachable = "unreachable", Other = "other",
 });
 mirror!(ContactOutcome => kasane::ContactOutcome {
     Met = "met", NotHome = "not-home", Refused = "refused", PhoneOnly = "phone-only", LeftNote = "left-note", Other = "other",

@@ -47,6 +47,9 @@ pub struct Case {
     pub opened: Date,
     #[serde(default)]
     pub key_person: Option<Uuid>,
+    /// The decision to support it (支援決定).
+    #[serde(default)]
+    pub support_decision: Option<super::SupportDecision>,
     /// Set while the case is closed (終結): when, why, who keeps watching.
     #[serde(default)]
     pub closure: Option<super::Closure>,

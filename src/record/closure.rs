@@ -1,6 +1,7 @@
-//! 終結 and reopening: a case is closed on a day, for a reason, with whoever keeps watching (見守り
-//! 先); a closed case is reopened only with a reason. Both are fields of the case record, so they
-//! travel with it, and the log keeps every earlier closure and reopening.
+//! 支援決定, 終結 and reopening: the city's decision to support a case (when, by whom, at which
+//! meeting); a case closed on a day, for a reason, with whoever keeps watching (見守り先); a closed
+//! case reopened only with a reason. All are fields of the case record written by its lead, so
+//! they travel with it, and the log keeps every earlier one.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -15,6 +16,7 @@ choice!(ClosureReason, "closure reason", {
     PersonsWish = "persons-wish" / "本人の意思",
     Transferred = "transferred" / "他機関へ移管",
     NoLongerNeeded = "no-longer-needed" / "支援の必要がなくなった",
+    Unreachable = "unreachable" / "連絡不能",
     Other = "other" / "その他",
 });
 
@@ -35,6 +37,18 @@ pub struct Closure {
 pub struct Reopening {
     pub date: Date,
     pub reason: String,
+}
+
+/// The decision to support a case (支援決定): when, by whom (the post that decided, as said), at
+/// which meeting if one decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportDecision {
+    pub date: Date,
+    pub by: String,
+    #[serde(default)]
+    pub meeting: Option<Uuid>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A closure as asked for; `date` None is today.
@@ -104,6 +118,61 @@ impl Vault {
                 Some(id.to_string()),
                 Some(closure.reason.code().to_string()),
             );
+            Ok(())
+        })
+    }
+
+    /// Records the decision to support a case (only its lead agency does); a case not yet in
+    /// support is in support from then. Refused for a closed case, a day in the future or before
+    /// the case opened, and a meeting that did not take the case up.
+    pub fn decide_support(&mut self, id: Uuid, decision: SupportDecision) -> Result<(), RecordError> {
+        let c = self.case_quiet(id)?;
+        self.require_lead_to_close(&c)?;
+        if c.status == CaseStatus::Closed {
+            return Err(RecordError::Refused(msg!(
+                ja: "終結したケースには支援決定を記録できません。先に再開してください",
+                en: "a closed case takes no decision to support; reopen it first"
+            )));
+        }
+        let date = decision.date;
+        if date > self.ambient.clock.today() || date < c.opened {
+            let opened = c.opened;
+            return Err(RecordError::Inconsistent(msg!(
+                ja: "支援決定日 {date} はケースの開始日（{opened}）から今日までの日付にしてください",
+                en: "the decision date {date} must lie between the case's opening ({opened}) and today"
+            )));
+        }
+        let by = require_text("decided by", &decision.by)?;
+        if let Some(m) = decision.meeting {
+            // Read as fields: meetings sit above records.
+            let case_text = id.to_string();
+            let took_up = super::load_all(&self.conn, "agenda-item", Some(m))?.iter().any(|st| {
+                st.fields.get("case").and_then(|v| v.as_str()) == Some(case_text.as_str())
+                    && st.fields.get("removed").and_then(|v| v.as_bool()) != Some(true)
+            });
+            if !took_up {
+                return Err(RecordError::Inconsistent(msg!(
+                    ja: "その会議ではこのケースを検討していません",
+                    en: "that meeting did not take this case up"
+                )));
+            }
+        }
+        let decision = SupportDecision {
+            date,
+            by,
+            meeting: decision.meeting,
+            note: optional_text("note", decision.note.as_deref())?,
+        };
+        let starts = matches!(
+            c.status,
+            CaseStatus::Intake | CaseStatus::Assessment | CaseStatus::Planning
+        );
+        self.write(|tx| {
+            tx.expect(id, "case")?;
+            let f = Fields::new().put("support_decision", &decision);
+            let f = if starts { f.put("status", CaseStatus::Active) } else { f };
+            tx.set(id, f.into_map())?;
+            tx.audit("case.decide", Some(id.to_string()), None);
             Ok(())
         })
     }

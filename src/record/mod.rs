@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 pub use assessment::{AssessmentEntry, DomainView, NewAssessmentEntry};
 pub use case::{Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, NewCase, Risk};
-pub use closure::{Closure, ClosureReason, NewClosure, Reopening};
+pub use closure::{Closure, ClosureReason, NewClosure, Reopening, SupportDecision};
 pub(crate) use consent::ConsentUse;
 pub use consent::{Consent, ConsentGiver, ConsentHow, ConsentPurpose, InfoKind, NewConsent};
 pub use directory::{Agency, Worker};

@@ -465,7 +465,8 @@ fn a_case_closes_with_its_reason_and_watcher_and_reopens_only_with_a_reason() {
     );
 }
 
-/// A partner's build that closes a case it does not lead gets nothing across.
+/// A partner's build that closes a case it does not lead, or decides to support it, gets nothing
+/// across.
 #[test]
 fn a_partner_cannot_close_a_case_it_does_not_lead() {
     let mut l = agency_vault(1621, "福祉総務課", clock());
@@ -483,11 +484,82 @@ fn a_partner_cannot_close_a_case_it_does_not_lead() {
         serde_json::json!({"status": "closed", "closure": {"date": "2026-11-25", "reason": "persons-wish"}}),
     )
     .unwrap();
+    kasane::testing::raw_set(
+        &mut b.vault,
+        c,
+        serde_json::json!({"support_decision": {"date": "2026-11-25", "by": "生活福祉課長"}}),
+    )
+    .unwrap();
     let s = sync(&mut b.vault, &mut l.vault);
-    assert_eq!(s.held.get("not-lead"), Some(&1), "{s:?}");
+    assert_eq!(
+        s.held.get("not-lead"),
+        Some(&2),
+        "neither the closure nor the decision stands: {s:?}"
+    );
     let kept = l.vault.case_detail(c).unwrap().case;
     assert!(kept.closure.is_none(), "the case stays open at the lead");
+    assert!(kept.support_decision.is_none(), "and undecided");
     let digest = l.vault.digest().unwrap();
     l.vault.rebuild_state().unwrap();
     assert_eq!(digest, l.vault.digest().unwrap(), "a rebuild judges the same");
+}
+
+/// 支援決定: the lead records the decision to support (when, by whom, at which meeting); the case
+/// is in support from then. A meeting that did not take the case up cannot be named.
+#[test]
+fn the_decision_to_support_names_who_decided_and_starts_support() {
+    use kasane::{NewMeeting, SupportDecision, parse_date};
+    let mut t = new_vault(1631);
+    let v = &mut t.vault;
+    let hh = household(v, "高橋家", "鎌倉市大町2-3-4");
+    let c = case(v, hh, "8050");
+    let other = case(v, hh, "別のケース");
+    let me = v.identity().agency;
+    let m = v
+        .new_meeting(NewMeeting {
+            kind: "shien-kaigi".into(),
+            series: None,
+            date: parse_date("2026-11-25").unwrap(),
+            time: None,
+            place: "本庁舎".into(),
+            chair: None,
+            attendees: vec![me],
+        })
+        .unwrap();
+    v.add_to_agenda(m, other, None, vec![], None).unwrap();
+    let decision = |date: &str, meeting: Option<uuid::Uuid>| SupportDecision {
+        date: parse_date(date).unwrap(),
+        by: "福祉総務課長".into(),
+        meeting,
+        note: None,
+    };
+    assert!(
+        v.decide_support(c, decision("2027-01-01", None)).is_err(),
+        "not in the future"
+    );
+    let e = v.decide_support(c, decision("2026-11-25", Some(m))).unwrap_err();
+    assert!(
+        Error::from(e).message_ja().contains("検討していません"),
+        "the meeting named must have taken the case up"
+    );
+    assert!(
+        v.decide_support(
+            c,
+            SupportDecision {
+                by: " ".into(),
+                ..decision("2026-11-25", None)
+            }
+        )
+        .is_err(),
+        "who decided is required"
+    );
+    v.add_to_agenda(m, c, None, vec![], None).unwrap();
+    v.decide_support(c, decision("2026-11-25", Some(m))).unwrap();
+    let now = v.case_detail(c).unwrap().case;
+    assert_eq!(now.status, CaseStatus::Active, "a decided case is in support");
+    assert_eq!(
+        now.support_decision.as_ref().map(|d| d.by.as_str()),
+        Some("福祉総務課長")
+    );
+    assert_eq!(now.support_decision.as_ref().and_then(|d| d.meeting), Some(m));
 }

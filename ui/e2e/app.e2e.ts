@@ -191,7 +191,12 @@ describe("first start to locked and back", () => {
     await shoot(s, "08d-consents");
   });
 
-  it("closes the case with its reason and who keeps watching, prints the sheet, and reopens it", async () => {
+  it("records the decision to support, closes the case with its reason and who keeps watching, prints the sheet, and reopens it", async () => {
+    await s.click("[data-testid=decide-support]");
+    await fill("dialog input[name=decision-by]", "福祉総務課長");
+    await s.click("dialog button[data-testid=decide-confirm]");
+    await s.waitGone("dialog");
+    await s.waitFor("[data-testid=support-decision]", { text: (t) => t.includes("決定：福祉総務課長") });
     await s.click("[data-testid=close-case]");
     await s.choose("dialog select[name=closure-reason]", "persons-wish");
     await fill("dialog input[name=closure-watch]", "民生委員（大町地区）");

@@ -25,6 +25,8 @@ pub enum CaseCmd {
     /// The case's disclosure ledger (情報提供の記録): every share and meeting, with its basis and end;
     /// `--out FILE` writes it printable (HTML).
     Disclosures(CaseDisclosures),
+    /// Record the decision to support the case (支援決定; lead agency only).
+    Decide(CaseDecide),
     /// Close the case (終結; lead agency only): the reason, the day, who keeps watching.
     Close(CaseClose),
     /// Reopen a closed case, with the reason (lead agency only).
@@ -46,6 +48,22 @@ pub struct CaseClose {
     /// 見守り先: who keeps watching (民生委員, 地域包括 …).
     #[arg(long)]
     pub watch: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseDecide {
+    pub case: String,
+    /// Who decided (the post, as said: 福祉総務課長 …).
+    #[arg(long)]
+    pub by: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The meeting that decided it (it must have taken the case up).
+    #[arg(long)]
+    pub meeting: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
 }
@@ -241,6 +259,20 @@ pub fn run(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
                 }
                 None => out.disclosures(&v.disclosure_ledger(case)?),
             }
+        }
+        CaseCmd::Decide(a) => {
+            let case = id(&a.case, "case")?;
+            let today = v.ambient().clock.today();
+            v.decide_support(
+                case,
+                kasane::SupportDecision {
+                    date: a.date.as_deref().map(date).transpose()?.unwrap_or(today),
+                    by: a.by,
+                    meeting: a.meeting.as_deref().map(|m| id(m, "meeting")).transpose()?,
+                    note: a.note,
+                },
+            )?;
+            out.done("支援決定を記録しました / decision to support recorded");
         }
         CaseCmd::Close(a) => {
             let case = id(&a.case, "case")?;

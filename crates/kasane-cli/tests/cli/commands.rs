@@ -1313,6 +1313,10 @@ fn a_case_is_closed_printed_and_reopened_from_the_command_line() {
         &["--json", "case", "closing-sheet", &c, "--out", sheet.to_str().unwrap()],
     );
     assert_eq!(early.code, 4, "an open case has no closing sheet: {}", early.stderr);
+    ok(&vault, &["case", "decide", &c, "--by", "福祉総務課長"]);
+    let shown = ok(&vault, &["case", "show", &c]);
+    assert_eq!(shown["case"]["support_decision"]["by"], "福祉総務課長", "{shown}");
+    assert_eq!(shown["case"]["status"], "active", "a decided case is in support");
     let bad = kasane(&vault, pass, &["--json", "case", "close", &c, "--reason", "飽きた"]);
     assert_eq!(bad.code, 2, "an unknown reason is bad input: {}", bad.stderr);
     ok(

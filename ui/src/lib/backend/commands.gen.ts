@@ -16,6 +16,7 @@ import type { ConflictView } from "./types/ConflictView";
 import type { ConsentPrintInput } from "./types/ConsentPrintInput";
 import type { CreatedVault } from "./types/CreatedVault";
 import type { DateView } from "./types/DateView";
+import type { DecideSupportInput } from "./types/DecideSupportInput";
 import type { Directory } from "./types/Directory";
 import type { DisclosureView } from "./types/DisclosureView";
 import type { ExchangeView } from "./types/ExchangeView";
@@ -195,6 +196,10 @@ export async function caseDisclosures(case_: string): Promise<DisclosureView[]> 
 
 export async function caseDisclosuresPrint(case_: string): Promise<string> {
   return call<string>("case_disclosures_print", { case: case_ });
+}
+
+export async function caseDecide(input: DecideSupportInput): Promise<void> {
+  return call<void>("case_decide", { input });
 }
 
 export async function caseClose(input: CloseCaseInput): Promise<void> {

@@ -4,8 +4,13 @@ import type { ClosureView } from "./ClosureView";
 import type { DateView } from "./DateView";
 import type { ReopeningView } from "./ReopeningView";
 import type { Risk } from "./Risk";
+import type { SupportDecisionView } from "./SupportDecisionView";
 
 export type CaseView = { id: string, household: string, title: string, status: CaseStatus, lead_agency: string, problems: Array<string>, risk: Risk | null, next_review: DateView | null, opened: DateView, key_person: string | null, 
+/**
+ * The decision to support it (支援決定).
+ */
+support_decision: SupportDecisionView | null, 
 /**
  * Set while the case is closed (終結).
  */
