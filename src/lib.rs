@@ -57,13 +57,13 @@ pub use meeting::{
 pub use migrate::MigrateError;
 pub use record::Msg;
 pub use record::{
-    Action, ActionStatus, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary,
-    CaseUpdate, Closure, ClosureReason, Consent, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DomainView,
-    Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, InfoKind, MAX_TEXT_CHARS,
-    NewAction, NewAssessmentEntry, NewCase, NewClosure, NewConsent, NewHousehold, NewNote, NewPerson, NewRelation,
-    NewRosterEntry, Note, NoteKind, Outreach, OutreachSummary, PartnerStatus, Person, PersonUpdate, RecordError,
-    Relation, RelationKind, Reopening, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, SupportDecision, Worker,
-    roster_basis,
+    Action, ActionStatus, ActionTag, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus,
+    CaseSummary, CaseUpdate, Closure, ClosureReason, Consent, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome,
+    DomainView, Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, InfoKind,
+    MAX_TEXT_CHARS, NewAction, NewAssessmentEntry, NewCase, NewClosure, NewConsent, NewHousehold, NewNote, NewPerson,
+    NewRelation, NewRosterEntry, Note, NoteKind, Outreach, OutreachSummary, PartnerStatus, Person, PersonUpdate,
+    RecordError, Relation, RelationKind, Reopening, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, SupportDecision,
+    Worker, roster_basis,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,

@@ -400,6 +400,7 @@ fn plan_and_assessment(
                 key_person: members.first().copied(),
                 due,
                 meeting: None,
+                tags: Vec::new(),
             },
             today,
         )?;

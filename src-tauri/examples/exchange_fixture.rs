@@ -177,6 +177,7 @@ fn main() {
             key_person: None,
             due: Some(soon),
             meeting: None,
+            tags: Vec::new(),
         })?;
         Ok(())
     })

@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::{
     desktop::Desktop,
     error::CommandError,
-    view::{ActionStatus, Change, DateView, ReferralStatus, Risk, date_input, id, id_text},
+    view::{ActionStatus, ActionTag, Change, DateView, ReferralStatus, Risk, date_input, id, id_text},
 };
 
 /// A legal basis one can share a case under (the engine's code and its Japanese name).
@@ -70,6 +70,7 @@ pub struct PlanReference {
     pub domains: Vec<DomainInfo>,
     pub conference_types: Vec<ConferenceTypeView>,
     pub action_statuses: Vec<ActionStatus>,
+    pub action_tags: Vec<ActionTag>,
     pub referral_statuses: Vec<ReferralStatus>,
 }
 
@@ -229,6 +230,8 @@ pub struct ActionView {
     /// The statuses the engine allows next (the current one included).
     pub next_statuses: Vec<ActionStatus>,
     pub meeting: Option<String>,
+    /// 参加支援 / アウトリーチ / 地域資源.
+    pub tags: Vec<ActionTag>,
     pub overdue: bool,
     pub conflicts: Vec<String>,
 }
@@ -253,6 +256,7 @@ impl From<Action> for ActionView {
             note: a.note,
             next_statuses,
             meeting: a.meeting.map(id_text),
+            tags: a.tags.into_iter().map(ActionTag::from).collect(),
             overdue: a.overdue,
             conflicts: a.conflicts,
         }
@@ -312,6 +316,7 @@ pub struct NewActionInput {
     pub key_person: Option<String>,
     /// As typed (和暦 or ISO); blank: none.
     pub due: String,
+    pub tags: Vec<ActionTag>,
 }
 
 /// Only the fields that are not null change.
@@ -467,6 +472,7 @@ pub fn plan_reference() -> PlanReference {
             })
             .collect(),
         action_statuses: ActionStatus::all(),
+        action_tags: ActionTag::all(),
         referral_statuses: ReferralStatus::all(),
     }
 }
@@ -549,6 +555,7 @@ pub(crate) fn new_action(input: &NewActionInput, meeting: Option<uuid::Uuid>) ->
         key_person: opt_id("person", &input.key_person)?,
         due: date_input("due", &input.due)?,
         meeting,
+        tags: input.tags.iter().copied().map(kasane::ActionTag::from).collect(),
     })
 }
 

@@ -138,6 +138,9 @@ mirror!(PartnerStatus => kasane::PartnerStatus {
 mirror!(ActionStatus => kasane::ActionStatus {
     NotStarted = "not-started", InProgress = "in-progress", Done = "done", CouldNot = "could-not", DidNot = "did-not",
 });
+mirror!(ActionTag => kasane::ActionTag {
+    Participation = "participation", Outreach = "outreach", CommunityResource = "community-resource",
+});
 mirror!(ReferralStatus => kasane::ReferralStatus {
     Requested = "requested", Accepted = "accepted", Declined = "declined", Completed = "completed",
 });

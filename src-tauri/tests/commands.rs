@@ -1266,7 +1266,7 @@ mod meetings {
     use kasane_desktop::{
         meeting::{self, ItemRecordInput, LedgerFilterInput, NewMeetingInput, PrintDocument},
         plan::{self, ActionUpdateInput, NewActionInput, NewAssessmentInput, NewReferralInput, NewResourceInput},
-        view::{ActionStatus, ReferralStatus},
+        view::{ActionStatus, ActionTag, ReferralStatus},
     };
 
     fn agency(f: &Fixture, name: &str) -> String {
@@ -1305,6 +1305,7 @@ mod meetings {
             owner_worker: "佐藤".into(),
             key_person: None,
             due: due.into(),
+            tags: vec![ActionTag::Outreach],
         }
     }
 
@@ -1436,6 +1437,11 @@ mod meetings {
         assert_eq!(first.owner_agency_name, "生活福祉課");
         assert_eq!(first.status, ActionStatus::NotStarted);
         assert_eq!(first.next_statuses.len(), 5, "a new action may become anything");
+        assert_eq!(
+            first.tags,
+            vec![ActionTag::Outreach],
+            "the action's kind of support is kept"
+        );
         assert!(
             p.agencies[0].lead && p.agencies[0].name == "福祉総務課",
             "the lead comes first"

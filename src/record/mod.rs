@@ -28,7 +28,7 @@ pub use directory::{Agency, Worker};
 pub use household::{Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, NewHousehold};
 pub use note::{ContactOutcome, NewNote, Note, NoteKind, Outreach, OutreachSummary};
 pub use person::{NewPerson, Person, PersonUpdate, Sex};
-pub use plan::{Action, ActionStatus, ActionUpdate, Goal, NewAction, RoleAgency, RoleMatrix};
+pub use plan::{Action, ActionStatus, ActionTag, ActionUpdate, Goal, NewAction, RoleAgency, RoleMatrix};
 pub use relation::{NewRelation, PartnerStatus, Relation, RelationKind};
 pub use roster::{NewRosterEntry, RosterEntry, roster_basis};
 pub(crate) use roster::{rosters_in_force, set_keeper as set_roster_keeper};

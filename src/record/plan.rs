@@ -23,6 +23,12 @@ choice!(ActionStatus, "action status", {
     DidNot = "did-not" / "未実施（担当機関側）",
 });
 
+choice!(ActionTag, "action tag", {
+    Participation = "participation" / "参加支援",
+    Outreach = "outreach" / "アウトリーチ",
+    CommunityResource = "community-resource" / "地域資源",
+});
+
 impl ActionStatus {
     /// Still to be carried out.
     pub fn is_open(self) -> bool {
@@ -90,6 +96,9 @@ pub struct Action {
     /// The meeting that decided it, if any.
     #[serde(default)]
     pub meeting: Option<Uuid>,
+    /// What kind of support it is, for the counts the city reports (参加支援, アウトリーチ, 地域資源).
+    #[serde(default)]
+    pub tags: Vec<ActionTag>,
     pub created: Date,
     #[serde(default)]
     pub retracted: bool,
@@ -119,6 +128,7 @@ pub struct NewAction {
     pub key_person: Option<Uuid>,
     pub due: Option<Date>,
     pub meeting: Option<Uuid>,
+    pub tags: Vec<ActionTag>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -182,9 +192,16 @@ pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Re
         .maybe("due", new.due)
         .put("status", ActionStatus::NotStarted)
         .maybe("meeting", new.meeting)
+        .maybe("tags", tags(&new.tags))
         .put("created", today)
         .into_map();
     Ok(tx.create(Scope::Case(new.case), "action", Some(new.case), fields)?)
+}
+
+/// The tags in the list's order, each once; None when there are none (the field is left out).
+fn tags(given: &[ActionTag]) -> Option<Vec<ActionTag>> {
+    let out: Vec<ActionTag> = ActionTag::ALL.iter().copied().filter(|t| given.contains(t)).collect();
+    (!out.is_empty()).then_some(out)
 }
 
 impl Vault {

@@ -58,6 +58,7 @@ fn action(v: &mut Vault, case: Uuid, owner: Uuid, due: &str) -> Uuid {
         key_person: None,
         due: Some(day(due)),
         meeting: None,
+        tags: Vec::new(),
     })
     .unwrap()
 }

@@ -563,3 +563,36 @@ fn the_decision_to_support_names_who_decided_and_starts_support() {
     );
     assert_eq!(now.support_decision.as_ref().and_then(|d| d.meeting), Some(m));
 }
+
+/// An action says what kind of support it is (参加支援, アウトリーチ, 地域資源), each once, in the
+/// list's order, for the counts the city reports.
+#[test]
+fn an_action_carries_its_kinds_of_support() {
+    use kasane::{ActionTag as T, NewAction};
+    let mut t = new_vault(1641);
+    let v = &mut t.vault;
+    let hh = household(v, "高橋家", "鎌倉市大町2-3-4");
+    let c = case(v, hh, "ひきこもり");
+    let me = v.identity().agency;
+    let new = |tags: Vec<T>| NewAction {
+        case: c,
+        goal: None,
+        text: "居場所（サロン）の見学に同行".into(),
+        owner_agency: me,
+        owner_worker: None,
+        key_person: None,
+        due: None,
+        meeting: None,
+        tags,
+    };
+    v.add_action(new(vec![T::Outreach, T::Participation, T::Outreach]))
+        .unwrap();
+    v.add_action(new(vec![])).unwrap();
+    let mut tags: Vec<Vec<T>> = v.actions_of(c).unwrap().into_iter().map(|a| a.tags).collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        vec![vec![], vec![T::Participation, T::Outreach]],
+        "each kind once, in the list's order; none is none"
+    );
+}

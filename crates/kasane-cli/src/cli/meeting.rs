@@ -286,6 +286,7 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
                         key_person: person_id(&a.key_person)?,
                         due: a.due.as_deref().map(date).transpose()?,
                         meeting: Some(m),
+                        tags: Vec::new(),
                     }],
                     ..Default::default()
                 },

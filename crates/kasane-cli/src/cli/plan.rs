@@ -58,6 +58,9 @@ pub struct ActionAdd {
     pub due: Option<String>,
     #[arg(long)]
     pub goal: Option<String>,
+    /// participation | outreach | community-resource (or 参加支援 / アウトリーチ / 地域資源); repeatable.
+    #[arg(long)]
+    pub tag: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -103,6 +106,11 @@ pub fn run(g: &Global, out: &Out, cmd: PlanCmd) -> Result<()> {
                 key_person: person_id(&a.key_person)?,
                 due: a.due.as_deref().map(date).transpose()?,
                 meeting: None,
+                tags: a
+                    .tag
+                    .iter()
+                    .map(|t| kasane::ActionTag::parse(t).map_err(Error::from))
+                    .collect::<std::result::Result<_, _>>()?,
             })?;
             out.id("action", idv);
         }
