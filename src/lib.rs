@@ -50,7 +50,7 @@ pub use log::{
     EntityState, Hash32, Header, Hlc, LiveValue, LogError, Op, OpKind, OpRef, Scope, header_hash as op_hash,
 };
 pub use meeting::{
-    AgendaEntry, AgendaItem, AssessmentChanges, Correction, Disclose, ItemRecord, LastingShare, LedgerFilter,
+    AgendaEntry, AgendaItem, AssessmentChanges, Correction, Disclose, Flag, ItemRecord, LastingShare, LedgerFilter,
     LedgerRow, LedgerSort, Meeting, MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
     confidentiality_ja as meeting_confidentiality_ja,
 };

@@ -434,6 +434,39 @@ pub fn case_disclosures(desk: &Desktop, case: String) -> Result<Vec<DisclosureVi
     })
 }
 
+/// A request to discuss (or close) a case at the next meeting, not yet dealt with.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RequestView {
+    pub id: String,
+    /// "discuss" or "close".
+    pub kind: String,
+    pub reason: String,
+    pub agency: String,
+    pub date: DateView,
+}
+
+pub fn case_requests(desk: &Desktop, case: String) -> Result<Vec<RequestView>, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| {
+        Ok(v.open_requests(case)?
+            .into_iter()
+            .map(|f| RequestView {
+                id: id_text(f.id),
+                kind: f.kind,
+                reason: f.reason,
+                agency: id_text(f.agency),
+                date: f.date.into(),
+            })
+            .collect())
+    })
+}
+
+/// Asks for the case to be discussed — or, with `close`, closed — at the next meeting.
+pub fn case_request(desk: &Desktop, case: String, close: bool, reason: String) -> Result<String, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| Ok(id_text(v.flag_case(case, close, &reason)?)))
+}
+
 pub fn case_decide(desk: &Desktop, input: DecideSupportInput) -> Result<(), CommandError> {
     let case = id("case", &input.case)?;
     let meeting = if input.meeting.trim().is_empty() {

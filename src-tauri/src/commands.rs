@@ -46,6 +46,8 @@ commands! {
     case_disclosures(desk, case: String) -> Vec<DisclosureView> = case::case_disclosures;
     case_disclosures_print(desk, case: String) -> String = case::case_disclosures_print;
     case_decide(desk, input: DecideSupportInput) -> () = case::case_decide;
+    case_requests(desk, case: String) -> Vec<RequestView> = case::case_requests;
+    case_request(desk, case: String, close: bool, reason: String) -> String = case::case_request;
     case_close(desk, input: CloseCaseInput) -> () = case::case_close;
     case_reopen(desk, case: String, reason: String, date: String) -> () = case::case_reopen;
     case_closing_sheet(desk, case: String) -> String = case::case_closing_sheet;

@@ -1415,6 +1415,47 @@ mod meetings {
     }
 
     #[test]
+    fn a_case_is_decided_closed_reopened_and_asked_for_from_the_window() {
+        use kasane_desktop::{case, view::ClosureReason};
+        let f = fixture();
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &hh, &["dementia"], "");
+        let blank = case::case_request(&f.desk, c.clone(), false, " ".into()).expect_err("a request needs its reason");
+        assert_eq!(blank.kind, ErrorKind::BadInput);
+        case::case_request(&f.desk, c.clone(), true, "終結を検討したい".into()).expect("asked");
+        let open = case::case_requests(&f.desk, c.clone()).expect("requests");
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].kind, "close", "a proposal to close");
+        case::case_decide(
+            &f.desk,
+            case::DecideSupportInput {
+                case: c.clone(),
+                date: String::new(),
+                by: "福祉総務課長".into(),
+                meeting: String::new(),
+                note: String::new(),
+            },
+        )
+        .expect("decided");
+        case::case_close(
+            &f.desk,
+            case::CloseCaseInput {
+                case: c.clone(),
+                date: String::new(),
+                reason: ClosureReason::GoalsMet,
+                watch: "民生委員".into(),
+                note: String::new(),
+            },
+        )
+        .expect("closed");
+        let sheet = case::case_closing_sheet(&f.desk, c.clone()).expect("the closing sheet");
+        assert!(sheet.contains("目標達成") && sheet.contains("民生委員"));
+        let e = case::case_reopen(&f.desk, c.clone(), " ".into(), String::new()).expect_err("a reason is needed");
+        assert_eq!(e.kind, ErrorKind::BadInput);
+        case::case_reopen(&f.desk, c.clone(), "再相談".into(), String::new()).expect("reopened");
+    }
+
+    #[test]
     fn the_plan_has_goals_actions_with_allowed_status_changes_and_a_role_matrix() {
         let f = fixture();
         let other = agency(&f, "生活福祉課");

@@ -15,7 +15,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 pub use ledger::{LedgerFilter, LedgerRow, LedgerSort};
-pub(crate) use propose::Flag;
+pub use propose::Flag;
 pub use propose::{Proposal, ProposalReason};
 
 use crate::{

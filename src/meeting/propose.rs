@@ -74,6 +74,13 @@ pub(crate) fn open_flags(v: &Vault, case: Uuid) -> Result<Vec<Flag>, MeetingErro
 }
 
 impl Vault {
+    /// The requests to discuss (or close) a case that no finalised meeting has dealt with yet,
+    /// oldest first.
+    pub fn open_requests(&self, case: Uuid) -> Result<Vec<Flag>, MeetingError> {
+        self.case_quiet(case)?;
+        open_flags(self, case)
+    }
+
     /// Asks for a case to be discussed (or closed) at the next meeting.
     pub fn flag_case(&mut self, case: Uuid, close: bool, reason: &str) -> Result<Uuid, MeetingError> {
         let reason = require_text("reason", reason)?;

@@ -192,6 +192,13 @@ describe("first start to locked and back", () => {
   });
 
   it("records the decision to support, closes the case with its reason and who keeps watching, prints the sheet, and reopens it", async () => {
+    // Any agency may ask for the next meeting to take the case up, or propose closing it.
+    await s.click("[data-testid=request-discussion]");
+    await fill("dialog textarea[name=request-reason]", "長男が支援を拒否しているため、今後の方針を相談したい");
+    await s.click("dialog input[name=request-close]");
+    await s.click("dialog button[data-testid=request-confirm]");
+    await s.waitGone("dialog");
+    await s.waitFor("[data-testid=request][data-kind=close]", { text: (t) => t.includes("今後の方針を相談したい") });
     await s.click("[data-testid=decide-support]");
     await fill("dialog input[name=decision-by]", "福祉総務課長");
     await s.click("dialog button[data-testid=decide-confirm]");

@@ -64,6 +64,7 @@ import type { RecoverInput } from "./types/RecoverInput";
 import type { Reference } from "./types/Reference";
 import type { ReferralStatus } from "./types/ReferralStatus";
 import type { ReferralView } from "./types/ReferralView";
+import type { RequestView } from "./types/RequestView";
 import type { ResourceView } from "./types/ResourceView";
 import type { RostersView } from "./types/RostersView";
 import type { Session } from "./types/Session";
@@ -200,6 +201,14 @@ export async function caseDisclosuresPrint(case_: string): Promise<string> {
 
 export async function caseDecide(input: DecideSupportInput): Promise<void> {
   return call<void>("case_decide", { input });
+}
+
+export async function caseRequests(case_: string): Promise<RequestView[]> {
+  return call<RequestView[]>("case_requests", { case: case_ });
+}
+
+export async function caseRequest(case_: string, close: boolean, reason: string): Promise<string> {
+  return call<string>("case_request", { case: case_, close, reason });
 }
 
 export async function caseClose(input: CloseCaseInput): Promise<void> {
