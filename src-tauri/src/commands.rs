@@ -102,6 +102,7 @@ commands! {
     meeting_print(desk, meeting: String, what: PrintDocument, case: Option<String>, copies: u32) -> String = meeting::meeting_print;
     meeting_pack_export(desk, meeting: String, dir: String) -> Vec<PackResultView> = meeting::meeting_pack_export;
     ledger(desk, filter: LedgerFilterInput) -> Vec<LedgerRowView> = meeting::ledger;
+    ledger_print(desk, filter: LedgerFilterInput) -> String = meeting::ledger_print;
     rosters(desk) -> RostersView = roster::rosters;
     roster_add(desk, input: NewRosterInput) -> String = roster::roster_add;
     roster_end(desk, entry: String, date: String) -> () = roster::roster_end;

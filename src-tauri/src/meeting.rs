@@ -495,12 +495,23 @@ pub fn meeting_pack_export(desk: &Desktop, meeting: String, dir: String) -> Resu
 }
 
 pub fn ledger(desk: &Desktop, filter: LedgerFilterInput) -> Result<Vec<LedgerRowView>, CommandError> {
+    let filter = ledger_filter(filter)?;
+    desk.with_vault(|v| Ok(v.ledger(&filter)?.into_iter().map(LedgerRowView::from).collect()))
+}
+
+/// The 進行管理台帳 as shown, on paper (A4), for the app's print preview.
+pub fn ledger_print(desk: &Desktop, filter: LedgerFilterInput) -> Result<String, CommandError> {
+    let filter = ledger_filter(filter)?;
+    desk.with_vault(|v| Ok(v.print_ledger(&filter, 1)?))
+}
+
+fn ledger_filter(filter: LedgerFilterInput) -> Result<LedgerFilter, CommandError> {
     let sort = if filter.sort.trim().is_empty() {
         LedgerSort::default()
     } else {
         LedgerSort::parse(&filter.sort)?
     };
-    let filter = LedgerFilter {
+    Ok(LedgerFilter {
         cases: kasane::CaseFilter {
             include_closed: filter.include_closed,
             ..kasane::CaseFilter::default()
@@ -508,6 +519,5 @@ pub fn ledger(desk: &Desktop, filter: LedgerFilterInput) -> Result<Vec<LedgerRow
         risk: filter.risk.map(kasane::Risk::from),
         overdue_only: filter.overdue_only,
         sort,
-    };
-    desk.with_vault(|v| Ok(v.ledger(&filter)?.into_iter().map(LedgerRowView::from).collect()))
+    })
 }

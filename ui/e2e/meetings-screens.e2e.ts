@@ -252,6 +252,20 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitGone("dialog");
   });
 
+  it("prints the case progress register as shown", async () => {
+    await s.click("[data-testid=nav-meetings]");
+    await s.click("[data-testid=ledger-tab]");
+    await s.waitFor("[data-testid=ledger] table");
+    await s.click("[data-testid=ledger-print]");
+    await s.waitUntil<string>(
+      "the printed register in the frame",
+      "const f = document.querySelector('iframe[data-testid=ledger-paper-frame]'); const b = f && f.contentDocument && f.contentDocument.body; return b && b.innerText.includes('進行管理台帳') && b.innerText.includes('取扱注意') ? 'ok' : '';",
+    );
+    await shoot(s, "meetings-08b-ledger-print");
+    await s.click("dialog .head button.link");
+    await s.waitGone("[data-testid=ledger-paper-frame]");
+  });
+
   it("keeps a conference roster and prints it", async () => {
     await s.click("[data-testid=nav-meetings]");
     await s.click("[data-testid=rosters-tab]");

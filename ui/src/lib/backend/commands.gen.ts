@@ -427,6 +427,10 @@ export async function ledger(filter: LedgerFilterInput): Promise<LedgerRowView[]
   return call<LedgerRowView[]>("ledger", { filter });
 }
 
+export async function ledgerPrint(filter: LedgerFilterInput): Promise<string> {
+  return call<string>("ledger_print", { filter });
+}
+
 export async function rosters(): Promise<RostersView> {
   return call<RostersView>("rosters");
 }

@@ -29,6 +29,7 @@ export const meeting: Texts<typeof ja> = {
   "ledger.count": "{n} cases",
   "ledger.overdue": "overdue",
   "ledger.overdueOnly": "Only overdue reviews",
+  "ledger.print": "Print the register",
   "ledger.title": "Case progress register",
   "ledger.sort.next-review": "Next review",
   "ledger.sort.last-review": "Last review",

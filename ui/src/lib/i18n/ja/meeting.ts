@@ -25,6 +25,7 @@ export const meeting = {
   "ledger.count": "{n} 件",
   "ledger.overdue": "期限超過",
   "ledger.overdueOnly": "見直し期限を過ぎたものだけ",
+  "ledger.print": "進行管理台帳を印刷",
   "ledger.title": "進行管理台帳",
   "ledger.sort.next-review": "次回見直し",
   "ledger.sort.last-review": "前回検討",
