@@ -103,6 +103,7 @@ commands! {
     meeting_pack_export(desk, meeting: String, dir: String) -> Vec<PackResultView> = meeting::meeting_pack_export;
     ledger(desk, filter: LedgerFilterInput) -> Vec<LedgerRowView> = meeting::ledger;
     ledger_print(desk, filter: LedgerFilterInput) -> String = meeting::ledger_print;
+    meeting_correct(desk, meeting: String, case: Option<String>, text: String) -> String = meeting::meeting_correct;
     rosters(desk) -> RostersView = roster::rosters;
     roster_add(desk, input: NewRosterInput) -> String = roster::roster_add;
     roster_end(desk, entry: String, date: String) -> () = roster::roster_end;

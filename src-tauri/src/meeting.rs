@@ -432,6 +432,22 @@ pub fn meeting_record_item(
     desk.with_vault(|v| Ok(v.record_item(meeting_id, case, rec)?.into_iter().map(id_text).collect()))
 }
 
+/// Adds a correction beside a finalised record (about one case, or the whole meeting); the record
+/// itself stays as it was.
+pub fn meeting_correct(
+    desk: &Desktop,
+    meeting: String,
+    case: Option<String>,
+    text: String,
+) -> Result<String, CommandError> {
+    let meeting = id("meeting", &meeting)?;
+    let case = case
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| id("case", &c))
+        .transpose()?;
+    desk.with_vault(|v| Ok(id_text(v.correct_meeting(meeting, case, &text)?)))
+}
+
 pub fn meeting_finalise(desk: &Desktop, meeting: String) -> Result<(), CommandError> {
     let meeting = id("meeting", &meeting)?;
     desk.with_vault(|v| Ok(v.finalise_meeting(meeting)?))

@@ -1693,6 +1693,20 @@ mod meetings {
         assert!(d.meeting.finalised.is_some());
         let e = meeting::agenda_add(&f.desk, m.clone(), c2.clone(), None, vec![], None, false).expect_err("read-only");
         refused(&e, "meeting.finalised");
+        // A correction goes beside the finalised record, about one case or the whole meeting.
+        let blank =
+            meeting::meeting_correct(&f.desk, m.clone(), None, " ".into()).expect_err("a correction says something");
+        assert_eq!(blank.kind, ErrorKind::BadInput);
+        meeting::meeting_correct(
+            &f.desk,
+            m.clone(),
+            Some(c.clone()),
+            "訪問は包括ではなく生活福祉課".into(),
+        )
+        .expect("corrected");
+        let d = meeting::meeting_detail(&f.desk, m.clone()).expect("detail");
+        assert_eq!(d.corrections.len(), 1);
+        assert_eq!(d.corrections[0].case.as_deref(), Some(c.as_str()));
         let e = meeting::agenda_arrange(&f.desk, m.clone(), c.clone(), None, Some(5)).expect_err("read-only");
         refused(&e, "meeting.finalised");
         let e = meeting::meeting_record_item(

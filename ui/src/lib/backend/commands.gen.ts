@@ -431,6 +431,10 @@ export async function ledgerPrint(filter: LedgerFilterInput): Promise<string> {
   return call<string>("ledger_print", { filter });
 }
 
+export async function meetingCorrect(meeting: string, case_: string | null, text: string): Promise<string> {
+  return call<string>("meeting_correct", { meeting, case: case_, text });
+}
+
 export async function rosters(): Promise<RostersView> {
   return call<RostersView>("rosters");
 }
