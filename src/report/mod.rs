@@ -598,18 +598,33 @@ impl Vault {
                 .map(esc)
                 .unwrap_or_else(|| "＿＿＿＿＿＿＿＿＿＿＿＿".into()),
         );
+        self.personal_printout(
+            format!("同意書 {}", person.full_name()),
+            "同意書",
+            s,
+            (draft.person, "consent form"),
+            copies,
+        )
+    }
+
+    /// One A4 document of personal information (取扱注意), printed `copies` times; the print is
+    /// audited as `what` about `about`.
+    fn personal_printout(
+        &mut self,
+        title: String,
+        subtitle: &str,
+        section: String,
+        (about, what): (Uuid, &str),
+        copies: u32,
+    ) -> Result<String, Error> {
         let doc = Document {
-            title: format!("同意書 {}", person.full_name()),
-            subtitle: "同意書".into(),
+            title,
+            subtitle: subtitle.into(),
             confidentiality: "取扱注意　個人情報を含みます。".into(),
-            sections: vec![s],
+            sections: vec![section],
             page_per_section: true,
         };
-        self.audit_now(
-            "print",
-            Some(draft.person.to_string()),
-            Some(format!("consent form ×{copies}")),
-        )?;
+        self.audit_now("print", Some(about.to_string()), Some(format!("{what} ×{copies}")))?;
         Ok(doc.render(copies))
     }
 }
@@ -655,19 +670,13 @@ impl Vault {
             }
             s.push_str("</tbody></table>");
         }
-        let doc = Document {
-            title: format!("情報提供の記録 {}", c.title),
-            subtitle: "情報提供の記録".into(),
-            confidentiality: "取扱注意　個人情報を含みます。".into(),
-            sections: vec![s],
-            page_per_section: true,
-        };
-        self.audit_now(
-            "print",
-            Some(case.to_string()),
-            Some(format!("disclosure ledger ×{copies}")),
-        )?;
-        Ok(doc.render(copies))
+        self.personal_printout(
+            format!("情報提供の記録 {}", c.title),
+            "情報提供の記録",
+            s,
+            (case, "disclosure ledger"),
+            copies,
+        )
     }
 }
 
@@ -749,19 +758,13 @@ impl Vault {
             s,
             "<p>確認した職員：＿＿＿＿＿＿＿＿＿＿＿＿　　所属長：＿＿＿＿＿＿＿＿＿＿＿＿</p>"
         );
-        let doc = Document {
-            title: format!("終結シート {}", c.title),
-            subtitle: "終結シート".into(),
-            confidentiality: "取扱注意　個人情報を含みます。".into(),
-            sections: vec![s],
-            page_per_section: true,
-        };
-        self.audit_now(
-            "print",
-            Some(case.to_string()),
-            Some(format!("closing sheet ×{copies}")),
-        )?;
-        Ok(doc.render(copies))
+        self.personal_printout(
+            format!("終結シート {}", c.title),
+            "終結シート",
+            s,
+            (case, "closing sheet"),
+            copies,
+        )
     }
 }
 
