@@ -806,14 +806,19 @@ impl Remit {
             _ => Remit::Any,
         }
     }
+    /// The conference type whose remit binds a share under `basis` (a basis code), for the laws
+    /// that say whom their conferences are for; None for a basis any case may be shared under.
+    pub fn conference_of_basis(basis: &str) -> Option<&'static str> {
+        match basis {
+            "yotaikyo" => Some("kobetsu-case-kento"),
+            "chiiki-care-kaigi" => Some("chiiki-care-kaigi"),
+            "konkyu-shien-kaigi" => Some("konkyu-shien-kaigi"),
+            _ => None,
+        }
+    }
     /// The remit of the law a share under `basis` (a basis code) rests on.
     pub fn of_basis(basis: &str) -> Remit {
-        match basis {
-            "yotaikyo" => Remit::Children,
-            "chiiki-care-kaigi" => Remit::Older,
-            "konkyu-shien-kaigi" => Remit::Hardship,
-            _ => Remit::Any,
-        }
+        Remit::conference_of_basis(basis).map_or(Remit::Any, Remit::of_conference)
     }
     /// Whether a case fits on `on`, from its living members' ages (a partial birth date counts
     /// when the person may be of the age), a 特定妊婦 still expecting, and its problems.

@@ -31,20 +31,9 @@ pub fn remit_text(conference: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// The conference type whose remit binds a share under `basis` (a basis code), for the laws that
-/// say whom their conferences are for; None for a basis any case may be shared under.
-pub(crate) fn conference_of_basis(basis: &str) -> Option<&'static str> {
-    match basis {
-        "yotaikyo" => Some("kobetsu-case-kento"),
-        "chiiki-care-kaigi" => Some("chiiki-care-kaigi"),
-        "konkyu-shien-kaigi" => Some("konkyu-shien-kaigi"),
-        _ => None,
-    }
-}
-
 /// Why a case may not be shared under `basis` on `on`: outside the remit of the law's conferences.
 pub(crate) fn outside_for_basis(basis: &str, on: Date, members: &[Person], problems: &[String]) -> Option<Msg> {
-    let conference = conference_of_basis(basis)?;
+    let conference = Remit::conference_of_basis(basis)?;
     let label = crate::reference::conference_type(conference).map_or(conference, |t| t.label_ja);
     outside(conference, label, on, members, problems)
 }

@@ -166,7 +166,7 @@ impl Vault {
             if let Some(purpose) = purpose {
                 self.check_consent(&c, agency, &target.name, basis, purpose, today)?;
             }
-            if crate::remit::conference_of_basis(&basis.code()).is_some() {
+            if crate::authority::Remit::conference_of_basis(&basis.code()).is_some() {
                 let members = self.members_of(c.household)?;
                 if let Some(why) = crate::remit::outside_for_basis(&basis.code(), today, &members, &c.problems) {
                     return Err(ShareError::OutsideRemit(why));

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, require_text, view};
+use super::{Fields, Record, RecordError, choice, conflicts_of, load_all, optional_text, require_text, view};
 use crate::{
     Vault,
     ja::Date,
@@ -87,38 +87,31 @@ pub struct NewNote {
     pub outreach: Option<Outreach>,
 }
 
-/// Checks a contact attempt as typed: a time of day as HH:MM, whom as text; blanks dropped.
+/// Checks a contact attempt as typed: a time of day as H:MM or HH:MM (kept as HH:MM), whom as
+/// text; blanks dropped.
 fn outreach(o: &Outreach) -> Result<Outreach, RecordError> {
     let time = match o.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
-        Some(t) => {
-            let ok = t.split_once(':').is_some_and(|(h, m)| {
-                h.len() <= 2
-                    && h.parse::<u8>().is_ok_and(|h| h < 24)
-                    && m.len() == 2
-                    && m.parse::<u8>().is_ok_and(|m| m < 60)
-            });
-            if !ok {
-                return Err(RecordError::Inconsistent(super::msg!(
-                    ja: "時刻「{t}」は読めません。14:30 のように入力してください",
-                    en: "\"{t}\" is not a time of day; write it as 14:30"
-                )));
-            }
-            let (h, m) = t.split_once(':').unwrap_or((t, "00"));
-            Some(format!("{:02}:{m}", h.parse::<u8>().unwrap_or(0)))
-        }
+        Some(t) => Some(time_of_day(t).ok_or_else(|| {
+            RecordError::Inconsistent(super::msg!(
+                ja: "時刻「{t}」は読めません。14:30 のように入力してください",
+                en: "\"{t}\" is not a time of day; write it as 14:30"
+            ))
+        })?),
     };
-    let contacted = o
-        .contacted
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string);
     Ok(Outreach {
         time,
-        contacted,
+        contacted: optional_text("contacted", o.contacted.as_deref())?,
         outcome: o.outcome,
     })
+}
+
+/// "9:05" or "09:05" as "09:05"; None for anything else.
+fn time_of_day(t: &str) -> Option<String> {
+    let (h, m) = t.split_once(':')?;
+    let hour = h.parse::<u8>().ok().filter(|h| *h < 24)?;
+    let minute = m.parse::<u8>().ok().filter(|m| *m < 60)?;
+    (h.len() <= 2 && m.len() == 2).then(|| format!("{hour:02}:{minute:02}"))
 }
 
 /// The contact attempts of a case at a glance: how many, how each went, when someone was last

@@ -389,13 +389,11 @@ fn contact_attempts_say_when_whom_and_how_they_went_and_add_up() {
     assert_eq!(there.outreach, d.outreach, "the partner sees the same attempts");
 }
 
-/// 終結: a case closes on a day, for a reason, with who keeps watching; it prints as a closing
-/// sheet; it reopens only with a reason; the partner sees both.
-#[test]
-fn a_case_closes_with_its_reason_and_watcher_and_reopens_only_with_a_reason() {
-    use kasane::{ClosureReason, NewClosure, parse_date};
-    let mut l = agency_vault(1611, "福祉総務課", clock());
-    let mut b = agency_vault(1612, "生活福祉課", clock());
+/// 福祉総務課 (L) leads a case in 高橋家 and has shared it with 生活福祉課 (B) under 支援会議; both
+/// hold it.
+fn lead_and_partner(seed: u64) -> (TestVault, TestVault, uuid::Uuid) {
+    let mut l = agency_vault(seed, "福祉総務課", clock());
+    let mut b = agency_vault(seed + 1, "生活福祉課", clock());
     introduce(&mut l.vault, &mut b.vault, true);
     sync(&mut b.vault, &mut l.vault);
     let hh = household(&mut l.vault, "高橋家", "鎌倉市大町2-3-4");
@@ -403,6 +401,15 @@ fn a_case_closes_with_its_reason_and_watcher_and_reopens_only_with_a_reason() {
     let ba = agency_id(&b.vault);
     l.vault.share_case(c, ba, Some(kasane::Basis::ShienKaigi)).unwrap();
     sync(&mut l.vault, &mut b.vault);
+    (l, b, c)
+}
+
+/// 終結: a case closes on a day, for a reason, with who keeps watching; it prints as a closing
+/// sheet; it reopens only with a reason; the partner sees both.
+#[test]
+fn a_case_closes_with_its_reason_and_watcher_and_reopens_only_with_a_reason() {
+    use kasane::{ClosureReason, NewClosure, parse_date};
+    let (mut l, mut b, c) = lead_and_partner(1611);
     let closing = |date: &str| NewClosure {
         date: Some(parse_date(date).unwrap()),
         reason: ClosureReason::GoalsMet,
@@ -469,15 +476,7 @@ fn a_case_closes_with_its_reason_and_watcher_and_reopens_only_with_a_reason() {
 /// across.
 #[test]
 fn a_partner_cannot_close_a_case_it_does_not_lead() {
-    let mut l = agency_vault(1621, "福祉総務課", clock());
-    let mut b = agency_vault(1622, "生活福祉課", clock());
-    introduce(&mut l.vault, &mut b.vault, true);
-    sync(&mut b.vault, &mut l.vault);
-    let hh = household(&mut l.vault, "高橋家", "鎌倉市大町2-3-4");
-    let c = case(&mut l.vault, hh, "8050");
-    let ba = agency_id(&b.vault);
-    l.vault.share_case(c, ba, Some(kasane::Basis::ShienKaigi)).unwrap();
-    sync(&mut l.vault, &mut b.vault);
+    let (mut l, mut b, c) = lead_and_partner(1621);
     kasane::testing::raw_set(
         &mut b.vault,
         c,
