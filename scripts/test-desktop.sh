@@ -62,6 +62,9 @@ trap 'rm -rf "$demo"' EXIT
 KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" init \
   --agency 福祉総務課 --site デモPC --worker デモ担当 >/dev/null
 KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" demo --households 300 >/dev/null
+# An empty vault of the same agency, for the walk of one case from 相談受付 to 終結.
+KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/cycle" init \
+  --agency 福祉総務課 --site デモPC --worker デモ担当 >/dev/null
 # Two agencies that already exchange, with a bundle waiting that makes conflicts: for the
 # exchange and conflicts screens' own test.
 "$target/debug/examples/exchange_fixture" "$demo/exchange" > "$demo/exchange.json"
@@ -70,6 +73,7 @@ KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/vault" d
   KASANE_APP="$target/debug/kasane-desktop" \
     TAURI_DRIVER="$PWD/../.tools/bin/tauri-driver" \
     KASANE_E2E_DEMO_VAULT="$demo/vault" \
+    KASANE_E2E_CYCLE_VAULT="$demo/cycle" \
     KASANE_E2E_DEMO_PASSPHRASE=kasane-e2e-demo \
     KASANE_E2E_DEMO_TAG=demo \
     KASANE_E2E_EXCHANGE_FIXTURE="$demo/exchange.json" \

@@ -213,7 +213,9 @@ fn home(etype: &str) -> Option<(&'static str, Place)> {
         "household" => ("household", Place::Root),
         "person" | "relation" | "consent" => ("household", Place::UnderRoot),
         "case" => ("case", Place::Root),
-        "share" | "note" | "assessment" | "goal" | "action" | "referral" | "flag" => ("case", Place::UnderRoot),
+        "share" | "note" | "assessment" | "goal" | "action" | "referral" | "flag" | "plan" => {
+            ("case", Place::UnderRoot)
+        }
         "meeting" => ("conference", Place::Root),
         "agenda-item" | "correction" => ("conference", Place::UnderRoot),
         "agency" | "resource" | "roster-entry" => ("directory", Place::Directory),
@@ -609,14 +611,17 @@ pub(crate) fn judge_case(
         let fields = op.fields();
         let changes_lead = op.etype == "case" && fields.is_some_and(|f| f.contains_key("lead_agency"));
         let changes_household = op.etype == "case" && fields.is_some_and(|f| f.contains_key("household"));
-        // Deciding to support (支援決定), closing (終結) and reopening a case are its lead's decisions.
-        let closes = op.etype == "case"
-            && fields.is_some_and(|f| {
-                ["closure", "reopened", "support_decision"]
-                    .iter()
-                    .any(|k| f.contains_key(*k))
-            });
-        if closes && !is_lead {
+        // The intake, the overall 見立て and 支援方針, the decision to support (支援決定), closing
+        // (終結) and reopening a case, and its plan versions with their approval and agreement
+        // are its lead's decisions.
+        let leads_only = op.etype == "plan"
+            || op.etype == "case"
+                && fields.is_some_and(|f| {
+                    ["intake", "formulation", "closure", "reopened", "support_decision"]
+                        .iter()
+                        .any(|k| f.contains_key(*k))
+                });
+        if leads_only && !is_lead {
             verdicts.insert(op.id, Some(HOLD_NOT_LEAD));
             continue;
         }

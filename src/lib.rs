@@ -25,6 +25,7 @@ pub mod seed;
 mod setup;
 mod share;
 mod site;
+mod trail;
 mod vault;
 
 use kasane_ja as ja;
@@ -57,13 +58,14 @@ pub use meeting::{
 pub use migrate::MigrateError;
 pub use record::Msg;
 pub use record::{
-    Action, ActionStatus, ActionTag, ActionUpdate, Agency, AssessmentEntry, Case, CaseDetail, CaseFilter, CaseStatus,
-    CaseSummary, CaseUpdate, Closure, ClosureReason, Consent, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome,
-    DomainView, Goal, Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, InfoKind,
-    MAX_TEXT_CHARS, NewAction, NewAssessmentEntry, NewCase, NewClosure, NewConsent, NewHousehold, NewNote, NewPerson,
-    NewRelation, NewRosterEntry, Note, NoteKind, Outreach, OutreachSummary, PartnerStatus, Person, PersonUpdate,
-    RecordError, Relation, RelationKind, Reopening, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, SupportDecision,
-    Worker, roster_basis,
+    Action, ActionStatus, ActionTag, ActionUpdate, Agency, AssessmentEntry, AssessmentRevision, Case, CaseDetail,
+    CaseFilter, CaseStatus, CaseSummary, CaseUpdate, Closure, ClosureReason, Consent, ConsentGiver, ConsentHow,
+    ConsentPurpose, ContactOutcome, DomainView, Evaluation, Formulation, Goal, GoalResult, GoalTerm, Household,
+    HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, InfoKind, Intake, IntakeRoute, MAX_TEXT_CHARS,
+    NewAction, NewAssessmentEntry, NewCase, NewClosure, NewConsent, NewHousehold, NewIntake, NewNote, NewPerson,
+    NewPlanVersion, NewRelation, NewRosterEntry, Note, NoteKind, Outreach, OutreachSummary, PLAN_APPROVING_CONFERENCES,
+    PartnerStatus, Person, PersonUpdate, PlanAgreement, PlanApproval, PlanVersion, RecordError, Relation, RelationKind,
+    Reopening, Risk, RoleAgency, RoleMatrix, RosterEntry, Sex, SupportDecision, Visitor, Worker, roster_basis,
 };
 pub use reference::{
     AgencyInfo, AssessmentDomain, ConferenceType, District, Problem, agencies as reference_agencies, agency_info,
@@ -77,6 +79,7 @@ pub use search::Hit;
 pub use setup::Setup;
 pub use share::{Basis, Lapsed, Share, ShareError};
 pub use site::{CardData, MAX_CARD_BYTES, SiteError, SiteInfo, card_text_of, fingerprint, parse_card};
+pub use trail::{AuditFilter, AuditKind, AuditPage, AuditRow};
 pub use vault::{Identity, Vault, VaultDir, VaultError, default_vault_dir};
 
 /// Re-exported so callers can build passphrases without depending on `age` themselves.

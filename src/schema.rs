@@ -10,8 +10,8 @@ use uuid::Uuid;
 use crate::{
     Vault, meeting,
     record::{
-        Action, Agency, AssessmentEntry, Case, Consent, Goal, Household, Note, Person, Record, Relation, RosterEntry,
-        Worker,
+        Action, Agency, AssessmentEntry, Case, Consent, Goal, Household, Note, Person, PlanVersion, Record, Relation,
+        RosterEntry, Worker,
     },
     referral::{Referral, Resource},
     share::Share,
@@ -37,6 +37,7 @@ pub(crate) fn readable(etype: &str, v: &Value) -> bool {
         "note" => reads::<Note>(v),
         "assessment" => reads::<AssessmentEntry>(v),
         "goal" => reads::<Goal>(v),
+        "plan" => reads::<PlanVersion>(v),
         "action" => reads::<Action>(v),
         "referral" => reads::<Referral>(v),
         "resource" => reads::<Resource>(v),

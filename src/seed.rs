@@ -118,6 +118,84 @@ fn city_roster(v: &mut Vault, staff: &Staff, today: Date) -> Result<(), Error> {
     Ok(())
 }
 
+/// The community resources the city's documents name (its agency list's own words): the ここかま
+/// public–private platform and what its members and the agencies run, so referrals and 地域資源
+/// actions have somewhere to go. (name, kind, district, note)
+const CITY_RESOURCES: &[(&str, &str, Option<&str>, &str)] = &[
+    (
+        "ここかま（公民連携プラットフォーム）",
+        "公民連携プラットフォーム",
+        None,
+        "幹事団体：NPO法人鎌倉市市民活動センター運営会議",
+    ),
+    (
+        "複合型福祉拠点 みちテラス",
+        "居場所・相談拠点",
+        None,
+        "社会福祉法人きしろ社会事業会（地域包括支援センターを含む）",
+    ),
+    (
+        "鎌倉市社会福祉協議会 ボランティアセンター",
+        "ボランティア",
+        None,
+        "なんでも相談・貸付・日常生活自立支援事業も",
+    ),
+    (
+        "地区社会福祉協議会（鎌倉地区）",
+        "地区社協",
+        Some("kamakura-1"),
+        "生活支援コーディネーターと連携",
+    ),
+    (
+        "地区社会福祉協議会（腰越地区）",
+        "地区社協",
+        Some("koshigoe"),
+        "生活支援コーディネーターと連携",
+    ),
+    (
+        "地区社会福祉協議会（深沢地区）",
+        "地区社協",
+        Some("fukasawa"),
+        "生活支援コーディネーターと連携",
+    ),
+    (
+        "地区社会福祉協議会（大船地区）",
+        "地区社協",
+        Some("ofuna-1"),
+        "生活支援コーディネーターと連携",
+    ),
+    (
+        "地区社会福祉協議会（玉縄地区）",
+        "地区社協",
+        Some("tamanawa"),
+        "生活支援コーディネーターと連携",
+    ),
+    ("ケアラー・ヤングケアラーの居場所", "居場所", None, "青少年課"),
+    ("放課後かまくらっ子", "子どもの居場所", None, "青少年課"),
+    ("居住支援協議会 居住支援相談窓口", "住まい", None, "都市整備総務課"),
+    ("食料支援（生活困窮者自立支援）", "食料支援", None, "生活福祉課"),
+    ("成年後見センター 市民後見人", "権利擁護", None, "成年後見 中核機関"),
+    ("子育て支援ネットワーク", "子育て", None, "こども支援課"),
+];
+
+/// Adds the city's community resources to the directory, once.
+fn city_resources(v: &mut Vault) -> Result<(), Error> {
+    let known: Vec<String> = v.resources(None, None)?.into_iter().map(|r| r.name).collect();
+    for (name, kind, district, note) in CITY_RESOURCES {
+        if known.iter().any(|k| k == name) {
+            continue;
+        }
+        v.add_resource(crate::referral::NewResource {
+            name: (*name).into(),
+            kind: (*kind).into(),
+            district: district.map(str::to_string),
+            contact: None,
+            note: Some((*note).into()),
+        })?;
+    }
+    Ok(())
+}
+
 fn date(s: &str) -> Option<PartialDate> {
     PartialDate::parse(s).ok()
 }
@@ -226,7 +304,8 @@ fn write_household(
             )?;
             r.notes += 1;
         }
-        plan_and_assessment(tx, case, c, lead, &ids, &writer, &agency, today, r)?;
+        let actions = plan_and_assessment(tx, case, c, lead, &ids, &writer, &agency, today, r)?;
+        case_cycle(tx, case, c, status, own.0, &actions, today)?;
     }
     // The agencies that work on the household's cases: the consents name them. Demo consents
     // cover every kind of information, for the meetings and for working together, for a year.
@@ -310,6 +389,14 @@ const ACTIONS: &[(&str, &str)] = &[
     ("住居確保給付金の申請支援", "housing"),
 ];
 
+/// 見立て as a worker writes it: the background read from what was found.
+const JUDGEMENTS: &[&str] = &[
+    "本人が長く一人で抱えてきたことが背景にあり、支援を受けることへのためらいがある。",
+    "家族内で役割が偏り、介護と家計の負担が一人に集中している。",
+    "地域とのつながりが薄れたことで、困りごとが表に出にくくなっている。",
+    "制度の利用を知らなかったことが困窮の一因と考えられる。",
+];
+
 /// A few assessment entries and plan actions for a demo case, drawn from its problems and notes
 /// (deterministic: choices follow the case's own data).
 #[allow(clippy::too_many_arguments)]
@@ -323,7 +410,7 @@ fn plan_and_assessment(
     agency: &dyn Fn(&str) -> (Uuid, Uuid),
     today: Date,
     r: &mut DemoReport,
-) -> Result<(), Error> {
+) -> Result<Vec<(Uuid, Option<ActionStatus>)>, Error> {
     let pick =
         |salt: usize, n: usize| (c.title.len() + c.notes.len() * 7 + salt * 13 + c.opened.day() as usize) % n.max(1);
     let authors: Vec<(Uuid, Uuid)> = c.notes.iter().map(|n| writer(n.agency)).collect();
@@ -355,6 +442,7 @@ fn plan_and_assessment(
                     crate::reference::problem(p).map(|x| x.label_ja).unwrap_or(p)
                 )
             },
+            judgement: Some(JUDGEMENTS[pick(i + 2, JUDGEMENTS.len())].to_string()),
             strengths: (pick(i, 3) == 0)
                 .then(|| "近隣との関係は良好で、民生委員の声かけを受け入れている。".to_string()),
             needs: Some(NEEDS[pick(i + 1, NEEDS.len())].to_string()),
@@ -372,6 +460,7 @@ fn plan_and_assessment(
             domain: "wishes".into(),
             person: members.first().copied(),
             seen: WISHES[pick(6, WISHES.len())].to_string(),
+            judgement: None,
             strengths: None,
             needs: None,
             risk: None,
@@ -382,6 +471,7 @@ fn plan_and_assessment(
         r.assessments += 1;
     }
     let n_actions = 1 + pick(8, 3);
+    let mut written = Vec::with_capacity(n_actions);
     for i in 0..n_actions {
         let (text, _) = ACTIONS[pick(9 + i, ACTIONS.len())];
         let owner = owner_of(i + 1);
@@ -398,9 +488,11 @@ fn plan_and_assessment(
                 owner_agency: owner,
                 owner_worker: None,
                 key_person: members.first().copied(),
+                owner_person: None,
+                frequency: None,
                 due,
                 meeting: None,
-                tags: Vec::new(),
+                tags: action_tags(text),
             },
             today,
         )?;
@@ -413,7 +505,242 @@ fn plan_and_assessment(
         if let Some(s) = status {
             tx.set(id, record::Fields::new().put("status", s).into_map())?;
         }
+        written.push((id, status));
         r.actions += 1;
+    }
+    Ok(written)
+}
+
+/// The kind of support an action of the demo's list is, as the city counts it.
+fn action_tags(text: &str) -> Vec<record::ActionTag> {
+    use record::ActionTag::*;
+    match text {
+        "居場所（サロン）の紹介" => vec![Participation, CommunityResource],
+        "民生委員による声かけ" => vec![CommunityResource],
+        "月1回の定期訪問による見守り" | "受診同行" | "家計相談への同行" => vec![Outreach],
+        "食料支援の手配" => vec![CommunityResource],
+        _ => Vec::new(),
+    }
+}
+
+/// A goal a plan would set for a problem filed under an assessment domain.
+fn goal_for(domain: &str) -> &'static str {
+    match domain {
+        "care" => "必要な介護サービスにつながり、介護する家族の負担が軽くなる",
+        "money" => "家計の見通しが立ち、滞納が解消する",
+        "health" => "定期的に受診し、体調が安定する",
+        "children" => "子どもが安心して学校に通える",
+        "housing" => "安定した住まいを確保する",
+        "connection" => "地域の居場所や人とのつながりができる",
+        "safety" => "暴力や虐待のない安全な暮らしを確保する",
+        _ => "本人の望む暮らしに向けて、生活を整える",
+    }
+}
+
+const POLICIES: &[&str] = &[
+    "主担当が定期的に訪問して関係を保ちながら、家計と受診の支援を関係機関で分担する。",
+    "本人の意思を尊重し、無理のない範囲で居場所や地域とのつながりを広げる。",
+    "介護する家族の負担を減らすことを優先し、介護サービスと見守りを組み合わせる。",
+    "子どもの生活と学びを守ることを優先し、学校と連携して家庭を支える。",
+];
+
+/// How a demo consultation came, read from the first contact-log entry.
+fn intake_route(first: Option<&DemoNote>) -> (record::IntakeRoute, record::Visitor) {
+    use record::{IntakeRoute as R, Visitor as V};
+    match first {
+        Some(n) if n.agency == "minsei-iin" => (R::Community, V::Related),
+        Some(n) if n.kind == "office" => (R::Visit, V::Person),
+        Some(n) if n.kind == "visit" => (R::Outreach, V::Person),
+        Some(n) if n.kind == "phone" => (R::Phone, V::Family),
+        Some(_) => (R::Referral, V::Related),
+        None => (R::Other, V::Person),
+    }
+}
+
+/// Writes the parts of the case cycle a case in its status has been through: the intake; the
+/// overall view; the plan's versions with goals (the actions under them), evaluated and revised
+/// for a long-running case; the decision to support; the closure with the final evaluation.
+#[allow(clippy::too_many_arguments)]
+fn case_cycle(
+    tx: &mut Tx<'_>,
+    case: Uuid,
+    c: &DemoCase,
+    status: CaseStatus,
+    author: Uuid,
+    actions: &[(Uuid, Option<ActionStatus>)],
+    today: Date,
+) -> Result<(), Error> {
+    let pick = |salt: usize, n: usize| {
+        (c.title.len() * 3 + c.notes.len() * 5 + salt * 17 + c.opened.day() as usize) % n.max(1)
+    };
+    let days = |d: Date, n: i64| d.checked_add(jiff::Span::new().days(n)).unwrap_or(d).min(today);
+    let first = c.notes.first();
+    let (route, visitor) = intake_route(first);
+    let intake = record::Intake {
+        date: c.opened,
+        time: Some(format!("{:02}:{:02}", 9 + pick(1, 8), [0, 15, 30, 45][pick(2, 4)])),
+        received_by: "相談員".into(),
+        route,
+        referrer: (route == record::IntakeRoute::Community).then(|| "地区の民生委員".to_string()),
+        visitor,
+        visitor_name: (visitor == record::Visitor::Family).then(|| "家族".to_string()),
+        complaint: first.map(|n| n.text.clone()).unwrap_or_else(|| c.title.clone()),
+        situation: None,
+        consent: None,
+    };
+    tx.set(case, record::Fields::new().put("intake", &intake).into_map())?;
+    if status == CaseStatus::Intake {
+        return Ok(());
+    }
+    let policy = POLICIES[pick(3, POLICIES.len())];
+    let mut agencies = vec![author];
+    agencies.dedup();
+    let formulation = record::Formulation {
+        date: days(c.opened, 14),
+        view: JUDGEMENTS[pick(4, JUDGEMENTS.len())].to_string(),
+        policy: policy.to_string(),
+        agencies,
+    };
+    tx.set(case, record::Fields::new().put("formulation", &formulation).into_map())?;
+    if status == CaseStatus::Assessment {
+        return Ok(());
+    }
+    let mut domains: Vec<&str> = c.problems.iter().take(2).map(|p| domain_of(p)).collect();
+    domains.dedup();
+    let from = days(c.opened, 21);
+    let version = |tx: &mut Tx<'_>, number: u32, from: Date, previous: Option<Uuid>, in_force: bool| {
+        let half_year = from.checked_add(jiff::Span::new().months(6)).unwrap_or(from);
+        // The version a case in support works to runs at least a while past today.
+        let soon = today.checked_add(jiff::Span::new().days(90)).unwrap_or(today);
+        let to = if in_force { half_year.max(soon) } else { half_year };
+        let f = record::Fields::new()
+            .put("case", case)
+            .put("number", number)
+            .put("from", from)
+            .put("to", to)
+            .put("policy", policy)
+            .put("created", from)
+            .put(
+                "next_evaluation",
+                from.checked_add(jiff::Span::new().months(3)).unwrap_or(from),
+            )
+            .maybe("previous", previous)
+            .into_map();
+        tx.create(Scope::Case(case), "plan", Some(case), f).map(|id| (id, to))
+    };
+    let goal = |tx: &mut Tx<'_>, plan: Uuid, text: &str, i: usize, date: Date, carried: Option<Uuid>| {
+        let term = if i == 0 {
+            record::GoalTerm::Short
+        } else {
+            record::GoalTerm::Long
+        };
+        let f = record::Fields::new()
+            .put("case", case)
+            .put("text", text)
+            .put("agency", author)
+            .put("date", date)
+            .put("plan", plan)
+            .put("term", term)
+            .maybe("carried_from", carried)
+            .into_map();
+        tx.create(Scope::Case(case), "goal", Some(case), f)
+    };
+    let evaluate = |tx: &mut Tx<'_>, goal: Uuid, result: record::GoalResult, date: Date| {
+        let comment = match result {
+            record::GoalResult::Met => None,
+            record::GoalResult::Partly => Some("一部は進んだが、本人の体調の波があり継続が必要。"),
+            record::GoalResult::NotMet => Some("本人と連絡が取れない期間があり、進まなかった。"),
+        };
+        let e = record::Evaluation {
+            date,
+            result,
+            comment: comment.map(str::to_string),
+            agency: author,
+        };
+        tx.set(goal, record::Fields::new().put("evaluation", &e).into_map())
+    };
+    let revised = status == CaseStatus::Active
+        && from
+            .checked_add(jiff::Span::new().months(6))
+            .is_ok_and(|end| end < today);
+    let (v1, v1_end) = version(tx, 1, from, None, status != CaseStatus::Closed && !revised)?;
+    let mut goals = Vec::with_capacity(domains.len());
+    for (i, d) in domains.iter().enumerate() {
+        goals.push(goal(tx, v1, goal_for(d), i, from, None)?);
+    }
+    for (i, (a, _)) in actions.iter().enumerate() {
+        if let Some(g) = goals.get(i % goals.len().max(1)) {
+            tx.set(*a, record::Fields::new().put("goal", *g).into_map())?;
+        }
+    }
+    if status == CaseStatus::Planning {
+        return Ok(());
+    }
+    let decision = record::SupportDecision {
+        date: days(c.opened, 30),
+        by: "福祉総務課長".into(),
+        meeting: None,
+        note: None,
+    };
+    tx.set(
+        case,
+        record::Fields::new().put("support_decision", &decision).into_map(),
+    )?;
+    let mut current = goals.clone();
+    if revised {
+        // Half a year on: the first version was evaluated and revised into a second.
+        for (i, g) in goals.iter().enumerate() {
+            let result = if i == 0 {
+                record::GoalResult::Partly
+            } else {
+                record::GoalResult::Met
+            };
+            evaluate(tx, *g, result, v1_end)?;
+        }
+        let next_from = days(v1_end, 1);
+        let (v2, _) = version(tx, 2, next_from, Some(v1), true)?;
+        let carried = goal(tx, v2, goal_for(domains[0]), 0, next_from, Some(goals[0]))?;
+        for (a, st) in actions.iter().step_by(goals.len().max(1)) {
+            if st.is_none_or(|s| s.is_open()) {
+                tx.set(*a, record::Fields::new().put("goal", carried).into_map())?;
+            }
+        }
+        current = vec![carried];
+    }
+    if status == CaseStatus::Closed {
+        let date = c.notes.last().map_or(today, |n| n.date);
+        let reasons = [
+            record::ClosureReason::GoalsMet,
+            record::ClosureReason::GoalsMet,
+            record::ClosureReason::GoalsMet,
+            record::ClosureReason::MovedAway,
+            record::ClosureReason::Transferred,
+            record::ClosureReason::PersonsWish,
+            record::ClosureReason::NoLongerNeeded,
+            record::ClosureReason::Unreachable,
+        ];
+        let reason = reasons[pick(5, reasons.len())];
+        for g in &current {
+            let result = match reason {
+                record::ClosureReason::GoalsMet | record::ClosureReason::NoLongerNeeded => record::GoalResult::Met,
+                record::ClosureReason::Unreachable => record::GoalResult::NotMet,
+                _ => record::GoalResult::Partly,
+            };
+            evaluate(tx, *g, result, date)?;
+        }
+        let watch = match reason {
+            record::ClosureReason::GoalsMet | record::ClosureReason::NoLongerNeeded => Some("民生委員"),
+            record::ClosureReason::Transferred => Some("地域包括支援センター"),
+            record::ClosureReason::Unreachable => Some("民生委員（月1回の声かけ）"),
+            _ => None,
+        };
+        let closure = record::Closure {
+            date,
+            reason,
+            watch: watch.map(str::to_string),
+            note: None,
+        };
+        tx.set(case, record::Fields::new().put("closure", &closure).into_map())?;
     }
     Ok(())
 }
@@ -434,6 +761,7 @@ pub fn fill(
     let today = v.ambient().clock.today();
     if lead == DemoLead::AsGenerated {
         city_roster(v, &staff, today)?;
+        city_resources(v)?;
     }
     let mut report = DemoReport::default();
     let mut stream = households.peekable();

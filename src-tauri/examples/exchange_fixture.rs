@@ -175,6 +175,8 @@ fn main() {
             owner_agency: bag,
             owner_worker: None,
             key_person: None,
+            owner_person: None,
+            frequency: None,
             due: Some(soon),
             meeting: None,
             tags: Vec::new(),

@@ -12,7 +12,7 @@ use crate::{
     household::{HouseholdView, PersonView},
     view::{
         CaseStatus, Change, ClosureReason, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView,
-        InfoKind, NoteKind, Risk, date_input, id, id_text, ids,
+        InfoKind, IntakeRoute, NoteKind, Risk, Visitor, date_input, id, id_text, ids,
     },
 };
 
@@ -28,6 +28,10 @@ pub struct CaseView {
     pub next_review: Option<DateView>,
     pub opened: DateView,
     pub key_person: Option<String>,
+    /// How the consultation came (相談受付).
+    pub intake: Option<IntakeView>,
+    /// The overall 見立て and 支援方針.
+    pub formulation: Option<FormulationView>,
     /// The decision to support it (支援決定).
     pub support_decision: Option<SupportDecisionView>,
     /// Set while the case is closed (終結).
@@ -35,6 +39,53 @@ pub struct CaseView {
     /// The last reopening of a case that was closed.
     pub reopened: Option<ReopeningView>,
     pub conflicts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IntakeView {
+    pub date: DateView,
+    /// HH:MM.
+    pub time: Option<String>,
+    pub received_by: String,
+    pub route: IntakeRoute,
+    pub referrer: Option<String>,
+    pub visitor: Visitor,
+    pub visitor_name: Option<String>,
+    /// 主訴, in the person's own words.
+    pub complaint: String,
+    pub situation: Option<String>,
+    /// The consent given at intake.
+    pub consent: Option<String>,
+}
+
+/// The consultation as the form gives it; blanks are left out.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeInput {
+    pub case: String,
+    /// As typed; blank: today.
+    pub date: String,
+    pub time: String,
+    pub received_by: String,
+    pub route: IntakeRoute,
+    pub referrer: String,
+    pub visitor: Visitor,
+    pub visitor_name: String,
+    pub complaint: String,
+    pub situation: String,
+    /// A consent id of the household; null: none given.
+    pub consent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FormulationView {
+    pub date: DateView,
+    /// 全体の見立て.
+    pub view: String,
+    /// 支援方針.
+    pub policy: String,
+    /// The agencies whose entries it drew on.
+    pub agencies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -100,6 +151,24 @@ impl From<Case> for CaseView {
             next_review: c.next_review.map(DateView::from),
             opened: c.opened.into(),
             key_person: c.key_person.map(id_text),
+            intake: c.intake.map(|k| IntakeView {
+                date: k.date.into(),
+                time: k.time,
+                received_by: k.received_by,
+                route: k.route.into(),
+                referrer: k.referrer,
+                visitor: k.visitor.into(),
+                visitor_name: k.visitor_name,
+                complaint: k.complaint,
+                situation: k.situation,
+                consent: k.consent.map(id_text),
+            }),
+            formulation: c.formulation.map(|f| FormulationView {
+                date: f.date.into(),
+                view: f.view,
+                policy: f.policy,
+                agencies: f.agencies.into_iter().map(id_text).collect(),
+            }),
             support_decision: c.support_decision.map(|d| SupportDecisionView {
                 date: d.date.into(),
                 by: d.by,
@@ -506,6 +575,30 @@ pub fn case_reopen(desk: &Desktop, case: String, reason: String, date: String) -
     let case = id("case", &case)?;
     let date = date_input("date", &date)?;
     desk.with_vault(|v| Ok(v.reopen_case(case, &reason, date)?))
+}
+
+pub fn case_intake(desk: &Desktop, input: IntakeInput) -> Result<(), CommandError> {
+    let case = id("case", &input.case)?;
+    let blank = |t: String| if t.trim().is_empty() { None } else { Some(t) };
+    let new = kasane::NewIntake {
+        date: date_input("date", &input.date)?,
+        time: blank(input.time),
+        received_by: input.received_by,
+        route: input.route.into(),
+        referrer: blank(input.referrer),
+        visitor: input.visitor.into(),
+        visitor_name: blank(input.visitor_name),
+        complaint: input.complaint,
+        situation: blank(input.situation),
+        consent: input.consent.as_deref().map(|k| id("consent", k)).transpose()?,
+    };
+    desk.with_vault(|v| Ok(v.record_intake(case, new)?))
+}
+
+/// The 相談受付票, for the app's print preview.
+pub fn case_intake_sheet(desk: &Desktop, case: String) -> Result<String, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| Ok(v.print_intake(case, 1)?))
 }
 
 /// The 終結シート of a closed case, for the app's print preview.

@@ -8,6 +8,7 @@ use tauri::{State, ipc::Channel};
 
 // Globs, so that a table line may name any type of these modules without an import of its own.
 use crate::{
+    audit::{self, *},
     case::{self, *},
     desktop::Desktop,
     error::CommandError,

@@ -4,6 +4,7 @@
 //! commands and the folder chooser: no network, no shell, no file-system plugin.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod case;
 pub mod desktop;
 pub mod error;

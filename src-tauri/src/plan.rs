@@ -5,8 +5,8 @@
 //! engine's; these functions only translate ids and dates.
 
 use kasane::{
-    Action, ActionUpdate, AssessmentEntry, Basis, Conflict, DomainView, Goal, NewAction, NewAssessmentEntry,
-    NewReferral, NewResource, Referral, Resource, RoleMatrix, Share,
+    Action, ActionUpdate, AssessmentEntry, AssessmentRevision, Basis, Conflict, DomainView, Goal, NewAction,
+    NewAssessmentEntry, NewPlanVersion, NewReferral, NewResource, PlanVersion, Referral, Resource, RoleMatrix, Share,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -14,7 +14,9 @@ use ts_rs::TS;
 use crate::{
     desktop::Desktop,
     error::CommandError,
-    view::{ActionStatus, ActionTag, Change, DateView, ReferralStatus, Risk, date_input, id, id_text},
+    view::{
+        ActionStatus, ActionTag, Change, DateView, GoalResult, GoalTerm, ReferralStatus, Risk, date_input, id, id_text,
+    },
 };
 
 /// A legal basis one can share a case under (the engine's code and its Japanese name).
@@ -72,6 +74,8 @@ pub struct PlanReference {
     pub action_statuses: Vec<ActionStatus>,
     pub action_tags: Vec<ActionTag>,
     pub referral_statuses: Vec<ReferralStatus>,
+    pub goal_terms: Vec<GoalTerm>,
+    pub goal_results: Vec<GoalResult>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -121,7 +125,10 @@ pub struct AssessmentEntryView {
     pub agency_name: String,
     pub worker: String,
     pub date: DateView,
+    /// 把握した状況（事実）.
     pub seen: String,
+    /// 見立て（課題の背景・判断）: judgement, which a reviewer may withhold from a disclosure request.
+    pub judgement: Option<String>,
     pub strengths: Option<String>,
     pub needs: Option<String>,
     pub risk: Option<Risk>,
@@ -143,6 +150,7 @@ impl AssessmentEntryView {
             worker: id_text(e.worker),
             date: e.date.into(),
             seen: e.seen,
+            judgement: e.judgement,
             strengths: e.strengths,
             needs: e.needs,
             risk: e.risk.map(Risk::from),
@@ -187,10 +195,19 @@ pub struct NewAssessmentInput {
     /// A member id; null: the whole household.
     pub person: Option<String>,
     pub seen: String,
+    pub judgement: String,
     pub strengths: String,
     pub needs: String,
     pub risk: Option<Risk>,
     pub no_contact: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EvaluationView {
+    pub date: DateView,
+    pub result: GoalResult,
+    pub comment: Option<String>,
+    pub agency: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -199,7 +216,12 @@ pub struct GoalView {
     pub text: String,
     pub agency: String,
     pub date: DateView,
-    pub achieved: Option<DateView>,
+    /// The plan version it belongs to; null: written before the case had one.
+    pub plan: Option<String>,
+    pub term: Option<GoalTerm>,
+    /// The goal of the previous version it carries on.
+    pub carried_from: Option<String>,
+    pub evaluation: Option<EvaluationView>,
 }
 
 impl From<Goal> for GoalView {
@@ -209,8 +231,88 @@ impl From<Goal> for GoalView {
             text: g.text,
             agency: id_text(g.agency),
             date: g.date.into(),
-            achieved: g.achieved.map(DateView::from),
+            plan: g.plan.map(id_text),
+            term: g.term.map(GoalTerm::from),
+            carried_from: g.carried_from.map(id_text),
+            evaluation: g.evaluation.map(|e| EvaluationView {
+                date: e.date.into(),
+                result: e.result.into(),
+                comment: e.comment,
+                agency: id_text(e.agency),
+            }),
         }
+    }
+}
+
+/// One version of the support plan.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PlanVersionView {
+    pub id: String,
+    pub number: u32,
+    pub from: DateView,
+    pub to: DateView,
+    /// 支援方針.
+    pub policy: String,
+    pub created: DateView,
+    pub next_evaluation: Option<DateView>,
+    /// The meeting that approved it and its date.
+    pub approved_by: Option<String>,
+    pub approved_on: Option<DateView>,
+    /// Approved, and changed since: it needs approving again.
+    pub changed_since_approval: bool,
+    /// The member of the household who agreed, and when.
+    pub agreed_by: Option<String>,
+    pub agreed_on: Option<DateView>,
+    /// The newest version: the plan in force.
+    pub current: bool,
+}
+
+impl From<PlanVersion> for PlanVersionView {
+    fn from(p: PlanVersion) -> Self {
+        PlanVersionView {
+            id: id_text(p.id),
+            number: p.number,
+            from: p.from.into(),
+            to: p.to.into(),
+            policy: p.policy,
+            created: p.created.into(),
+            next_evaluation: p.next_evaluation.map(DateView::from),
+            approved_by: p.approval.as_ref().map(|a| id_text(a.meeting)),
+            approved_on: p.approval.as_ref().map(|a| a.date.into()),
+            changed_since_approval: p.changed_since_approval,
+            agreed_by: p.agreement.as_ref().map(|a| id_text(a.person)),
+            agreed_on: p.agreement.as_ref().map(|a| a.date.into()),
+            current: p.current,
+        }
+    }
+}
+
+/// A meeting that can approve the plan (a 重層的支援会議 held that took the case up).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApprovingMeetingView {
+    pub id: String,
+    pub date: DateView,
+}
+
+/// A new plan version, or a change to one not yet approved, as the form gives it; blanks are
+/// left out (a new version's blank policy is taken from the overall view or the last version).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct PlanVersionInput {
+    pub from: String,
+    pub to: String,
+    pub policy: String,
+    pub next_evaluation: String,
+}
+
+impl PlanVersionInput {
+    fn new_version(&self) -> Result<NewPlanVersion, CommandError> {
+        Ok(NewPlanVersion {
+            from: date_input("from", &self.from)?,
+            to: date_input("to", &self.to)?,
+            policy: blank_none(&self.policy).map(str::to_string),
+            next_evaluation: date_input("next evaluation", &self.next_evaluation)?,
+        })
     }
 }
 
@@ -223,6 +325,10 @@ pub struct ActionView {
     pub owner_agency_name: String,
     pub owner_worker: Option<String>,
     pub key_person: Option<String>,
+    /// A member of the household who carries it themselves.
+    pub owner_person: Option<String>,
+    /// 頻度.
+    pub frequency: Option<String>,
     pub due: Option<DateView>,
     pub status: ActionStatus,
     /// Why (実施できず / 未実施), or any note.
@@ -251,6 +357,8 @@ impl From<Action> for ActionView {
             owner_agency_name: a.owner_agency_name,
             owner_worker: a.owner_worker,
             key_person: a.key_person.map(id_text),
+            owner_person: a.owner_person.map(id_text),
+            frequency: a.frequency,
             due: a.due.map(DateView::from),
             status: a.status.into(),
             note: a.note,
@@ -275,6 +383,10 @@ pub struct RoleAgencyView {
 /// The plan of a case: goals, actions (by due date) and 役割分担 (agencies × actions).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PlanView {
+    /// First first; the last is the plan in force.
+    pub versions: Vec<PlanVersionView>,
+    /// Meetings that can approve the current version.
+    pub approving_meetings: Vec<ApprovingMeetingView>,
     pub goals: Vec<GoalView>,
     pub actions: Vec<ActionView>,
     /// Lead first, then by name.
@@ -284,8 +396,21 @@ pub struct PlanView {
 }
 
 impl PlanView {
-    fn of(goals: Vec<Goal>, m: RoleMatrix) -> Self {
+    fn of(
+        versions: Vec<PlanVersion>,
+        meetings: Vec<(uuid::Uuid, kasane::Date)>,
+        goals: Vec<Goal>,
+        m: RoleMatrix,
+    ) -> Self {
         PlanView {
+            versions: versions.into_iter().map(PlanVersionView::from).collect(),
+            approving_meetings: meetings
+                .into_iter()
+                .map(|(id, date)| ApprovingMeetingView {
+                    id: id_text(id),
+                    date: date.into(),
+                })
+                .collect(),
             goals: goals.into_iter().map(GoalView::from).collect(),
             actions: m.actions.into_iter().map(ActionView::from).collect(),
             agencies: m
@@ -314,6 +439,10 @@ pub struct NewActionInput {
     /// Blank: none.
     pub owner_worker: String,
     pub key_person: Option<String>,
+    /// A member of the household who carries it themselves; null: the owner agency does.
+    pub owner_person: Option<String>,
+    /// 頻度; blank: none.
+    pub frequency: String,
     /// As typed (和暦 or ISO); blank: none.
     pub due: String,
     pub tags: Vec<ActionTag>,
@@ -474,6 +603,8 @@ pub fn plan_reference() -> PlanReference {
         action_statuses: ActionStatus::all(),
         action_tags: ActionTag::all(),
         referral_statuses: ReferralStatus::all(),
+        goal_terms: GoalTerm::all(),
+        goal_results: GoalResult::all(),
     }
 }
 
@@ -521,6 +652,7 @@ pub fn assessment_add(desk: &Desktop, input: NewAssessmentInput) -> Result<Strin
         domain: input.domain,
         person: opt_id("person", &input.person)?,
         seen: input.seen,
+        judgement: blank_none(&input.judgement).map(str::to_string),
         strengths: blank_none(&input.strengths).map(str::to_string),
         needs: blank_none(&input.needs).map(str::to_string),
         risk: input.risk.map(kasane::Risk::from),
@@ -537,12 +669,83 @@ pub fn assessment_retract(desk: &Desktop, entry: String) -> Result<(), CommandEr
 
 pub fn case_plan(desk: &Desktop, case: String) -> Result<PlanView, CommandError> {
     let case = id("case", &case)?;
-    desk.with_vault(|v| Ok(PlanView::of(v.goals_of(case)?, v.role_matrix(case)?)))
+    desk.with_vault(|v| {
+        Ok(PlanView::of(
+            v.plan_versions(case)?,
+            v.plan_approving_meetings(case)?,
+            v.goals_of(case)?,
+            v.role_matrix(case)?,
+        ))
+    })
 }
 
-pub fn goal_add(desk: &Desktop, case: String, text: String) -> Result<String, CommandError> {
+pub fn goal_add(desk: &Desktop, case: String, text: String, term: Option<GoalTerm>) -> Result<String, CommandError> {
     let case = id("case", &case)?;
-    desk.with_vault(|v| Ok(id_text(v.add_goal(case, &text)?)))
+    desk.with_vault(|v| Ok(id_text(v.add_goal(case, &text, term.map(kasane::GoalTerm::from))?)))
+}
+
+pub fn goal_evaluate(
+    desk: &Desktop,
+    goal: String,
+    result: GoalResult,
+    comment: String,
+    date: String,
+) -> Result<(), CommandError> {
+    let goal = id("goal", &goal)?;
+    let date = date_input("date", &date)?;
+    desk.with_vault(|v| Ok(v.evaluate_goal(goal, result.into(), blank_none(&comment), date)?))
+}
+
+pub fn plan_version_new(desk: &Desktop, case: String, input: PlanVersionInput) -> Result<String, CommandError> {
+    let case = id("case", &case)?;
+    let new = input.new_version()?;
+    desk.with_vault(|v| Ok(id_text(v.new_plan_version(case, new)?)))
+}
+
+pub fn plan_revise(desk: &Desktop, plan: String, input: PlanVersionInput) -> Result<(), CommandError> {
+    let plan = id("plan", &plan)?;
+    let new = input.new_version()?;
+    desk.with_vault(|v| Ok(v.revise_plan(plan, new)?))
+}
+
+pub fn plan_approve(desk: &Desktop, plan: String, meeting: String) -> Result<(), CommandError> {
+    let plan = id("plan", &plan)?;
+    let meeting = id("meeting", &meeting)?;
+    desk.with_vault(|v| Ok(v.approve_plan(plan, meeting)?))
+}
+
+pub fn plan_agree(desk: &Desktop, plan: String, person: String, date: String) -> Result<(), CommandError> {
+    let plan = id("plan", &plan)?;
+    let person = id("person", &person)?;
+    let date = date_input("date", &date)?;
+    desk.with_vault(|v| Ok(v.record_plan_agreement(plan, person, date, None)?))
+}
+
+/// The 支援プラン of one version, for the app's print preview.
+pub fn plan_print(desk: &Desktop, plan: String) -> Result<String, CommandError> {
+    let plan = id("plan", &plan)?;
+    desk.with_vault(|v| Ok(v.print_plan(plan, 1)?))
+}
+
+/// The overall 見立て and 支援方針 of a case (its lead agency's).
+pub fn assessment_overall(desk: &Desktop, case: String, view: String, policy: String) -> Result<(), CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| Ok(v.set_formulation(case, &view, &policy, None)?))
+}
+
+/// A new version of one of this agency's entries: its facts and its judgement.
+pub fn assessment_revise(desk: &Desktop, entry: String, seen: String, judgement: String) -> Result<(), CommandError> {
+    let entry = id("assessment entry", &entry)?;
+    desk.with_vault(|v| {
+        Ok(v.revise_assessment(
+            entry,
+            AssessmentRevision {
+                seen: Some(&seen),
+                judgement: Some(&judgement),
+                ..Default::default()
+            },
+        )?)
+    })
 }
 
 pub(crate) fn new_action(input: &NewActionInput, meeting: Option<uuid::Uuid>) -> Result<NewAction, CommandError> {
@@ -553,6 +756,8 @@ pub(crate) fn new_action(input: &NewActionInput, meeting: Option<uuid::Uuid>) ->
         owner_agency: id("agency", &input.owner_agency)?,
         owner_worker: blank_none(&input.owner_worker).map(str::to_string),
         key_person: opt_id("person", &input.key_person)?,
+        owner_person: opt_id("person", &input.owner_person)?,
+        frequency: blank_none(&input.frequency).map(str::to_string),
         due: date_input("due", &input.due)?,
         meeting,
         tags: input.tags.iter().copied().map(kasane::ActionTag::from).collect(),

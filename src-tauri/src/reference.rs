@@ -10,7 +10,7 @@ use crate::{
     error::{CommandError, for_field},
     view::{
         CaseStatus, ClosureReason, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView, InfoKind,
-        NoteKind, PartnerStatus, RelationKind, Risk, Sex, id_text,
+        IntakeRoute, NoteKind, PartnerStatus, RelationKind, Risk, Sex, Visitor, id_text,
     },
 };
 
@@ -41,6 +41,8 @@ pub struct Reference {
     pub note_kinds: Vec<NoteKind>,
     pub contact_outcomes: Vec<ContactOutcome>,
     pub closure_reasons: Vec<ClosureReason>,
+    pub intake_routes: Vec<IntakeRoute>,
+    pub visitors: Vec<Visitor>,
     pub consent_hows: Vec<ConsentHow>,
     pub consent_givers: Vec<ConsentGiver>,
     pub consent_purposes: Vec<ConsentPurpose>,
@@ -100,6 +102,8 @@ pub fn reference_data() -> Reference {
         note_kinds: NoteKind::all(),
         contact_outcomes: ContactOutcome::all(),
         closure_reasons: ClosureReason::all(),
+        intake_routes: IntakeRoute::all(),
+        visitors: Visitor::all(),
         consent_hows: ConsentHow::all(),
         consent_givers: ConsentGiver::all(),
         consent_purposes: ConsentPurpose::all(),

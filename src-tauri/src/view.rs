@@ -104,6 +104,8 @@ macro_rules! mirror {
         }
     };
 }
+// Other modules mirror their own engine choices with it (audit: the kinds of action).
+pub(crate) use mirror;
 
 mirror!(CaseStatus => kasane::CaseStatus {
     Intake = "intake", Assessment = "assessment", Planning = "planning", Active = "active", Closed = "closed",
@@ -141,6 +143,13 @@ mirror!(ActionStatus => kasane::ActionStatus {
 mirror!(ActionTag => kasane::ActionTag {
     Participation = "participation", Outreach = "outreach", CommunityResource = "community-resource",
 });
+mirror!(IntakeRoute => kasane::IntakeRoute {
+    Visit = "visit", Phone = "phone", Family = "family", Referral = "referral", Outreach = "outreach",
+    Community = "community", Other = "other",
+});
+mirror!(Visitor => kasane::Visitor { Person = "person", Family = "family", Related = "related" });
+mirror!(GoalTerm => kasane::GoalTerm { Long = "long", Short = "short" });
+mirror!(GoalResult => kasane::GoalResult { Met = "met", Partly = "partly", NotMet = "not-met" });
 mirror!(ReferralStatus => kasane::ReferralStatus {
     Requested = "requested", Accepted = "accepted", Declined = "declined", Completed = "completed",
 });

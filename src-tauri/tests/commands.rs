@@ -1304,6 +1304,8 @@ mod meetings {
             owner_agency: owner.into(),
             owner_worker: "佐藤".into(),
             key_person: None,
+            owner_person: None,
+            frequency: String::new(),
             due: due.into(),
             tags: vec![ActionTag::Outreach],
         }
@@ -1387,6 +1389,7 @@ mod meetings {
                     domain: domain.into(),
                     person: None,
                     seen: seen.into(),
+                    judgement: String::new(),
                     strengths: "近所の友人が見守っている".into(),
                     needs: String::new(),
                     risk: Some(Risk::Medium),
@@ -1455,6 +1458,191 @@ mod meetings {
         case::case_reopen(&f.desk, c.clone(), "再相談".into(), String::new()).expect("reopened");
     }
 
+    /// The case cycle from the window: intake and its form, facts apart from judgement with the
+    /// overall view, a plan version approved at a 重層的支援会議 that took the case up (not at a
+    /// 支援会議), agreed, printed, evaluated and revised; each refusal as the engine words it.
+    #[test]
+    fn the_case_cycle_runs_from_intake_to_a_revised_plan_from_the_window() {
+        use kasane_desktop::{
+            case::{self, IntakeInput},
+            plan::PlanVersionInput,
+            view::{GoalResult, GoalTerm, IntakeRoute, Visitor},
+        };
+        let f = fixture();
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let son = person(&f, &hh, ("高橋", "一郎", "たかはし", "いちろう"), "S48.6.1").expect("a member");
+        let c = open_case(&f, &hh, &["hachimaru-gomaru"], "");
+        let intake = |complaint: &str, time: &str| IntakeInput {
+            case: c.clone(),
+            date: String::new(),
+            time: time.into(),
+            received_by: "山田".into(),
+            route: IntakeRoute::Community,
+            referrer: "民生委員".into(),
+            visitor: Visitor::Family,
+            visitor_name: "母".into(),
+            complaint: complaint.into(),
+            situation: String::new(),
+            consent: None,
+        };
+        let e = case::case_intake_sheet(&f.desk, c.clone()).expect_err("no intake yet");
+        refused(&e, "refused");
+        let e = case::case_intake(&f.desk, intake("  ", "")).expect_err("the complaint is required");
+        assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+        let e = case::case_intake(&f.desk, intake("困っている", "25:99")).expect_err("not a time");
+        assert!(e.message_ja.contains("14:30"), "{e:?}");
+        case::case_intake(&f.desk, intake("息子が部屋から出てこない", "9:30")).expect("the intake");
+        let shown = case::case_detail(&f.desk, c.clone()).expect("the case").case;
+        let k = shown.intake.expect("recorded");
+        assert_eq!((k.route, k.time.as_deref()), (IntakeRoute::Community, Some("09:30")));
+        assert!(
+            case::case_intake_sheet(&f.desk, c.clone())
+                .expect("the form")
+                .contains("息子が部屋から出てこない")
+        );
+
+        let entry = plan::assessment_add(
+            &f.desk,
+            NewAssessmentInput {
+                case: c.clone(),
+                domain: "care".into(),
+                person: None,
+                seen: "郵便物が未開封".into(),
+                judgement: "金銭管理が難しい".into(),
+                strengths: String::new(),
+                needs: String::new(),
+                risk: None,
+                no_contact: false,
+            },
+        )
+        .expect("an entry");
+        plan::assessment_revise(
+            &f.desk,
+            entry,
+            "郵便物が未開封で積まれている".into(),
+            "認知機能の低下".into(),
+        )
+        .expect("revised");
+        let domains = plan::assessment(&f.desk, c.clone()).expect("the assessment");
+        let e = &domains.iter().find(|d| d.domain == "care").expect("care").entries[0];
+        assert_eq!(
+            (e.seen.as_str(), e.judgement.as_deref()),
+            ("郵便物が未開封で積まれている", Some("認知機能の低下"))
+        );
+        plan::assessment_overall(&f.desk, c.clone(), "孤立と介護".into(), "受診と居場所".into())
+            .expect("the overall view");
+
+        let version = |to: &str| PlanVersionInput {
+            from: String::new(),
+            to: to.into(),
+            policy: String::new(),
+            next_evaluation: String::new(),
+        };
+        let e = plan::plan_version_new(&f.desk, c.clone(), version("")).expect_err("the period's end is needed");
+        assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+        let v1 = plan::plan_version_new(&f.desk, c.clone(), version("2099-03-31")).expect("version 1");
+        let g = plan::goal_add(
+            &f.desk,
+            c.clone(),
+            "父が定期的に受診できる".into(),
+            Some(GoalTerm::Short),
+        )
+        .expect("a goal");
+        plan::action_add(
+            &f.desk,
+            NewActionInput {
+                goal: Some(g.clone()),
+                owner_person: Some(son.clone()),
+                frequency: "週1回".into(),
+                ..action_input(&c, &f.agency, "")
+            },
+        )
+        .expect("an action the son carries");
+        let meeting_on = |kind: &str| {
+            let m = meeting::meeting_new(
+                &f.desk,
+                NewMeetingInput {
+                    kind: kind.into(),
+                    date: "2026-12-01".into(),
+                    time: "14:00".into(),
+                    place: "本庁舎".into(),
+                    chair: None,
+                    attendees: vec![f.agency.clone()],
+                    series: String::new(),
+                },
+            )
+            .expect("a meeting");
+            meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, vec![], None, false).expect("on the agenda");
+            m
+        };
+        let wrong = meeting_on("shien-kaigi");
+        let p = plan::case_plan(&f.desk, c.clone()).expect("the plan");
+        assert!(
+            p.approving_meetings.is_empty(),
+            "a 支援会議 is not offered to approve a plan"
+        );
+        refused(
+            &plan::plan_approve(&f.desk, v1.clone(), wrong).expect_err("not a 支援会議"),
+            "refused",
+        );
+        let m = meeting_on("jusoteki-shien-kaigi");
+        let p = plan::case_plan(&f.desk, c.clone()).expect("the plan");
+        assert_eq!(
+            p.approving_meetings.iter().map(|x| x.id.clone()).collect::<Vec<_>>(),
+            vec![m.clone()]
+        );
+        plan::plan_approve(&f.desk, v1.clone(), m).expect("approved");
+        plan::plan_agree(&f.desk, v1.clone(), son.clone(), String::new()).expect("agreed");
+        let e = plan::goal_add(&f.desk, c.clone(), "増やす目標".into(), None)
+            .expect_err("an approved plan does not change");
+        refused(&e, "refused");
+        let sheet = plan::plan_print(&f.desk, v1.clone()).expect("the printed plan");
+        assert!(
+            sheet.contains("本人署名") && sheet.contains("週1回"),
+            "signature line and frequency"
+        );
+        let p = plan::case_plan(&f.desk, c.clone()).expect("the plan");
+        let now = &p.versions[0];
+        assert!(now.current && now.approved_on.is_some() && now.agreed_by.as_deref() == Some(son.as_str()));
+        assert_eq!(p.actions[0].owner_person.as_deref(), Some(son.as_str()));
+
+        let e = plan::plan_version_new(&f.desk, c.clone(), version("2099-09-30")).expect_err("evaluate first");
+        refused(&e, "refused");
+        let e = plan::goal_evaluate(&f.desk, g.clone(), GoalResult::Partly, " ".into(), String::new())
+            .expect_err("why it was partly met");
+        assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+        plan::goal_evaluate(
+            &f.desk,
+            g.clone(),
+            GoalResult::Partly,
+            "受診は2回".into(),
+            String::new(),
+        )
+        .expect("evaluated");
+        let v2 = plan::plan_version_new(&f.desk, c.clone(), version("2099-09-30")).expect("version 2");
+        let p = plan::case_plan(&f.desk, c.clone()).expect("the plan");
+        assert_eq!(p.versions.iter().map(|v| v.number).collect::<Vec<_>>(), vec![1, 2]);
+        let carried = p
+            .goals
+            .iter()
+            .find(|x| x.plan.as_deref() == Some(v2.as_str()))
+            .expect("carried");
+        assert_eq!(carried.carried_from.as_deref(), Some(g.as_str()));
+        refused(
+            &plan::goal_evaluate(&f.desk, g, GoalResult::Met, String::new(), String::new()).expect_err("finished"),
+            "refused",
+        );
+        plan::plan_revise(
+            &f.desk,
+            v2,
+            PlanVersionInput {
+                policy: "受診を最優先にする".into(),
+                ..version("")
+            },
+        )
+        .expect("an unapproved version is revised");
+    }
+
     #[test]
     fn the_plan_has_goals_actions_with_allowed_status_changes_and_a_role_matrix() {
         let f = fixture();
@@ -1462,8 +1650,8 @@ mod meetings {
         let hh = household(&f, "高橋家", "kamakura-2");
         let c = open_case(&f, &hh, &["dementia"], "");
         plan::case_share(&f.desk, c.clone(), other.clone(), "shien-kaigi".into()).expect("shared");
-        plan::goal_add(&f.desk, c.clone(), "母が在宅で安心して暮らせる".into()).expect("a goal");
-        let blank = plan::goal_add(&f.desk, c.clone(), " ".into()).expect_err("a goal needs text");
+        plan::goal_add(&f.desk, c.clone(), "母が在宅で安心して暮らせる".into(), None).expect("a goal");
+        let blank = plan::goal_add(&f.desk, c.clone(), " ".into(), None).expect_err("a goal needs text");
         assert_eq!(blank.kind, ErrorKind::BadInput);
         let a = plan::action_add(&f.desk, action_input(&c, &other, "R8.7.1")).expect("an action with a 和暦 due date");
         plan::action_add(&f.desk, action_input(&c, &f.agency, "")).expect("an action without a due date");
@@ -1937,5 +2125,223 @@ mod security_review {
             "{note}"
         );
         assert!(kasane::PRINTOUT_NOTICE_JA.ends_with("暗号化されていません。印刷後は削除してください"));
+    }
+}
+
+mod audit_commands {
+    use super::*;
+    use kasane_desktop::audit::{self, AuditFilterInput, AuditKind};
+
+    fn filter() -> AuditFilterInput {
+        AuditFilterInput {
+            from: String::new(),
+            to: String::new(),
+            worker: None,
+            kind: None,
+            action: String::new(),
+            target: String::new(),
+            limit: None,
+            offset: 0,
+        }
+    }
+
+    /// 山田's vault with a household and a case, each viewed once.
+    fn viewed() -> (Fixture, String, String) {
+        let f = fixture();
+        let h = household(&f, "高橋家", "kamakura-2");
+        let c = open_case(&f, &h, &["dementia"], "2030-04-01");
+        case::case_detail(&f.desk, c.clone()).expect("the case page");
+        household::household_detail(&f.desk, h.clone()).expect("the household page");
+        (f, h, c)
+    }
+
+    #[test]
+    fn the_activity_record_is_filtered_and_paged_newest_first() {
+        let (f, h, c) = viewed();
+        let all = audit::audit_entries(&f.desk, filter()).expect("the whole trail");
+        assert_eq!(all.matching, all.total);
+        let actions: Vec<&str> = all.entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            &actions[..4],
+            ["household.view", "case.view", "case.open", "household.add"],
+            "newest first"
+        );
+        let e = &all.entries[0];
+        assert_eq!(e.kind, AuditKind::View);
+        assert_eq!(e.worker.as_deref(), Some(f.worker.as_str()));
+        assert_eq!(e.worker_name.as_deref(), Some("山田"));
+        assert_eq!(e.target.as_deref(), Some(h.as_str()));
+        assert!(e.date.wareki.starts_with("令和"), "{:?}", e.date);
+        assert!(e.time.len() == 5 && e.time.as_bytes()[2] == b':', "HH:MM: {}", e.time);
+
+        let cases = audit::audit_entries(
+            &f.desk,
+            AuditFilterInput {
+                kind: Some(AuditKind::Case),
+                ..filter()
+            },
+        )
+        .expect("cases");
+        let actions: Vec<&str> = cases.entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["case.open"], "a view of the case is a view, not a change");
+        let about = audit::audit_entries(
+            &f.desk,
+            AuditFilterInput {
+                target: format!("  {c} "),
+                worker: Some(f.worker.clone()),
+                from: "R8.1.1".into(),
+                ..filter()
+            },
+        )
+        .expect("about the case");
+        let actions: Vec<&str> = about.entries.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["case.view", "case.open"]);
+
+        let first = audit::audit_entries(
+            &f.desk,
+            AuditFilterInput {
+                limit: Some(2),
+                ..filter()
+            },
+        )
+        .expect("first page");
+        let second = audit::audit_entries(
+            &f.desk,
+            AuditFilterInput {
+                limit: Some(2),
+                offset: 2,
+                ..filter()
+            },
+        )
+        .expect("second page");
+        let seqs: Vec<u32> = first.entries.iter().chain(&second.entries).map(|e| e.seq).collect();
+        let expected: Vec<u32> = all.entries.iter().take(4).map(|e| e.seq).collect();
+        assert_eq!(seqs, expected, "the second page follows the first");
+        assert_eq!(second.matching, all.matching);
+        // Reading the record is not itself recorded, so the pages stay where they were.
+        let again = audit::audit_entries(&f.desk, filter()).expect("again");
+        assert_eq!(again.total, all.total);
+    }
+
+    #[test]
+    fn a_mistyped_period_comes_back_for_the_form_and_an_altered_record_is_refused() {
+        let (f, _, _) = viewed();
+        let e = audit::audit_entries(
+            &f.desk,
+            AuditFilterInput {
+                from: "R1.4.30".into(),
+                ..filter()
+            },
+        )
+        .expect_err("an impossible date");
+        assert_eq!(e.field.as_deref(), Some("from"));
+        assert!(matches!(e.date.as_deref(), Some(DateProblem::NotInEra { .. })), "{e:?}");
+        let e = audit::audit_entries(
+            &f.desk,
+            AuditFilterInput {
+                from: "R8.12.1".into(),
+                to: "R8.11.30".into(),
+                ..filter()
+            },
+        )
+        .expect_err("a period ending before it starts");
+        assert_eq!(e.code, "input.inconsistent");
+        assert_eq!(e.kind, ErrorKind::BadInput);
+        assert!(e.message_ja.contains("期間"), "{}", e.message_ja);
+
+        f.desk
+            .with_vault(|v| {
+                kasane::testing::sql(v)
+                    .execute("UPDATE audit SET target = NULL WHERE seq = 2", [])
+                    .map_err(|e| CommandError::task(e.to_string()))
+            })
+            .expect("tampered");
+        let e = audit::audit_entries(
+            &f.desk,
+            AuditFilterInput {
+                kind: Some(AuditKind::Print),
+                ..filter()
+            },
+        )
+        .expect_err("an altered record is an error whatever is asked for");
+        assert_eq!(e.code, "audit.damaged");
+    }
+
+    #[test]
+    fn kinds_keep_the_engines_codes() {
+        for k in kasane::AuditKind::ALL {
+            assert_eq!(
+                serde_json::to_value(AuditKind::from(*k)).expect("serialises"),
+                serde_json::Value::from(k.code())
+            );
+        }
+    }
+
+    /// The action codes the engine writes: string literals shaped like `case.open` in the first
+    /// argument of each `audit`, `audit_now` and `audit_read` call under src/.
+    fn engine_action_codes() -> std::collections::BTreeSet<String> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src");
+        let mut stack = vec![src];
+        let mut codes = std::collections::BTreeSet::new();
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("read src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                if p.extension().is_none_or(|x| x != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).expect("a source file");
+                for call in [".audit(", "audit_now(", "audit_read("] {
+                    for (at, _) in text.match_indices(call) {
+                        // The first argument: up to the first comma outside brackets.
+                        let mut depth = 0i32;
+                        let arg: String = text[at + call.len()..]
+                            .chars()
+                            .take_while(|c| {
+                                match c {
+                                    '(' | '{' | '[' => depth += 1,
+                                    ')' | '}' | ']' => depth -= 1,
+                                    ',' if depth == 0 => return false,
+                                    _ => {}
+                                }
+                                depth >= 0
+                            })
+                            .collect();
+                        for (i, literal) in arg.split('"').enumerate() {
+                            let code_like = i % 2 == 1
+                                && literal
+                                    .split('.')
+                                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+                            if code_like {
+                                codes.insert(literal.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        codes
+    }
+
+    /// Every action the engine writes has a name on the 操作の記録 screen, in both languages.
+    #[test]
+    fn every_action_the_engine_writes_is_named_in_both_catalogs() {
+        let codes = engine_action_codes();
+        assert!(codes.len() > 40 && codes.contains("case.open"), "{codes:?}");
+        let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/i18n");
+        for lang in ["ja", "en"] {
+            let catalog = std::fs::read_to_string(ui.join(lang).join("audit.ts")).expect("the catalog");
+            let missing: Vec<&String> = codes
+                .iter()
+                .filter(|c| !catalog.contains(&format!("\"audit.action.{c}\":")))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "name these actions in ui/src/lib/i18n/{lang}/audit.ts: {missing:?}"
+            );
+        }
     }
 }

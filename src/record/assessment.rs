@@ -1,6 +1,8 @@
-//! The shared family assessment (見立て): entries by domain, about the whole household or one
-//! member, each by an agency and worker, with what was seen, strengths, needs and risk. Every
-//! agency on the case adds its own view; entries are immutable items (edits are new versions).
+//! The shared family assessment: entries by domain, about the whole household or one member, each
+//! by an agency and worker, keeping what was found (把握した状況, facts) apart from the worker's
+//! judgement (見立て: background, strengths, needs, risk) so judgement can be told apart when a
+//! person asks for their records; and the case's overall 見立て and 支援方針, written by its lead.
+//! Every agency on the case adds its own view; entries are immutable items (edits are new versions).
 
 use std::collections::BTreeMap;
 
@@ -27,8 +29,12 @@ pub struct AssessmentEntry {
     pub agency: Uuid,
     pub worker: Uuid,
     pub date: Date,
-    /// What was seen (in the wishes domain: what the person or family wants, in their words).
+    /// 把握した状況（事実）: what was found (in the wishes domain: what the person or family
+    /// wants, in their words).
     pub seen: String,
+    /// 見立て（課題の背景・判断）: the worker's reading of it.
+    #[serde(default)]
+    pub judgement: Option<String>,
     #[serde(default)]
     pub strengths: Option<String>,
     #[serde(default)]
@@ -49,16 +55,30 @@ pub struct AssessmentEntry {
     pub version: Option<Uuid>,
 }
 
+impl AssessmentEntry {
+    /// The fields that are the worker's judgement (評価・判断情報), which a reviewer may withhold
+    /// from a disclosure request; the rest is what was found.
+    pub const JUDGEMENT_FIELDS: &'static [&'static str] = &["judgement", "strengths", "needs", "risk"];
+}
+
 impl Record for AssessmentEntry {
     const ETYPE: &'static str = "assessment";
     fn set_meta(&mut self, st: &EntityState) {
         self.id = st.id;
         self.conflicts = conflicts_of(st);
-        self.version = ["seen", "strengths", "needs", "risk", "no_contact", "retracted"]
-            .iter()
-            .filter_map(|f| st.author(f))
-            .max_by_key(|r| (r.hlc, r.id))
-            .map(|r| r.id);
+        self.version = [
+            "seen",
+            "judgement",
+            "strengths",
+            "needs",
+            "risk",
+            "no_contact",
+            "retracted",
+        ]
+        .iter()
+        .filter_map(|f| st.author(f))
+        .max_by_key(|r| (r.hlc, r.id))
+        .map(|r| r.id);
     }
 }
 
@@ -68,12 +88,37 @@ pub struct NewAssessmentEntry {
     pub domain: String,
     pub person: Option<Uuid>,
     pub seen: String,
+    pub judgement: Option<String>,
     pub strengths: Option<String>,
     pub needs: Option<String>,
     pub risk: Option<Risk>,
     pub no_contact: bool,
     /// None: today.
     pub date: Option<Date>,
+}
+
+/// A change to an assessment entry; None leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AssessmentRevision<'a> {
+    pub seen: Option<&'a str>,
+    pub judgement: Option<&'a str>,
+    pub strengths: Option<&'a str>,
+    pub needs: Option<&'a str>,
+    pub risk: Option<Risk>,
+}
+
+/// The case's overall 見立て and 支援方針 (アセスメントシートの総合), with the agencies whose
+/// entries it drew on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Formulation {
+    pub date: Date,
+    /// 全体の見立て.
+    pub view: String,
+    /// 支援方針.
+    pub policy: String,
+    /// The agencies with current entries when it was written (who took part).
+    #[serde(default)]
+    pub agencies: Vec<Uuid>,
 }
 
 /// One domain of the household view: every agency's entries, newest first.
@@ -123,6 +168,7 @@ pub(crate) fn insert(
         .put("worker", worker)
         .put("date", date)
         .put("seen", seen)
+        .maybe("judgement", optional_text("judgement", new.judgement.as_deref())?)
         .maybe("strengths", optional_text("strengths", new.strengths.as_deref())?)
         .maybe("needs", optional_text("needs", new.needs.as_deref())?)
         .maybe("risk", new.risk)
@@ -157,18 +203,22 @@ impl Vault {
         Ok(())
     }
 
-    /// A new version of an entry's text (seen, strengths, needs, risk); the old one stays in the log.
-    pub fn revise_assessment(
-        &mut self,
-        id: Uuid,
-        seen: Option<&str>,
-        strengths: Option<&str>,
-        needs: Option<&str>,
-        risk: Option<Risk>,
-    ) -> Result<(), RecordError> {
+    /// A new version of an entry's text (found, judgement, strengths, needs, risk); the old one
+    /// stays in the log.
+    pub fn revise_assessment(&mut self, id: Uuid, r: AssessmentRevision<'_>) -> Result<(), RecordError> {
+        let AssessmentRevision {
+            seen,
+            judgement,
+            strengths,
+            needs,
+            risk,
+        } = r;
         let mut f = Fields::new();
         if let Some(s) = seen {
             f = f.put("seen", require_text("what was seen", s)?);
+        }
+        if let Some(s) = judgement {
+            f = f.put("judgement", optional_text("judgement", Some(s))?);
         }
         if let Some(s) = strengths {
             f = f.put("strengths", optional_text("strengths", Some(s))?);
@@ -185,6 +235,56 @@ impl Vault {
             tx.expect(id, "assessment")?;
             tx.set(id, fields.clone())?;
             tx.audit("assessment.revise", Some(id.to_string()), None);
+            Ok(())
+        })
+    }
+
+    /// Writes the case's overall 見立て and 支援方針 (only its lead agency does), naming the
+    /// agencies whose entries stand today. Refused for a closed case and without either text.
+    pub fn set_formulation(
+        &mut self,
+        case: Uuid,
+        overall: &str,
+        policy: &str,
+        date: Option<Date>,
+    ) -> Result<(), RecordError> {
+        let c = self.case_quiet(case)?;
+        self.require_lead_for(
+            &c,
+            "全体の見立てと支援方針の記録",
+            "writes the overall assessment and support policy",
+        )?;
+        if c.status == super::CaseStatus::Closed {
+            return Err(RecordError::Refused(super::msg!(
+                ja: "終結したケースの見立ては変更できません。先に再開してください",
+                en: "a closed case's assessment cannot change; reopen it first"
+            )));
+        }
+        let today = self.ambient.clock.today();
+        let date = date.unwrap_or(today);
+        if date > today {
+            return Err(RecordError::Inconsistent(
+                super::msg!(ja: "日付 {date} が未来の日付です", en: "the date {date} is in the future"),
+            ));
+        }
+        let mut agencies: Vec<Uuid> = self
+            .assessment_entries(case)?
+            .into_iter()
+            .filter(|e| !e.retracted)
+            .map(|e| e.agency)
+            .collect();
+        agencies.sort();
+        agencies.dedup();
+        let formulation = Formulation {
+            date,
+            view: require_text("overall assessment", overall)?,
+            policy: require_text("support policy", policy)?,
+            agencies,
+        };
+        self.write(|tx| {
+            tx.expect(case, "case")?;
+            tx.set(case, Fields::new().put("formulation", &formulation).into_map())?;
+            tx.audit("assessment.formulation", Some(case.to_string()), None);
             Ok(())
         })
     }

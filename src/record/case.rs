@@ -47,6 +47,12 @@ pub struct Case {
     pub opened: Date,
     #[serde(default)]
     pub key_person: Option<Uuid>,
+    /// How the consultation came (相談受付).
+    #[serde(default)]
+    pub intake: Option<super::Intake>,
+    /// The overall 見立て and 支援方針.
+    #[serde(default)]
+    pub formulation: Option<super::Formulation>,
     /// The decision to support it (支援決定).
     #[serde(default)]
     pub support_decision: Option<super::SupportDecision>,

@@ -61,22 +61,11 @@ pub struct NewClosure {
 }
 
 impl Vault {
-    fn require_lead_to_close(&self, c: &super::Case) -> Result<(), RecordError> {
-        if c.lead_agency == self.me.agency {
-            return Ok(());
-        }
-        let lead = self.agency(c.lead_agency).map(|a| a.name).unwrap_or_default();
-        Err(RecordError::Refused(msg!(
-            ja: "終結と再開は、このケースの主担当機関（{lead}）が行います",
-            en: "only the case's lead agency ({lead}) closes or reopens it"
-        )))
-    }
-
     /// Closes a case (only its lead agency does). Refused for a case already closed, and for a
     /// day in the future or before the case was opened.
     pub fn close_case(&mut self, id: Uuid, new: NewClosure) -> Result<(), RecordError> {
         let c = self.case_quiet(id)?;
-        self.require_lead_to_close(&c)?;
+        self.require_lead_for(&c, "終結と再開", "closes or reopens it")?;
         if let (CaseStatus::Closed, Some(k)) = (c.status, &c.closure) {
             let day = crate::ja::wareki(k.date);
             return Err(RecordError::Refused(msg!(
@@ -127,7 +116,7 @@ impl Vault {
     /// the case opened, and a meeting that did not take the case up.
     pub fn decide_support(&mut self, id: Uuid, decision: SupportDecision) -> Result<(), RecordError> {
         let c = self.case_quiet(id)?;
-        self.require_lead_to_close(&c)?;
+        self.require_lead_for(&c, "終結と再開", "closes or reopens it")?;
         if c.status == CaseStatus::Closed {
             return Err(RecordError::Refused(msg!(
                 ja: "終結したケースには支援決定を記録できません。先に再開してください",
@@ -181,7 +170,7 @@ impl Vault {
     /// and the reopening is kept on the case; the closure stays in the log.
     pub fn reopen_case(&mut self, id: Uuid, reason: &str, date: Option<Date>) -> Result<(), RecordError> {
         let c = self.case_quiet(id)?;
-        self.require_lead_to_close(&c)?;
+        self.require_lead_for(&c, "終結と再開", "closes or reopens it")?;
         if c.status != CaseStatus::Closed {
             return Err(RecordError::Refused(msg!(
                 ja: "終結していないケースは再開できません",

@@ -8,9 +8,11 @@ mod closure;
 mod consent;
 mod directory;
 mod household;
+mod intake;
 mod note;
 mod person;
 mod plan;
+mod plan_version;
 mod relation;
 mod roster;
 mod share;
@@ -19,16 +21,21 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-pub use assessment::{AssessmentEntry, DomainView, NewAssessmentEntry};
+pub use assessment::{AssessmentEntry, AssessmentRevision, DomainView, Formulation, NewAssessmentEntry};
 pub use case::{Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, NewCase, Risk};
 pub use closure::{Closure, ClosureReason, NewClosure, Reopening, SupportDecision};
 pub(crate) use consent::ConsentUse;
 pub use consent::{Consent, ConsentGiver, ConsentHow, ConsentPurpose, InfoKind, NewConsent};
 pub use directory::{Agency, Worker};
 pub use household::{Household, HouseholdDetail, HouseholdFilter, HouseholdSummary, HouseholdUpdate, NewHousehold};
+pub use intake::{Intake, IntakeRoute, NewIntake, Visitor};
 pub use note::{ContactOutcome, NewNote, Note, NoteKind, Outreach, OutreachSummary};
 pub use person::{NewPerson, Person, PersonUpdate, Sex};
-pub use plan::{Action, ActionStatus, ActionTag, ActionUpdate, Goal, NewAction, RoleAgency, RoleMatrix};
+pub use plan::{
+    Action, ActionStatus, ActionTag, ActionUpdate, Evaluation, Goal, GoalResult, GoalTerm, NewAction, RoleAgency,
+    RoleMatrix,
+};
+pub use plan_version::{NewPlanVersion, PLAN_APPROVING_CONFERENCES, PlanAgreement, PlanApproval, PlanVersion};
 pub use relation::{NewRelation, PartnerStatus, Relation, RelationKind};
 pub use roster::{NewRosterEntry, RosterEntry, roster_basis};
 pub(crate) use roster::{rosters_in_force, set_keeper as set_roster_keeper};
@@ -365,7 +372,22 @@ fn field_ja(f: &str) -> &str {
         "place" => "場所",
         "goal" => "目標",
         "action" => "支援内容",
-        "what was seen" => "状況",
+        "what was seen" => "把握した状況",
+        "judgement" => "見立て",
+        "overall assessment" => "全体の見立て",
+        "support policy" | "the support policy (支援方針)" => "支援方針",
+        "received by" => "受付者",
+        "referred by" => "紹介元",
+        "who came" => "来談者",
+        "main complaint" => "主訴",
+        "household situation" => "世帯の状況",
+        "intake route" => "相談経路",
+        "goal term" => "目標の種類",
+        "evaluation" => "評価",
+        "comment" => "評価の理由",
+        "frequency" => "頻度",
+        "the last day of the plan period" => "支援プランの期間の終わり",
+        "a comment saying why the goal was not fully met" => "達成しなかった理由",
         "correction" => "訂正内容",
         "sex" => "性別",
         "status" => "状況",

@@ -107,7 +107,7 @@ fn outreach(o: &Outreach) -> Result<Outreach, RecordError> {
 }
 
 /// "9:05" or "09:05" as "09:05"; None for anything else.
-fn time_of_day(t: &str) -> Option<String> {
+pub(super) fn time_of_day(t: &str) -> Option<String> {
     let (h, m) = t.split_once(':')?;
     let hour = h.parse::<u8>().ok().filter(|h| *h < 24)?;
     let minute = m.parse::<u8>().ok().filter(|m| *m < 60)?;

@@ -231,7 +231,7 @@ impl Vault {
         })
     }
 
-    fn person_quiet(&self, id: Uuid) -> Result<Person, RecordError> {
+    pub(crate) fn person_quiet(&self, id: Uuid) -> Result<Person, RecordError> {
         let st = load_one(&self.conn, id, "person")?;
         let p: Person = view(&st)?;
         Ok(p.with_age(self.ambient.clock.today()))

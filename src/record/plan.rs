@@ -49,6 +49,27 @@ impl ActionStatus {
     }
 }
 
+choice!(GoalTerm, "goal term", {
+    Long = "long" / "長期目標",
+    Short = "short" / "短期目標",
+});
+
+choice!(GoalResult, "evaluation", {
+    Met = "met" / "達成",
+    Partly = "partly" / "一部達成",
+    NotMet = "not-met" / "未達成",
+});
+
+/// モニタリング・評価 of one goal: how far it was met, why, when, by which agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub date: Date,
+    pub result: GoalResult,
+    #[serde(default)]
+    pub comment: Option<String>,
+    pub agency: Uuid,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Goal {
     #[serde(skip_deserializing)]
@@ -57,8 +78,16 @@ pub struct Goal {
     pub text: String,
     pub agency: Uuid,
     pub date: Date,
+    /// The plan version it belongs to; None: written before the case had a versioned plan.
     #[serde(default)]
-    pub achieved: Option<Date>,
+    pub plan: Option<Uuid>,
+    #[serde(default)]
+    pub term: Option<GoalTerm>,
+    /// The goal of the previous version it carries on (未達成 or 一部達成 there).
+    #[serde(default)]
+    pub carried_from: Option<Uuid>,
+    #[serde(default)]
+    pub evaluation: Option<Evaluation>,
     #[serde(default)]
     pub retracted: bool,
     #[serde(skip_deserializing)]
@@ -87,6 +116,13 @@ pub struct Action {
     /// キーパーソン: the member of the household this action works with.
     #[serde(default)]
     pub key_person: Option<Uuid>,
+    /// A member of the household who carries the action themselves (本人・家族の役割); the owner
+    /// agency then supports and follows it up.
+    #[serde(default)]
+    pub owner_person: Option<Uuid>,
+    /// 頻度 as said (週1回, 月2回 …).
+    #[serde(default)]
+    pub frequency: Option<String>,
     #[serde(default)]
     pub due: Option<Date>,
     pub status: ActionStatus,
@@ -126,6 +162,8 @@ pub struct NewAction {
     pub owner_agency: Uuid,
     pub owner_worker: Option<String>,
     pub key_person: Option<Uuid>,
+    pub owner_person: Option<Uuid>,
+    pub frequency: Option<String>,
     pub due: Option<Date>,
     pub meeting: Option<Uuid>,
     pub tags: Vec<ActionTag>,
@@ -168,11 +206,20 @@ pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Re
     if !super::directory::agency_exists(tx, new.owner_agency)? {
         return Err(RecordError::UnknownAgency(new.owner_agency));
     }
-    if let Some(p) = new.key_person {
-        if tx.expect(p, "person")?.parent != household {
-            return Err(RecordError::Inconsistent(
-                super::msg!(ja: "キーパーソンはこのケースの世帯員から選んでください", en: "the key person must be a member of the case's household"),
-            ));
+    for (p, ja, en) in [
+        (new.key_person, "キーパーソン", "the key person"),
+        (
+            new.owner_person,
+            "役割を担う本人・家族",
+            "the person carrying the action",
+        ),
+    ] {
+        if let Some(p) = p {
+            if tx.expect(p, "person")?.parent != household {
+                return Err(RecordError::Inconsistent(
+                    super::msg!(ja: "{ja}はこのケースの世帯員から選んでください", en: "{en} must be a member of the case's household"),
+                ));
+            }
         }
     }
     if let Some(g) = new.goal {
@@ -189,6 +236,8 @@ pub(crate) fn insert_action(tx: &mut Tx<'_>, new: &NewAction, today: Date) -> Re
         .put("owner_agency", new.owner_agency)
         .maybe("owner_worker", optional_text("worker", new.owner_worker.as_deref())?)
         .maybe("key_person", new.key_person)
+        .maybe("owner_person", new.owner_person)
+        .maybe("frequency", optional_text("frequency", new.frequency.as_deref())?)
         .maybe("due", new.due)
         .put("status", ActionStatus::NotStarted)
         .maybe("meeting", new.meeting)
@@ -205,9 +254,15 @@ fn tags(given: &[ActionTag]) -> Option<Vec<ActionTag>> {
 }
 
 impl Vault {
-    pub fn add_goal(&mut self, case: Uuid, text: &str) -> Result<Uuid, RecordError> {
+    /// Adds a goal to the case's current plan version (or to its plan before versions). Refused
+    /// while the current version stands approved: a change goes into a new version (見直し).
+    pub fn add_goal(&mut self, case: Uuid, text: &str, term: Option<GoalTerm>) -> Result<Uuid, RecordError> {
         let text = require_text("goal", text)?;
         let (agency, today) = (self.me.agency, self.ambient.clock.today());
+        let plan = self.current_plan(case)?;
+        if let Some(p) = &plan {
+            p.refuse_if_approved()?;
+        }
         self.write(|tx| {
             tx.expect(case, "case")?;
             let f = Fields::new()
@@ -215,10 +270,73 @@ impl Vault {
                 .put("text", &text)
                 .put("agency", agency)
                 .put("date", today)
+                .maybe("plan", plan.as_ref().map(|p| p.id))
+                .maybe("term", term)
                 .into_map();
             let id = tx.create(Scope::Case(case), "goal", Some(case), f)?;
             tx.audit("plan.goal", Some(id.to_string()), Some(format!("case {case}")));
             Ok(id)
+        })
+    }
+
+    /// Records how far a goal was met (モニタリング・評価), at a review or at the end of the plan
+    /// period; a later evaluation of the same goal replaces it (the log keeps the earlier one).
+    /// Refused for a goal of a plan version a newer one has followed (that plan is finished), for
+    /// a closed case, for a day before the goal was set or in the future, and without a comment
+    /// when the goal was not fully met.
+    pub fn evaluate_goal(
+        &mut self,
+        id: Uuid,
+        result: GoalResult,
+        comment: Option<&str>,
+        date: Option<Date>,
+    ) -> Result<(), RecordError> {
+        let g: Goal = view(&super::load_one(&self.conn, id, "goal")?)?;
+        let c = self.case_quiet(g.case)?;
+        if c.status == super::CaseStatus::Closed {
+            return Err(RecordError::Refused(super::msg!(
+                ja: "終結したケースの目標は評価できません。先に再開してください",
+                en: "a closed case's goals cannot be evaluated; reopen it first"
+            )));
+        }
+        if let Some(plan) = g.plan {
+            let current = self.current_plan(g.case)?;
+            if current.as_ref().map(|p| p.id) != Some(plan) {
+                let next = current.map(|p| p.number).unwrap_or_default();
+                return Err(RecordError::Refused(super::msg!(
+                    ja: "この目標の支援プランは終わり、第{next}版に引き継がれています。新しい版の目標を評価してください",
+                    en: "this goal's plan is finished (followed by version {next}); evaluate the goals of the new version"
+                )));
+            }
+        }
+        let today = self.ambient.clock.today();
+        let date = date.unwrap_or(today);
+        if date > today || date < g.date {
+            let set = g.date;
+            return Err(RecordError::Inconsistent(super::msg!(
+                ja: "評価日 {date} は目標を立てた日（{set}）から今日までの日付にしてください",
+                en: "the evaluation date {date} must lie between the day the goal was set ({set}) and today"
+            )));
+        }
+        let comment = optional_text("comment", comment)?;
+        if result != GoalResult::Met && comment.is_none() {
+            return Err(RecordError::Missing("a comment saying why the goal was not fully met"));
+        }
+        let evaluation = Evaluation {
+            date,
+            result,
+            comment,
+            agency: self.me.agency,
+        };
+        self.write(|tx| {
+            tx.expect(id, "goal")?;
+            tx.set(id, Fields::new().put("evaluation", &evaluation).into_map())?;
+            tx.audit(
+                "plan.goal.evaluate",
+                Some(id.to_string()),
+                Some(result.code().to_string()),
+            );
+            Ok(())
         })
     }
 
@@ -233,6 +351,9 @@ impl Vault {
     }
 
     pub fn add_action(&mut self, new: NewAction) -> Result<Uuid, RecordError> {
+        if let Some(g) = new.goal {
+            self.refuse_if_goal_approved(g)?;
+        }
         let today = self.ambient.clock.today();
         self.write(|tx| {
             let id = insert_action(tx, &new, today)?;
@@ -245,6 +366,11 @@ impl Vault {
     /// need a note saying why.
     pub fn update_action(&mut self, id: Uuid, u: ActionUpdate) -> Result<(), RecordError> {
         let current = self.action(id)?;
+        // Carrying the action out is progress; what it is, who does it and by when is the plan.
+        let changes_plan = u.text.is_some() || u.owner_agency.is_some() || u.due.is_some();
+        if let (true, Some(g)) = (changes_plan, current.goal) {
+            self.refuse_if_goal_approved(g)?;
+        }
         if let Some(next) = u.status {
             if !current.status.can_become(next) {
                 let (from_ja, to_ja, from, to) = (

@@ -3,6 +3,7 @@
 //! agency, last decisions), the minutes (記録), the case ledger (進行管理台帳) and the conference
 //! rosters (構成員名簿). Each is one self-contained HTML file for A4 printing or "print to PDF".
 
+mod cycle;
 mod genogram;
 mod html;
 
@@ -695,6 +696,13 @@ impl Vault {
         let household = self.household(c.household).map(|h| h.label).unwrap_or_default();
         let lead = self.agency(c.lead_agency).map(|a| a.name).unwrap_or_default();
         let goals = self.goals_of(case)?;
+        let versions = self.plan_versions(case)?;
+        let version_of = |g: &record::Goal| {
+            g.plan
+                .and_then(|p| versions.iter().find(|v| v.id == p))
+                .map(|v| format!("第{}版", v.number))
+                .unwrap_or_default()
+        };
         let outreach = record::OutreachSummary::of(&self.notes_quiet(case)?);
         let mut s = String::new();
         let _ = write!(
@@ -723,15 +731,24 @@ impl Vault {
             s.push_str("<p>目標の記録はありません。</p>");
         } else {
             s.push_str(
-                "<table class=\"grid\"><thead><tr><th>目標</th><th>設定日</th><th>達成</th></tr></thead><tbody>",
+                "<table class=\"grid\"><thead><tr><th>版</th><th>目標</th><th>設定日</th><th>評価</th><th>評価の理由</th></tr></thead><tbody>",
             );
             for g in live {
+                let (result, why) = match &g.evaluation {
+                    Some(e) => (
+                        format!("{}（{}）", e.result.label_ja(), wareki(e.date)),
+                        e.comment.clone().unwrap_or_default(),
+                    ),
+                    None => ("評価なし".to_string(), String::new()),
+                };
                 let _ = write!(
                     s,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&version_of(g)),
                     esc(&g.text),
                     esc(&wareki(g.date)),
-                    g.achieved.map(|d| esc(&wareki(d))).unwrap_or_else(|| "未達成".into()),
+                    esc(&result),
+                    esc(&why),
                 );
             }
             s.push_str("</tbody></table>");
@@ -773,14 +790,20 @@ fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
         return "<p>記録はありません。</p>".into();
     }
     let mut s = String::from(
-        "<table class=\"grid\"><thead><tr><th>領域</th><th>機関</th><th>日付</th><th>状況</th><th>ニーズ・強み</th><th>緊急度</th></tr></thead><tbody>",
+        "<table class=\"grid\"><thead><tr><th>領域</th><th>機関</th><th>日付</th><th>把握した状況（事実）</th><th>見立て（評価・判断）</th><th>緊急度</th></tr></thead><tbody>",
     );
     for e in entries {
         let domain = crate::reference::assessment_domain(&e.domain)
             .map(|d| d.label_ja)
             .unwrap_or(&e.domain);
         let mut needs = String::new();
+        if let Some(j) = &e.judgement {
+            needs.push_str(&esc(j));
+        }
         if let Some(n) = &e.needs {
+            if !needs.is_empty() {
+                needs.push_str("<br>");
+            }
             let _ = write!(needs, "ニーズ：{}", esc(n));
         }
         if let Some(st) = &e.strengths {

@@ -5,6 +5,7 @@
 mod audit;
 mod consents;
 mod convergence;
+mod cycle;
 mod disclosures;
 mod exchange;
 mod hostile;

@@ -56,6 +56,8 @@ fn action(v: &mut Vault, case: Uuid, owner: Uuid, due: &str) -> Uuid {
         owner_agency: owner,
         owner_worker: None,
         key_person: None,
+        owner_person: None,
+        frequency: None,
         due: Some(day(due)),
         meeting: None,
         tags: Vec::new(),
@@ -404,6 +406,7 @@ fn assessment_changes_since_the_last_meeting_are_computed() {
             domain: domain.into(),
             person: None,
             seen: seen.into(),
+            judgement: None,
             strengths: None,
             needs: None,
             risk: None,
@@ -433,8 +436,14 @@ fn assessment_changes_since_the_last_meeting_are_computed() {
     .unwrap();
     v.finalise_meeting(m).unwrap();
     let added = entry(v, "wishes", "本人は「家にいたい」");
-    v.revise_assessment(revised, Some("年金と生活保護"), None, None, None)
-        .unwrap();
+    v.revise_assessment(
+        revised,
+        kasane::AssessmentRevision {
+            seen: Some("年金と生活保護"),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     v.retract_assessment(dropped).unwrap();
     let ch = v.assessment_changes(c).unwrap().expect("discussed once");
     assert_eq!(ch.since.id, m);
@@ -625,6 +634,7 @@ fn printed_documents_carry_what_they_must() {
         domain: "wishes".into(),
         person: Some(son),
         seen: "長男は支援者と会おうとしない".into(),
+        judgement: None,
         strengths: None,
         needs: None,
         risk: None,

@@ -389,21 +389,6 @@ fn contact_attempts_say_when_whom_and_how_they_went_and_add_up() {
     assert_eq!(there.outreach, d.outreach, "the partner sees the same attempts");
 }
 
-/// 福祉総務課 (L) leads a case in 高橋家 and has shared it with 生活福祉課 (B) under 支援会議; both
-/// hold it.
-fn lead_and_partner(seed: u64) -> (TestVault, TestVault, uuid::Uuid) {
-    let mut l = agency_vault(seed, "福祉総務課", clock());
-    let mut b = agency_vault(seed + 1, "生活福祉課", clock());
-    introduce(&mut l.vault, &mut b.vault, true);
-    sync(&mut b.vault, &mut l.vault);
-    let hh = household(&mut l.vault, "高橋家", "鎌倉市大町2-3-4");
-    let c = case(&mut l.vault, hh, "8050");
-    let ba = agency_id(&b.vault);
-    l.vault.share_case(c, ba, Some(kasane::Basis::ShienKaigi)).unwrap();
-    sync(&mut l.vault, &mut b.vault);
-    (l, b, c)
-}
-
 /// 終結: a case closes on a day, for a reason, with who keeps watching; it prints as a closing
 /// sheet; it reopens only with a reason; the partner sees both.
 #[test]
@@ -580,6 +565,8 @@ fn an_action_carries_its_kinds_of_support() {
         owner_agency: me,
         owner_worker: None,
         key_person: None,
+        owner_person: None,
+        frequency: None,
         due: None,
         meeting: None,
         tags,

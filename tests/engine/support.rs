@@ -295,3 +295,18 @@ pub fn forged_share(v: &mut Vault, case: Uuid, agency: Uuid, basis: &str, purpos
     .expect("a crafted share op");
     v.rebuild_state().expect("state rebuilt");
 }
+
+/// 福祉総務課 (L) leads a case in 高橋家 and has shared it with 生活福祉課 (B) under 支援会議; both
+/// hold it.
+pub fn lead_and_partner(seed: u64) -> (TestVault, TestVault, uuid::Uuid) {
+    let mut l = agency_vault(seed, "福祉総務課", clock());
+    let mut b = agency_vault(seed + 1, "生活福祉課", clock());
+    introduce(&mut l.vault, &mut b.vault, true);
+    sync(&mut b.vault, &mut l.vault);
+    let hh = household(&mut l.vault, "高橋家", "鎌倉市大町2-3-4");
+    let c = case(&mut l.vault, hh, "8050");
+    let ba = agency_id(&b.vault);
+    l.vault.share_case(c, ba, Some(kasane::Basis::ShienKaigi)).unwrap();
+    sync(&mut l.vault, &mut b.vault);
+    (l, b, c)
+}

@@ -319,4 +319,32 @@ describe("first start to locked and back", () => {
     await s.choose("select[name=language]", "ja");
     await bodyHas("自動ロック");
   });
+
+  it("shows the activity record from settings and filters it to what was done to cases", async () => {
+    await s.click(await s.waitFor("[data-testid=open-audit]"));
+    // The first page, newest first, once the engine has checked the whole record.
+    await s.waitFor("[data-testid=audit-entries][aria-busy=false] [data-testid=audit-row]");
+    await s.waitFor("[data-testid=audit-verified]", { text: (t) => t.includes("書き換えられていません") });
+    await s.choose("select[name=audit-kind]", "case");
+    await s.click("[data-testid=audit-apply]");
+    // The rows the engine gave for this filter (data-kind), not the unfiltered ones still shown.
+    const list = await s.waitFor('[data-testid=audit-entries][aria-busy=false][data-kind="case"]');
+    const rows = await s.execute<{ kind: string; action: string }[]>(
+      "return [...document.querySelectorAll('[data-testid=audit-row]')].map((r) => ({ kind: r.dataset.kind, action: r.dataset.action }));",
+    );
+    expect(rows.length, "the case's own actions are listed").toBeGreaterThan(3);
+    expect(rows.every((r) => r.kind === "case"), `only actions on cases: ${JSON.stringify(rows)}`).toBe(true);
+    const actions = rows.map((r) => r.action);
+    for (const a of ["case.open", "note.add", "case.close", "case.reopen"]) expect(actions).toContain(a);
+    expect(actions, "a view of the case is a view, not an action on it").not.toContain("case.view");
+    expect(actions.indexOf("case.reopen"), "newest first").toBeLessThan(actions.indexOf("case.open"));
+    const text = await s.text(list);
+    expect(text, "actions are named in Japanese").toContain("ケースの開始");
+    expect(text).toContain("支援経過の記録");
+    expect(text, "who did it").toContain("山田");
+    expect(text, "when, in 和暦").toMatch(/令和\d+年\d+月\d+日 \d{2}:\d{2}/);
+    expect(text, "how many match out of the whole record").toMatch(/件のうち、条件に合う操作 \d+件/);
+    await s.execute("document.querySelector('main').scrollTo(0, 0);");
+    await shoot(s, "17-activity-record");
+  });
 });

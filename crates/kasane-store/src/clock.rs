@@ -3,15 +3,24 @@
 
 use std::sync::{Arc, Mutex};
 
-use jiff::{Timestamp, civil::Date, tz::TimeZone};
+use jiff::{
+    Timestamp,
+    civil::{Date, DateTime},
+    tz::TimeZone,
+};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 /// The wall clock as the engine sees it.
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
+    /// The wall-clock date and time where the case workers are, at `at`: the day an audit entry
+    /// is listed under is the day the worker saw on their PC, not the UTC one.
+    fn local(&self, at: Timestamp) -> DateTime;
     /// The calendar date case workers live in; ages and due dates are counted against it.
-    fn today(&self) -> Date;
+    fn today(&self) -> Date {
+        self.local(self.now()).date()
+    }
 }
 
 /// The machine's clock in the machine's time zone (Asia/Tokyo on a municipal PC).
@@ -22,8 +31,8 @@ impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         Timestamp::now()
     }
-    fn today(&self) -> Date {
-        Timestamp::now().to_zoned_datetime(TimeZone::system()).date()
+    fn local(&self, at: Timestamp) -> DateTime {
+        at.to_zoned_datetime(TimeZone::system()).datetime()
     }
 }
 
@@ -49,10 +58,10 @@ impl Clock for FixedClock {
     fn now(&self) -> Timestamp {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
-    fn today(&self) -> Date {
-        self.now()
-            .to_zoned_datetime(TimeZone::fixed(jiff::tz::offset(9)))
-            .date()
+    /// In Japan (UTC+9) whatever the machine running the tests is set to, so a fixed time
+    /// falls on the same day everywhere.
+    fn local(&self, at: Timestamp) -> DateTime {
+        at.to_zoned_datetime(TimeZone::fixed(jiff::tz::offset(9))).datetime()
     }
 }
 

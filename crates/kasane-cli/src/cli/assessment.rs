@@ -12,6 +12,10 @@ use super::{CaseArg, Global, Result};
 #[derive(Debug, Subcommand)]
 pub enum AssessmentCmd {
     Add(AssessmentAdd),
+    /// A new version of one of this agency's entries; options left out stay as they are.
+    Revise(AssessmentReviseArgs),
+    /// The overall 見立て and 支援方針 of a case (lead agency only).
+    Overall(AssessmentOverall),
     /// Every agency's entries side by side, per domain.
     List(CaseArg),
     /// What changed since the last meeting that discussed the case.
@@ -25,9 +29,12 @@ pub struct AssessmentAdd {
     /// wishes household health care money housing children safety connection daily-life
     #[arg(long)]
     pub domain: String,
-    /// What was seen (for wishes: what the person or family wants, in their words).
+    /// 把握した状況（事実）: what was found (for wishes: what the person or family wants, in their words).
     #[arg(long)]
     pub seen: String,
+    /// 見立て（課題の背景・判断）: the worker's reading, kept apart from the facts.
+    #[arg(long)]
+    pub judgement: Option<String>,
     #[arg(long)]
     pub strengths: Option<String>,
     #[arg(long)]
@@ -44,6 +51,36 @@ pub struct AssessmentAdd {
     pub no_contact: bool,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct AssessmentReviseArgs {
+    pub id: String,
+    #[arg(long)]
+    pub seen: Option<String>,
+    #[arg(long)]
+    pub judgement: Option<String>,
+    #[arg(long)]
+    pub strengths: Option<String>,
+    #[arg(long)]
+    pub needs: Option<String>,
+    #[arg(long)]
+    pub risk: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AssessmentOverall {
+    #[arg(long)]
+    pub case: String,
+    /// 全体の見立て.
+    #[arg(long)]
+    pub view: String,
+    /// 支援方針.
+    #[arg(long)]
+    pub policy: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
 pub fn run(g: &Global, out: &Out, cmd: AssessmentCmd) -> Result<()> {
     let mut v = unlock(g)?;
     match cmd {
@@ -53,6 +90,7 @@ pub fn run(g: &Global, out: &Out, cmd: AssessmentCmd) -> Result<()> {
                 domain: a.domain,
                 person: person_id(&a.person)?,
                 seen: a.seen,
+                judgement: a.judgement,
                 strengths: a.strengths,
                 needs: a.needs,
                 risk: a.risk.as_deref().map(Risk::parse).transpose().map_err(Error::from)?,
@@ -60,6 +98,28 @@ pub fn run(g: &Global, out: &Out, cmd: AssessmentCmd) -> Result<()> {
                 date: a.date.as_deref().map(date).transpose()?,
             })?;
             out.id("assessment", idv);
+        }
+        AssessmentCmd::Revise(a) => {
+            v.revise_assessment(
+                id(&a.id, "assessment")?,
+                kasane::AssessmentRevision {
+                    seen: a.seen.as_deref(),
+                    judgement: a.judgement.as_deref(),
+                    strengths: a.strengths.as_deref(),
+                    needs: a.needs.as_deref(),
+                    risk: a.risk.as_deref().map(Risk::parse).transpose().map_err(Error::from)?,
+                },
+            )?;
+            out.done("見立てを更新しました / assessment entry revised");
+        }
+        AssessmentCmd::Overall(a) => {
+            v.set_formulation(
+                id(&a.case, "case")?,
+                &a.view,
+                &a.policy,
+                a.date.as_deref().map(date).transpose()?,
+            )?;
+            out.done("全体の見立てと支援方針を記録しました / overall assessment and support policy recorded");
         }
         AssessmentCmd::List(a) => {
             let view = v.assessment_view(id(&a.case, "case")?)?;
@@ -93,6 +153,9 @@ impl Out {
                     },
                     e.risk.map(|r| r.label_ja()).unwrap_or("-")
                 );
+                if let Some(j) = &e.judgement {
+                    outln!("      見立て（評価・判断）: {j}");
+                }
                 if let Some(n) = &e.needs {
                     outln!("      ニーズ: {n}");
                 }

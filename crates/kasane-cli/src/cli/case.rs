@@ -25,6 +25,10 @@ pub enum CaseCmd {
     /// The case's disclosure ledger (情報提供の記録): every share and meeting, with its basis and end;
     /// `--out FILE` writes it printable (HTML).
     Disclosures(CaseDisclosures),
+    /// Record (or correct) how the consultation came (相談受付; lead agency only).
+    Intake(CaseIntake),
+    /// The intake form (相談受付票), printable (HTML).
+    IntakeSheet(CaseClosingSheet),
     /// Record the decision to support the case (支援決定; lead agency only).
     Decide(CaseDecide),
     /// Close the case (終結; lead agency only): the reason, the day, who keeps watching.
@@ -50,6 +54,42 @@ pub struct CaseClose {
     pub watch: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaseIntake {
+    pub case: String,
+    /// visit | phone | family | referral | outreach | community | other
+    /// (or 本人来所 / 電話 / 家族から / 関係機関から紹介 / 訪問・アウトリーチ / 地域住民・民生委員から / その他)
+    #[arg(long)]
+    pub route: String,
+    /// Who made the referral (the agency, the 民生委員 …).
+    #[arg(long)]
+    pub referrer: Option<String>,
+    /// Who came: person | family | related (or 本人 / 家族 / 関係者).
+    #[arg(long)]
+    pub visitor: String,
+    /// The visitor's name or relationship to the person.
+    #[arg(long)]
+    pub visitor_name: Option<String>,
+    /// 主訴, in the person's own words.
+    #[arg(long)]
+    pub complaint: String,
+    /// 世帯の状況 as told.
+    #[arg(long)]
+    pub situation: Option<String>,
+    /// 受付者: the worker who received it.
+    #[arg(long)]
+    pub received_by: String,
+    /// Default: today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// HH:MM.
+    #[arg(long)]
+    pub time: Option<String>,
+    /// The consent given at intake (a consent id of the household).
+    #[arg(long)]
+    pub consent: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -259,6 +299,33 @@ pub fn run(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
                 }
                 None => out.disclosures(&v.disclosure_ledger(case)?),
             }
+        }
+        CaseCmd::Intake(a) => {
+            let case = id(&a.case, "case")?;
+            v.record_intake(
+                case,
+                kasane::NewIntake {
+                    date: a.date.as_deref().map(date).transpose()?,
+                    time: a.time,
+                    received_by: a.received_by,
+                    route: kasane::IntakeRoute::parse(&a.route).map_err(Error::from)?,
+                    referrer: a.referrer,
+                    visitor: kasane::Visitor::parse(&a.visitor).map_err(Error::from)?,
+                    visitor_name: a.visitor_name,
+                    complaint: a.complaint,
+                    situation: a.situation,
+                    consent: a.consent.as_deref().map(|k| id(k, "consent")).transpose()?,
+                },
+            )?;
+            out.done("相談受付を記録しました / intake recorded");
+        }
+        CaseCmd::IntakeSheet(a) => {
+            let html = v.print_intake(id(&a.case, "case")?, a.copies)?;
+            v.save_printout(&a.out, &html)?;
+            out.printout(
+                &format!("相談受付票を出力しました / intake form written: {}", a.out.display()),
+                &a.out,
+            );
         }
         CaseCmd::Decide(a) => {
             let case = id(&a.case, "case")?;

@@ -284,6 +284,8 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
                         owner_agency: owner,
                         owner_worker: a.worker,
                         key_person: person_id(&a.key_person)?,
+                        owner_person: None,
+                        frequency: None,
                         due: a.due.as_deref().map(date).transpose()?,
                         meeting: Some(m),
                         tags: Vec::new(),

@@ -1346,3 +1346,370 @@ fn a_case_is_closed_printed_and_reopened_from_the_command_line() {
     assert_eq!(shown["case"]["status"], "active");
     assert_eq!(shown["case"]["reopened"]["reason"], "再び相談があった");
 }
+
+#[test]
+fn the_audit_trail_is_filtered_by_period_worker_kind_action_and_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    init(&vault, "福祉総務課");
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "髙橋家", "--district", "kamakura-2"],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "8050",
+            "--problem",
+            "hikikomori",
+        ],
+    ));
+    ok(
+        &vault,
+        &["note", "add", "--case", &c, "--kind", "訪問", "--text", "長男は自室"],
+    );
+    ok(&vault, &["case", "show", &c]);
+    let actions = |v: &Value| -> Vec<String> {
+        v["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["action"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+
+    let views = ok(&vault, &["audit", "--kind", "view"]);
+    assert_eq!(views["verified"], true);
+    assert_eq!(actions(&views), ["case.view"], "{views}");
+    assert_eq!(views["entries"][0]["kind"], "view");
+    assert_eq!(views["entries"][0]["worker_name"], "山田");
+    assert_eq!(views["entries"][0]["target"], c.as_str());
+    assert!(
+        views["matching"].as_u64() < views["total"].as_u64(),
+        "the whole trail is counted too: {views}"
+    );
+    let same = ok(&vault, &["audit", "--kind", "閲覧"]);
+    assert_eq!(actions(&same), ["case.view"], "the kind in Japanese");
+
+    let cases = ok(&vault, &["audit", "--action", "case"]);
+    assert_eq!(actions(&cases), ["case.open", "case.view"], "oldest first");
+    let about = ok(&vault, &["audit", "--target", &c]);
+    assert_eq!(
+        actions(&about),
+        ["case.open", "note.add", "case.view"],
+        "entries naming the case, and the entry added to it"
+    );
+    let newest = ok(&vault, &["audit", "--by", "山田", "--kind", "case", "--limit", "1"]);
+    assert_eq!(actions(&newest), ["note.add"], "--limit keeps the newest");
+    let before = ok(
+        &vault,
+        &[
+            "audit", "--by", "山田", "--kind", "case", "--limit", "1", "--offset", "1",
+        ],
+    );
+    assert_eq!(actions(&before), ["case.open"], "--offset goes back a page");
+    let long_ago = ok(&vault, &["audit", "--from", "2000-01-01", "--to", "R1.5.1"]);
+    assert_eq!(long_ago["matching"], 0);
+    assert!(long_ago["total"].as_u64() > Some(5));
+    let since = ok(&vault, &["audit", "--from", "2000-01-01"]);
+    assert_eq!(since["matching"], since["total"]);
+
+    let backwards = kasane(&vault, pass, &["--json", "audit", "--from", "R8.1.2", "--to", "R8.1.1"]);
+    assert_eq!(
+        backwards.code, 2,
+        "a period ending before it starts: {}",
+        backwards.stderr
+    );
+    let nobody = kasane(&vault, pass, &["audit", "--by", "鈴木"]);
+    assert_eq!(nobody.code, 2, "an unknown worker: {}", nobody.stderr);
+    assert!(
+        nobody.stderr.contains("山田"),
+        "the workers are named: {}",
+        nobody.stderr
+    );
+    let bad_kind = kasane(&vault, pass, &["audit", "--kind", "閲覧以外"]);
+    assert_eq!(bad_kind.code, 2, "{}", bad_kind.stderr);
+
+    let text = kasane(&vault, pass, &["audit", "--kind", "view"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("山田")
+            && text.stdout.contains("case.view")
+            && text.stdout.contains("条件に合う記録 1 件"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("ハッシュチェーン検証済み"), "{}", text.stdout);
+}
+
+/// The case cycle from the command line, every step in `--json`: 相談受付 and its form, facts and
+/// judgement, the overall view, a plan version approved at a 重層的支援会議 and agreed, printed with
+/// its signature lines, evaluated, and revised into a second version carrying the goal not met.
+#[test]
+fn the_case_cycle_runs_from_intake_to_a_revised_plan_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    init(&vault, "福祉総務課");
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
+    ));
+    let son = id(&ok(
+        &vault,
+        &[
+            "person",
+            "add",
+            "--household",
+            &hh,
+            "--family-name",
+            "高橋",
+            "--given-name",
+            "一郎",
+            "--family-kana",
+            "タカハシ",
+            "--given-kana",
+            "イチロウ",
+            "--birth",
+            "S48",
+            "--sex",
+            "male",
+            "--relation",
+            "本人",
+        ],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "8050",
+            "--problem",
+            "hachimaru-gomaru",
+        ],
+    ));
+    let bad = kasane(
+        &vault,
+        pass,
+        &[
+            "--json",
+            "case",
+            "intake",
+            &c,
+            "--route",
+            "伝書鳩",
+            "--visitor",
+            "本人",
+            "--complaint",
+            "x",
+            "--received-by",
+            "山田",
+        ],
+    );
+    assert_eq!(bad.code, 2, "an unknown route is bad input: {}", bad.stderr);
+    ok(
+        &vault,
+        &[
+            "case",
+            "intake",
+            &c,
+            "--route",
+            "地域住民・民生委員から",
+            "--referrer",
+            "民生委員",
+            "--visitor",
+            "家族",
+            "--visitor-name",
+            "長女",
+            "--complaint",
+            "父が外に出なくなった",
+            "--received-by",
+            "山田",
+            "--time",
+            "9:30",
+        ],
+    );
+    let shown = ok(&vault, &["case", "show", &c]);
+    assert_eq!(shown["case"]["intake"]["route"], "community", "{shown}");
+    assert_eq!(shown["case"]["intake"]["time"], "09:30");
+    let form = dir.path().join("受付.html");
+    ok(&vault, &["case", "intake-sheet", &c, "--out", form.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&form).unwrap();
+    assert!(
+        html.contains("相談受付票") && html.contains("父が外に出なくなった"),
+        "the form carries the complaint"
+    );
+
+    ok(
+        &vault,
+        &[
+            "assessment",
+            "add",
+            "--case",
+            &c,
+            "--domain",
+            "care",
+            "--seen",
+            "郵便物が未開封で積まれている",
+            "--judgement",
+            "金銭管理が難しくなっている",
+        ],
+    );
+    let view = ok(&vault, &["assessment", "list", "--case", &c]);
+    let care = view
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["domain"] == "care")
+        .cloned()
+        .unwrap();
+    assert_eq!(care["entries"][0]["judgement"], "金銭管理が難しくなっている", "{care}");
+    assert_eq!(care["entries"][0]["seen"], "郵便物が未開封で積まれている");
+    ok(
+        &vault,
+        &[
+            "assessment",
+            "overall",
+            "--case",
+            &c,
+            "--view",
+            "孤立と介護の重なり",
+            "--policy",
+            "受診と居場所づくり",
+        ],
+    );
+
+    let plan = id(&ok(
+        &vault,
+        &["plan", "new", "--case", &c, "--from", "2026-12-01", "--to", "R9.5.31"],
+    ));
+    let goal = id(&ok(
+        &vault,
+        &[
+            "plan",
+            "goal",
+            "add",
+            "--case",
+            &c,
+            "--text",
+            "父が定期的に受診できる",
+            "--term",
+            "短期目標",
+        ],
+    ));
+    ok(
+        &vault,
+        &[
+            "plan",
+            "action",
+            "add",
+            "--case",
+            &c,
+            "--goal",
+            &goal,
+            "--text",
+            "朝の散歩に誘う",
+            "--owner",
+            "福祉総務課",
+            "--person",
+            &son,
+            "--frequency",
+            "週1回",
+        ],
+    );
+    let m = id(&ok(
+        &vault,
+        &[
+            "meeting",
+            "new",
+            "--type",
+            "jusoteki-shien-kaigi",
+            "--date",
+            "2026-12-01",
+            "--place",
+            "本庁舎",
+            "--attendee",
+            "福祉総務課",
+        ],
+    ));
+    let early = kasane(&vault, pass, &["--json", "plan", "approve", &plan, "--meeting", &m]);
+    assert_ne!(
+        early.code, 0,
+        "a meeting that did not take the case up does not approve its plan"
+    );
+    ok(&vault, &["meeting", "agenda", "add", &m, "--case", &c]);
+    ok(&vault, &["plan", "approve", &plan, "--meeting", &m]);
+    ok(&vault, &["plan", "agree", &plan, "--person", &son]);
+    let printed = dir.path().join("プラン.html");
+    ok(&vault, &["plan", "print", &plan, "--out", printed.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&printed).unwrap();
+    assert!(
+        html.contains("本人署名") && html.contains("受診と居場所づくり") && html.contains("週1回"),
+        "the printed plan has its policy, roles and signature line"
+    );
+
+    let refused = kasane(
+        &vault,
+        pass,
+        &[
+            "--json",
+            "plan",
+            "new",
+            "--case",
+            &c,
+            "--from",
+            "2026-12-01",
+            "--to",
+            "R9.8.31",
+        ],
+    );
+    assert_ne!(
+        refused.code, 0,
+        "a goal not evaluated blocks the next version: {}",
+        refused.stdout
+    );
+    ok(
+        &vault,
+        &[
+            "plan",
+            "goal",
+            "evaluate",
+            &goal,
+            "--result",
+            "一部達成",
+            "--comment",
+            "受診は2回",
+        ],
+    );
+    let second = id(&ok(
+        &vault,
+        &["plan", "new", "--case", &c, "--from", "2026-12-02", "--to", "R9.8.31"],
+    ));
+    let show = ok(&vault, &["plan", "show", &c]);
+    let versions = show["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{show}");
+    assert_eq!(versions[1]["id"], second.as_str());
+    assert_eq!(versions[1]["current"], true);
+    assert_eq!(
+        versions[0]["approval"]["meeting"],
+        m.as_str(),
+        "the first version keeps its approval"
+    );
+    let carried: Vec<&Value> = show["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["plan"] == second.as_str())
+        .collect();
+    assert_eq!(carried.len(), 1, "the goal partly met is carried: {show}");
+    assert_eq!(carried[0]["carried_from"], goal.as_str());
+}

@@ -4,6 +4,7 @@
 
 mod commands;
 mod crash;
+mod demo;
 mod partners;
 mod reader;
 #[path = "../../../../tests/engine/support.rs"]

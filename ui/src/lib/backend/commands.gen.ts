@@ -4,6 +4,8 @@
 import { call, channel } from "./call";
 import type { ActionUpdateInput } from "./types/ActionUpdateInput";
 import type { AssessmentDomainView } from "./types/AssessmentDomainView";
+import type { AuditFilterInput } from "./types/AuditFilterInput";
+import type { AuditPageView } from "./types/AuditPageView";
 import type { BundleExportInput } from "./types/BundleExportInput";
 import type { BundlePreviewView } from "./types/BundlePreviewView";
 import type { BundleProgress } from "./types/BundleProgress";
@@ -22,6 +24,8 @@ import type { DisclosureView } from "./types/DisclosureView";
 import type { ExchangeView } from "./types/ExchangeView";
 import type { ExportPreviewView } from "./types/ExportPreviewView";
 import type { ExportReportView } from "./types/ExportReportView";
+import type { GoalResult } from "./types/GoalResult";
+import type { GoalTerm } from "./types/GoalTerm";
 import type { HitView } from "./types/HitView";
 import type { HomePanelsView } from "./types/HomePanelsView";
 import type { HomeView } from "./types/HomeView";
@@ -32,6 +36,7 @@ import type { HouseholdUpdateInput } from "./types/HouseholdUpdateInput";
 import type { ImportSummaryView } from "./types/ImportSummaryView";
 import type { InboxEntryView } from "./types/InboxEntryView";
 import type { InboxResult } from "./types/InboxResult";
+import type { IntakeInput } from "./types/IntakeInput";
 import type { ItemRecordInput } from "./types/ItemRecordInput";
 import type { LedgerFilterInput } from "./types/LedgerFilterInput";
 import type { LedgerRowView } from "./types/LedgerRowView";
@@ -55,6 +60,7 @@ import type { PackResultView } from "./types/PackResultView";
 import type { PassphraseChangeInput } from "./types/PassphraseChangeInput";
 import type { PersonUpdateInput } from "./types/PersonUpdateInput";
 import type { PlanReference } from "./types/PlanReference";
+import type { PlanVersionInput } from "./types/PlanVersionInput";
 import type { PlanView } from "./types/PlanView";
 import type { PrintDocument } from "./types/PrintDocument";
 import type { Progress } from "./types/Progress";
@@ -223,12 +229,24 @@ export async function caseClosingSheet(case_: string): Promise<string> {
   return call<string>("case_closing_sheet", { case: case_ });
 }
 
+export async function caseIntake(input: IntakeInput): Promise<void> {
+  return call<void>("case_intake", { input });
+}
+
+export async function caseIntakeSheet(case_: string): Promise<string> {
+  return call<string>("case_intake_sheet", { case: case_ });
+}
+
 export async function consentWithdraw(id: string, date: string): Promise<void> {
   return call<void>("consent_withdraw", { id, date });
 }
 
 export async function search(query: string, submitted: boolean): Promise<HitView[]> {
   return call<HitView[]>("search", { query, submitted });
+}
+
+export async function auditEntries(filter: AuditFilterInput): Promise<AuditPageView> {
+  return call<AuditPageView>("audit_entries", { filter });
 }
 
 export async function exchangeOverview(): Promise<ExchangeView> {
@@ -335,8 +353,40 @@ export async function casePlan(case_: string): Promise<PlanView> {
   return call<PlanView>("case_plan", { case: case_ });
 }
 
-export async function goalAdd(case_: string, text: string): Promise<string> {
-  return call<string>("goal_add", { case: case_, text });
+export async function goalAdd(case_: string, text: string, term: GoalTerm | null): Promise<string> {
+  return call<string>("goal_add", { case: case_, text, term });
+}
+
+export async function goalEvaluate(goal: string, result: GoalResult, comment: string, date: string): Promise<void> {
+  return call<void>("goal_evaluate", { goal, result, comment, date });
+}
+
+export async function planVersionNew(case_: string, input: PlanVersionInput): Promise<string> {
+  return call<string>("plan_version_new", { case: case_, input });
+}
+
+export async function planRevise(plan: string, input: PlanVersionInput): Promise<void> {
+  return call<void>("plan_revise", { plan, input });
+}
+
+export async function planApprove(plan: string, meeting: string): Promise<void> {
+  return call<void>("plan_approve", { plan, meeting });
+}
+
+export async function planAgree(plan: string, person: string, date: string): Promise<void> {
+  return call<void>("plan_agree", { plan, person, date });
+}
+
+export async function planPrint(plan: string): Promise<string> {
+  return call<string>("plan_print", { plan });
+}
+
+export async function assessmentOverall(case_: string, view: string, policy: string): Promise<void> {
+  return call<void>("assessment_overall", { case: case_, view, policy });
+}
+
+export async function assessmentRevise(entry: string, seen: string, judgement: string): Promise<void> {
+  return call<void>("assessment_revise", { entry, seen, judgement });
 }
 
 export async function actionAdd(input: NewActionInput): Promise<string> {

@@ -12,6 +12,7 @@ export type Screen =
   | { name: "household"; id: string }
   | { name: "case"; id: string }
   | { name: "settings" }
+  | { name: "audit" }
   | { name: "exchange" }
   | { name: "conflicts" }
   | { name: "meetings" }
@@ -25,6 +26,7 @@ const UNLOCKED: readonly ScreenName[] = [
   "household",
   "case",
   "settings",
+  "audit",
   "exchange",
   "conflicts",
   "meetings",

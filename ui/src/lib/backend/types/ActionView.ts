@@ -3,7 +3,15 @@ import type { ActionStatus } from "./ActionStatus";
 import type { ActionTag } from "./ActionTag";
 import type { DateView } from "./DateView";
 
-export type ActionView = { id: string, goal: string | null, text: string, owner_agency: string, owner_agency_name: string, owner_worker: string | null, key_person: string | null, due: DateView | null, status: ActionStatus, 
+export type ActionView = { id: string, goal: string | null, text: string, owner_agency: string, owner_agency_name: string, owner_worker: string | null, key_person: string | null, 
+/**
+ * A member of the household who carries it themselves.
+ */
+owner_person: string | null, 
+/**
+ * 頻度.
+ */
+frequency: string | null, due: DateView | null, status: ActionStatus, 
 /**
  * Why (実施できず / 未実施), or any note.
  */

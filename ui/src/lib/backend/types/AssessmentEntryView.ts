@@ -6,7 +6,15 @@ export type AssessmentEntryView = { id: string, domain: string,
 /**
  * The member it is about; null: the whole household.
  */
-person: string | null, agency: string, agency_name: string, worker: string, date: DateView, seen: string, strengths: string | null, needs: string | null, risk: Risk | null, no_contact: boolean, 
+person: string | null, agency: string, agency_name: string, worker: string, date: DateView, 
+/**
+ * 把握した状況（事実）.
+ */
+seen: string, 
+/**
+ * 見立て（課題の背景・判断）: judgement, which a reviewer may withhold from a disclosure request.
+ */
+judgement: string | null, strengths: string | null, needs: string | null, risk: Risk | null, no_contact: boolean, 
 /**
  * Written by this vault's agency (only those can be retracted here).
  */

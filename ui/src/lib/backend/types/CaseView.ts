@@ -2,11 +2,21 @@
 import type { CaseStatus } from "./CaseStatus";
 import type { ClosureView } from "./ClosureView";
 import type { DateView } from "./DateView";
+import type { FormulationView } from "./FormulationView";
+import type { IntakeView } from "./IntakeView";
 import type { ReopeningView } from "./ReopeningView";
 import type { Risk } from "./Risk";
 import type { SupportDecisionView } from "./SupportDecisionView";
 
 export type CaseView = { id: string, household: string, title: string, status: CaseStatus, lead_agency: string, problems: Array<string>, risk: Risk | null, next_review: DateView | null, opened: DateView, key_person: string | null, 
+/**
+ * How the consultation came (相談受付).
+ */
+intake: IntakeView | null, 
+/**
+ * The overall 見立て and 支援方針.
+ */
+formulation: FormulationView | null, 
 /**
  * The decision to support it (支援決定).
  */

@@ -7,6 +7,14 @@ export type NewActionInput = { case: string, goal: string | null, text: string, 
  */
 owner_worker: string, key_person: string | null, 
 /**
+ * A member of the household who carries it themselves; null: the owner agency does.
+ */
+owner_person: string | null, 
+/**
+ * 頻度; blank: none.
+ */
+frequency: string, 
+/**
  * As typed (和暦 or ISO); blank: none.
  */
 due: string, tags: Array<ActionTag>, };

@@ -5,4 +5,4 @@ export type NewAssessmentInput = { case: string, domain: string,
 /**
  * A member id; null: the whole household.
  */
-person: string | null, seen: string, strengths: string, needs: string, risk: Risk | null, no_contact: boolean, };
+person: string | null, seen: string, judgement: string, strengths: string, needs: string, risk: Risk | null, no_contact: boolean, };

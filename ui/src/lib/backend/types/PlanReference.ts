@@ -4,9 +4,11 @@ import type { ActionTag } from "./ActionTag";
 import type { BasisView } from "./BasisView";
 import type { ConferenceTypeView } from "./ConferenceTypeView";
 import type { DomainInfo } from "./DomainInfo";
+import type { GoalResult } from "./GoalResult";
+import type { GoalTerm } from "./GoalTerm";
 import type { ReferralStatus } from "./ReferralStatus";
 
 /**
  * The lists the plan and meeting forms offer (no vault needed).
  */
-export type PlanReference = { bases: Array<BasisView>, domains: Array<DomainInfo>, conference_types: Array<ConferenceTypeView>, action_statuses: Array<ActionStatus>, action_tags: Array<ActionTag>, referral_statuses: Array<ReferralStatus>, };
+export type PlanReference = { bases: Array<BasisView>, domains: Array<DomainInfo>, conference_types: Array<ConferenceTypeView>, action_statuses: Array<ActionStatus>, action_tags: Array<ActionTag>, referral_statuses: Array<ReferralStatus>, goal_terms: Array<GoalTerm>, goal_results: Array<GoalResult>, };

@@ -7,14 +7,16 @@ import type { ConsentPurpose } from "./ConsentPurpose";
 import type { ContactOutcome } from "./ContactOutcome";
 import type { DistrictView } from "./DistrictView";
 import type { InfoKind } from "./InfoKind";
+import type { IntakeRoute } from "./IntakeRoute";
 import type { NoteKind } from "./NoteKind";
 import type { PartnerStatus } from "./PartnerStatus";
 import type { ProblemView } from "./ProblemView";
 import type { RelationKind } from "./RelationKind";
 import type { Risk } from "./Risk";
 import type { Sex } from "./Sex";
+import type { Visitor } from "./Visitor";
 
 /**
  * Everything a form offers to choose from that does not depend on the vault.
  */
-export type Reference = { districts: Array<DistrictView>, problems: Array<ProblemView>, case_statuses: Array<CaseStatus>, risks: Array<Risk>, sexes: Array<Sex>, note_kinds: Array<NoteKind>, contact_outcomes: Array<ContactOutcome>, closure_reasons: Array<ClosureReason>, consent_hows: Array<ConsentHow>, consent_givers: Array<ConsentGiver>, consent_purposes: Array<ConsentPurpose>, info_kinds: Array<InfoKind>, relation_kinds: Array<RelationKind>, partner_statuses: Array<PartnerStatus>, };
+export type Reference = { districts: Array<DistrictView>, problems: Array<ProblemView>, case_statuses: Array<CaseStatus>, risks: Array<Risk>, sexes: Array<Sex>, note_kinds: Array<NoteKind>, contact_outcomes: Array<ContactOutcome>, closure_reasons: Array<ClosureReason>, intake_routes: Array<IntakeRoute>, visitors: Array<Visitor>, consent_hows: Array<ConsentHow>, consent_givers: Array<ConsentGiver>, consent_purposes: Array<ConsentPurpose>, info_kinds: Array<InfoKind>, relation_kinds: Array<RelationKind>, partner_statuses: Array<PartnerStatus>, };

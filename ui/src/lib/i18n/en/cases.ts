@@ -198,7 +198,7 @@ export const cases: Texts<typeof ja> = {
   "assessment.noContactHelp": "The person or family refuses involvement and contact with supporters",
   "assessment.none": "No assessment entries yet.",
   "assessment.retractConfirm": "Retract this entry? It stays in the history.",
-  "assessment.seen": "What was seen",
+  "assessment.seen": "What was found (facts)",
   "assessment.strengths": "Strengths",
   "assessment.subject": "About",
   "assessment.title": "Shared assessment",

@@ -1,8 +1,10 @@
 // English text, split by screen area like ../ja: every key of the Japanese catalog, and no other
 // (the types below and catalogs.test.ts both check).
 import type { ja } from "../ja";
+import { audit } from "./audit";
 import { cases } from "./cases";
 import { common } from "./common";
+import { cycle } from "./cycle";
 import { exchange } from "./exchange";
 import { home } from "./home";
 import { household } from "./household";
@@ -15,6 +17,6 @@ export type Texts<T> = { readonly [K in keyof T]: string };
 export type Catalog = Texts<typeof ja>;
 
 /** Each area's texts, named as in ../ja. */
-export const enParts = { common, vault, home, household, cases, meeting, exchange } as const;
+export const enParts = { common, vault, home, household, cases, cycle, meeting, exchange, audit } as const;
 
-export const en: Catalog = { ...common, ...vault, ...home, ...household, ...cases, ...meeting, ...exchange };
+export const en: Catalog = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...meeting, ...exchange, ...audit };

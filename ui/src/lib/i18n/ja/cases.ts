@@ -194,7 +194,7 @@ export const cases = {
   "assessment.noContactHelp": "本人・家族が支援者との関わりや連絡を拒否している",
   "assessment.none": "アセスメントはまだありません。",
   "assessment.retractConfirm": "このアセスメントを取り消しますか？取り消した記録は履歴に残ります。",
-  "assessment.seen": "見立て（把握したこと）",
+  "assessment.seen": "把握した状況（事実）",
   "assessment.strengths": "強み",
   "assessment.subject": "対象",
   "assessment.title": "共有アセスメント",

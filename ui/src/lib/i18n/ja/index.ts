@@ -1,8 +1,10 @@
 // 日本語の文言（既定の言語）。画面に出る文字はすべてこのフォルダと ../en にあり、両方のキーは同じで
 // なければなりません（catalogs.test.ts が確かめます）。{name} の形の部分は表示のときに置き換えます。
 // 画面の領域ごとに一つのファイルに分け、ここで一つにまとめます。
+import { audit } from "./audit";
 import { cases } from "./cases";
 import { common } from "./common";
+import { cycle } from "./cycle";
 import { exchange } from "./exchange";
 import { home } from "./home";
 import { household } from "./household";
@@ -10,6 +12,6 @@ import { meeting } from "./meeting";
 import { vault } from "./vault";
 
 /** Each area's texts; a key belongs to exactly one (catalogs.test.ts checks). */
-export const jaParts = { common, vault, home, household, cases, meeting, exchange } as const;
+export const jaParts = { common, vault, home, household, cases, cycle, meeting, exchange, audit } as const;
 
-export const ja = { ...common, ...vault, ...home, ...household, ...cases, ...meeting, ...exchange } as const;
+export const ja = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...meeting, ...exchange, ...audit } as const;
