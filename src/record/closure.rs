@@ -133,13 +133,7 @@ impl Vault {
         }
         let by = require_text("decided by", &decision.by)?;
         if let Some(m) = decision.meeting {
-            // Read as fields: meetings sit above records.
-            let case_text = id.to_string();
-            let took_up = super::load_all(&self.conn, "agenda-item", Some(m))?.iter().any(|st| {
-                st.fields.get("case").and_then(|v| v.as_str()) == Some(case_text.as_str())
-                    && st.fields.get("removed").and_then(|v| v.as_bool()) != Some(true)
-            });
-            if !took_up {
+            if !super::meeting_takes_up(&self.conn, m, id)? {
                 return Err(RecordError::Inconsistent(msg!(
                     ja: "その会議ではこのケースを検討していません",
                     en: "that meeting did not take this case up"

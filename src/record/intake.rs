@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Fields, RecordError, choice, msg, note::time_of_day, optional_text, require_text};
+use super::{Fields, RecordError, choice, msg, note::time_field, optional_text, require_text};
 use crate::{Vault, ja::Date};
 
 choice!(IntakeRoute, "intake route", {
@@ -87,15 +87,7 @@ impl Vault {
                 msg!(ja: "受付日 {date} が未来の日付です", en: "the intake date {date} is in the future"),
             ));
         }
-        let time = match new.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(t) => Some(time_of_day(t).ok_or_else(|| {
-                RecordError::Inconsistent(msg!(
-                    ja: "時刻「{t}」は読めません。14:30 のように入力してください",
-                    en: "\"{t}\" is not a time of day; write it as 14:30"
-                ))
-            })?),
-        };
+        let time = time_field(new.time.as_deref())?;
         if let Some(k) = new.consent {
             if self.consent(k)?.household != c.household {
                 return Err(RecordError::Inconsistent(msg!(

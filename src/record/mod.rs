@@ -331,6 +331,21 @@ pub(crate) use choice;
 
 pub(crate) use crate::log::load_all;
 
+/// Whether an agenda item takes `case` up (it names the case and was not taken off). Meetings sit
+/// above records, so records read their items as fields.
+pub(crate) fn item_takes_up(item: &EntityState, case: &str) -> bool {
+    item.fields.get("case").and_then(|v| v.as_str()) == Some(case)
+        && item.fields.get("removed").and_then(|v| v.as_bool()) != Some(true)
+}
+
+/// Whether a meeting's agenda takes a case up.
+pub(crate) fn meeting_takes_up(conn: &rusqlite::Connection, meeting: Uuid, case: Uuid) -> Result<bool, RecordError> {
+    let case = case.to_string();
+    Ok(load_all(conn, "agenda-item", Some(meeting))?
+        .iter()
+        .any(|st| item_takes_up(st, &case)))
+}
+
 /// One entity of an expected type, or NotFound.
 pub(crate) fn load_one(conn: &rusqlite::Connection, id: Uuid, etype: &'static str) -> Result<EntityState, RecordError> {
     match crate::log::load_entity(conn, id)? {

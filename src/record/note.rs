@@ -90,15 +90,7 @@ pub struct NewNote {
 /// Checks a contact attempt as typed: a time of day as H:MM or HH:MM (kept as HH:MM), whom as
 /// text; blanks dropped.
 fn outreach(o: &Outreach) -> Result<Outreach, RecordError> {
-    let time = match o.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => None,
-        Some(t) => Some(time_of_day(t).ok_or_else(|| {
-            RecordError::Inconsistent(super::msg!(
-                ja: "時刻「{t}」は読めません。14:30 のように入力してください",
-                en: "\"{t}\" is not a time of day; write it as 14:30"
-            ))
-        })?),
-    };
+    let time = time_field(o.time.as_deref())?;
     Ok(Outreach {
         time,
         contacted: optional_text("contacted", o.contacted.as_deref())?,
@@ -106,8 +98,21 @@ fn outreach(o: &Outreach) -> Result<Outreach, RecordError> {
     })
 }
 
+/// A time of day as typed (H:MM or HH:MM), kept as HH:MM; blank is none, anything else refused.
+pub(super) fn time_field(t: Option<&str>) -> Result<Option<String>, RecordError> {
+    match t.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => time_of_day(t).map(Some).ok_or_else(|| {
+            RecordError::Inconsistent(super::msg!(
+                ja: "時刻「{t}」は読めません。14:30 のように入力してください",
+                en: "\"{t}\" is not a time of day; write it as 14:30"
+            ))
+        }),
+    }
+}
+
 /// "9:05" or "09:05" as "09:05"; None for anything else.
-pub(super) fn time_of_day(t: &str) -> Option<String> {
+fn time_of_day(t: &str) -> Option<String> {
     let (h, m) = t.split_once(':')?;
     let hour = h.parse::<u8>().ok().filter(|h| *h < 24)?;
     let minute = m.parse::<u8>().ok().filter(|m| *m < 60)?;

@@ -142,12 +142,7 @@ impl Vault {
         if out.is_empty() {
             return Ok(out);
         }
-        let goals = self.all_goals(case)?;
-        let actions: Vec<Action> = load_all(&self.conn, "action", Some(case))?
-            .iter()
-            .filter_map(|st| view::<Action>(st).ok())
-            .filter(|a| !a.retracted)
-            .collect();
+        let (goals, actions) = self.plan_parts(case)?;
         let last = out.len() - 1;
         for (i, p) in out.iter_mut().enumerate() {
             p.current = i == last;
@@ -372,12 +367,7 @@ impl Vault {
                 en: "the meeting on {date} has not been held yet"
             )));
         }
-        let case_text = p.case.to_string();
-        let took_up = load_all(&self.conn, "agenda-item", Some(meeting))?.iter().any(|st| {
-            st.fields.get("case").and_then(|v| v.as_str()) == Some(case_text.as_str())
-                && st.fields.get("removed").and_then(|v| v.as_bool()) != Some(true)
-        });
-        if !took_up {
+        if !super::meeting_takes_up(&self.conn, meeting, p.case)? {
             return Err(RecordError::Inconsistent(msg!(
                 ja: "その会議ではこのケースを検討していません",
                 en: "that meeting did not take this case up"
@@ -444,9 +434,7 @@ impl Vault {
         let mut out = Vec::new();
         // Read as fields: meetings sit above records.
         for item in load_all(&self.conn, "agenda-item", None)? {
-            let takes_up = item.fields.get("case").and_then(|v| v.as_str()) == Some(case_text.as_str())
-                && item.fields.get("removed").and_then(|v| v.as_bool()) != Some(true);
-            let Some(meeting) = item.parent.filter(|_| takes_up) else {
+            let Some(meeting) = item.parent.filter(|_| super::item_takes_up(&item, &case_text)) else {
                 continue;
             };
             let Ok(m) = load_one(&self.conn, meeting, "meeting") else {
@@ -480,13 +468,19 @@ impl Vault {
     /// (text and term) and their actions (what, who, how often, by when) — not how the actions
     /// are going, which is progress, not plan.
     pub fn plan_digest(&self, p: &PlanVersion) -> Result<String, RecordError> {
-        let goals = self.all_goals(p.case)?;
-        let actions: Vec<Action> = load_all(&self.conn, "action", Some(p.case))?
+        let (goals, actions) = self.plan_parts(p.case)?;
+        Ok(digest(p, &goals, &actions))
+    }
+
+    /// What a digest reads: every goal (retracted ones too, which it leaves out) and the actions
+    /// not retracted.
+    fn plan_parts(&self, case: Uuid) -> Result<(Vec<Goal>, Vec<Action>), RecordError> {
+        let actions = load_all(&self.conn, "action", Some(case))?
             .iter()
             .filter_map(|st| view::<Action>(st).ok())
             .filter(|a| !a.retracted)
             .collect();
-        Ok(digest(p, &goals, &actions))
+        Ok((self.all_goals(case)?, actions))
     }
 }
 
