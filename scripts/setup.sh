@@ -11,6 +11,7 @@ purpose="${2:-test}"
 # shellcheck source=scripts/lib/packages.sh
 source scripts/lib/packages.sh
 kasane_install_packages setup "${KASANE_BUILD_PACKAGES[@]}"
+[[ "$purpose" == "run" ]] || kasane_install_packages setup "${KASANE_TEST_PACKAGES[@]}"
 
 # A toolchain rustup installed earlier is found even when this shell was started before it
 # (rustup puts cargo on PATH only for new login shells).

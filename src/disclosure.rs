@@ -70,8 +70,16 @@ fn date_of(fields: &Map<String, Value>, k: &str) -> Option<Date> {
 }
 
 impl Vault {
-    /// The disclosure ledger of a case, oldest first.
+    /// The disclosure ledger of a case, oldest first; logged as a view.
     pub fn disclosure_ledger(&mut self, case: Uuid) -> Result<Vec<Disclosure>, Error> {
+        let out = self.disclosure_ledger_quiet(case)?;
+        self.audit_now("case.disclosures", Some(case.to_string()), None)?;
+        Ok(out)
+    }
+
+    /// The ledger without the audit entry, for reads inside another audited one (a person's
+    /// records for a disclosure request).
+    pub(crate) fn disclosure_ledger_quiet(&self, case: Uuid) -> Result<Vec<Disclosure>, Error> {
         let c = self.case_quiet(case)?;
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let name = |a: &Uuid| names.get(a).cloned().unwrap_or_else(|| a.to_string());
@@ -210,7 +218,6 @@ impl Vault {
             }
         }
         out.sort_by(|a, b| a.from.cmp(&b.from).then(a.agency_name.cmp(&b.agency_name)));
-        self.audit_now("case.disclosures", Some(case.to_string()), None)?;
         Ok(out)
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::{
     Kind, bundle::BundleError, meeting::MeetingError, record::RecordError, share::ShareError, site::SiteError,
-    vault::VaultError,
+    tarball::ArchiveError, vault::VaultError,
 };
 use kasane_store::StoreError;
 
@@ -26,6 +26,8 @@ pub enum Error {
     Bundle(BundleError),
     #[error(transparent)]
     Meeting(MeetingError),
+    #[error(transparent)]
+    Archive(ArchiveError),
 }
 
 impl Error {
@@ -38,6 +40,7 @@ impl Error {
             Error::Share(e) => e.kind(),
             Error::Bundle(e) => e.kind(),
             Error::Meeting(e) => e.kind(),
+            Error::Archive(e) => e.kind(),
         }
     }
 
@@ -51,6 +54,7 @@ impl Error {
             Error::Share(e) => e.code(),
             Error::Bundle(e) => e.code(),
             Error::Meeting(e) => e.code(),
+            Error::Archive(e) => e.code(),
         }
     }
 
@@ -66,6 +70,7 @@ impl Error {
             Error::Share(e) => e.message_ja(),
             Error::Bundle(e) => e.message_ja(),
             Error::Meeting(e) => e.message_ja(),
+            Error::Archive(e) => e.message_ja(),
         }
     }
 
@@ -141,6 +146,12 @@ impl From<MeetingError> for Error {
             MeetingError::Share(s) => s.into(),
             e => Error::Meeting(e),
         }
+    }
+}
+
+impl From<ArchiveError> for Error {
+    fn from(e: ArchiveError) -> Self {
+        Error::Archive(e)
     }
 }
 

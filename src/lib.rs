@@ -6,6 +6,7 @@
 //! dates, and the audit trail. The `kasane` CLI and the desktop app are thin layers over this API.
 #![forbid(unsafe_code)]
 
+mod archive;
 mod authority;
 mod bundle;
 mod conflict;
@@ -18,6 +19,8 @@ mod reference;
 mod referral;
 mod remit;
 mod report;
+mod request;
+mod retention;
 mod schema;
 mod search;
 #[cfg(feature = "seed")]
@@ -25,12 +28,14 @@ pub mod seed;
 mod setup;
 mod share;
 mod site;
+mod tarball;
 mod trail;
 mod vault;
 
 use kasane_ja as ja;
 use kasane_store::{audit, clock, durable, index, keyring, log, migrate, peers};
 
+pub use archive::{ARCHIVE_FORMAT, ArchiveReport};
 pub use audit::{AuditEntry, AuditError};
 pub use bundle::{
     BundleError, ExportPreview, ExportReport, FORMAT as BUNDLE_FORMAT, ImportStatus, ImportSummary, InboxEntry,
@@ -74,11 +79,19 @@ pub use reference::{
 pub use referral::{NewReferral, NewResource, Referral, ReferralStatus, Resource};
 pub use remit::remit_text as meeting_remit_text;
 pub use report::{PRINTOUT_NOTICE_EN, PRINTOUT_NOTICE_JA, PrintWhat};
+pub use request::{
+    ItemKind, MarkCounts, MarkKind, PERSON_RECORDS_FORMAT, PersonRecords, RequestField, RequestItem, RequestSection,
+    ReviewMark, SectionKind,
+};
+pub use retention::{
+    DisposalRecord, DisposalReport, MAX_RETENTION_YEARS, RetainedCase, RetentionKind, RetentionPeriod, disposal_due,
+};
 pub use schema::Unreadable;
 pub use search::Hit;
 pub use setup::Setup;
 pub use share::{Basis, Lapsed, Share, ShareError};
 pub use site::{CardData, MAX_CARD_BYTES, SiteError, SiteInfo, card_text_of, fingerprint, parse_card};
+pub use tarball::ArchiveError;
 pub use trail::{AuditFilter, AuditKind, AuditPage, AuditRow};
 pub use vault::{Identity, Vault, VaultDir, VaultError, default_vault_dir};
 

@@ -266,7 +266,17 @@ fn write_household(
     // partners accept an entry only from the agency whose site signed it.
     let writer = |code: &str| if lead_here { own } else { agency(code) };
     for c in &h.cases {
-        let lead = if lead_here { own.0 } else { agency(c.lead_agency).0 };
+        // A case closed long ago is kept by this office, which coordinates the city's
+        // multi-agency cases: its old files are the ones the disposal screen lists.
+        let closed_long_ago = c.status == "closed"
+            && c.notes
+                .last()
+                .is_some_and(|n| n.date < today.saturating_sub(jiff::Span::new().years(5)));
+        let lead = if lead_here || closed_long_ago {
+            own.0
+        } else {
+            agency(c.lead_agency).0
+        };
         let case = record::insert_case(
             tx,
             &NewCase {

@@ -122,11 +122,12 @@ impl AuditKind {
         }
         match action.split('.').next().unwrap_or(action) {
             "household" | "person" | "relation" => AuditKind::Household,
-            "case" | "note" | "assessment" | "plan" | "referral" => AuditKind::Case,
+            "case" | "note" | "assessment" | "plan" | "referral" | "disposal" => AuditKind::Case,
             "consent" | "purge" => AuditKind::Share,
             "meeting" | "roster" => AuditKind::Meeting,
             "bundle" | "card" | "site" | "quarantine" | "alert" | "conflict" => AuditKind::Exchange,
-            "print" => AuditKind::Print,
+            // The open archive takes every record out as documents, as printing takes some.
+            "print" | "archive" => AuditKind::Print,
             "unlock" | "recover" => AuditKind::Open,
             "vault" | "worker" | "passphrase" | "slot" | "agency" | "resource" | "demo" => AuditKind::Settings,
             _ => AuditKind::Other,

@@ -270,6 +270,8 @@ pub struct Vault {
     worker_name: String,
     pub(crate) ambient: Ambient,
     hlc: Hlc,
+    /// Set while the open archive renders every form (see `without_view_entries`).
+    views_unaudited: bool,
 }
 
 impl std::fmt::Debug for Vault {
@@ -425,6 +427,7 @@ impl Founding {
             worker_name: worker_name.to_string(),
             ambient,
             hlc: Hlc::ZERO,
+            views_unaudited: false,
         };
         Ok((vault, code))
     }
@@ -482,6 +485,7 @@ impl Vault {
             worker_name: slot.name.clone(),
             ambient,
             hlc: Hlc::from_raw(hlc.unwrap_or(0) as u64),
+            views_unaudited: false,
         };
         vault.register_legacy_slots()?;
         Ok(vault)
@@ -625,6 +629,21 @@ impl Vault {
         Ok(out)
     }
 
+    /// Runs `f` without the entries that views and prints write on their own (`audit_now`,
+    /// `audit_read`): the open archive renders every printed form as printing would, and its one
+    /// entry (`archive.write`) stands for all of them — thousands of print entries would bury the
+    /// trail. Writes are audited inside their transactions whatever this says. The entries come
+    /// back when `f` returns, and when it panics.
+    pub(crate) fn without_view_entries<T>(&mut self, f: impl FnOnce(&mut Vault) -> T) -> T {
+        let before = std::mem::replace(&mut self.views_unaudited, true);
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        self.views_unaudited = before;
+        match out {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
     /// Writes an audit entry on its own (for reads: who looked at what).
     pub(crate) fn audit_now(
         &mut self,
@@ -632,6 +651,9 @@ impl Vault {
         target: Option<String>,
         detail: Option<String>,
     ) -> Result<(), StoreError> {
+        if self.views_unaudited {
+            return Ok(());
+        }
         let tx = self.conn.transaction()?;
         crate::audit::append(
             &tx,
@@ -654,6 +676,9 @@ impl Vault {
         target: Option<String>,
         detail: Option<String>,
     ) -> Result<(), StoreError> {
+        if self.views_unaudited {
+            return Ok(());
+        }
         let tx = self.conn.unchecked_transaction()?;
         crate::audit::append(
             &tx,
@@ -689,4 +714,18 @@ impl Vault {
     pub fn file(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
+}
+
+/// Where a test may stop a long write to kill it there (debug builds only): the process prints
+/// `paused at <point>` on stderr and waits to be killed, so a crash test kills it at a moment the
+/// program acknowledged instead of guessing one from the time.
+pub(crate) fn test_pause(point: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("KASANE_TEST_PAUSE_AT").is_ok_and(|p| p == point) {
+        eprintln!("paused at {point}");
+        loop {
+            std::thread::park();
+        }
+    }
+    let _ = point;
 }

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 fail=0
 # shellcheck source=scripts/lib/packages.sh
 source scripts/lib/packages.sh
-all=("${KASANE_BUILD_PACKAGES[@]}" "${KASANE_DESKTOP_PACKAGES[@]}" "${KASANE_E2E_PACKAGES[@]}")
+all=("${KASANE_BUILD_PACKAGES[@]}" "${KASANE_DESKTOP_PACKAGES[@]}" "${KASANE_E2E_PACKAGES[@]}" "${KASANE_TEST_PACKAGES[@]}")
 
 for pkg in "${all[@]}"; do
   # A Debian package name: lowercase letters, digits, + - . — nothing that selects a version,

@@ -24,6 +24,7 @@ commands! {
     session(desk) -> Session = vault::session;
     worker_add(desk, input: NewWorkerInput; progress: Progress) -> WorkerSlotView = vault::worker_add;
     passphrase_change(desk, input: PassphraseChangeInput; progress: Progress) -> () = vault::passphrase_change;
+    archive_write(desk, input: ArchiveInput; progress: BundleProgress) -> ArchiveReportView = archive::archive_write;
     reference_data() -> Reference = reference::reference_data, infallible;
     directory(desk) -> Directory = reference::directory;
     date_check(text: String, partial: bool) -> DateView = reference::date_check;
@@ -45,6 +46,8 @@ commands! {
     consent_print(desk, input: ConsentPrintInput) -> String = case::consent_print;
     case_disclosures(desk, case: String) -> Vec<DisclosureView> = case::case_disclosures;
     case_disclosures_print(desk, case: String) -> String = case::case_disclosures_print;
+    person_records_print(desk, person: String) -> String = request::person_records_print;
+    person_records_export(desk, person: String, folder: String) -> String = request::person_records_export;
     case_decide(desk, input: DecideSupportInput) -> () = case::case_decide;
     case_requests(desk, case: String) -> Vec<RequestView> = case::case_requests;
     case_request(desk, case: String, close: bool, reason: String) -> String = case::case_request;
@@ -115,6 +118,11 @@ commands! {
     ledger(desk, filter: LedgerFilterInput) -> Vec<LedgerRowView> = meeting::ledger;
     ledger_print(desk, filter: LedgerFilterInput) -> String = meeting::ledger_print;
     meeting_correct(desk, meeting: String, case: Option<String>, text: String) -> String = meeting::meeting_correct;
+    retention_schedule(desk) -> Vec<RetentionPeriodView> = retention::retention_schedule;
+    retention_set(desk, kind: RetentionKind, years: u32) -> () = retention::retention_set;
+    retention_cases(desk) -> Vec<RetainedCaseView> = retention::retention_cases;
+    retention_dispose(desk, cases: Vec<String>, approved_by: String; progress: DisposalProgress) -> DisposalReportView = retention::retention_dispose;
+    disposal_records(desk) -> Vec<DisposalRecordView> = retention::disposal_records;
     rosters(desk) -> RostersView = roster::rosters;
     roster_add(desk, input: NewRosterInput) -> String = roster::roster_add;
     roster_end(desk, entry: String, date: String) -> () = roster::roster_end;

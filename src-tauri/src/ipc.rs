@@ -8,6 +8,7 @@ use tauri::{State, ipc::Channel};
 
 // Globs, so that a table line may name any type of these modules without an import of its own.
 use crate::{
+    archive::{self, *},
     audit::{self, *},
     case::{self, *},
     desktop::Desktop,
@@ -18,6 +19,8 @@ use crate::{
     plan::{self, *},
     progress::Progress,
     reference::{self, *},
+    request,
+    retention::{self, *},
     roster::{self, *},
     search::{self, *},
     vault::{self, *},

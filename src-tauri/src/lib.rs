@@ -4,6 +4,7 @@
 //! commands and the folder chooser: no network, no shell, no file-system plugin.
 #![forbid(unsafe_code)]
 
+pub mod archive;
 pub mod audit;
 pub mod case;
 pub mod desktop;
@@ -15,6 +16,8 @@ pub mod meeting;
 pub mod plan;
 pub mod progress;
 pub mod reference;
+pub mod request;
+pub mod retention;
 pub mod roster;
 pub mod search;
 pub mod vault;

@@ -2345,3 +2345,314 @@ mod audit_commands {
         }
     }
 }
+
+mod retention_commands {
+    use super::*;
+    use kasane_desktop::{case, retention, view::ClosureReason};
+
+    /// The schedule, the closed cases with their disposal day, a disposal with progress after
+    /// each case, and the 廃棄記録 — from the window; a period out of range and a case not yet
+    /// due are refused as the engine words it.
+    #[test]
+    fn retention_is_set_and_a_due_case_is_disposed_of_with_progress() {
+        let f = fixture();
+        let schedule = retention::retention_schedule(&f.desk).expect("the schedule");
+        assert_eq!(schedule.len(), 2);
+        let e = retention::retention_set(&f.desk, retention::RetentionKind::General, 0).expect_err("zero years");
+        assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+        retention::retention_set(&f.desk, retention::RetentionKind::General, 6).expect("six years");
+        assert_eq!(retention::retention_schedule(&f.desk).unwrap()[0].years, 6);
+
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let closed_case = |opened: &str, closed: &str| {
+            let c = case::case_open(
+                &f.desk,
+                NewCaseInput {
+                    household: hh.clone(),
+                    title: format!("{opened}からの相談"),
+                    problems: vec!["poverty".into()],
+                    lead_agency: None,
+                    risk: None,
+                    next_review: String::new(),
+                    opened: opened.into(),
+                },
+            )
+            .expect("a case opened in the past");
+            case::case_close(
+                &f.desk,
+                case::CloseCaseInput {
+                    case: c.clone(),
+                    date: closed.into(),
+                    reason: ClosureReason::GoalsMet,
+                    watch: String::new(),
+                    note: String::new(),
+                },
+            )
+            .expect("closed");
+            c
+        };
+        // Six years from the April after FY2019: due since 2026-04-01.
+        let due = closed_case("2018-04-10", "2019-06-01");
+        let later = closed_case("2024-04-10", "2025-06-01");
+        let listed = retention::retention_cases(&f.desk).expect("the cases");
+        assert_eq!(
+            listed.iter().map(|c| (c.case.clone(), c.is_due)).collect::<Vec<_>>(),
+            vec![(due.clone(), true), (later.clone(), false)],
+            "soonest first, the due one marked"
+        );
+        let refused = retention::retention_dispose(&f.desk, vec![later.clone()], "福祉総務課長".into(), &|_| {})
+            .expect_err("not due yet");
+        assert_eq!(refused.kind, ErrorKind::Refused, "{refused:?}");
+        let seen = std::sync::Mutex::new(Vec::new());
+        let report = retention::retention_dispose(&f.desk, vec![due.clone()], "福祉総務課長".into(), &|p| {
+            seen.lock().unwrap().push((p.done, p.total))
+        })
+        .expect("disposed");
+        assert_eq!(
+            (report.disposed, report.households_erased),
+            (1, 0),
+            "the household keeps its other case"
+        );
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![(0, 1), (1, 1)],
+            "progress before and after the case"
+        );
+        let records = retention::disposal_records(&f.desk).expect("the record");
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].case, due);
+        assert_eq!(records[0].approved_by, "福祉総務課長");
+        let gone = case::case_detail(&f.desk, due).expect_err("erased");
+        assert_eq!(gone.kind, ErrorKind::NotFound, "{gone:?}");
+    }
+}
+
+mod request_commands {
+    use super::*;
+    use kasane_desktop::{plan, request};
+
+    /// The records about one person for a disclosure request (開示請求), from the window: the
+    /// print preview with judgement and a third party's information marked, and the JSON file
+    /// written to a folder under a new name each time (never over another file, and never naming
+    /// the person); refused for a folder that is not there or not a full path, an id that is not
+    /// one or not a person's, and while locked.
+    #[test]
+    fn a_persons_records_print_marked_and_save_as_json_in_a_folder() {
+        let f = fixture();
+        let hh = household(&f, "高橋家", "kamakura-2");
+        let haru = person(&f, &hh, ("髙橋", "ハル", "たかはし", "はる"), "S15.3.2").expect("ハル");
+        household::person_add(
+            &f.desk,
+            NewPersonInput {
+                household: hh.clone(),
+                family_name: "髙橋".into(),
+                given_name: "一郎".into(),
+                family_kana: "たかはし".into(),
+                given_kana: "いちろう".into(),
+                birth: "S45".into(),
+                sex: Sex::Male,
+                relation: "長男".into(),
+                living_together: true,
+                deceased: String::new(),
+                expecting: String::new(),
+            },
+        )
+        .expect("her son");
+        let c = open_case(&f, &hh, &["dementia"], "");
+        plan::assessment_add(
+            &f.desk,
+            plan::NewAssessmentInput {
+                case: c,
+                domain: "health".into(),
+                person: Some(haru.clone()),
+                seen: "薬の飲み忘れが週に数回ある".into(),
+                judgement: "認知症の進行が疑われる".into(),
+                strengths: String::new(),
+                needs: String::new(),
+                risk: None,
+                no_contact: false,
+            },
+        )
+        .expect("an entry about her");
+
+        let html = request::person_records_print(&f.desk, haru.clone()).expect("the printout");
+        for text in [
+            "保有個人情報の開示請求に係る記録",
+            "髙橋 ハル",
+            "【評価・判断】",
+            "【第三者の情報】",
+            "認知症の進行が疑われる",
+        ] {
+            assert!(html.contains(text), "the preview shows {text}");
+        }
+
+        let out = tempfile::tempdir().expect("a folder to save in");
+        let folder = out.path().display().to_string();
+        let first = request::person_records_export(&f.desk, haru.clone(), folder.clone()).expect("saved");
+        let second = request::person_records_export(&f.desk, haru.clone(), folder.clone()).expect("saved again");
+        assert_ne!(first, second, "the second file does not replace the first");
+        for path in [&first, &second] {
+            let name = Path::new(path).file_name().unwrap().to_string_lossy().to_string();
+            assert!(name.starts_with("開示請求の記録_") && name.ends_with(".json"), "{name}");
+            assert!(!name.contains("ハル"), "the name does not say whom it is about: {name}");
+            let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            assert_eq!(json["format"], "kasane-person-records/1");
+            assert_eq!(json["person"]["id"], haru.as_str());
+            assert!(
+                json["counts"]["judgement"].as_u64().is_some_and(|n| n >= 2),
+                "{}",
+                json["counts"]
+            );
+        }
+
+        let e = request::person_records_export(&f.desk, haru.clone(), out.path().join("ない").display().to_string())
+            .expect_err("no such folder");
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("file.no-folder", Some("folder")),
+            "{e}"
+        );
+        let e = request::person_records_export(&f.desk, haru.clone(), "USB".into()).expect_err("not a full path");
+        assert_eq!(e.code, "input.relative-path", "{e}");
+        let e = request::person_records_print(&f.desk, "高橋".into()).expect_err("not an id");
+        assert_eq!(e.code, "input.bad-id", "{e}");
+        let e = request::person_records_print(&f.desk, hh.clone()).expect_err("a household is not a person");
+        assert_eq!(
+            (e.code.as_str(), e.kind),
+            ("record.not-found", ErrorKind::NotFound),
+            "{e}"
+        );
+        assert_eq!(e.message_ja, "その記録はこの記録データにありません");
+        assert_eq!(
+            std::fs::read_dir(out.path()).unwrap().count(),
+            2,
+            "refusals wrote nothing"
+        );
+
+        vault::vault_lock(&f.desk);
+        let e = request::person_records_export(&f.desk, haru, folder).expect_err("locked");
+        assert_eq!(e.code, "vault.locked", "{e}");
+    }
+}
+
+mod archive_commands {
+    //! 設定 → 全記録の出力: the open archive written into a chosen folder under a new name, with
+    //! progress, and the refusals the form shows.
+    use super::*;
+    use kasane_desktop::{
+        archive::{self, ArchiveInput},
+        exchange::BundleProgress,
+    };
+
+    const ARCHIVE_PASS: &str = "the city's archive password";
+
+    fn input(folder: &str, passphrase: &str, again: &str) -> ArchiveInput {
+        ArchiveInput {
+            folder: folder.into(),
+            passphrase: passphrase.into(),
+            passphrase_again: again.into(),
+        }
+    }
+
+    #[test]
+    fn the_archive_is_written_under_a_new_name_with_progress_and_refusals_write_nothing() {
+        let f = fixture();
+        let hh = household(&f, "髙橋家", "kamakura-2");
+        open_case(&f, &hh, &["dementia"], "");
+        let out = tempfile::tempdir().expect("a folder to write in");
+        let folder = out.path().display().to_string();
+        let quiet = |_: BundleProgress| {};
+
+        let refused = |i: ArchiveInput, code: &str| {
+            let e = archive::archive_write(&f.desk, i, &quiet).expect_err(code);
+            assert_eq!(e.code, code, "{e}");
+            assert_eq!(e.kind, ErrorKind::BadInput, "{e}");
+            assert!(!e.message_ja.is_empty());
+            e
+        };
+        let e = refused(
+            input(&folder, ARCHIVE_PASS, "another password"),
+            "key.passphrase-mismatch",
+        );
+        assert_eq!(e.message_ja, "2回入力したパスワードが一致しません");
+        refused(input(&folder, "", ""), "key.passphrase-too-short");
+        refused(input("USB", ARCHIVE_PASS, ARCHIVE_PASS), "input.relative-path");
+        let e = refused(
+            input(
+                &out.path().join("ない").display().to_string(),
+                ARCHIVE_PASS,
+                ARCHIVE_PASS,
+            ),
+            "file.no-folder",
+        );
+        assert_eq!(e.field.as_deref(), Some("folder"));
+        let e = refused(
+            input(&f.path.display().to_string(), ARCHIVE_PASS, ARCHIVE_PASS),
+            "archive.inside-vault",
+        );
+        assert!(e.message_ja.contains("記録データのフォルダの中"), "{}", e.message_ja);
+        assert_eq!(
+            std::fs::read_dir(out.path()).unwrap().count(),
+            0,
+            "refusals wrote nothing"
+        );
+
+        let events: Arc<Mutex<Vec<BundleProgress>>> = Arc::default();
+        let sink = {
+            let events = events.clone();
+            move |p: BundleProgress| events.lock().unwrap().push(p)
+        };
+        let first =
+            archive::archive_write(&f.desk, input(&folder, ARCHIVE_PASS, ARCHIVE_PASS), &sink).expect("written");
+        let phases: Vec<String> = {
+            let mut seen: Vec<String> = Vec::new();
+            for p in events.lock().unwrap().iter() {
+                if seen.last() != Some(&p.phase) {
+                    seen.push(p.phase.clone());
+                }
+            }
+            seen
+        };
+        for phase in ["prepare", "records", "audit", "forms", "write"] {
+            assert!(
+                phases.iter().any(|p| p == phase),
+                "the window hears {phase}: {phases:?}"
+            );
+        }
+        let name = Path::new(&first.path)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        assert!(
+            name.starts_with("かさね記録一式-福祉総務課-") && name.ends_with(".tar.age"),
+            "{name}"
+        );
+        assert!(
+            first.records > 0 && first.forms > 0 && first.audit_verified,
+            "{first:?}"
+        );
+        assert_eq!(first.forms_skipped, 0);
+        let bytes = std::fs::read(&first.path).unwrap();
+        assert_eq!(bytes.len() as f64, first.bytes);
+        assert!(
+            bytes.starts_with(b"age-encryption.org/v1\n-> scrypt "),
+            "an age file with the password"
+        );
+
+        let second =
+            archive::archive_write(&f.desk, input(&folder, ARCHIVE_PASS, ARCHIVE_PASS), &quiet).expect("again");
+        assert_ne!(first.path, second.path, "the second archive does not replace the first");
+        assert_eq!(std::fs::read(&first.path).unwrap(), bytes);
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 2);
+
+        vault::vault_lock(&f.desk);
+        refused_locked(&f, &folder);
+    }
+
+    fn refused_locked(f: &Fixture, folder: &str) {
+        let e =
+            archive::archive_write(&f.desk, input(folder, ARCHIVE_PASS, ARCHIVE_PASS), &|_| {}).expect_err("locked");
+        assert_eq!(e.code, "vault.locked", "{e}");
+    }
+}

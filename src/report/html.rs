@@ -59,6 +59,22 @@ table.grid { width: 100%; border-collapse: collapse; margin: 2pt 0 4pt; }
 tr.newpage { break-before: page; }
 .total { text-align: right; font-weight: 700; margin-top: 2pt; }
 svg.genogram { display: block; margin: 4pt 0; max-width: 100%; }
+.legend { border: 0.6pt solid #333; padding: 4pt 6pt; margin: 4pt 0 8pt; }
+.legend p { margin: 0 0 2pt; }
+.legend .key { display: flex; flex-wrap: wrap; gap: 2pt 12pt; }
+.item { border: 0.5pt solid #999; padding: 3pt 5pt 1pt; margin: 0 0 5pt; break-inside: avoid; }
+.item.whole-t { border: 2.2pt double #8a4b00; }
+.item.whole-j { border: 1.6pt solid #1d4ed8; }
+.ih { font-weight: 700; margin: 0 0 2pt; }
+.flag { font-weight: 700; border: 0.6pt solid #333; padding: 0 3pt; margin-left: 4pt; font-size: 8.5pt; }
+.retracted .v { text-decoration: line-through; }
+.grid th.l { width: 11em; }
+.grid td.m-j { border: 1.6pt solid #1d4ed8; }
+.grid td.m-t { border: 2.2pt double #8a4b00; }
+.grid td.m-p { border: 1pt dashed #555; }
+.tag { font-weight: 700; white-space: nowrap; }
+.tag.j { color: #1d4ed8; } .tag.t { color: #8a4b00; } .tag.p { color: #555; }
+.why { display: block; font-size: 8pt; color: #444; }
 @media screen { body { background: #e9e9e9; } table.copy { background: #fff; width: 210mm; margin: 8mm auto; padding: 12mm 13mm; box-shadow: 0 1px 4px rgba(0,0,0,.3); } }
 "#;
 
@@ -76,6 +92,12 @@ pub struct Document {
 
 impl Document {
     pub fn render(&self, copies: u32) -> String {
+        self.render_footed(copies, "会議終了後に回収します（複製・持ち出し禁止）")
+    }
+
+    /// `render` with another line at the foot of each page than the meeting handout's, for a
+    /// document that is not collected after a meeting.
+    pub fn render_footed(&self, copies: u32, foot: &str) -> String {
         let copies = copies.max(1);
         let mut out =
             String::with_capacity(self.sections.iter().map(String::len).sum::<usize>() * copies as usize + 8192);
@@ -91,9 +113,10 @@ impl Document {
                 out,
                 "<table class=\"copy\"><thead><tr><td><div class=\"runhead\"><span class=\"mark\">取扱注意</span>\
                  <span>{}</span><span class=\"copyno\">配布資料 No. {k}/{copies}</span></div></td></tr></thead>\
-                 <tfoot><tr><td><div class=\"runfoot\"><span>{}</span><span>会議終了後に回収します（複製・持ち出し禁止）</span></div></td></tr></tfoot><tbody>",
+                 <tfoot><tr><td><div class=\"runfoot\"><span>{}</span><span>{}</span></div></td></tr></tfoot><tbody>",
                 esc(&self.subtitle),
-                esc(&self.confidentiality)
+                esc(&self.confidentiality),
+                esc(foot)
             );
             for (i, s) in self.sections.iter().enumerate() {
                 let class = if self.page_per_section && i > 0 {

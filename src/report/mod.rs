@@ -6,6 +6,7 @@
 mod cycle;
 mod genogram;
 mod html;
+mod request;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;

@@ -2,6 +2,7 @@
 //! real signed bundles. The `kasane` command has its own in crates/kasane-cli/tests. One test
 //! binary keeps the build fast.
 
+mod archive;
 mod audit;
 mod consents;
 mod convergence;
@@ -17,6 +18,8 @@ mod partners;
 mod reader;
 mod records;
 mod remits;
+mod requests;
+mod retention;
 mod rosters;
 mod search;
 mod support;

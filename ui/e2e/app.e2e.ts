@@ -2,6 +2,10 @@
 // confirm the recovery code, add a household with a member (和暦 birth date) and a case, write a
 // contact-log entry, find the person by kana and by romaji, lock, and unlock again. Each step
 // checks what is on screen and saves a screenshot (Japanese UI) to artifacts/screenshots/.
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type App, launch, shoot } from "./driver";
@@ -346,5 +350,34 @@ describe("first start to locked and back", () => {
     expect(text, "how many match out of the whole record").toMatch(/件のうち、条件に合う操作 \d+件/);
     await s.execute("document.querySelector('main').scrollTo(0, 0);");
     await shoot(s, "17-activity-record");
+  });
+
+  it("writes every record into one file with its own password, readable without Kasane", async () => {
+    // A folder typed as a path (the native folder dialog is not driven here), as on a USB stick.
+    const usb = mkdtempSync(join(tmpdir(), "kasane-archive-"));
+    await s.click("[data-testid=nav-settings]");
+    await s.waitFor("[data-testid=records-archive]");
+    await s.execute("document.querySelector('[data-testid=records-archive]').scrollIntoView();");
+    await fill("input[name=archive-passphrase]", "鎌倉の記録は十年先も読めるように");
+    await fill("input[name=archive-passphrase-again]", "鎌倉の記録は十年先も読めないように");
+    await bodyHas("2つのパスワードが一致していません。");
+    expect(await s.enabled(await s.find("[data-testid=archive-write]")), "not written while the two differ").toBe(false);
+    await fill("input[name=archive-passphrase-again]", "鎌倉の記録は十年先も読めるように");
+    await fill("input[name=archive-folder]", usb);
+    await s.click("[data-testid=archive-write]");
+    const done = await s.waitFor("[data-testid=archive-done]");
+    const text = await s.text(done);
+    expect(text).toContain("記録一式を出力しました");
+    expect(text, "what it holds").toMatch(/記録 \d+件、操作の記録 \d+件、印刷様式 \d+件/);
+    expect(text, "that it holds every personal record").toContain("個人情報がすべて入っています");
+    const path = await s.attribute(done, "data-path");
+    const files = readdirSync(usb);
+    expect(files.length, "one file, under a new name").toBe(1);
+    expect(files[0]).toMatch(/^かさね記録一式-.+-\d{8}\.tar\.age$/);
+    expect(path).toBe(join(usb, files[0]!));
+    expect(readFileSync(path!).subarray(0, 21).toString(), "an age file").toBe("age-encryption.org/v1");
+    expect(await s.property(await s.find("input[name=archive-passphrase]"), "value"), "the password is not kept on screen").toBe("");
+    await s.execute("document.querySelector('[data-testid=records-archive]').scrollIntoView();");
+    await shoot(s, "18-settings-every-record");
   });
 });

@@ -5,7 +5,7 @@
 // 見直し into a second version carrying the goal not met → 終結 with its sheet. Screenshots in
 // artifacts/screenshots/cycle-*. Runs on an empty vault the test script makes
 // (KASANE_E2E_CYCLE_VAULT) with the demo passphrase.
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -252,5 +252,47 @@ describe.skipIf(emptyVault === "" || passphrase === "")("one case from 相談受
     await scrollTo("[data-testid=case-closure]");
     await shoot(s, "cycle-09-closed");
     await preview("[data-testid=closing-sheet]", "closing-sheet-print", "達成", "cycle-10-closing-sheet");
+  });
+
+  it("collects the person's records for a disclosure request, judgement and what his mother said marked, and saves them as a file", async () => {
+    await s.click(await s.waitFor(".kicker button.link", { text: (t) => t === "鈴木家" }));
+    await s.waitFor("[data-testid=household-title]", { text: (t) => t === "鈴木家" });
+    const open = await s.waitFor("[data-testid=person-records-open]");
+    expect(await s.text(open), "each member's row offers the records").toContain("開示請求の記録");
+    await shoot(s, "cycle-11-household");
+    await s.click(open);
+    // The engine's printout in the preview, once it has the marks the reviewer reads.
+    const text = await s.waitUntil<string>(
+      "the records in the preview",
+      "const f = document.querySelector('iframe[data-testid=person-records-frame]'); const b = f && f.contentDocument && f.contentDocument.body; return b && b.innerText.includes('【第三者の情報】') ? b.innerText : '';",
+    );
+    expect(text).toContain("保有個人情報の開示請求に係る記録");
+    expect(text, "the 主訴 is the mother's words").toContain("もう限界です");
+    expect(text, "the 見立て is marked as judgement").toMatch(/【評価・判断】\s*記録した職員の見立て/);
+    expect(text, "the goal's evaluation too").toContain("目標の達成についての評価です");
+    await shoot(s, "cycle-11-person-records");
+    await s.execute(
+      "const d = document.querySelector('iframe[data-testid=person-records-frame]').contentDocument; d.querySelector('.m-t').scrollIntoView({ block: 'start' });",
+    );
+    await shoot(s, "cycle-12-person-records-marks");
+
+    const folder = mkdtempSync(join(tmpdir(), "kasane-request-"));
+    try {
+      await s.type("dialog input[name=request-folder]", folder);
+      await s.click("[data-testid=person-records-export]");
+      const done = await s.waitFor("[data-testid=person-records-written]");
+      const path = (await s.attribute(done, "data-path")) ?? "";
+      expect(path.startsWith(folder) && path.endsWith(".json"), path).toBe(true);
+      const file = JSON.parse(readFileSync(path, "utf8")) as { format: string; person: { given_name: string }; counts: { judgement: number } };
+      expect(file.format).toBe("kasane-person-records/1");
+      expect(file.person.given_name).toBe("一郎");
+      expect(file.counts.judgement, "what the printout marks, the file marks").toBeGreaterThan(2);
+      expect(await s.text(done), "the file is said to be unencrypted").toContain("暗号化されていません");
+      await shoot(s, "cycle-13-person-records-file");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    await s.click("dialog .head button.link");
+    await s.waitGone("[data-testid=person-records-frame]");
   });
 });

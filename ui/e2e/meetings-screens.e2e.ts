@@ -294,4 +294,30 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitFor("[data-testid=roster-print-frame]");
     await shoot(s, "meetings-10-roster-print");
   });
+
+  it("disposes of a case past its retention on approval, with progress, and keeps its 廃棄記録", async () => {
+    await s.click("dialog .head button.link");
+    await s.waitGone("[data-testid=roster-print-frame]");
+    await s.click("[data-testid=nav-settings]");
+    await s.click(await s.waitFor("[data-testid=open-retention]"));
+    await s.waitFor("[data-testid=retention-schedule]", { text: (t) => t.includes("ケース記録") && t.includes("児童虐待") });
+    // The demo city has cases closed long ago: some are due.
+    const first = await s.waitFor("[data-testid=disposal-due] input[name=dispose-case]");
+    await shoot(s, "retention-01-due");
+    const caseId = (await s.attribute(first, "value")) ?? "";
+    await s.click(first);
+    await s.type("input[name=disposal-approved-by]", "福祉総務課長");
+    await s.click(await s.waitFor("[data-testid=dispose]", { enabled: true }));
+    const confirm = await s.waitFor("dialog", { text: (t) => t.includes("元に戻せません") });
+    expect(await s.text(confirm), "the confirmation says how many").toContain("1件");
+    await shoot(s, "retention-02-confirm");
+    await s.click("dialog button.danger");
+    await s.waitFor("[data-testid=disposal-done]", { text: (t) => t.includes("1件を廃棄しました") });
+    const row = await s.waitFor("[data-testid=disposal-records] [data-testid=disposal-record]");
+    expect(await s.text(row), "the 廃棄記録 names who approved").toContain("福祉総務課長");
+    const still = await s.findAll(`[data-testid=disposal-due] input[name=dispose-case][value="${caseId}"]`);
+    expect(still.length, "the disposed case is no longer listed").toBe(0);
+    await scrollTo("[data-testid=disposal-records]");
+    await shoot(s, "retention-03-record");
+  });
 });

@@ -58,6 +58,9 @@ const SCOPES_ADULT: &[&str] = &[
 /// Longest a case stays open before closing, so old closed cases do not run for years.
 const MAX_CASE_DAYS: i64 = 700;
 const LOOKBACK_DAYS: i64 = 1090;
+/// How often a closed case closed long ago (opened six to nine years before today), and when.
+const OLD_CLOSED_PER_MILLE: u32 = 200;
+pub(super) const OLD_CLOSED_DAYS: (i64, i64) = (6 * 365, 9 * 365);
 
 /// National holidays on fixed dates; the movable ones (Happy Monday, equinoxes) are left
 /// out, so a few entries still fall on those.
@@ -116,6 +119,8 @@ pub(super) fn case(rng: &mut Rng, today: Date, hh: &Household, seed: &CaseSeed) 
         "assessment" => (10, 240),
         "planning" => (30, 400),
         "active" => (45, LOOKBACK_DAYS),
+        // Some cases closed long ago, past the city's retention period, wait for disposal.
+        _ if util::chance(rng, OLD_CLOSED_PER_MILLE) => (OLD_CLOSED_DAYS.0, OLD_CLOSED_DAYS.1),
         _ => (90, LOOKBACK_DAYS),
     };
     // A baby's case cannot have opened before the baby was born, whatever its status.

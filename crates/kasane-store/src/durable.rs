@@ -120,9 +120,16 @@ pub fn replace(path: &Path, bytes: &[u8], salt: u64) -> io::Result<()> {
     result
 }
 
+/// Creates a new file (refused if the name exists) that is its owner's alone from the moment it
+/// exists, for a file too large to hold in memory: the caller writes it in pieces, syncs it, and
+/// renames it into place with [`sync_dir`] after, as [`replace`] does for small files.
+pub fn create_new_private(path: &Path) -> io::Result<File> {
+    create_private(path, true)
+}
+
 /// Makes a rename or a new file in `dir` durable. Windows has no directory handles to sync;
 /// NTFS journals the rename itself.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()

@@ -27,7 +27,7 @@ pub use reporting::*;
 
 /// An error of this layer's own checks (paths and files the window names), in the shape the
 /// engine's errors reach the window in, so the form can point at `field`.
-fn own_error(code: &str, kind: ErrorKind, detail: String, ja: String, field: &str) -> CommandError {
+pub(crate) fn own_error(code: &str, kind: ErrorKind, detail: String, ja: String, field: &str) -> CommandError {
     CommandError {
         code: code.to_string(),
         kind,
@@ -70,7 +70,7 @@ fn unreadable(path: &Path, e: &std::io::Error) -> CommandError {
 
 /// A folder to write into must already exist: creating one from a mistyped path would scatter
 /// case data where nobody looks for it.
-fn existing_folder(field: &str, text: &str) -> Result<PathBuf, CommandError> {
+pub(crate) fn existing_folder(field: &str, text: &str) -> Result<PathBuf, CommandError> {
     let folder = full_path(field, text)?;
     if !folder.is_dir() {
         return Err(own_error(
@@ -85,7 +85,7 @@ fn existing_folder(field: &str, text: &str) -> Result<PathBuf, CommandError> {
 }
 
 /// Characters a file name may not hold on the PCs agencies use (Windows is the strictest).
-fn file_name_part(s: &str) -> String {
+pub(crate) fn file_name_part(s: &str) -> String {
     let cleaned: String = s
         .trim()
         .chars()
@@ -102,7 +102,7 @@ fn file_name_part(s: &str) -> String {
 }
 
 /// `folder/stem.ext`, or `folder/stem (2).ext` … when that name is taken: never overwrites.
-fn free_name(folder: &Path, stem: &str, ext: &str) -> PathBuf {
+pub(crate) fn free_name(folder: &Path, stem: &str, ext: &str) -> PathBuf {
     let first = folder.join(format!("{stem}.{ext}"));
     if !first.exists() {
         return first;

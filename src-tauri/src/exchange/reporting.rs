@@ -46,7 +46,7 @@ impl<F: Fn(BundleProgress) + Send + Sync> BundleReport for F {
 /// Runs `work` with an engine progress callback, forwarding each engine report at once and the
 /// latest one again every `HEARTBEAT` from a side thread while the engine is busy between reports
 /// (decrypting or writing one large piece gives no report of its own).
-pub(super) fn with_progress<T>(
+pub(crate) fn with_progress<T>(
     sink: &dyn BundleReport,
     work: impl FnOnce(&mut dyn FnMut(kasane::Progress)) -> Result<T, CommandError>,
 ) -> Result<T, CommandError> {

@@ -19,6 +19,8 @@ use crate::{
 pub(crate) const RECENT_REMOVAL_DAYS: i64 = 180;
 
 /// A removed share as stored: its case, why and when it ended.
+/// A 廃棄記録 as purge notices read it: case, household, whether the household was erased, the day.
+type DisposedCase = (Option<String>, Option<String>, Option<i64>, Option<String>);
 type RemovedShare = (Option<Vec<u8>>, Option<String>, Option<String>);
 
 impl Vault {
@@ -188,6 +190,47 @@ impl Vault {
                         reason,
                     });
                 }
+            }
+        }
+        // Cases disposed of at the end of their retention: their share records are erased with
+        // them, so the 廃棄記録 says who received each.
+        let mut disposed = self.conn.prepare_cached(
+            "SELECT json_extract(fields, '$.case'), json_extract(fields, '$.household'), json_extract(fields, '$.household_erased'), json_extract(fields, '$.disposed')
+             FROM entity WHERE etype = 'disposal'
+               AND EXISTS (SELECT 1 FROM json_each(entity.fields, '$.notified') WHERE value = ?1)",
+        )?;
+        let rows: Vec<DisposedCase> = disposed
+            .query_map([agency.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (case, household, household_erased, when) in rows {
+            let Some(case) = case.and_then(|c| Uuid::parse_str(&c).ok()) else {
+                continue;
+            };
+            let scope = Scope::Case(case);
+            let recently = when.is_some_and(|d| d >= recent);
+            let may_hold = recently
+                || sites
+                    .iter()
+                    .any(|p| held.exists(params![p.as_bytes(), scope.to_string()]).unwrap_or(true));
+            if !may_hold {
+                continue;
+            }
+            let reason = "保存期間満了による廃棄 / disposed of at the end of its retention".to_string();
+            let mut scopes = vec![scope, Scope::Progress(case)];
+            // The household goes too when the agency sees no other case of it (erased here or
+            // not: a case it was never given keeps it here only).
+            if let Some(hh) = household.and_then(|h| Uuid::parse_str(&h).ok()).map(Scope::Household) {
+                if household_erased == Some(1) || !visible.contains(&hh) {
+                    scopes.push(hh);
+                }
+            }
+            for s in scopes {
+                out.push(PurgeNotice {
+                    scope: s.to_string(),
+                    reason: reason.clone(),
+                });
             }
         }
         out.sort_by(|a, b| a.scope.cmp(&b.scope));

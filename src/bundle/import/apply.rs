@@ -10,9 +10,9 @@ use super::{
     open::Opened,
     quarantine::{Q_REVOKED, Q_UNKNOWN_AUTHOR, Q_UNVERIFIED, quarantine_segment},
     store::{Stored, compare_known, store_segment},
-    test_pause,
     verify::{Checked, check_segment},
 };
+use crate::vault::test_pause;
 use crate::{
     Vault,
     bundle::{

@@ -11,7 +11,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{ImportStatus, ImportSummary, quarantine::Q_UNVERIFIED, test_pause};
+use super::{ImportStatus, ImportSummary, quarantine::Q_UNVERIFIED};
+use crate::vault::test_pause;
 use crate::{
     Vault,
     bundle::{BundleError, export::Progress, format},

@@ -84,20 +84,6 @@ impl ImportSummary {
     }
 }
 
-/// Where a test may stop an import to kill it there (debug builds only): the process prints
-/// `paused at <point>` on stderr and waits to be killed, so a crash test kills it at a moment the
-/// program acknowledged instead of guessing one from the time.
-fn test_pause(point: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("KASANE_TEST_PAUSE_AT").is_ok_and(|p| p == point) {
-        eprintln!("paused at {point}");
-        loop {
-            std::thread::park();
-        }
-    }
-    let _ = point;
-}
-
 /// A file in the vault folder that makes imports fail after verification (debug builds only).
 #[doc(hidden)]
 pub const TEST_FAULT: &str = "test-fault-after-verification";

@@ -3,6 +3,7 @@
 //! are a stable interface (docs/cli.md): add, never rename.
 
 mod agency;
+mod archive;
 mod assessment;
 mod audit;
 mod case;
@@ -18,6 +19,7 @@ mod person;
 mod plan;
 mod print;
 mod referral;
+mod retention;
 mod roster;
 mod search;
 mod secrets;
@@ -112,6 +114,12 @@ pub enum Command {
     Search(SearchArgs),
     /// The audit trail, after checking its hash chain.
     Audit(AuditArgs),
+    /// Retention (保存年限) and disposal of closed cases, and the 廃棄記録.
+    #[command(subcommand)]
+    Retention(retention::RetentionCmd),
+    /// Everything these case records hold, with the printed forms, in one file encrypted with its own
+    /// password that the standard `age` and `tar` tools open (記録一式; docs/archive-format.md).
+    Archive(archive::ArchiveArgs),
     /// Fill the case records with a synthetic demo city.
     Demo(DemoArgs),
     /// Where these case records are and what they hold.
@@ -304,6 +312,8 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Search(a) => search::run(g, &out, a),
         Command::Audit(a) => audit::run(g, &out, a),
+        Command::Retention(c) => retention::run(g, &out, c),
+        Command::Archive(a) => archive::run(g, &out, a),
         Command::Demo(a) => demo::run(g, &out, a),
         Command::Status => vault::status(g, &out),
         Command::Card(cmd) => site::card(g, &out, cmd),

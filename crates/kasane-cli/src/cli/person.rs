@@ -1,19 +1,33 @@
 //! `person`: the members of a household (世帯員). Birth dates take 和暦 or ISO, partial dates
-//! included, and are shown in both.
+//! included, and are shown in both. `person records` collects every record about one person for a
+//! disclosure request (開示請求), with judgement and third parties' information marked.
 
 use clap::Subcommand;
-use kasane::{Error, NewPerson, PartialDate, Person, PersonUpdate, Sex};
+use kasane::{Error, NewPerson, PartialDate, Person, PersonRecords, PersonUpdate, ReviewMark, Sex};
 
 use super::input::{clearable, date, id};
 use super::print::{Out, outln};
 use super::vault::unlock;
-use super::{Global, IdArg, Result, usage};
+use super::{CliError, Global, IdArg, Result, usage};
 
 #[derive(Debug, Subcommand)]
 pub enum PersonCmd {
     Add(PersonAdd),
     Show(IdArg),
     Update(PersonUpdateArgs),
+    /// Every record about the person for a disclosure request (開示請求), judgement and third parties'
+    /// information marked for the reviewer; `--out FILE.html` writes it printable, `--out FILE.json`
+    /// as JSON for the reviewer's tools.
+    Records(PersonRecordsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PersonRecordsArgs {
+    pub id: String,
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    pub copies: u32,
 }
 
 #[derive(Debug, clap::Args)]
@@ -115,6 +129,32 @@ pub fn run(g: &Global, out: &Out, cmd: PersonCmd) -> Result<()> {
             )?;
             out.done("person updated");
         }
+        PersonCmd::Records(a) => {
+            let person = id(&a.id, "person")?;
+            match &a.out {
+                Some(path) => {
+                    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                    let text = if json {
+                        v.records_about_json(person)?
+                    } else {
+                        v.print_records_about(person, a.copies)?
+                    };
+                    // A folder that is not there is the user's to fix: exit 2, the file named.
+                    v.save_printout(path, &text).map_err(|source| CliError::File {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    out.printout(
+                        &format!(
+                            "開示請求に係る記録を出力しました / records for the disclosure request written: {}",
+                            path.display()
+                        ),
+                        path,
+                    );
+                }
+                None => out.person_records(&v.records_about(person)?),
+            }
+        }
     }
     Ok(())
 }
@@ -139,6 +179,63 @@ impl Out {
         outln!("{}（{}）  {}", p.full_name(), p.full_kana(), p.id);
         print_person_line(p);
     }
+}
+
+impl Out {
+    /// Every section and record, each field with the marks the reviewer reads.
+    pub fn person_records(&self, r: &PersonRecords) {
+        if self.json {
+            return self.print_json(r);
+        }
+        let p = &r.person;
+        outln!(
+            "{}（{}）の記録　開示請求 / records for a disclosure request",
+            p.full_name(),
+            p.full_kana()
+        );
+        outln!(
+            "保有機関 {}　作成 {}（{}）{}",
+            r.agency_name,
+            kasane::wareki(r.made),
+            r.made,
+            r.made_by
+        );
+        outln!(
+            "印 / marks: 評価・判断 {}　第三者の情報 {}　第三者の情報を含む可能性 {}",
+            r.counts.judgement,
+            r.counts.third_party,
+            r.counts.possibly_third_party
+        );
+        for s in &r.sections {
+            outln!();
+            outln!("== {} ==", s.title_ja);
+            if s.items.is_empty() {
+                outln!("  （なし / none）");
+            }
+            for it in &s.items {
+                let flags = format!(
+                    "{}{}",
+                    if it.internal { "　[機関内メモ]" } else { "" },
+                    if it.retracted { "　[取消済み]" } else { "" }
+                );
+                outln!("  {}{flags}", it.heading);
+                for m in &it.marks {
+                    outln!("    {}", mark_line(m));
+                }
+                for f in &it.fields {
+                    let value = f.value.replace('\n', " / ");
+                    outln!("    {}: {value}", f.label_ja);
+                    for m in &f.marks {
+                        outln!("      {}", mark_line(m));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn mark_line(m: &ReviewMark) -> String {
+    format!("【{}】{}", m.kind.label_ja(), m.reason_ja)
 }
 
 pub fn print_person_line(p: &Person) {

@@ -1713,3 +1713,80 @@ fn the_case_cycle_runs_from_intake_to_a_revised_plan_from_the_command_line() {
     assert_eq!(carried.len(), 1, "the goal partly met is carried: {show}");
     assert_eq!(carried[0]["carried_from"], goal.as_str());
 }
+
+/// Retention from the command line: the schedule (and a period out of range refused), the closed
+/// cases with their disposal day, a disposal listed first and done only with --yes, and the
+/// 廃棄記録 — each in `--json`.
+#[test]
+fn retention_is_set_listed_and_a_disposal_needs_yes_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let pass = "cli test passphrase";
+    init(&vault, "福祉総務課");
+    let schedule = ok(&vault, &["retention", "show"]);
+    assert_eq!(schedule[0]["kind"], "general");
+    assert_eq!(schedule[0]["years"], 5);
+    let bad = kasane(&vault, pass, &["--json", "retention", "set", "general", "0"]);
+    assert_ne!(bad.code, 0, "zero years is refused: {}", bad.stdout);
+    ok(&vault, &["retention", "set", "児童虐待に関するケース記録", "30"]);
+    assert_eq!(ok(&vault, &["retention", "show"])[1]["years"], 30);
+
+    let hh = id(&ok(
+        &vault,
+        &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
+    ));
+    let c = id(&ok(
+        &vault,
+        &[
+            "case",
+            "open",
+            "--household",
+            &hh,
+            "--title",
+            "家計の相談",
+            "--problem",
+            "poverty",
+            "--opened",
+            "2019-04-10",
+        ],
+    ));
+    ok(
+        &vault,
+        &["case", "close", &c, "--reason", "目標達成", "--date", "2020-06-01"],
+    );
+    let listed = ok(&vault, &["retention", "list", "--due"]);
+    assert_eq!(
+        listed[0]["case"],
+        c.as_str(),
+        "closed in FY2020, due since 2026-04-01: {listed}"
+    );
+    assert_eq!(listed[0]["due"], "2026-04-01");
+    let dry = ok(
+        &vault,
+        &["retention", "dispose", "--case", &c, "--approved-by", "福祉総務課長"],
+    );
+    assert_eq!(dry[0]["case"], c.as_str(), "without --yes the case is only listed");
+    assert_eq!(
+        ok(&vault, &["case", "show", &c])["case"]["status"],
+        "closed",
+        "and kept"
+    );
+    let done = ok(
+        &vault,
+        &[
+            "retention",
+            "dispose",
+            "--case",
+            &c,
+            "--approved-by",
+            "福祉総務課長",
+            "--yes",
+        ],
+    );
+    assert_eq!(done["disposed"][0], c.as_str());
+    let gone = kasane(&vault, pass, &["--json", "case", "show", &c]);
+    assert_ne!(gone.code, 0, "the case is erased");
+    let records = ok(&vault, &["retention", "records"]);
+    assert_eq!(records[0]["case"], c.as_str());
+    assert_eq!(records[0]["approved_by"], "福祉総務課長");
+}

@@ -1,8 +1,8 @@
 //! Crash safety: the real `kasane` binary is killed while importing a bundle — at every point the
 //! import acknowledges (file in the inbox, opened and verified, written but not committed,
-//! committed), and at random moments besides. Every time, the vault must open, pass SQLite's
-//! integrity check, hold either the state from before or the state from after (never a mix; the
-//! acknowledged points say which), and finish the import on retry.
+//! committed), and at random moments besides; and while disposing of cases. Every time, the vault
+//! must open, pass SQLite's integrity check, hold either the state from before or the state from
+//! after (never a mix; the acknowledged points say which), and finish the work on retry.
 
 use std::{
     io::{BufRead, BufReader, Read},
@@ -206,4 +206,120 @@ fn check_and_retry(dir: &Path, bundle: &Path, before: &Digest, after: &Digest, e
     );
     drop(v);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+fn dispose_child(vault: &Path, pause_at: Option<&str>) -> std::process::Child {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--vault")
+        .arg(vault)
+        .args([
+            "retention",
+            "dispose",
+            "--all-due",
+            "--approved-by",
+            "福祉総務課長",
+            "--yes",
+        ])
+        .env("KASANE_PASSPHRASE", PASS)
+        .stdout(Stdio::null())
+        .stderr(if pause_at.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    match pause_at {
+        Some(p) => cmd.env("KASANE_TEST_PAUSE_AT", p),
+        None => cmd.env_remove("KASANE_TEST_PAUSE_AT"),
+    };
+    cmd.spawn().expect("spawn kasane")
+}
+
+/// A disposal run killed halfway — inside a case's transaction, and right after one committed —
+/// leaves every case either whole or disposed with exactly one 廃棄記録, and running it again
+/// finishes the rest.
+#[test]
+fn a_disposal_killed_halfway_leaves_each_case_whole_or_recorded_and_resumes() {
+    let t = agency_vault(720, "福祉総務課", clock());
+    let TestVault {
+        _dir: _keep,
+        path,
+        mut vault,
+        ..
+    } = t;
+    let mut cases = Vec::new();
+    for (i, label) in ["高橋家", "佐藤家", "鈴木家"].into_iter().enumerate() {
+        let hh = household(&mut vault, label, "鎌倉市大町2-3-4");
+        let c = vault
+            .open_case(kasane::NewCase {
+                household: hh,
+                title: format!("{label}の相談"),
+                problems: vec!["poverty".into()],
+                lead_agency: None,
+                risk: None,
+                next_review: None,
+                opened: Some(kasane::parse_date("2019-04-10").unwrap()),
+            })
+            .unwrap();
+        vault
+            .close_case(
+                c,
+                kasane::NewClosure {
+                    date: Some(kasane::parse_date(&format!("2020-06-0{}", i + 1)).unwrap()),
+                    reason: kasane::ClosureReason::GoalsMet,
+                    watch: None,
+                    note: None,
+                },
+            )
+            .unwrap();
+        cases.push(c);
+    }
+    drop(vault);
+    let open = || {
+        VaultDir::open(&path)
+            .unwrap()
+            .unlock(None, &pass(PASS), ambient(9))
+            .unwrap()
+    };
+
+    let mut child = dispose_child(&path, Some("disposal-uncommitted"));
+    kill_when_paused(&mut child, "disposal-uncommitted");
+    let v = open();
+    assert_eq!(integrity(&v), "ok");
+    assert!(
+        v.disposal_records().unwrap().is_empty(),
+        "killed before its commit: nothing disposed"
+    );
+    assert_eq!(v.disposal_due_cases().unwrap().len(), 3, "every case whole");
+    drop(v);
+
+    let mut child = dispose_child(&path, Some("disposal-committed"));
+    kill_when_paused(&mut child, "disposal-committed");
+    let mut v = open();
+    assert_eq!(integrity(&v), "ok");
+    let records = v.disposal_records().unwrap();
+    assert_eq!(
+        records.len(),
+        1,
+        "killed after one commit: that case is disposed and recorded"
+    );
+    assert!(v.case_detail(records[0].case).is_err(), "and erased");
+    assert_eq!(
+        v.disposal_due_cases().unwrap().len(),
+        2,
+        "the others are whole and still due"
+    );
+    drop(v);
+
+    assert!(
+        dispose_child(&path, None).wait().unwrap().success(),
+        "the run again finishes"
+    );
+    let v = open();
+    let mut disposed: Vec<_> = v.disposal_records().unwrap().into_iter().map(|r| r.case).collect();
+    disposed.sort();
+    let mut want = cases.clone();
+    want.sort();
+    assert_eq!(disposed, want, "exactly one 廃棄記録 per case");
+    assert!(v.disposal_due_cases().unwrap().is_empty());
+    assert!(v.audit_trail().is_ok());
 }

@@ -1,6 +1,7 @@
 //! The demo city, seeded into a real vault: every stage of the case cycle has cases, each with
 //! what that stage has been through, and the community resources the city's documents name are
-//! in the directory, so no screen of the app opens empty.
+//! in the directory, and some cases closed long ago are due for disposal, so no screen of the app
+//! opens empty.
 
 use kasane::{CaseFilter, CaseStatus, GoalResult};
 
@@ -92,4 +93,8 @@ fn the_demo_city_has_cases_in_every_stage_with_what_each_stage_went_through() {
         "the ここかま platform is in the directory: {resources:?}"
     );
     assert!(resources.len() >= 10, "with the resources its members run");
+    assert!(
+        !v.disposal_due_cases().unwrap().is_empty(),
+        "some cases this agency leads closed long ago, past their retention: the disposal screen has work"
+    );
 }

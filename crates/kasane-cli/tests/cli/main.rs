@@ -2,10 +2,12 @@
 //! its exit codes, JSON and text output, and an import killed at every point it acknowledges.
 //! One test binary keeps the build fast.
 
+mod archive;
 mod commands;
 mod crash;
 mod demo;
 mod partners;
 mod reader;
+mod requests;
 #[path = "../../../../tests/engine/support.rs"]
 mod support;

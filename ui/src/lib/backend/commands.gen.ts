@@ -3,6 +3,8 @@
 // One function per command; each rejects with a CommandError.
 import { call, channel } from "./call";
 import type { ActionUpdateInput } from "./types/ActionUpdateInput";
+import type { ArchiveInput } from "./types/ArchiveInput";
+import type { ArchiveReportView } from "./types/ArchiveReportView";
 import type { AssessmentDomainView } from "./types/AssessmentDomainView";
 import type { AuditFilterInput } from "./types/AuditFilterInput";
 import type { AuditPageView } from "./types/AuditPageView";
@@ -21,6 +23,9 @@ import type { DateView } from "./types/DateView";
 import type { DecideSupportInput } from "./types/DecideSupportInput";
 import type { Directory } from "./types/Directory";
 import type { DisclosureView } from "./types/DisclosureView";
+import type { DisposalProgress } from "./types/DisposalProgress";
+import type { DisposalRecordView } from "./types/DisposalRecordView";
+import type { DisposalReportView } from "./types/DisposalReportView";
 import type { ExchangeView } from "./types/ExchangeView";
 import type { ExportPreviewView } from "./types/ExportPreviewView";
 import type { ExportReportView } from "./types/ExportReportView";
@@ -72,6 +77,9 @@ import type { ReferralStatus } from "./types/ReferralStatus";
 import type { ReferralView } from "./types/ReferralView";
 import type { RequestView } from "./types/RequestView";
 import type { ResourceView } from "./types/ResourceView";
+import type { RetainedCaseView } from "./types/RetainedCaseView";
+import type { RetentionKind } from "./types/RetentionKind";
+import type { RetentionPeriodView } from "./types/RetentionPeriodView";
 import type { RostersView } from "./types/RostersView";
 import type { Session } from "./types/Session";
 import type { ShareView } from "./types/ShareView";
@@ -119,6 +127,10 @@ export async function workerAdd(input: NewWorkerInput, onProgress: (p: Progress)
 
 export async function passphraseChange(input: PassphraseChangeInput, onProgress: (p: Progress) => void): Promise<void> {
   return call<void>("passphrase_change", { input, progress: channel(onProgress) });
+}
+
+export async function archiveWrite(input: ArchiveInput, onProgress: (p: BundleProgress) => void): Promise<ArchiveReportView> {
+  return call<ArchiveReportView>("archive_write", { input, progress: channel(onProgress) });
 }
 
 export async function referenceData(): Promise<Reference> {
@@ -203,6 +215,14 @@ export async function caseDisclosures(case_: string): Promise<DisclosureView[]> 
 
 export async function caseDisclosuresPrint(case_: string): Promise<string> {
   return call<string>("case_disclosures_print", { case: case_ });
+}
+
+export async function personRecordsPrint(person: string): Promise<string> {
+  return call<string>("person_records_print", { person });
+}
+
+export async function personRecordsExport(person: string, folder: string): Promise<string> {
+  return call<string>("person_records_export", { person, folder });
 }
 
 export async function caseDecide(input: DecideSupportInput): Promise<void> {
@@ -483,6 +503,26 @@ export async function ledgerPrint(filter: LedgerFilterInput): Promise<string> {
 
 export async function meetingCorrect(meeting: string, case_: string | null, text: string): Promise<string> {
   return call<string>("meeting_correct", { meeting, case: case_, text });
+}
+
+export async function retentionSchedule(): Promise<RetentionPeriodView[]> {
+  return call<RetentionPeriodView[]>("retention_schedule");
+}
+
+export async function retentionSet(kind: RetentionKind, years: number): Promise<void> {
+  return call<void>("retention_set", { kind, years });
+}
+
+export async function retentionCases(): Promise<RetainedCaseView[]> {
+  return call<RetainedCaseView[]>("retention_cases");
+}
+
+export async function retentionDispose(cases: string[], approvedBy: string, onProgress: (p: DisposalProgress) => void): Promise<DisposalReportView> {
+  return call<DisposalReportView>("retention_dispose", { cases, approvedBy, progress: channel(onProgress) });
+}
+
+export async function disposalRecords(): Promise<DisposalRecordView[]> {
+  return call<DisposalRecordView[]>("disposal_records");
 }
 
 export async function rosters(): Promise<RostersView> {

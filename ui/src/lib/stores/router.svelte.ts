@@ -13,6 +13,7 @@ export type Screen =
   | { name: "case"; id: string }
   | { name: "settings" }
   | { name: "audit" }
+  | { name: "retention" }
   | { name: "exchange" }
   | { name: "conflicts" }
   | { name: "meetings" }
@@ -27,6 +28,7 @@ const UNLOCKED: readonly ScreenName[] = [
   "case",
   "settings",
   "audit",
+  "retention",
   "exchange",
   "conflicts",
   "meetings",

@@ -5,13 +5,16 @@ import { audit } from "./audit";
 import { cases } from "./cases";
 import { common } from "./common";
 import { cycle } from "./cycle";
+import { disposal } from "./disposal";
 import { exchange } from "./exchange";
 import { home } from "./home";
 import { household } from "./household";
 import { meeting } from "./meeting";
+import { records } from "./records";
+import { request } from "./request";
 import { vault } from "./vault";
 
 /** Each area's texts; a key belongs to exactly one (catalogs.test.ts checks). */
-export const jaParts = { common, vault, home, household, cases, cycle, meeting, exchange, audit } as const;
+export const jaParts = { common, vault, home, household, cases, cycle, disposal, meeting, request, records, exchange, audit } as const;
 
-export const ja = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...meeting, ...exchange, ...audit } as const;
+export const ja = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...disposal, ...meeting, ...request, ...records, ...exchange, ...audit } as const;

@@ -1,0 +1,41 @@
+// Retention and disposal: the city's retention periods, disposing of closed cases whose period
+// has ended, and the disposal record. Every key of ../ja/disposal.ts, and no other.
+import type { disposal as ja } from "../ja/disposal";
+import type { Texts } from "./index";
+
+export const disposal: Texts<typeof ja> = {
+  "disposal.title": "Retention and disposal",
+  "disposal.open": "Open retention and disposal",
+  "disposal.settingsHelp": "Set how long closed cases are kept, dispose of those whose period has ended, and see the disposal record.",
+  "disposal.lead": "A retention period counts from the first of April after the fiscal year in which the case closed. Disposal erases the case's records (contact log, internal notes, assessment, plan) for good; the disposal record stays.",
+  "disposal.schedule": "Retention periods",
+  "disposal.scheduleHelp": "For each kind of record, the years the city's records rules set (1–100).",
+  "disposal.default": "The default period",
+  "disposal.years": " years",
+  "disposal.due": "Cases due for disposal ({n})",
+  "disposal.dueHelp": "Choose the cases, record who approved, then dispose of them. Agencies that received them are asked to erase their copies in the next exchange file.",
+  "disposal.noneDue": "No case's retention has ended.",
+  "disposal.closedOn": "closed {date}",
+  "disposal.sharedWith": "shared with {n}",
+  "disposal.approvedBy": "Approved by (post)",
+  "disposal.approvedByHelp": "e.g. Director, Welfare General Affairs",
+  "disposal.selectAll": "Choose all",
+  "disposal.dispose": "Dispose of {n}",
+  "disposal.confirm": "Dispose of the {n} chosen case(s)?",
+  "disposal.confirmWhat": "Their records are erased for good. A household with no other case is erased too. The disposal record stays.",
+  "disposal.progress": "{done} of {total} disposed",
+  "disposal.done": "{n} case(s) disposed of.",
+  "disposal.waiting": "Closed cases kept ({n})",
+  "disposal.noneWaiting": "No closed case is being kept.",
+  "disposal.case": "Case",
+  "disposal.closed": "Closed",
+  "disposal.kind": "Kind of record",
+  "disposal.dueOn": "Disposal from",
+  "disposal.records": "Disposal record",
+  "disposal.noRecords": "No case has been disposed of yet.",
+  "disposal.disposedOn": "Disposed",
+  "disposal.partners": "Asked to erase",
+  "disposal.asked": "{n} agencies",
+  "retentionKind.general": "Case records",
+  "retentionKind.child-protection": "Child protection case records",
+};
