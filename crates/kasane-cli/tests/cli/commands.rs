@@ -1,63 +1,11 @@
 //! The `kasane` binary end to end: real processes, real vault folders, documented exit codes and
 //! JSON shapes.
 
-use std::{path::Path, process::Command};
+use std::process::Command;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_kasane");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn kasane(vault: &Path, pass: &str, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env("KASANE_PASSPHRASE", pass)
-        .env_remove("KASANE_WORKER")
-        .env_remove("KASANE_VAULT")
-        .output()
-        .expect("run kasane");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn ok(vault: &Path, args: &[&str]) -> Value {
-    let r = kasane(vault, "cli test passphrase", &[&["--json"], args].concat());
-    assert_eq!(r.code, 0, "kasane {args:?} failed: {}", r.stderr);
-    serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("kasane {args:?} printed invalid JSON ({e}): {}", r.stdout))
-}
-
-/// A new vault at `vault` for `agency` (site PC-1, worker 山田, the cheapest KDF).
-fn init(vault: &Path, agency: &str) {
-    ok(
-        vault,
-        &[
-            "init",
-            "--agency",
-            agency,
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("an id").to_string()
-}
+use crate::run::*;
 
 #[test]
 fn a_worker_records_a_household_and_finds_it_again() {

@@ -30,12 +30,12 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn import_child(vault: &Path, bundle: &Path, pause_at: Option<&str>) -> std::process::Child {
+/// `kasane ARGS…` on `vault`, stopping at `pause_at` (its stderr piped, to hear it stop there).
+fn child(vault: &Path, args: &[&str], pause_at: Option<&str>) -> std::process::Child {
     let mut cmd = Command::new(BIN);
     cmd.arg("--vault")
         .arg(vault)
-        .args(["bundle", "import"])
-        .arg(bundle)
+        .args(args)
         .env("KASANE_PASSPHRASE", PASS)
         .stdout(Stdio::null())
         .stderr(if pause_at.is_some() {
@@ -48,6 +48,11 @@ fn import_child(vault: &Path, bundle: &Path, pause_at: Option<&str>) -> std::pro
         None => cmd.env_remove("KASANE_TEST_PAUSE_AT"),
     };
     cmd.spawn().expect("spawn kasane")
+}
+
+fn import_child(vault: &Path, bundle: &Path, pause_at: Option<&str>) -> std::process::Child {
+    let bundle = bundle.to_str().expect("a UTF-8 path");
+    child(vault, &["bundle", "import", bundle], pause_at)
 }
 
 /// Waits until the child says it has stopped at `point` (the import acknowledged getting there),
@@ -209,29 +214,18 @@ fn check_and_retry(dir: &Path, bundle: &Path, before: &Digest, after: &Digest, e
 }
 
 fn dispose_child(vault: &Path, pause_at: Option<&str>) -> std::process::Child {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--vault")
-        .arg(vault)
-        .args([
+    child(
+        vault,
+        &[
             "retention",
             "dispose",
             "--all-due",
             "--approved-by",
             "福祉総務課長",
             "--yes",
-        ])
-        .env("KASANE_PASSPHRASE", PASS)
-        .stdout(Stdio::null())
-        .stderr(if pause_at.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-    match pause_at {
-        Some(p) => cmd.env("KASANE_TEST_PAUSE_AT", p),
-        None => cmd.env_remove("KASANE_TEST_PAUSE_AT"),
-    };
-    cmd.spawn().expect("spawn kasane")
+        ],
+        pause_at,
+    )
 }
 
 /// A disposal run killed halfway — inside a case's transaction, and right after one committed —

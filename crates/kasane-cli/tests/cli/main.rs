@@ -9,5 +9,6 @@ mod demo;
 mod partners;
 mod reader;
 mod requests;
+mod run;
 #[path = "../../../../tests/engine/support.rs"]
 mod support;

@@ -3,48 +3,11 @@
 //! alone), and the refusals: an unknown person (exit 5), an id that is not one (exit 2), a folder
 //! that is not there (exit 2, the file named).
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_kasane");
-const PASS: &str = "cli test passphrase";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn kasane(vault: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env("KASANE_PASSPHRASE", PASS)
-        .env_remove("KASANE_WORKER")
-        .env_remove("KASANE_VAULT")
-        .env_remove("KASANE_LANG")
-        .env("LANG", "ja_JP.UTF-8")
-        .output()
-        .expect("run kasane");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn ok(vault: &Path, args: &[&str]) -> Value {
-    let r = kasane(vault, &[&["--json"], args].concat());
-    assert_eq!(r.code, 0, "kasane {args:?} failed: {}", r.stderr);
-    serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("kasane {args:?} printed invalid JSON ({e}): {}", r.stdout))
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("an id").to_string()
-}
+use crate::run::*;
 
 /// The marks on the field `key` of the first item of `kind` for which `pick` holds.
 fn marks_of(r: &Value, kind: &str, pick: impl Fn(&Value) -> bool, key: &str) -> Vec<String> {
@@ -99,20 +62,7 @@ fn person(vault: &Path, hh: &str, given: &str, kana: &str, relation: &str) -> St
 fn a_persons_records_come_marked_for_the_reviewer_as_json_as_a_printout_and_as_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "福祉総務課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "福祉総務課");
     let hh = id(&ok(
         &vault,
         &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
@@ -216,7 +166,7 @@ fn a_persons_records_come_marked_for_the_reviewer_as_json_as_a_printout_and_as_a
         r["counts"]
     );
 
-    let text = kasane(&vault, &["person", "records", &haru]);
+    let text = kasane_ja(&vault, &["person", "records", &haru]);
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(
         text.stdout.contains("【評価・判断】記録した職員の見立て"),
@@ -269,27 +219,14 @@ fn a_persons_records_come_marked_for_the_reviewer_as_json_as_a_printout_and_as_a
 fn records_are_refused_for_an_unknown_person_a_bad_id_and_a_missing_folder() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v");
-    ok(
-        &vault,
-        &[
-            "init",
-            "--agency",
-            "福祉総務課",
-            "--site",
-            "PC-1",
-            "--worker",
-            "山田",
-            "--kdf-cost",
-            "10",
-        ],
-    );
+    init(&vault, "福祉総務課");
     let hh = id(&ok(
         &vault,
         &["household", "add", "--label", "高橋家", "--district", "kamakura-2"],
     ));
     let haru = person(&vault, &hh, "ハル", "ハル", "本人");
 
-    let unknown = kasane(
+    let unknown = kasane_ja(
         &vault,
         &["--json", "person", "records", "00000000-0000-0000-0000-000000000001"],
     );
@@ -298,19 +235,19 @@ fn records_are_refused_for_an_unknown_person_a_bad_id_and_a_missing_folder() {
     assert_eq!(e["error"]["code"], "record.not-found", "{e}");
     assert_eq!(e["error"]["message_ja"], "その記録はこの記録データにありません");
 
-    let household_id = kasane(&vault, &["person", "records", &hh]);
+    let household_id = kasane_ja(&vault, &["person", "records", &hh]);
     assert_eq!(
         household_id.code, 5,
         "a household is not a person: {}",
         household_id.stderr
     );
 
-    let bad = kasane(&vault, &["person", "records", "高橋"]);
+    let bad = kasane_ja(&vault, &["person", "records", "高橋"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("person id"), "{}", bad.stderr);
 
     let nowhere = dir.path().join("ない").join("開示請求.html");
-    let missing = kasane(
+    let missing = kasane_ja(
         &vault,
         &["person", "records", &haru, "--out", nowhere.to_str().unwrap()],
     );
