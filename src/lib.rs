@@ -8,6 +8,7 @@
 
 mod archive;
 mod authority;
+mod backup;
 mod bundle;
 mod conflict;
 mod disclosure;
@@ -37,6 +38,7 @@ use kasane_store::{audit, clock, durable, index, keyring, log, migrate, peers};
 
 pub use archive::{ARCHIVE_FORMAT, ArchiveReport};
 pub use audit::{AuditEntry, AuditError};
+pub use backup::{BackupReport, BackupStatus, DEFAULT_BACKUP_REMINDER_DAYS, RestoreReport};
 pub use bundle::{
     BundleError, ExportPreview, ExportReport, FORMAT as BUNDLE_FORMAT, ImportStatus, ImportSummary, InboxEntry,
     Manifest, PackResult, Preview, PreviewCase, Progress, PurgeNotice, QuarantineEntry, READER as BUNDLE_READER,

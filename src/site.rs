@@ -164,6 +164,10 @@ impl SiteKeys {
         Ok(self.age_identity()?.to_public().to_string())
     }
 
+    pub fn age_secret_bytes(&self) -> &[u8; 32] {
+        &self.age_secret
+    }
+
     pub fn sign(&self, msg: &[u8]) -> Signature {
         self.signing.sign(msg)
     }
@@ -410,6 +414,33 @@ pub(crate) struct KnownSite {
     pub verified: bool,
     pub revoked: bool,
     pub revoked_frontier: Option<std::collections::BTreeMap<String, u64>>,
+}
+
+/// The frontier key of a retired own site: every scope, every sequence number. Only this
+/// agency's restored PC writes it, for the PC it replaced, whose ops come back only through
+/// partners that accepted them.
+const EVERY_SCOPE: &str = "*";
+
+impl KnownSite {
+    /// The last sequence number of a scope's series of this site that still stands after it was
+    /// revoked: what was held when the revocation was learnt; for a retired own site, all.
+    pub fn allowed_after_revocation(&self, scope: &str) -> u64 {
+        self.revoked_frontier
+            .as_ref()
+            .and_then(|f| f.get(scope).or_else(|| f.get(EVERY_SCOPE)).copied())
+            .unwrap_or(0)
+    }
+}
+
+/// Marks the card of this agency's own old site retired after a restore (see `backup`).
+pub(crate) fn retire_own_card(conn: &Connection, site: Uuid, now_ms: i64) -> Result<(), SiteError> {
+    let frontier = serde_json::json!({ EVERY_SCOPE: u64::MAX }).to_string();
+    conn.execute(
+        // Its keys came from this vault's own records, so they need no comparing aloud.
+        "UPDATE card SET verified_at = coalesce(verified_at, ?2), revoked_at = ?2, revoked_frontier = ?3 WHERE site = ?1",
+        params![site.as_bytes(), now_ms, frontier],
+    )?;
+    Ok(())
 }
 
 pub(crate) fn known_site(conn: &Connection, site: Uuid) -> Result<Option<KnownSite>, SiteError> {

@@ -28,8 +28,8 @@ use crate::{
     migrate,
 };
 
-const MARKER: &str = "vault.json";
-const DB_FILE: &str = "kasane.db";
+pub(crate) const MARKER: &str = "vault.json";
+pub(crate) const DB_FILE: &str = "kasane.db";
 const VAULT_FORMAT: u32 = 1;
 /// vault_meta keys of the register of worker slots in the first form (no worker sealed inside):
 /// the marker that the register was taken, and one row per such slot with its fingerprint.

@@ -118,6 +118,9 @@ commands! {
     ledger(desk, filter: LedgerFilterInput) -> Vec<LedgerRowView> = meeting::ledger;
     ledger_print(desk, filter: LedgerFilterInput) -> String = meeting::ledger_print;
     meeting_correct(desk, meeting: String, case: Option<String>, text: String) -> String = meeting::meeting_correct;
+    backup_status(desk) -> BackupStatusView = backup::backup_status;
+    backup_write(desk, folder: String) -> BackupView = backup::backup_write;
+    backup_reminder_set(desk, days: u32) -> () = backup::backup_reminder_set;
     retention_schedule(desk) -> Vec<RetentionPeriodView> = retention::retention_schedule;
     retention_set(desk, kind: RetentionKind, years: u32) -> () = retention::retention_set;
     retention_cases(desk) -> Vec<RetainedCaseView> = retention::retention_cases;

@@ -10,6 +10,7 @@ use tauri::{State, ipc::Channel};
 use crate::{
     archive::{self, *},
     audit::{self, *},
+    backup::{self, *},
     case::{self, *},
     desktop::Desktop,
     error::CommandError,

@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod audit;
+pub mod backup;
 pub mod case;
 pub mod desktop;
 pub mod error;

@@ -2656,3 +2656,32 @@ mod archive_commands {
         assert_eq!(e.code, "vault.locked", "{e}");
     }
 }
+
+mod backup_commands {
+    use super::*;
+    use kasane_desktop::backup;
+
+    /// A backup from the window into a chosen folder: the reminder is due before and not after,
+    /// a folder that does not exist and one inside the vault are refused, and the reminder's
+    /// period is kept within 1–365 days.
+    #[test]
+    fn a_backup_is_written_to_a_chosen_folder_and_the_reminder_follows() {
+        let f = fixture();
+        assert!(backup::backup_status(&f.desk).unwrap().due, "never backed up");
+        let e = backup::backup_write(&f.desk, "/no/such/folder".into()).expect_err("no folder");
+        assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+        let e = backup::backup_write(&f.desk, f.path.join("keys").display().to_string()).expect_err("inside the vault");
+        assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
+        let usb = tempfile::tempdir().unwrap();
+        let done = backup::backup_write(&f.desk, usb.path().display().to_string()).expect("written");
+        assert!(std::path::Path::new(&done.path).join("kasane.db").exists(), "{done:?}");
+        let s = backup::backup_status(&f.desk).unwrap();
+        assert!(!s.due && s.last_ms.is_some(), "{s:?}");
+        assert_eq!(
+            backup::backup_reminder_set(&f.desk, 0).expect_err("zero days").kind,
+            ErrorKind::BadInput
+        );
+        backup::backup_reminder_set(&f.desk, 30).unwrap();
+        assert_eq!(backup::backup_status(&f.desk).unwrap().reminder_days, 30);
+    }
+}

@@ -4,6 +4,7 @@
 
 mod archive;
 mod audit;
+mod backup;
 mod consents;
 mod convergence;
 mod cycle;

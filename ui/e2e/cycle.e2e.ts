@@ -5,7 +5,7 @@
 // 見直し into a second version carrying the goal not met → 終結 with its sheet. Screenshots in
 // artifacts/screenshots/cycle-*. Runs on an empty vault the test script makes
 // (KASANE_E2E_CYCLE_VAULT) with the demo passphrase.
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -294,5 +294,32 @@ describe.skipIf(emptyVault === "" || passphrase === "")("one case from 相談受
     }
     await s.click("dialog .head button.link");
     await s.waitGone("[data-testid=person-records-frame]");
+  });
+
+  it("reminds on home that no backup was taken, writes one to a chosen folder, and stops reminding", async () => {
+    await s.click("[data-testid=nav-home]");
+    await s.waitFor(".home[data-backup=due]");
+    const due = await s.waitFor("[data-testid=backup-due]");
+    expect(await s.text(due), "a new vault has no backup yet").toContain("控えをまだ作っていません");
+    await shoot(s, "cycle-14-backup-due");
+    await s.click("[data-testid=backup-due] button");
+    await s.waitFor("[data-testid=backup-last]", { text: (t) => t.includes("控えはまだ作っていません") });
+    const usb = mkdtempSync(join(tmpdir(), "kasane-usb-"));
+    try {
+      await s.type("input[name=backup-folder]", usb);
+      await s.click(await s.waitFor("[data-testid=backup-write]", { enabled: true }));
+      const done = await s.waitFor("[data-testid=backup-done]");
+      expect(await s.text(done)).toContain(usb);
+      await s.waitFor("[data-testid=backup-last]", { text: (t) => t.includes("最後の控え") });
+      await s.execute("document.querySelector('[data-testid=backup]')?.scrollIntoView({ block: 'start' });");
+      await shoot(s, "cycle-15-backup-written");
+      expect(readdirSync(usb).filter((n) => n.startsWith("kasane-backup-")).length, "one backup folder, nothing half-written").toBe(1);
+    } finally {
+      rmSync(usb, { recursive: true, force: true });
+    }
+    await s.click("[data-testid=nav-home]");
+    // Home says what it read of the backup: no reminder once backed up.
+    await s.waitFor(".home[data-backup=ok]");
+    expect((await s.findAll("[data-testid=backup-due]")).length, "no reminder once backed up").toBe(0);
   });
 });

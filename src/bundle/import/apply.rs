@@ -89,11 +89,7 @@ impl Vault {
                     None => (None, Some(Q_UNKNOWN_AUTHOR)),
                     Some(a) if !a.verified => (Some(a.key), Some(Q_UNVERIFIED)),
                     Some(a) if a.revoked => {
-                        let allowed = a
-                            .revoked_frontier
-                            .as_ref()
-                            .and_then(|f| f.get(&st.scope.to_string()).copied())
-                            .unwrap_or(0);
+                        let allowed = a.allowed_after_revocation(&st.scope.to_string());
                         (Some(a.key), (st.last > allowed).then_some(Q_REVOKED))
                     }
                     Some(a) => (Some(a.key), None),

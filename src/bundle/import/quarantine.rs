@@ -128,13 +128,7 @@ impl Vault {
                 let Some(author) = site::known_site(&self.conn, st.site)? else {
                     continue;
                 };
-                let revoked_beyond = author.revoked
-                    && st.last
-                        > author
-                            .revoked_frontier
-                            .as_ref()
-                            .and_then(|f| f.get(&st.scope.to_string()).copied())
-                            .unwrap_or(0);
+                let revoked_beyond = author.revoked && st.last > author.allowed_after_revocation(&st.scope.to_string());
                 if !author.verified || revoked_beyond {
                     continue;
                 }

@@ -6,6 +6,7 @@ mod agency;
 mod archive;
 mod assessment;
 mod audit;
+mod backup;
 mod case;
 mod consent;
 mod demo;
@@ -120,6 +121,11 @@ pub enum Command {
     /// Everything these case records hold, with the printed forms, in one file encrypted with its own
     /// password that the standard `age` and `tar` tools open (記録一式; docs/archive-format.md).
     Archive(archive::ArchiveArgs),
+    /// Write a backup of the case records to a folder (--out), set the reminder, or show when the
+    /// last backup was taken.
+    Backup(backup::BackupArgs),
+    /// Restore a backup onto this PC as a new PC of the same agency (the old PC is retired).
+    Restore(backup::RestoreArgs),
     /// Fill the case records with a synthetic demo city.
     Demo(DemoArgs),
     /// Where these case records are and what they hold.
@@ -314,6 +320,8 @@ pub fn run(args: Args) -> Result<()> {
         Command::Audit(a) => audit::run(g, &out, a),
         Command::Retention(c) => retention::run(g, &out, c),
         Command::Archive(a) => archive::run(g, &out, a),
+        Command::Backup(a) => backup::backup(g, &out, a),
+        Command::Restore(a) => backup::restore(g, &out, a),
         Command::Demo(a) => demo::run(g, &out, a),
         Command::Status => vault::status(g, &out),
         Command::Card(cmd) => site::card(g, &out, cmd),

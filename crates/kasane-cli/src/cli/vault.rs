@@ -57,7 +57,7 @@ pub enum PassphraseCmd {
     Change(KdfArgs),
 }
 
-fn vault_dir(args: &Global) -> Result<PathBuf> {
+pub fn vault_dir(args: &Global) -> Result<PathBuf> {
     if let Some(v) = &args.vault {
         return Ok(v.clone());
     }

@@ -317,3 +317,135 @@ fn a_disposal_killed_halfway_leaves_each_case_whole_or_recorded_and_resumes() {
     assert!(v.disposal_due_cases().unwrap().is_empty());
     assert!(v.audit_trail().is_ok());
 }
+
+/// A backup started while another process is importing (stopped inside its transaction, then
+/// killed) holds the import whole or not at all — opening the records finishes an interrupted
+/// import first, so here whole; and a restore refuses a folder that already holds a vault.
+#[test]
+fn a_backup_taken_during_an_import_holds_it_whole_and_a_restore_keeps_off_another_vault() {
+    let work = tempfile::tempdir().unwrap();
+    let mut a = agency_vault(730, "福祉総務課", clock());
+    let b = agency_vault(731, "生活福祉課", clock());
+    let TestVault {
+        _dir: _keep_b,
+        path: b_path,
+        vault: mut bv,
+        ..
+    } = b;
+    introduce(&mut a.vault, &mut bv, true);
+    kasane_demo::fill_demo(&mut a.vault, 20, 7, kasane_demo::DemoLead::ThisAgency, &mut |_, _| {}).unwrap();
+    let bid = bv.identity().agency;
+    for c in a.vault.cases(&kasane::CaseFilter::default()).unwrap() {
+        a.vault.share_case(c.id, bid, Some(Basis::ShienKaigi)).unwrap();
+    }
+    let bundle_path = work.path().join("a2b.kasane");
+    a.vault.export_bundle(bid, false, &bundle_path, &mut |_| {}).unwrap();
+    let before = bv.digest().unwrap();
+    drop(bv);
+
+    let mut importing = import_child(&b_path, &bundle_path, Some("before-commit"));
+    // Wait until the import says it is inside its transaction, then back up while it waits there.
+    let stderr = importing.stderr.take().expect("piped stderr");
+    let mut reader = BufReader::new(stderr);
+    let mut seen = String::new();
+    while !seen.contains("paused at before-commit") {
+        let mut line = Vec::new();
+        assert!(
+            reader.read_until(b'\n', &mut line).unwrap() > 0,
+            "the import ended early: {seen}"
+        );
+        seen.push_str(&String::from_utf8_lossy(&line));
+    }
+    let usb = work.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    // The backup starts while the import holds its transaction open; opening the records writes an
+    // entry to the audit trail, so it waits for the import's lock, which goes when the import is
+    // killed before its commit. Whichever comes first, the copy is the vault without the import.
+    let backing_up = Command::new(BIN)
+        .arg("--vault")
+        .arg(&b_path)
+        .args(["--json", "backup", "--out"])
+        .arg(&usb)
+        .env("KASANE_PASSPHRASE", PASS)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    importing.kill().unwrap();
+    let _ = importing.wait();
+    let backup = backing_up.wait_with_output().unwrap();
+    assert!(
+        backup.status.success(),
+        "a backup while an import runs: {} {}",
+        String::from_utf8_lossy(&backup.stdout),
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&backup.stdout).unwrap();
+    let folder = std::path::PathBuf::from(report["path"].as_str().unwrap());
+    assert!(
+        import_child(&b_path, &bundle_path, None).wait().unwrap().success(),
+        "the import finishes"
+    );
+    let after = VaultDir::open(&b_path)
+        .unwrap()
+        .unlock(None, &pass(PASS), ambient(733))
+        .unwrap()
+        .digest()
+        .unwrap();
+    assert_ne!(after, before);
+    // Opening the records to back them up finishes an import cut short (the file waits in the
+    // inbox): the copy holds the import whole, as the vault does now — never a part of it.
+    let copy = VaultDir::open(&folder)
+        .unwrap()
+        .unlock(None, &pass(PASS), ambient(732))
+        .unwrap();
+    assert_eq!(integrity(&copy), "ok");
+    assert_eq!(copy.digest().unwrap(), after, "the backup holds the import whole");
+    drop(copy);
+
+    // Restoring onto this PC, whose folder holds the vault, is refused and changes nothing.
+    let onto = Command::new(BIN)
+        .arg("--vault")
+        .arg(&b_path)
+        .args(["restore"])
+        .arg(&folder)
+        .args(["--site", "新PC"])
+        .env("KASANE_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    assert!(!onto.status.success(), "a restore never goes over another vault");
+    assert!(
+        String::from_utf8_lossy(&onto.stderr).contains("already contains files"),
+        "{}",
+        String::from_utf8_lossy(&onto.stderr)
+    );
+    let kept = VaultDir::open(&b_path)
+        .unwrap()
+        .unlock(None, &pass(PASS), ambient(734))
+        .unwrap();
+    assert_eq!(kept.digest().unwrap(), after, "the vault is as it was");
+
+    // Onto a new folder it makes a new PC of the agency, and says the 照合番号 to compare.
+    let new_pc = work.path().join("new-pc");
+    let restored = Command::new(BIN)
+        .arg("--vault")
+        .arg(&new_pc)
+        .args(["--json", "restore"])
+        .arg(&folder)
+        .args(["--site", "新PC"])
+        .env("KASANE_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stdout)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&restored.stdout).unwrap();
+    assert_ne!(r["new_site"], r["old_site"], "a new site");
+    assert_eq!(
+        r["fingerprint"].as_str().unwrap().split(' ').count(),
+        6,
+        "six groups of five digits"
+    );
+}

@@ -8,6 +8,8 @@ import type { ArchiveReportView } from "./types/ArchiveReportView";
 import type { AssessmentDomainView } from "./types/AssessmentDomainView";
 import type { AuditFilterInput } from "./types/AuditFilterInput";
 import type { AuditPageView } from "./types/AuditPageView";
+import type { BackupStatusView } from "./types/BackupStatusView";
+import type { BackupView } from "./types/BackupView";
 import type { BundleExportInput } from "./types/BundleExportInput";
 import type { BundlePreviewView } from "./types/BundlePreviewView";
 import type { BundleProgress } from "./types/BundleProgress";
@@ -503,6 +505,18 @@ export async function ledgerPrint(filter: LedgerFilterInput): Promise<string> {
 
 export async function meetingCorrect(meeting: string, case_: string | null, text: string): Promise<string> {
   return call<string>("meeting_correct", { meeting, case: case_, text });
+}
+
+export async function backupStatus(): Promise<BackupStatusView> {
+  return call<BackupStatusView>("backup_status");
+}
+
+export async function backupWrite(folder: string): Promise<BackupView> {
+  return call<BackupView>("backup_write", { folder });
+}
+
+export async function backupReminderSet(days: number): Promise<void> {
+  return call<void>("backup_reminder_set", { days });
 }
 
 export async function retentionSchedule(): Promise<RetentionPeriodView[]> {
