@@ -116,7 +116,7 @@ fn a_restored_pc_is_a_new_site_that_catches_up_from_the_partner() {
     note(&mut a.vault, c, "backup の後の訪問");
     sync(&mut a.vault, &mut b.vault);
     let old_site = a.vault.identity().site;
-    drop(a);
+    // The old PC is lost; whoever finds it still has its keys (kept in `a` below).
 
     let new_pc = tempfile::tempdir().unwrap();
     let (mut r, report) = VaultDir::restore(
@@ -152,6 +152,23 @@ fn a_restored_pc_is_a_new_site_that_catches_up_from_the_partner() {
         b.vault.case_detail(c).unwrap().notes.len(),
         2,
         "the partner keeps what the old site wrote before it was retired"
+    );
+
+    // Whatever the old PC's key signs from now on stands nowhere: its files are refused whole.
+    note(&mut a.vault, c, "見つけた人が書いた記録");
+    let from_old = bundle_for(&mut a.vault, &b.vault, false);
+    assert!(
+        deliver(&mut b.vault, &from_old).is_err(),
+        "a file from the retired PC is refused"
+    );
+    assert!(
+        b.vault
+            .case_detail(c)
+            .unwrap()
+            .notes
+            .iter()
+            .all(|n| n.text != "見つけた人が書いた記録"),
+        "nothing of it reaches the partner"
     );
 
     // The restored PC catches up, the note written after the backup included.
