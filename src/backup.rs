@@ -19,7 +19,7 @@ use crate::{
     log::Scope,
     record::{RecordError, msg},
     site::SiteKeys,
-    vault::VaultError,
+    vault::{VaultError, io},
 };
 
 /// Days after which the app reminds that no backup has been taken, unless the city sets another.
@@ -53,13 +53,6 @@ pub struct RestoreReport {
     pub new_site: Uuid,
     /// The new site's 照合番号, for partners to compare when they import its card.
     pub fingerprint: String,
-}
-
-fn io(path: &Path) -> impl Fn(std::io::Error) -> VaultError + '_ {
-    move |e| VaultError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    }
 }
 
 /// Copies the files of a vault folder (the marker and the key slots) other than the database.
@@ -156,22 +149,13 @@ impl Vault {
         crate::vault::test_pause("backup-written");
         std::fs::rename(&tmp, &target).map_err(io(&target))?;
         let ops = self.op_count()?;
-        let (worker, at) = (self.me.worker, now.as_millisecond());
-        let tx = self.conn.transaction().map_err(kasane_store::StoreError::from)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?1, ?2)",
-            rusqlite::params![LAST_BACKUP_KEY, at],
-        )
-        .map_err(kasane_store::StoreError::from)?;
-        crate::audit::append(
-            &tx,
-            now,
-            Some(worker),
+        self.set_setting(
+            LAST_BACKUP_KEY,
+            now.as_millisecond(),
             "vault.backup",
             Some(&name),
-            Some(&format!("{ops} ops")),
+            &format!("{ops} ops"),
         )?;
-        tx.commit().map_err(kasane_store::StoreError::from)?;
         Ok(BackupReport {
             bytes: folder_bytes(&target),
             path: target,
@@ -179,20 +163,11 @@ impl Vault {
         })
     }
 
-    fn meta_i64(&self, key: &str) -> Result<Option<i64>, Error> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(kasane_store::StoreError::from)?)
-    }
-
     /// When the last backup was taken and whether the reminder is due.
     pub fn backup_status(&self) -> Result<BackupStatus, Error> {
-        let last = self.meta_i64(LAST_BACKUP_KEY)?;
+        let last = self.setting(LAST_BACKUP_KEY)?;
         let reminder_days = self
-            .meta_i64(REMINDER_KEY)?
+            .setting(REMINDER_KEY)?
             .and_then(|d| u32::try_from(d).ok())
             .filter(|d| (1..=365).contains(d))
             .unwrap_or(DEFAULT_BACKUP_REMINDER_DAYS);
@@ -214,23 +189,13 @@ impl Vault {
             ))
             .into());
         }
-        let (now, worker) = (self.ambient.clock.now(), self.me.worker);
-        let tx = self.conn.transaction().map_err(kasane_store::StoreError::from)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?1, ?2)",
-            rusqlite::params![REMINDER_KEY, days as i64],
-        )
-        .map_err(kasane_store::StoreError::from)?;
-        crate::audit::append(
-            &tx,
-            now,
-            Some(worker),
+        Ok(self.set_setting(
+            REMINDER_KEY,
+            i64::from(days),
             "setting.backup-reminder",
             None,
-            Some(&days.to_string()),
-        )?;
-        tx.commit().map_err(kasane_store::StoreError::from)?;
-        Ok(())
+            &days.to_string(),
+        )?)
     }
 
     /// Makes this vault a new site of its agency with new keys, and retires the old site: a card

@@ -177,17 +177,10 @@ pub fn disposal_due(closed: Date, years: u32) -> Date {
 impl Vault {
     /// The city's retention schedule as this vault keeps it.
     pub fn retention_schedule(&self) -> Result<Vec<RetentionPeriod>, RecordError> {
-        use rusqlite::OptionalExtension;
         let mut out = Vec::new();
         for kind in RetentionKind::ALL {
-            let stored: Option<i64> = self
-                .conn
-                .query_row("SELECT value FROM vault_meta WHERE key = ?1", [kind.meta_key()], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(kasane_store::StoreError::from)?;
-            let years = stored
+            let years = self
+                .setting(&kind.meta_key())?
                 .and_then(|y| u32::try_from(y).ok())
                 .filter(|y| (1..=MAX_RETENTION_YEARS).contains(y));
             out.push(RetentionPeriod {
@@ -199,14 +192,6 @@ impl Vault {
         Ok(out)
     }
 
-    fn retention_years(&self, kind: RetentionKind) -> Result<u32, RecordError> {
-        Ok(self
-            .retention_schedule()?
-            .into_iter()
-            .find(|p| p.kind == kind)
-            .map_or(kind.default_years(), |p| p.years))
-    }
-
     /// Sets the retention period of a kind of record (1 to 100 years).
     pub fn set_retention_years(&mut self, kind: RetentionKind, years: u32) -> Result<(), RecordError> {
         if !(1..=MAX_RETENTION_YEARS).contains(&years) {
@@ -215,36 +200,26 @@ impl Vault {
                 en: "a retention period must be 1 to {MAX_RETENTION_YEARS} years, not {years}"
             )));
         }
-        // The setting and its audit entry land together or not at all.
-        let (now, worker) = (self.ambient.clock.now(), self.me.worker);
-        let tx = self.conn.transaction().map_err(kasane_store::StoreError::from)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?1, ?2)",
-            rusqlite::params![kind.meta_key(), years as i64],
-        )
-        .map_err(kasane_store::StoreError::from)?;
-        crate::audit::append(
-            &tx,
-            now,
-            Some(worker),
+        Ok(self.set_setting(
+            &kind.meta_key(),
+            i64::from(years),
             "setting.retention",
             Some(kind.code()),
-            Some(&years.to_string()),
-        )?;
-        tx.commit().map_err(kasane_store::StoreError::from)?;
-        Ok(())
+            &years.to_string(),
+        )?)
     }
 
     /// The closed cases this agency leads, with when each may be disposed of, soonest first.
     pub fn retained_cases(&self) -> Result<Vec<RetainedCase>, RecordError> {
         let me = self.me.agency;
+        let schedule = self.retention_schedule()?;
         let mut out = Vec::new();
         for c in self.cases(&record::CaseFilter {
             status: Some(CaseStatus::Closed),
             lead_agency: Some(me),
             ..Default::default()
         })? {
-            out.push(self.retained(c.id)?);
+            out.push(self.retained(c.id, &schedule)?);
         }
         out.sort_by_key(|r| (r.due, r.case));
         Ok(out)
@@ -258,7 +233,8 @@ impl Vault {
         Ok(all)
     }
 
-    fn retained(&self, id: Uuid) -> Result<RetainedCase, RecordError> {
+    /// A closed case with its kind and disposal day under `schedule`.
+    fn retained(&self, id: Uuid, schedule: &[RetentionPeriod]) -> Result<RetainedCase, RecordError> {
         let c = self.case_quiet(id)?;
         let closed = match (&c.status, &c.closure) {
             (CaseStatus::Closed, Some(k)) => k.date,
@@ -270,7 +246,10 @@ impl Vault {
             }
         };
         let kind = RetentionKind::of_case(&c.problems);
-        let years = self.retention_years(kind)?;
+        let years = schedule
+            .iter()
+            .find(|p| p.kind == kind)
+            .map_or(kind.default_years(), |p| p.years);
         let mut shared_with: Vec<Uuid> = self.shares_of(id)?.into_iter().map(|s| s.agency).collect();
         shared_with.sort();
         shared_with.dedup();
@@ -304,9 +283,10 @@ impl Vault {
         }
         let today = self.ambient.clock.today();
         let me = self.me.agency;
+        let schedule = self.retention_schedule()?;
         let mut due = Vec::with_capacity(cases.len());
         for &id in cases {
-            let r = self.retained(id)?;
+            let r = self.retained(id, &schedule)?;
             let c = self.case_quiet(id)?;
             if c.lead_agency != me {
                 let title = &r.title;

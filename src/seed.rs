@@ -265,18 +265,21 @@ fn write_household(
     // share every case from here (exchange demos, benchmarks) writes them all itself, because
     // partners accept an entry only from the agency whose site signed it.
     let writer = |code: &str| if lead_here { own } else { agency(code) };
-    for c in &h.cases {
-        // A case closed long ago is kept by this office, which coordinates the city's
-        // multi-agency cases: its old files are the ones the disposal screen lists.
+    // A case closed long ago is kept by this office, which coordinates the city's multi-agency
+    // cases: its old files are the ones the disposal screen lists.
+    let lead_of = |c: &DemoCase| {
         let closed_long_ago = c.status == "closed"
             && c.notes
                 .last()
                 .is_some_and(|n| n.date < today.saturating_sub(jiff::Span::new().years(5)));
-        let lead = if lead_here || closed_long_ago {
+        if lead_here || closed_long_ago {
             own.0
         } else {
             agency(c.lead_agency).0
-        };
+        }
+    };
+    for c in &h.cases {
+        let lead = lead_of(c);
         let case = record::insert_case(
             tx,
             &NewCase {
@@ -321,7 +324,7 @@ fn write_household(
     // cover every kind of information, for the meetings and for working together, for a year.
     let mut involved: Vec<Uuid> = Vec::new();
     for c in &h.cases {
-        involved.push(if lead_here { own.0 } else { agency(c.lead_agency).0 });
+        involved.push(lead_of(c));
         involved.extend(c.notes.iter().map(|n| agency(n.agency).0));
     }
     involved.sort();

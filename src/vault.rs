@@ -128,7 +128,7 @@ impl VaultError {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> VaultError + '_ {
     move |source| VaultError::Io {
         path: path.to_path_buf(),
         source,
@@ -642,6 +642,35 @@ impl Vault {
             Ok(v) => v,
             Err(panic) => std::panic::resume_unwind(panic),
         }
+    }
+
+    /// A number this PC keeps as a setting (a city's period, the time of the last backup); None
+    /// when it was never set.
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM vault_meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets a setting and writes its audit entry, together or not at all.
+    pub(crate) fn set_setting(
+        &mut self,
+        key: &str,
+        value: i64,
+        action: &str,
+        target: Option<&str>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let (now, worker) = (self.ambient.clock.now(), self.me.worker);
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )?;
+        crate::audit::append(&tx, now, Some(worker), action, target, Some(detail))?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Writes an audit entry on its own (for reads: who looked at what).

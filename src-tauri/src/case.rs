@@ -12,7 +12,7 @@ use crate::{
     household::{HouseholdView, PersonView},
     view::{
         CaseStatus, Change, ClosureReason, ConsentGiver, ConsentHow, ConsentPurpose, ContactOutcome, DateView,
-        InfoKind, IntakeRoute, NoteKind, Risk, Visitor, date_input, id, id_text, ids,
+        InfoKind, IntakeRoute, NoteKind, Risk, Visitor, date_input, id, id_text, ids, optional,
     },
 };
 
@@ -549,11 +549,7 @@ pub fn case_decide(desk: &Desktop, input: DecideSupportInput) -> Result<(), Comm
             date: date.unwrap_or(v.ambient().clock.today()),
             by: input.by,
             meeting,
-            note: if input.note.trim().is_empty() {
-                None
-            } else {
-                Some(input.note)
-            },
+            note: optional(input.note),
         };
         Ok(v.decide_support(case, decision)?)
     })
@@ -561,12 +557,11 @@ pub fn case_decide(desk: &Desktop, input: DecideSupportInput) -> Result<(), Comm
 
 pub fn case_close(desk: &Desktop, input: CloseCaseInput) -> Result<(), CommandError> {
     let case = id("case", &input.case)?;
-    let blank = |t: String| if t.trim().is_empty() { None } else { Some(t) };
     let new = kasane::NewClosure {
         date: date_input("date", &input.date)?,
         reason: input.reason.into(),
-        watch: blank(input.watch),
-        note: blank(input.note),
+        watch: optional(input.watch),
+        note: optional(input.note),
     };
     desk.with_vault(|v| Ok(v.close_case(case, new)?))
 }
@@ -579,17 +574,16 @@ pub fn case_reopen(desk: &Desktop, case: String, reason: String, date: String) -
 
 pub fn case_intake(desk: &Desktop, input: IntakeInput) -> Result<(), CommandError> {
     let case = id("case", &input.case)?;
-    let blank = |t: String| if t.trim().is_empty() { None } else { Some(t) };
     let new = kasane::NewIntake {
         date: date_input("date", &input.date)?,
-        time: blank(input.time),
+        time: optional(input.time),
         received_by: input.received_by,
         route: input.route.into(),
-        referrer: blank(input.referrer),
+        referrer: optional(input.referrer),
         visitor: input.visitor.into(),
-        visitor_name: blank(input.visitor_name),
+        visitor_name: optional(input.visitor_name),
         complaint: input.complaint,
-        situation: blank(input.situation),
+        situation: optional(input.situation),
         consent: input.consent.as_deref().map(|k| id("consent", k)).transpose()?,
     };
     desk.with_vault(|v| Ok(v.record_intake(case, new)?))
@@ -712,12 +706,11 @@ fn consent_terms(v: &kasane::Vault, input: NewConsentInput) -> Result<NewConsent
     let agencies = ids("agency", &input.agencies)?;
     let date = date_input("date", &input.date)?.unwrap_or_else(|| v.ambient().clock.today());
     let until = date_input("until", &input.until)?.ok_or(kasane::RecordError::Missing("until"))?;
-    let blank = |s: String| (!s.trim().is_empty()).then_some(s);
     Ok(NewConsent {
         person,
         given_by: input.given_by.into(),
-        giver_name: blank(input.giver_name),
-        giver_relation: blank(input.giver_relation),
+        giver_name: optional(input.giver_name),
+        giver_relation: optional(input.giver_relation),
         scope: input.scope,
         purposes: input.purposes.into_iter().map(Into::into).collect(),
         kinds: input.kinds.into_iter().map(Into::into).collect(),
@@ -725,7 +718,7 @@ fn consent_terms(v: &kasane::Vault, input: NewConsentInput) -> Result<NewConsent
         date,
         until,
         how: input.how.into(),
-        witness: blank(input.witness),
+        witness: optional(input.witness),
     })
 }
 

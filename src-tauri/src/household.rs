@@ -14,7 +14,8 @@ use crate::{
     desktop::Desktop,
     error::CommandError,
     view::{
-        CaseStatus, Change, DateView, PartnerStatus, RelationKind, Sex, date_input, id, id_text, partial_date_input,
+        CaseStatus, Change, DateView, PartnerStatus, RelationKind, Sex, date_input, id, id_text, optional,
+        partial_date_input,
     },
 };
 
@@ -250,11 +251,6 @@ pub struct NewRelationInput {
     pub b: String,
     pub kind: RelationKind,
     pub status: Option<PartnerStatus>,
-}
-
-fn optional(text: String) -> Option<String> {
-    // The engine treats blank as absent; sending None keeps the op free of empty fields.
-    if text.trim().is_empty() { None } else { Some(text) }
 }
 
 pub fn households(desk: &Desktop, filter: HouseholdFilterInput) -> Result<Vec<HouseholdRow>, CommandError> {

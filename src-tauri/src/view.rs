@@ -55,6 +55,12 @@ pub(crate) fn id_text(id: Uuid) -> String {
     id.to_string()
 }
 
+/// Text as typed, None when blank: the engine treats blank as absent, and sending None keeps the op
+/// free of empty fields.
+pub(crate) fn optional(text: String) -> Option<String> {
+    if text.trim().is_empty() { None } else { Some(text) }
+}
+
 /// A complete date typed in any form the engine reads (和暦 or ISO); blank means "not given".
 pub(crate) fn date_input(field: &'static str, text: &str) -> Result<Option<Date>, CommandError> {
     if text.trim().is_empty() {

@@ -235,6 +235,18 @@ impl Vault {
         })
     }
 
+    /// Refuses a decision that is the case's lead agency's alone, naming the lead.
+    pub(crate) fn require_lead_for(&self, c: &super::Case, what_ja: &str, what_en: &str) -> Result<(), RecordError> {
+        if c.lead_agency == self.me.agency {
+            return Ok(());
+        }
+        let lead = self.agency(c.lead_agency).map(|a| a.name).unwrap_or_default();
+        Err(RecordError::Refused(super::msg!(
+            ja: "{what_ja}は、このケースの主担当機関（{lead}）が行います",
+            en: "only the case's lead agency ({lead}) {what_en}"
+        )))
+    }
+
     pub(crate) fn case_quiet(&self, id: Uuid) -> Result<Case, RecordError> {
         view(&load_one(&self.conn, id, "case")?)
     }

@@ -26,7 +26,7 @@ pub struct PlanApproval {
     pub meeting: Uuid,
     /// The meeting's date.
     pub date: Date,
-    /// What was approved: see `Vault::plan_digest`.
+    /// What was approved: see `digest`.
     pub digest: String,
 }
 
@@ -104,6 +104,9 @@ pub struct NewPlanVersion {
     pub next_evaluation: Option<Date>,
 }
 
+/// A case's plan versions with the goals and actions that marked them.
+type VersionsAndParts = (Vec<PlanVersion>, Vec<Goal>, Vec<Action>);
+
 /// The part of a plan a digest covers, in a fixed order.
 #[derive(Serialize)]
 struct Approved<'a> {
@@ -133,6 +136,12 @@ impl Vault {
     /// Every plan version of a case, first first, the newest marked current, each approved one
     /// checked against what it approved.
     pub fn plan_versions(&self, case: Uuid) -> Result<Vec<PlanVersion>, RecordError> {
+        Ok(self.plan_versions_and_parts(case)?.0)
+    }
+
+    /// The versions as `plan_versions` gives them, with the goals and actions read to mark them
+    /// (none read when the case has no version).
+    fn plan_versions_and_parts(&self, case: Uuid) -> Result<VersionsAndParts, RecordError> {
         let mut out: Vec<PlanVersion> = load_all(&self.conn, "plan", Some(case))?
             .iter()
             .filter_map(|st| view::<PlanVersion>(st).ok())
@@ -140,7 +149,7 @@ impl Vault {
         // Two sites of the lead writing the same number at once: the order is still total.
         out.sort_by_key(|p| (p.number, p.id));
         if out.is_empty() {
-            return Ok(out);
+            return Ok((out, Vec::new(), Vec::new()));
         }
         let (goals, actions) = self.plan_parts(case)?;
         let last = out.len() - 1;
@@ -151,7 +160,7 @@ impl Vault {
                 .as_ref()
                 .is_some_and(|a| a.digest != digest(p, &goals, &actions));
         }
-        Ok(out)
+        Ok((out, goals, actions))
     }
 
     /// The plan in force: the case's newest version.
@@ -326,7 +335,11 @@ impl Vault {
     /// the lead agency does). The meeting must be a 重層的支援会議 held by today that took the case
     /// up. An approved version that changed since is approved again; one that did not, is refused.
     pub fn approve_plan(&mut self, id: Uuid, meeting: Uuid) -> Result<(), RecordError> {
-        let p = self.plan_version(id)?;
+        let (versions, goals, actions) = self.plan_versions_and_parts(self.plan_quiet(id)?.case)?;
+        let p = versions
+            .into_iter()
+            .find(|v| v.id == id)
+            .ok_or(RecordError::NotFound(id))?;
         let c = self.case_quiet(p.case)?;
         self.require_lead_for(&c, "支援プランの作成と承認", "writes and approves the plan")?;
         if !p.current {
@@ -376,7 +389,7 @@ impl Vault {
         let approval = PlanApproval {
             meeting,
             date,
-            digest: self.plan_digest(&p)?,
+            digest: digest(&p, &goals, &actions),
         };
         self.write(|tx| {
             tx.expect(id, "plan")?;
@@ -464,14 +477,6 @@ impl Vault {
             .ok_or(RecordError::NotFound(id))
     }
 
-    /// What an approval covers, as a hex digest: the 支援方針 and period, the version's goals
-    /// (text and term) and their actions (what, who, how often, by when) — not how the actions
-    /// are going, which is progress, not plan.
-    pub fn plan_digest(&self, p: &PlanVersion) -> Result<String, RecordError> {
-        let (goals, actions) = self.plan_parts(p.case)?;
-        Ok(digest(p, &goals, &actions))
-    }
-
     /// What a digest reads: every goal (retracted ones too, which it leaves out) and the actions
     /// not retracted.
     fn plan_parts(&self, case: Uuid) -> Result<(Vec<Goal>, Vec<Action>), RecordError> {
@@ -484,6 +489,9 @@ impl Vault {
     }
 }
 
+/// What an approval covers, as a hex digest: the 支援方針 and period, the version's goals (text and
+/// term) and their actions (what, who, how often, by when) — not how the actions are going, which
+/// is progress, not plan.
 fn digest(p: &PlanVersion, goals: &[Goal], actions: &[Action]) -> String {
     let mut mine: Vec<&Goal> = goals.iter().filter(|g| g.plan == Some(p.id) && !g.retracted).collect();
     mine.sort_by_key(|g| g.id);

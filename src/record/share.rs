@@ -183,17 +183,8 @@ impl Vault {
     /// The number of days after a meeting that its attendees keep a case disclosed for it
     /// (the city's setting; 30 when none is set).
     pub fn meeting_disclosure_days(&self) -> Result<u32, RecordError> {
-        use rusqlite::OptionalExtension;
-        let stored: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT value FROM vault_meta WHERE key = ?1",
-                [DISCLOSURE_DAYS_KEY],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(kasane_store::StoreError::from)?;
-        Ok(stored
+        Ok(self
+            .setting(DISCLOSURE_DAYS_KEY)?
             .and_then(|d| u32::try_from(d).ok())
             .filter(|d| (1..=365).contains(d))
             .unwrap_or(DEFAULT_DISCLOSURE_DAYS))
@@ -207,24 +198,13 @@ impl Vault {
                 en: "the disclosure period after a meeting must be 1 to 365 days, not {days}"
             )));
         }
-        // The setting and its audit entry land together or not at all.
-        let (now, worker) = (self.ambient.clock.now(), self.me.worker);
-        let tx = self.conn.transaction().map_err(kasane_store::StoreError::from)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?1, ?2)",
-            rusqlite::params![DISCLOSURE_DAYS_KEY, days as i64],
-        )
-        .map_err(kasane_store::StoreError::from)?;
-        crate::audit::append(
-            &tx,
-            now,
-            Some(worker),
+        Ok(self.set_setting(
+            DISCLOSURE_DAYS_KEY,
+            i64::from(days),
             "setting.disclosure-days",
             None,
-            Some(&days.to_string()),
-        )?;
-        tx.commit().map_err(kasane_store::StoreError::from)?;
-        Ok(())
+            &days.to_string(),
+        )?)
     }
 
     /// The share set of a case (active and removed entries).
