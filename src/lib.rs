@@ -92,7 +92,10 @@ pub use schema::Unreadable;
 pub use search::Hit;
 pub use setup::Setup;
 pub use share::{Basis, Lapsed, Share, ShareError};
-pub use site::{CardData, MAX_CARD_BYTES, SiteError, SiteInfo, card_text_of, fingerprint, parse_card};
+pub use site::{
+    CardData, KeyChange, KeyRotation, MAX_CARD_BYTES, RotationError, SiteError, SiteInfo, card_text_of, fingerprint,
+    parse_card,
+};
 pub use tarball::ArchiveError;
 pub use trail::{AuditFilter, AuditKind, AuditPage, AuditRow};
 pub use vault::{Identity, Vault, VaultDir, VaultError, default_vault_dir};
@@ -180,6 +183,17 @@ pub mod testing {
     /// name …) and signed with this site's real key, as a partner's modified build could make it.
     pub fn forged_card(v: &crate::Vault, edit: &mut dyn FnMut(&mut crate::CardData)) -> Result<String, crate::Error> {
         Ok(v.forged_card(edit)?)
+    }
+
+    /// The header of a bundle file, read without checking anything.
+    pub fn header_of(file: &[u8]) -> Result<BundleHeader, crate::Error> {
+        Ok(crate::bundle::split_header(file)?)
+    }
+
+    /// A bundle file whose header JSON `edit` changed, its signature and payload left as they
+    /// were: what a file altered on the way looks like.
+    pub fn edit_header(file: &[u8], edit: &mut dyn FnMut(&mut serde_json::Value)) -> Result<Vec<u8>, crate::Error> {
+        Ok(crate::bundle::edit_header(file, edit)?)
     }
 
     /// This site's age recipient (public key), as a card carries it.

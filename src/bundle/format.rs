@@ -5,21 +5,30 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::log::{Hash32, Scope};
+use crate::{
+    log::{Hash32, Scope},
+    site::{RotationEntry, SignedRotation},
+};
 
 pub const MAGIC: &[u8; 14] = b"KASANE-BUNDLE\n";
 /// The newest bundle format this build writes and reads. Format 2 adds the `progress:<case>`
-/// scope (a case's shared contact-log entries); a file carrying none is written as format 1,
-/// which readers of format 1 still read.
-pub const FORMAT: u32 = 2;
+/// scope (a case's shared contact-log entries); format 3 adds key rotations (the header's and the
+/// manifest's `keys`). A file is written in the lowest format that carries what it holds, so
+/// older readers still read what they can.
+pub const FORMAT: u32 = 3;
 /// This reader's version: it reads files whose `format` and `min_reader` are at most this.
-pub const READER: u32 = 2;
-/// The format (and reader) a file needs: 2 when it carries a progress scope, else 1.
-pub fn format_for(segments: &[Segment]) -> u32 {
+pub const READER: u32 = 3;
+/// The format (and reader) a file needs: 3 when it carries key rotations, 2 when it carries a
+/// progress scope, else 1.
+pub fn format_for(segments: &[Segment], rotations: bool) -> u32 {
     let progress = segments
         .iter()
         .any(|g| Statement::decode(&g.statement).is_ok_and(|s| matches!(s.scope, Scope::Progress(_))));
-    if progress { 2 } else { 1 }
+    match (rotations, progress) {
+        (true, _) => 3,
+        (false, true) => 2,
+        (false, false) => 1,
+    }
 }
 /// The manifest version this build writes and reads.
 pub const MANIFEST: u32 = 1;
@@ -96,6 +105,11 @@ pub struct Header {
     /// BLAKE3 (derive_key "kasane bundle payload v1") of the age payload that follows.
     pub payload_hash: Hash32,
     pub payload_len: u64,
+    /// The sender's key rotations, oldest first (format 3): read before the header signature,
+    /// each verified by the key before it, so a reader that knows only the sender's first key
+    /// can check a header signed with its newest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<SignedRotation>,
 }
 
 pub fn payload_hash(payload: &[u8]) -> Hash32 {
@@ -125,6 +139,10 @@ pub struct Manifest {
     #[serde(default)]
     pub purge: Vec<PurgeNotice>,
     pub segments: u64,
+    /// The key rotations, with their frontiers, of the sender and of every author whose
+    /// segments the file carries (format 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<RotationEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

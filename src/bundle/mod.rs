@@ -12,7 +12,13 @@ mod settle;
 
 use kasane_store::StoreError;
 
-use crate::{meeting::MeetingError, record::RecordError, share::ShareError, site::SiteError, vault::VaultError};
+use crate::{
+    meeting::MeetingError,
+    record::RecordError,
+    share::ShareError,
+    site::{RotationError, SiteError},
+    vault::VaultError,
+};
 use uuid::Uuid;
 
 pub use export::{ExportPreview, ExportReport, PackResult, PreviewCase, Progress};
@@ -76,6 +82,8 @@ pub enum BundleError {
         source: std::io::Error,
     },
     #[error(transparent)]
+    KeyChange(RotationError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Vault(#[from] VaultError),
@@ -90,6 +98,16 @@ pub enum BundleError {
 }
 
 kasane_store::carries_store_errors!(BundleError);
+
+impl From<RotationError> for BundleError {
+    fn from(e: RotationError) -> Self {
+        match e {
+            // A rotation of a newer format is a newer file: it waits, as other versions do.
+            RotationError::TooNew(v) => BundleError::NeedsUpdate(format!("key change format {v}")),
+            e => BundleError::KeyChange(e),
+        }
+    }
+}
 
 impl BundleError {
     pub fn kind(&self) -> Kind {
@@ -113,6 +131,7 @@ impl BundleError {
             BundleError::Site(e) => e.code(),
             BundleError::Share(e) => e.code(),
             BundleError::Meeting(e) => e.code(),
+            BundleError::KeyChange(e) => e.code(),
             BundleError::Format(FormatError::Truncated) => "bundle.truncated",
             BundleError::Format(FormatError::NotABundle) => "bundle.not-a-bundle",
             BundleError::Format(FormatError::Malformed(_)) => "bundle.malformed",
@@ -142,6 +161,7 @@ impl BundleError {
             BundleError::Site(e) => e.message_ja(),
             BundleError::Share(e) => e.message_ja(),
             BundleError::Meeting(e) => e.message_ja(),
+                BundleError::KeyChange(e) => e.message_ja(),
                 BundleError::Format(FormatError::Truncated) => "ファイルが途中で切れています（コピーが完了していない可能性があります）".into(),
                 BundleError::Format(FormatError::NotABundle) => "かさねの連携ファイルではありません".into(),
                 BundleError::Format(FormatError::Malformed(_)) => "連携ファイルの形式が壊れています".into(),
@@ -203,6 +223,23 @@ impl Parts {
     pub fn plaintext(&self) -> Vec<u8> {
         format::encode_inner(&self.manifest_bytes, &self.manifest_signature, &self.segments)
     }
+}
+
+/// The header of a file, unchecked. Tests only.
+#[cfg(feature = "testing")]
+pub fn split_header(file: &[u8]) -> Result<format::Header, BundleError> {
+    Ok(format::split_outer(file)?.header)
+}
+
+/// A file with its header JSON edited and its signature and payload kept. Tests only.
+#[cfg(feature = "testing")]
+pub fn edit_header(file: &[u8], edit: &mut dyn FnMut(&mut serde_json::Value)) -> Result<Vec<u8>, BundleError> {
+    let outer = format::split_outer(file)?;
+    let mut header: serde_json::Value = serde_json::from_slice(outer.header_bytes)
+        .map_err(|_| BundleError::Format(FormatError::Malformed("header")))?;
+    edit(&mut header);
+    let bytes = serde_json::to_vec(&header).map_err(|_| BundleError::Format(FormatError::Malformed("header")))?;
+    Ok(format::join_outer(&bytes, &outer.signature, outer.payload))
 }
 
 /// Opens a bundle as `recipient`, lets `edit` change it, and seals it again as `sender`

@@ -22,6 +22,7 @@ mod remits;
 mod requests;
 mod retention;
 mod rosters;
+mod rotation;
 mod search;
 mod support;
 mod tamper;

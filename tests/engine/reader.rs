@@ -76,7 +76,7 @@ fn newer_header(w: &World, format: u32, min_reader: u32) -> Vec<u8> {
 #[test]
 fn a_file_is_authenticated_before_its_versions_are_believed() {
     let mut w = world(600);
-    let too_new = newer_header(&w, 3, 3);
+    let too_new = newer_header(&w, 4, 4);
     // The header altered on the way: before, `min_reader` was read first and the file kept.
     let (start, len) = header_span(&too_new);
     let created = std::str::from_utf8(&too_new[start..start + len])
@@ -124,12 +124,12 @@ fn a_file_is_authenticated_before_its_versions_are_believed() {
         "another site's key does not verify a \"too new\" header: {err}"
     );
     // Authentic and too new: it waits.
-    waits(&mut w.b.vault, &too_new, "format 3", "an authentic file of format 3");
+    waits(&mut w.b.vault, &too_new, "format 4", "an authentic file of format 4");
     // A revoked sender is refused whatever it claims.
     let a_site = w.a.vault.identity().site;
     w.b.vault.revoke_site(a_site).unwrap();
     let later = bundle_for(&mut w.a.vault, &w.b.vault, true);
-    let later_new = testing::reseal(&w.a.vault, &w.b.vault, &later, &mut |p| p.header.min_reader = 3).unwrap();
+    let later_new = testing::reseal(&w.a.vault, &w.b.vault, &later, &mut |p| p.header.min_reader = 4).unwrap();
     let err = deliver(&mut w.b.vault, &later_new).unwrap_err();
     assert_eq!(err.code(), "bundle.revoked-sender", "{err}");
 }
@@ -140,7 +140,7 @@ fn header_and_manifest_versions_wait_or_are_refused_as_the_spec_says() {
     let b = &mut w.b.vault;
     let before = b.digest().unwrap();
     // Versions that cannot exist are refused.
-    for (format, min_reader) in [(0, 0), (1, 0), (0, 1), (2, 3)] {
+    for (format, min_reader) in [(0, 0), (1, 0), (0, 1), (2, 3), (3, 4)] {
         let file = newer_header(&w, format, min_reader);
         refused(
             &mut w.b.vault,
@@ -150,12 +150,12 @@ fn header_and_manifest_versions_wait_or_are_refused_as_the_spec_says() {
         );
     }
     // A format this reader does not know waits, even if it claims version-1 readers can read it.
-    let readable_by_one = newer_header(&w, 3, 1);
+    let readable_by_one = newer_header(&w, 4, 1);
     waits(
         &mut w.b.vault,
         &readable_by_one,
-        "format 3",
-        "format 3 readable from version 1",
+        "format 4",
+        "format 4 readable from version 1",
     );
     // The manifest's version is checked after its signature, before its shape.
     let manifest = |edit: &dyn Fn(&mut Value)| {

@@ -301,8 +301,8 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 fn a_bundle_from_a_newer_version_waits_and_is_never_half_applied() {
     let mut w = world(360);
     let newer = testing::reseal(&w.a.vault, &w.b.vault, &w.bundle, &mut |p| {
-        p.header.format = 3;
-        p.header.min_reader = 3;
+        p.header.format = 4;
+        p.header.min_reader = 4;
     })
     .unwrap();
     let before = w.b.vault.digest().unwrap();

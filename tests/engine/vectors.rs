@@ -89,8 +89,8 @@ fn generate(src: &mut Source) -> Vectors {
     })
     .unwrap();
     let future = testing::reseal(&src.s.vault, &src.r.vault, &bundle, &mut |p| {
-        p.header.format = 3;
-        p.header.min_reader = 3;
+        p.header.format = kasane::BUNDLE_FORMAT + 1;
+        p.header.min_reader = kasane::BUNDLE_FORMAT + 1;
     })
     .unwrap();
     let (card, info) = src.s.vault.my_card().unwrap();

@@ -7,14 +7,19 @@ mod preview;
 mod segments;
 mod select;
 
-use std::{collections::BTreeMap, io::Write, path::Path, time::Instant};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    io::Write,
+    path::Path,
+    time::Instant,
+};
 
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::{
     BundleError,
-    format::{self, Header, MANIFEST_DOMAIN, Manifest, Segment},
+    format::{self, Header, MANIFEST_DOMAIN, Manifest, Segment, Statement},
 };
 use crate::{Vault, durable, log::Scope, share};
 
@@ -129,6 +134,18 @@ impl Vault {
         });
         let purge = self.purge_notices(agency, &recipient_sites, &scopes)?;
 
+        // Rotations travel with every file: a partner reading files out of order meets each
+        // one before anything signed with the key it put in force.
+        let authors: BTreeSet<Uuid> = std::iter::once(me)
+            .chain(
+                segments
+                    .iter()
+                    .filter_map(|g| Statement::decode(&g.statement).ok().map(|s| s.site)),
+            )
+            .collect();
+        let rotation_entries = self.rotation_entries(authors)?;
+        let own_rotations = self.own_chain()?.carried();
+
         let bundle = self.ambient.uuid_v7();
         let created = self.ambient.clock.now().as_millisecond();
         let manifest = Manifest {
@@ -141,13 +158,14 @@ impl Vault {
             frontier,
             purge: purge.clone(),
             segments: segments.len() as u64,
+            keys: rotation_entries,
         };
         let manifest_bytes =
             serde_json::to_vec(&manifest).map_err(|e| crate::vault::VaultError::Damaged(e.to_string()))?;
         let mut msg = MANIFEST_DOMAIN.to_vec();
         msg.extend_from_slice(&manifest_bytes);
         let manifest_sig = keys.sign(&msg).to_bytes();
-        let needs = format::format_for(&segments);
+        let needs = format::format_for(&segments, !manifest.keys.is_empty());
         let inner = format::encode_inner(&manifest_bytes, &manifest_sig, &segments);
         drop(segments);
 
@@ -189,6 +207,7 @@ impl Vault {
             created,
             payload_hash: format::payload_hash(&payload),
             payload_len: payload.len() as u64,
+            keys: own_rotations,
         };
         let header_bytes = serde_json::to_vec(&header).map_err(|e| crate::vault::VaultError::Damaged(e.to_string()))?;
         let mut msg = format::HEADER_DOMAIN.to_vec();

@@ -2,13 +2,15 @@
 //! then everything is stored, settled and recorded in one transaction, so a bundle lands whole
 //! or not at all.
 
+use std::collections::HashMap;
+
 use rusqlite::params;
 use uuid::Uuid;
 
 use super::{
     ImportStatus, ImportSummary, TEST_FAULT,
     open::Opened,
-    quarantine::{Q_REVOKED, Q_UNKNOWN_AUTHOR, Q_UNVERIFIED, quarantine_segment},
+    quarantine::{Q_RETIRED_KEY, Q_REVOKED, Q_UNKNOWN_AUTHOR, Q_UNVERIFIED, quarantine_segment},
     store::{Stored, compare_known, store_segment},
     verify::{Checked, check_segment},
 };
@@ -72,27 +74,39 @@ impl Vault {
         let total = o.segments.len();
         let mut checked: Vec<(Checked, Option<&'static str>)> = Vec::with_capacity(total);
         let mut newer: Option<String> = None;
+        // Each author's keys once, with the rotations this file carries for it followed first.
+        let mut authors: HashMap<Uuid, Option<site::KnownSite>> = HashMap::new();
+        authors.insert(o.header.sender, Some(o.sender.clone()));
+        let own_chain = self.own_chain()?;
         for (i, seg) in o.segments.into_iter().enumerate() {
             let st = Statement::decode(&seg.statement).map_err(|e| BundleError::Segment {
                 index: i,
                 why: format!("statement: {e}"),
             })?;
-            let author = if st.site == me.site {
-                None
+            if st.site != me.site && !authors.contains_key(&st.site) {
+                let mut known = site::known_site(&self.conn, st.site)?;
+                if let Some(k) = known.as_mut() {
+                    let entries: Vec<_> = o
+                        .manifest
+                        .keys
+                        .iter()
+                        .filter(|e| site::site_of(&e.rotation) == Some(st.site))
+                        .collect();
+                    k.chain.follow_entries(&entries)?;
+                }
+                authors.insert(st.site, known);
+            }
+            let (keys, quarantine) = if st.site == me.site {
+                (Some(&own_chain), None)
             } else {
-                site::known_site(&self.conn, st.site)?
-            };
-            let (key, quarantine) = if st.site == me.site {
-                (Some(self.site_keys()?.signing.verifying_key()), None)
-            } else {
-                match &author {
+                match authors.get(&st.site).and_then(Option::as_ref) {
                     None => (None, Some(Q_UNKNOWN_AUTHOR)),
-                    Some(a) if !a.verified => (Some(a.key), Some(Q_UNVERIFIED)),
+                    Some(a) if !a.verified => (Some(&a.chain), Some(Q_UNVERIFIED)),
                     Some(a) if a.revoked => {
                         let allowed = a.allowed_after_revocation(&st.scope.to_string());
-                        (Some(a.key), (st.last > allowed).then_some(Q_REVOKED))
+                        (Some(&a.chain), (st.last > allowed).then_some(Q_REVOKED))
                     }
-                    Some(a) => (Some(a.key), None),
+                    Some(a) => (Some(&a.chain), None),
                 }
             };
             let quarantine = if sender_verified {
@@ -100,8 +114,15 @@ impl Vault {
             } else {
                 Some(Q_UNVERIFIED)
             };
-            match check_segment(seg, i, key.as_ref()) {
-                Ok(c) => checked.push((c, quarantine)),
+            match check_segment(seg, i, keys) {
+                Ok(c) => {
+                    let quarantine = if c.beyond_retired_key {
+                        Some(Q_RETIRED_KEY)
+                    } else {
+                        quarantine
+                    };
+                    checked.push((c, quarantine))
+                }
                 Err(BundleError::NeedsUpdate(v)) => newer = newer.or(Some(v)),
                 Err(e) => return Err(e),
             }
@@ -132,7 +153,20 @@ impl Vault {
             .map(|(c, _)| (c.statement.scope.to_string(), c.statement.site, c.statement.last))
             .collect();
         let bundle = o.header.bundle;
-        let manifest = o.manifest;
+        let retired_key = o.retired_key;
+        let mut manifest = o.manifest;
+        if retired_key {
+            // Whoever kept a retired key could sign a file today: it asks nothing of us and
+            // claims nothing about what the sender holds. Its segments stand on their own.
+            manifest.purge.clear();
+            manifest.frontier.clear();
+        }
+        let learnt: Vec<site::KeyChain> = authors
+            .into_values()
+            .flatten()
+            .map(|k| k.chain)
+            .filter(site::KeyChain::learnt)
+            .collect();
         let sender_site = o.header.sender;
         let sender_agency = o.sender.agency;
         let now = self.ambient.clock.now();
@@ -146,6 +180,16 @@ impl Vault {
             });
         }
         self.write(|tx| -> Result<_, BundleError> {
+            for chain in &learnt {
+                chain.complete()?;
+                let n = chain.store_learnt(tx.conn(), now.as_millisecond())?;
+                tx.audit(
+                    "site.key-change",
+                    Some(chain.site().to_string()),
+                    Some(format!("{n} key change(s) learnt; key change {} in force", chain.epoch())),
+                );
+                summary.key_changes += n;
+            }
             let mut touched = Touched::default();
             for (i, (c, quarantine)) in checked.into_iter().enumerate() {
                 if c.statement.site == me.site {

@@ -188,7 +188,7 @@ impl Vault {
         let header = format::split_outer(&bytes).ok().map(|o| o.header);
         // Nothing is decrypted for a sender whose check number nobody has compared yet: the file
         // waits in the inbox, authenticated, until the card is verified (which imports it).
-        if let Ok((outer, sender)) = self.check_outer(&bytes) {
+        if let Ok((outer, sender, _)) = self.check_outer(&bytes) {
             if !sender.verified {
                 let h = outer.header.clone();
                 self.record_inbox(name, Some(&h), UNVERIFIED_WAITING, Some(Q_UNVERIFIED), None)?;
@@ -235,6 +235,13 @@ impl Vault {
             Err(e) if e.kind() == crate::Kind::Rejected => {
                 self.record_inbox(name, header.as_ref(), "refused", Some(&e.to_string()), None)?;
                 self.audit_now("bundle.refused", bundle_id, Some(e.code().to_string()))?;
+                if let BundleError::KeyChange(crate::site::RotationError::Conflict(site)) = &e {
+                    self.audit_now(
+                        "alert.key-conflict",
+                        Some(site.to_string()),
+                        Some("two different key changes for the same step".into()),
+                    )?;
+                }
                 if let BundleError::Fork { site, scope, seq, .. } = &e {
                     self.audit_now(
                         "alert.equivocation",

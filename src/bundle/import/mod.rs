@@ -59,6 +59,8 @@ pub struct ImportSummary {
     pub purged: Vec<String>,
     /// Ops stamped more than a few minutes ahead of our clock (kept, flagged).
     pub future_ops: usize,
+    /// Key rotations of partner sites learnt from this file.
+    pub key_changes: usize,
 }
 
 impl ImportSummary {
@@ -80,6 +82,7 @@ impl ImportSummary {
             acks_learned: 0,
             purged: Vec::new(),
             future_ops: 0,
+            key_changes: 0,
         }
     }
 }

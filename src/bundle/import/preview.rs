@@ -92,7 +92,7 @@ impl Vault {
                 p.problem = Some(e.to_string());
                 return Ok(p);
             }
-            Ok((_, sender)) if !sender.verified => {
+            Ok((_, sender, _)) if !sender.verified => {
                 p.contents_hidden = true;
                 return Ok(p);
             }

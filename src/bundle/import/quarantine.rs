@@ -46,6 +46,8 @@ pub struct QuarantineEntry {
 pub(super) const Q_UNKNOWN_AUTHOR: &str = "unknown-author";
 pub(super) const Q_UNVERIFIED: &str = "unverified-sender";
 pub(super) const Q_REVOKED: &str = "revoked-author";
+/// Signed with a key its author retired, beyond what that key had signed: never applied.
+pub(super) const Q_RETIRED_KEY: &str = "retired-key";
 pub(super) const Q_EQUIVOCATION: &str = "equivocation";
 pub(super) const Q_GAP: &str = "gap";
 pub(super) const Q_LOCAL: &str = "local-scope";
@@ -59,6 +61,9 @@ fn explain(reason: &str) -> &'static str {
             "from a site whose agency check file is not verified yet; applied once the check number is compared"
         }
         Q_REVOKED => "written by a revoked site after it was revoked",
+        Q_RETIRED_KEY => {
+            "signed with a key the author replaced, for operations it had not written when it replaced it: someone may hold the old key; alert the partner"
+        }
         Q_EQUIVOCATION => "the author sent two different versions of the same operations: alert the partner",
         Q_GAP => "earlier operations of this series have not arrived yet; applied when they do",
         Q_LOCAL => "internal items must never leave their PC; refused",
@@ -147,9 +152,12 @@ impl Vault {
                         }
                     }
                 }
-                let Ok(c) = check_segment(seg, 0, Some(&author.key)) else {
+                let Ok(c) = check_segment(seg, 0, Some(&author.chain)) else {
                     continue;
                 };
+                if c.beyond_retired_key {
+                    continue;
+                }
                 let parties = settle::parties(&self.conn, me)?;
                 let applied = self.write(|tx| -> Result<_, BundleError> {
                     let mut touched = Touched::default();

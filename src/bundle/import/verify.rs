@@ -2,7 +2,9 @@
 //! ops forming the signed chain from the signed first number to the signed hash; an op of a newer
 //! version is reported before its shape is read. Nothing here looks at what the vault holds.
 
-use ed25519_dalek::{Signature, VerifyingKey};
+use ed25519_dalek::Signature;
+#[cfg(feature = "testing")]
+use ed25519_dalek::VerifyingKey;
 #[cfg(feature = "testing")]
 use uuid::Uuid;
 
@@ -16,6 +18,7 @@ use crate::{
         format::{Segment, Statement},
     },
     log::{Hash32, Op},
+    site::{KeyChain, SignedWith},
 };
 
 /// A bundle with every layer verified, decoded.
@@ -39,8 +42,9 @@ pub(crate) fn verify_standalone(
     let (header, manifest, segments) = open_with(bytes, sender_key, identity, me)?;
     let mut out = Vec::new();
     let mut newer = None;
+    let chain = KeyChain::single(*sender_key);
     for (i, s) in segments.into_iter().enumerate() {
-        match check_segment(s, i, Some(sender_key)) {
+        match check_segment(s, i, Some(&chain)) {
             Ok(c) => out.push((c.statement, c.ops)),
             Err(BundleError::NeedsUpdate(v)) => newer = newer.or(Some(v)),
             Err(e) => return Err(e),
@@ -61,15 +65,25 @@ pub(super) struct Checked {
     pub(super) statement: Statement,
     pub(super) raw: Segment,
     pub(super) ops: Vec<Op>,
+    /// Signed by a key its author retired, beyond what that key had signed when it was retired:
+    /// kept aside, never applied.
+    pub(super) beyond_retired_key: bool,
 }
 
-pub(super) fn check_segment(seg: Segment, index: usize, key: Option<&VerifyingKey>) -> Result<Checked, BundleError> {
+/// Checks a segment; with the author's keys (`None` when the author is not known, so only the
+/// chain is checked and the caller quarantines it).
+pub(super) fn check_segment(seg: Segment, index: usize, keys: Option<&KeyChain>) -> Result<Checked, BundleError> {
     let bad = |why: String| BundleError::Segment { index, why };
     let st = Statement::decode(&seg.statement).map_err(|e| bad(format!("statement: {e}")))?;
-    if let Some(key) = key {
+    let mut beyond_retired_key = false;
+    if let Some(keys) = keys {
         let sig = Signature::from_bytes(&seg.signature);
-        key.verify_strict(&seg.statement, &sig)
-            .map_err(|_| bad("the author's signature does not verify".into()))?;
+        let scope = st.scope.to_string();
+        match keys.verify(&seg.statement, &sig, Some((&scope, st.last))) {
+            None => return Err(bad("the author's signature does not verify".into())),
+            Some(SignedWith::Retired { within: false }) => beyond_retired_key = true,
+            Some(_) => {}
+        }
     }
     if seg.ops.len() as u64 != st.last - st.first + 1 {
         return Err(bad("the number of operations does not match the signed range".into()));
@@ -118,5 +132,6 @@ pub(super) fn check_segment(seg: Segment, index: usize, key: Option<&VerifyingKe
         statement: st,
         raw: seg,
         ops,
+        beyond_retired_key,
     })
 }

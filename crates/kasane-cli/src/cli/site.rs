@@ -48,6 +48,11 @@ pub struct CardVerify {
 #[derive(Debug, Subcommand)]
 pub enum SiteCmd {
     Revoke(IdArg),
+    /// Put new signing and encryption keys in force for this PC (after a worker who could open
+    /// it has left, or as the agency's rules say). Partners learn it from the next file.
+    RotateKeys,
+    /// The key changes this PC knows: its own and partners'.
+    KeyChanges,
 }
 
 pub fn card(g: &Global, out: &Out, cmd: CardCmd) -> Result<()> {
@@ -91,11 +96,58 @@ pub fn site(g: &Global, out: &Out, cmd: SiteCmd) -> Result<()> {
             let info = v.revoke_site(id(&a.id, "site")?)?;
             out.site(&info);
         }
+        SiteCmd::RotateKeys => {
+            let mut v = unlock(g)?;
+            let r = v.rotate_keys()?;
+            out.key_rotation(&r);
+        }
+        SiteCmd::KeyChanges => {
+            let v = unlock(g)?;
+            let names: std::collections::HashMap<_, _> = v
+                .sites()?
+                .into_iter()
+                .map(|s| (s.site, format!("{}  {}", s.agency_name, s.site_name)))
+                .collect();
+            out.key_changes(&v.key_changes()?, &names);
+        }
     }
     Ok(())
 }
 
 impl Out {
+    fn key_rotation(&self, r: &kasane::KeyRotation) {
+        if self.json {
+            return self.print_json(r);
+        }
+        outln!(
+            "この端末の鍵を更新しました（{} 回目） / this PC's keys were changed (change {})",
+            r.epoch,
+            r.epoch
+        );
+        outln!("  新しい照合番号 / new check number:  {}", r.fingerprint);
+        outln!("  相手機関には次に送る連携ファイルで伝わります / partners learn it from the next file sent to them");
+    }
+
+    fn key_changes(&self, list: &[kasane::KeyChange], names: &std::collections::HashMap<uuid::Uuid, String>) {
+        if self.json {
+            return self.print_json(&list);
+        }
+        if list.is_empty() {
+            outln!("鍵の更新はありません / no key changes");
+        }
+        for k in list {
+            let who = names.get(&k.site).cloned().unwrap_or_else(|| k.site.to_string());
+            let at = jiff::Timestamp::from_millisecond(k.at)
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            outln!(
+                "{at}  {who}  {} 回目{}",
+                k.epoch,
+                if k.own { "（この端末）" } else { "" }
+            );
+        }
+    }
+
     pub fn card_exported(&self, info: &SiteInfo, path: &std::path::Path) {
         if self.json {
             return self.print_json(&json!({ "site": info, "path": path }));

@@ -133,3 +133,70 @@ fn the_cli_tells_user_errors_in_card_files_from_internal_ones() {
     );
     assert_eq!(code, 2, "joining with a file that is not text is bad input: {err}");
 }
+
+#[test]
+fn a_key_change_made_on_the_command_line_reaches_the_partner_in_the_next_file() {
+    let (l, b, case) = lead_and_partner(2141);
+    let b_agency = agency_id(&b.vault).to_string();
+    let TestVault {
+        _dir: l_dir,
+        path: l_path,
+        vault,
+        ..
+    } = l;
+    drop(vault);
+    let TestVault {
+        _dir: b_dir,
+        path: b_path,
+        vault,
+        ..
+    } = b;
+    drop(vault);
+
+    let (code, none) = cli(&l_path, &["site", "key-changes"]);
+    assert_eq!(
+        (code, none.as_array().map(Vec::len)),
+        (0, Some(0)),
+        "no change yet: {none}"
+    );
+    let (code, rotated) = cli(&l_path, &["site", "rotate-keys"]);
+    assert_eq!(code, 0, "{rotated}");
+    assert_eq!(rotated["epoch"], 1, "{rotated}");
+    let fingerprint = rotated["fingerprint"].as_str().unwrap().to_string();
+
+    let (code, _) = cli(
+        &l_path,
+        &[
+            "note",
+            "add",
+            "--case",
+            &case.to_string(),
+            "--kind",
+            "visit",
+            "--text",
+            "鍵の更新後の訪問",
+        ],
+    );
+    assert_eq!(code, 0);
+    let file = l_dir.path().join("to-b.kasane");
+    let file = file.to_str().unwrap();
+    let (code, exported) = cli(&l_path, &["bundle", "export", "--to", &b_agency, "--out", file]);
+    assert_eq!(code, 0, "{exported}");
+    let (code, imported) = cli(&b_path, &["bundle", "import", file]);
+    assert_eq!(code, 0, "{imported}");
+    assert_eq!(imported["key_changes"], 1, "the partner learnt the change: {imported}");
+
+    let (_, changes) = cli(&b_path, &["site", "key-changes"]);
+    assert_eq!(changes.as_array().map(Vec::len), Some(1), "{changes}");
+    assert_eq!(changes[0]["own"], false);
+    let (_, sites) = cli(&b_path, &["sites"]);
+    assert!(
+        sites
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["fingerprint"] == fingerprint.as_str() && s["verified"] == true),
+        "the partner shows the new check number, still trusted: {sites}"
+    );
+    drop(b_dir);
+}

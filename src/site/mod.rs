@@ -3,6 +3,11 @@
 //! public keys, self-signed, with a fingerprint people compare aloud over the phone; a partner's
 //! card is trusted for data only after that comparison, and a revoked site is refused.
 
+mod rotation;
+
+pub(crate) use rotation::{KeyChain, SignedWith, site_of};
+pub use rotation::{KeyChange, KeyRotation, RotationEntry, RotationError, SignedRotation};
+
 use crate::record::RecordError;
 use kasane_store::{Kind, StoreError};
 use std::str::FromStr;
@@ -410,7 +415,8 @@ fn card_text(data: &CardData, keys: &SiteKeys) -> Result<String, SiteError> {
 #[derive(Debug, Clone)]
 pub(crate) struct KnownSite {
     pub agency: Uuid,
-    pub key: VerifyingKey,
+    /// The key in force and those the site retired by rotating.
+    pub chain: KeyChain,
     pub verified: bool,
     pub revoked: bool,
     pub revoked_frontier: Option<std::collections::BTreeMap<String, u64>>,
@@ -462,9 +468,10 @@ pub(crate) fn known_site(conn: &Connection, site: Uuid) -> Result<Option<KnownSi
     let key: [u8; 32] = key
         .try_into()
         .map_err(|_| SiteError::KeysDamaged("stored card key".into()))?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| SiteError::KeysDamaged("stored card key".into()))?;
     Ok(Some(KnownSite {
         agency: Uuid::from_slice(&agency).unwrap_or_default(),
-        key: VerifyingKey::from_bytes(&key).map_err(|_| SiteError::KeysDamaged("stored card key".into()))?,
+        chain: KeyChain::load(conn, site, key)?,
         verified: verified.is_some(),
         revoked: revoked.is_some(),
         revoked_frontier: frontier.and_then(|f| serde_json::from_str(&f).ok()),
