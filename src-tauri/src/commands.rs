@@ -64,6 +64,7 @@ commands! {
     card_import(desk, path: String) -> SiteView = exchange::card_import;
     card_verify(desk, site: String, fingerprint: String) -> SiteView = exchange::card_verify;
     site_revoke(desk, site: String) -> SiteView = exchange::site_revoke;
+    site_rotate_keys(desk) -> SiteView = exchange::site_rotate_keys;
     bundle_preview(desk, to: String, full: bool) -> ExportPreviewView = exchange::bundle_preview;
     bundle_export(desk, input: BundleExportInput; progress: BundleProgress) -> ExportReportView = exchange::bundle_export;
     bundle_inspect(desk, path: String) -> BundlePreviewView = exchange::bundle_inspect;

@@ -923,6 +923,30 @@ mod exchange_commands {
     }
 
     #[test]
+    fn new_keys_for_this_pc_reach_the_partner_with_the_next_file() {
+        let a = agency("福祉総務課", "本庁舎PC-1");
+        let b = agency("生活福祉課", "本庁舎PC-2");
+        introduce(&a, &b, true);
+        introduce(&b, &a, true);
+        shared_case(&a, &b);
+        let before = exchange::exchange_overview(&a.desk).unwrap().me;
+        assert_eq!(before.key_changes, 0);
+        let after = exchange::site_rotate_keys(&a.desk).unwrap();
+        assert_eq!(after.key_changes, 1, "the first change of this PC's keys");
+        assert_ne!(after.groups, before.groups, "new keys show a new check number");
+        assert_eq!(exchange::exchange_overview(&a.desk).unwrap().me.groups, after.groups);
+
+        let (path, _) = export_to(&a, &b);
+        let summary = import(&b, &path).unwrap();
+        assert_eq!(summary.status, ImportStatusView::Applied);
+        assert_eq!(summary.key_changes, 1, "the file carried the change: {summary:?}");
+        let partner = exchange::exchange_overview(&b.desk).unwrap().partners.remove(0);
+        assert_eq!(partner.groups, after.groups, "the partner shows the new check number");
+        assert!(partner.verified, "still trusted: the old keys signed the change");
+        assert_eq!(partner.key_changes, 1);
+    }
+
+    #[test]
     fn a_shared_case_travels_as_a_bundle_once_and_bad_files_are_refused() {
         let a = agency("福祉総務課", "本庁舎PC-1");
         let b = agency("生活福祉課", "本庁舎PC-2");

@@ -248,6 +248,8 @@ pub struct SiteInfo {
     pub revoked: bool,
     /// This vault's own site (listed for completeness; always trusted).
     pub own: bool,
+    /// How many times the site has put new keys in force, as far as this vault knows.
+    pub key_changes: u32,
 }
 
 /// The fingerprint of a card: 30 digits in six groups of five, easy to read aloud (about 100
@@ -536,6 +538,7 @@ impl Vault {
                 verified: true,
                 revoked: false,
                 own: true,
+                key_changes: self.own_chain()?.epoch(),
             },
         ))
     }
@@ -552,7 +555,9 @@ impl Vault {
         let (_, mine) = self.my_card()?;
         let mut out = vec![mine];
         let mut stmt = self.conn.prepare(
-            "SELECT site, site_name, agency, agency_name, agency_code, fingerprint, verified_at, revoked_at FROM card ORDER BY agency_name, site_name",
+            "SELECT site, site_name, agency, agency_name, agency_code, fingerprint, verified_at, revoked_at,
+                    (SELECT count(*) FROM site_key k WHERE k.site = card.site)
+             FROM card ORDER BY agency_name, site_name",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(SiteInfo {
@@ -565,6 +570,7 @@ impl Vault {
                 verified: r.get::<_, Option<i64>>(6)?.is_some(),
                 revoked: r.get::<_, Option<i64>>(7)?.is_some(),
                 own: false,
+                key_changes: r.get(8)?,
             })
         })?;
         for r in rows {

@@ -334,3 +334,121 @@ fn the_committed_vectors_still_read_exactly_as_written() {
         "a card of format 1 (kept as a vector) is refused with a request for a new file"
     );
 }
+
+/// The format 3 vector: the sender rotated its keys once before writing the file, so the header
+/// carries the rotation and the manifest carries it with its frontier.
+fn rotated() -> (Source, Vec<u8>, Value) {
+    let mut src = source();
+    let (old_key, _) = testing::site_secrets(&src.s.vault).unwrap();
+    src.s.vault.rotate_keys().unwrap();
+    let (new_key, _) = testing::site_secrets(&src.s.vault).unwrap();
+    let (_, recipient_secret) = testing::site_secrets(&src.r.vault).unwrap();
+    let bundle = bundle_for(&mut src.s.vault, &src.r.vault, false);
+    let header = testing::header_of(&bundle).unwrap();
+    let mut manifest_text = String::new();
+    testing::reseal(&src.s.vault, &src.r.vault, &bundle, &mut |p| {
+        manifest_text = String::from_utf8(p.manifest_bytes.clone()).unwrap()
+    })
+    .unwrap();
+    let json = json!({
+        "comment": "Golden vectors for bundle format 3: a sender that rotated its keys once (docs/bundle-format.md, \"Key rotation\"). Test keys only: never use them for anything real.",
+        "old_sign_key": old_key,
+        "new_sign_key": new_key,
+        "recipient_secret": recipient_secret,
+        "recipient_site": src.r.vault.identity().site,
+        "header": header,
+        "manifest_bytes": manifest_text,
+        "plaintext": hex(&plaintext(&src, &bundle)),
+    });
+    (src, bundle, json)
+}
+
+#[test]
+fn the_rotation_vector_is_what_this_build_writes_and_reads_back_on_its_own() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let (src, fresh_bundle, fresh) = rotated();
+    if std::env::var("KASANE_WRITE_VECTORS").is_ok_and(|v| v == "1") {
+        std::fs::write(dir().join("bundle-v3.kasane"), &fresh_bundle).unwrap();
+        std::fs::write(
+            dir().join("bundle-v3.json"),
+            serde_json::to_string_pretty(&fresh).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let hint = "what export writes for a rotated sender changed: if deliberate, rewrite with KASANE_WRITE_VECTORS=1 and update docs/bundle-format.md";
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("bundle-v3.json")).expect("format 3 vectors"))
+            .unwrap();
+    for key in ["old_sign_key", "new_sign_key", "manifest_bytes", "plaintext"] {
+        assert_eq!(fresh[key], old[key], "{key}: {hint}");
+    }
+    assert_eq!(stable(&fresh), stable(&old), "{hint}");
+    let bundle = std::fs::read(dir().join("bundle-v3.kasane")).unwrap();
+    assert_eq!(hex(&plaintext(&src, &bundle)), old["plaintext"], "{hint}");
+
+    // Read back as an independent reader would, with only the spec and the two public keys.
+    let key = |name: &str| {
+        let bytes: [u8; 32] = b64.decode(old[name].as_str().unwrap()).unwrap().try_into().unwrap();
+        ed25519_dalek::VerifyingKey::from_bytes(&bytes).unwrap()
+    };
+    let (old_key, new_key) = (key("old_sign_key"), key("new_sign_key"));
+    assert_eq!(&bundle[..14], b"KASANE-BUNDLE\n");
+    let len = u32::from_be_bytes(bundle[14..18].try_into().unwrap()) as usize;
+    let header_bytes = &bundle[18..18 + len];
+    let header_sig = ed25519_dalek::Signature::from_slice(&bundle[18 + len..18 + len + 64]).unwrap();
+    let header: Value = serde_json::from_slice(header_bytes).unwrap();
+    assert_eq!(header["format"], 3, "a file carrying a rotation is format 3");
+    let rotation = &header["keys"][0];
+    let data = b64.decode(rotation["data"].as_str().unwrap()).unwrap();
+    let msg = [b"kasane key rotation v1\0".as_slice(), &data].concat();
+    let sig =
+        |f: &str| ed25519_dalek::Signature::from_slice(&b64.decode(rotation[f].as_str().unwrap()).unwrap()).unwrap();
+    old_key
+        .verify_strict(&msg, &sig("prev_signature"))
+        .expect("the retired key signed the rotation");
+    new_key
+        .verify_strict(&msg, &sig("new_signature"))
+        .expect("the new key signed it too");
+    let parsed: Value = serde_json::from_slice(&data).unwrap();
+    assert_eq!(parsed["rotation"], 1);
+    assert_eq!(parsed["epoch"], 1);
+    assert_eq!(parsed["prev_sign_key"], old["old_sign_key"]);
+    assert_eq!(parsed["sign_key"], old["new_sign_key"]);
+    let header_msg = [b"kasane bundle header v1\0".as_slice(), header_bytes].concat();
+    new_key
+        .verify_strict(&header_msg, &header_sig)
+        .expect("the header is signed with the new key");
+    assert!(
+        old_key.verify_strict(&header_msg, &header_sig).is_err(),
+        "and not with the retired one"
+    );
+    let manifest: Value = serde_json::from_str(old["manifest_bytes"].as_str().unwrap()).unwrap();
+    let entry = &manifest["keys"][0];
+    assert_eq!(entry["rotation"], *rotation, "the manifest carries the same rotation");
+    let frontier = b64.decode(entry["frontier"].as_str().unwrap()).unwrap();
+    let hash = blake3::Hasher::new_derive_key("kasane key rotation frontier v1")
+        .update(&frontier)
+        .finalize();
+    assert_eq!(
+        parsed["frontier"],
+        hex(hash.as_bytes()),
+        "the frontier matches its signed hash"
+    );
+    let series: Vec<(String, u64)> = serde_json::from_slice(&frontier).unwrap();
+    assert!(
+        series
+            .iter()
+            .any(|(scope, last)| scope.starts_with("case:") && *last >= 1),
+        "the frontier names the case series the old key signed: {series:?}"
+    );
+    let me: uuid::Uuid = serde_json::from_value(old["recipient_site"].clone()).unwrap();
+    let read = testing::verify_file(
+        &bundle,
+        old["new_sign_key"].as_str().unwrap(),
+        old["recipient_secret"].as_str().unwrap(),
+        me,
+    )
+    .expect("every layer verifies with the new key");
+    assert_eq!(read.header.format, 3);
+}

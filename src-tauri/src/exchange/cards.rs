@@ -31,6 +31,8 @@ pub struct SiteView {
     pub verified: bool,
     pub revoked: bool,
     pub own: bool,
+    /// How many times the site has put new keys in force.
+    pub key_changes: u32,
 }
 
 pub fn fingerprint_groups(fp: &str) -> Vec<String> {
@@ -50,6 +52,7 @@ impl From<SiteInfo> for SiteView {
             verified: s.verified,
             revoked: s.revoked,
             own: s.own,
+            key_changes: s.key_changes,
         }
     }
 }
@@ -124,6 +127,15 @@ pub fn card_import(desk: &Desktop, path: String) -> Result<SiteView, CommandErro
 pub fn card_verify(desk: &Desktop, site: String, fingerprint: String) -> Result<SiteView, CommandError> {
     let site = id("site", &site)?;
     desk.with_vault(|v| Ok(v.verify_card(site, &fingerprint)?.into()))
+}
+
+/// Puts new keys in force for this PC; returns its card with the new check number.
+pub fn site_rotate_keys(desk: &Desktop) -> Result<SiteView, CommandError> {
+    desk.with_vault(|v| {
+        v.rotate_keys()?;
+        let (_, me) = v.my_card()?;
+        Ok(me.into())
+    })
 }
 
 pub fn site_revoke(desk: &Desktop, site: String) -> Result<SiteView, CommandError> {

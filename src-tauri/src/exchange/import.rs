@@ -117,6 +117,8 @@ pub struct ImportSummaryView {
     pub acks_learned: u32,
     pub purged: u32,
     pub future_ops: u32,
+    /// Partner PCs whose new keys this file brought.
+    pub key_changes: u32,
 }
 
 impl From<ImportSummary> for ImportSummaryView {
@@ -142,6 +144,7 @@ impl From<ImportSummary> for ImportSummaryView {
             acks_learned: count(s.acks_learned),
             purged: count(s.purged.len()),
             future_ops: count(s.future_ops),
+            key_changes: count(s.key_changes),
         }
     }
 }

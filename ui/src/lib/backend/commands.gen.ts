@@ -291,6 +291,10 @@ export async function siteRevoke(site: string): Promise<SiteView> {
   return call<SiteView>("site_revoke", { site });
 }
 
+export async function siteRotateKeys(): Promise<SiteView> {
+  return call<SiteView>("site_rotate_keys");
+}
+
 export async function bundlePreview(to: string, full: boolean): Promise<ExportPreviewView> {
   return call<ExportPreviewView>("bundle_preview", { to, full });
 }

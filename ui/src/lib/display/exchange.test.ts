@@ -54,6 +54,7 @@ const summary: ImportSummaryView = {
   acks_learned: 3,
   purged: 0,
   future_ops: 0,
+  key_changes: 0,
 };
 
 describe("import summary wording", () => {

@@ -131,5 +131,6 @@ export function summaryLines(locale: Locale, s: ImportSummaryView): string[] {
   if (s.released > 0) lines.push(translate(locale, "exchange.summary.released", { n: s.released }));
   if (s.acks_learned > 0) lines.push(translate(locale, "exchange.summary.acks", { n: s.acks_learned }));
   if (s.purged > 0) lines.push(translate(locale, "exchange.summary.purged", { n: s.purged }));
+  if (s.key_changes > 0) lines.push(translate(locale, "exchange.summary.keyChanges", { n: s.key_changes }));
   return lines;
 }

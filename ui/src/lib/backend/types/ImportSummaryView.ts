@@ -17,4 +17,8 @@ held: Array<KindCount>,
 /**
  * Segments kept in quarantine, by reason code.
  */
-quarantined: Array<KindCount>, released: number, acks_learned: number, purged: number, future_ops: number, };
+quarantined: Array<KindCount>, released: number, acks_learned: number, purged: number, future_ops: number, 
+/**
+ * Partner PCs whose new keys this file brought.
+ */
+key_changes: number, };

@@ -11,4 +11,8 @@ fingerprint: string,
 /**
  * The six groups of five digits.
  */
-groups: Array<string>, verified: boolean, revoked: boolean, own: boolean, };
+groups: Array<string>, verified: boolean, revoked: boolean, own: boolean, 
+/**
+ * How many times the site has put new keys in force.
+ */
+key_changes: number, };

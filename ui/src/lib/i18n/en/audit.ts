@@ -122,8 +122,11 @@ export const audit: Texts<typeof ja> = {
   "audit.action.card.verify": "Check number verified",
   "audit.action.card.verify-failed": "Check number did not match",
   "audit.action.site.revoke": "PC revoked",
+  "audit.action.site.rotate-keys": "This PC's keys changed",
+  "audit.action.site.key-change": "A partner PC's key change received",
   "audit.action.quarantine.release": "Held records applied",
   "audit.action.alert.equivocation": "Alert: a partner PC's records disagree",
+  "audit.action.alert.key-conflict": "Alert: a partner PC's key changes disagree",
   "audit.action.alert.op-id-reused": "Alert: one number used for different records",
   "audit.action.conflict.resolve": "Differing entries resolved",
 };

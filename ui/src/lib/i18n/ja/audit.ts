@@ -119,8 +119,11 @@ export const audit = {
   "audit.action.card.verify": "照合番号の確認",
   "audit.action.card.verify-failed": "照合番号の不一致",
   "audit.action.site.revoke": "端末の失効",
+  "audit.action.site.rotate-keys": "このPCの鍵の更新",
+  "audit.action.site.key-change": "相手の端末の鍵の更新を受け取り",
   "audit.action.quarantine.release": "保留中の記録の反映",
   "audit.action.alert.equivocation": "警告：相手の端末の記録の食い違い",
+  "audit.action.alert.key-conflict": "警告：相手の端末の鍵の更新の食い違い",
   "audit.action.alert.op-id-reused": "警告：同じ番号の別の記録",
   "audit.action.conflict.resolve": "内容の食い違いの解決",
 } as const;
