@@ -94,15 +94,30 @@ describe.skipIf(fixture === null)("the exchange and conflicts screens", () => {
     await shoot(s, "exchange-07-export-preview");
   });
 
+  it("gives this PC new keys after asking, and shows the new check number", async () => {
+    const before = await s.text(await s.waitFor("[data-testid=my-fingerprint]"));
+    await s.execute("document.querySelector('[data-testid=rotate-keys]').scrollIntoView({ block: 'center' });");
+    await s.click("[data-testid=rotate-keys]");
+    await s.waitFor("dialog[open]");
+    await shoot(s, "exchange-08-rotate-confirm");
+    await s.click("dialog button[data-testid=confirm]");
+    // Said once the card above shows the engine's answer.
+    await s.waitFor("[data-testid=rotate-done]");
+    const after = await s.text(await s.waitFor("[data-testid=my-fingerprint]"));
+    expect(after, "new keys show a new check number").not.toBe(before);
+    await s.execute("document.querySelector('[data-testid=my-card]').scrollIntoView({ block: 'start' });");
+    await shoot(s, "exchange-09-rotated");
+  });
+
   it("resolves conflicts side by side", async () => {
     await s.click("[data-testid=exchange-open-conflicts]");
     await s.waitFor("[data-testid=conflicts-screen] [data-testid=conflict]");
     const before = (await s.findAll("[data-testid=conflict]")).length;
     expect(before).toBeGreaterThan(0);
-    await shoot(s, "exchange-08-conflicts");
+    await shoot(s, "exchange-10-conflicts");
     await s.click("[data-testid=conflict][data-field=label] [data-testid=conflict-merge]");
     await s.waitFor("textarea[name=conflict-merge]");
-    await shoot(s, "exchange-09-conflict-merge");
+    await shoot(s, "exchange-11-conflict-merge");
     await s.click("[data-testid=conflict-merge-save]");
     // The note is said once the list shows the engine's state.
     await s.waitFor("[data-testid=conflicts-screen][aria-busy=false] .note.success");
@@ -126,6 +141,6 @@ describe.skipIf(fixture === null)("the exchange and conflicts screens", () => {
       expect(answer).toBe("resolved");
     }
     await s.waitFor("[data-testid=conflicts-empty]");
-    await shoot(s, "exchange-10-conflicts-empty");
+    await shoot(s, "exchange-12-conflicts-empty");
   });
 });
