@@ -252,6 +252,8 @@ impl VaultDir {
         site_name: &str,
         ambient: crate::Ambient,
     ) -> Result<(Vault, RestoreReport), Error> {
+        // Checked before anything is copied: a copy left behind would be the old PC again.
+        crate::record::require_text("site", site_name)?;
         VaultDir::open(backup)?;
         if to.exists() && std::fs::read_dir(to).map_err(io(to))?.next().is_some() {
             return Err(VaultError::NotEmpty(to.to_path_buf()).into());

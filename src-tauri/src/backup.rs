@@ -1,6 +1,7 @@
 //! Backups from the window (設定 → 記録データの控え): a consistent copy of the case records while
 //! they are in use, into a folder the user chose (a USB stick, a file server), and when the last
-//! one was taken with the reminder's period. Restoring is `kasane restore` on the new PC.
+//! one was taken with the reminder's period. Restoring onto a new PC is `vault::vault_restore`, offered
+//! at first run.
 
 use kasane::BackupStatus;
 use serde::Serialize;

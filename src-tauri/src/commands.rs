@@ -19,6 +19,7 @@ commands! {
     vault_create(desk, input: NewVaultInput; progress: Progress) -> CreatedVault = vault::vault_create;
     vault_unlock(desk, input: UnlockInput; progress: Progress) -> Session = vault::vault_unlock;
     vault_recover(desk, input: RecoverInput; progress: Progress) -> Session = vault::vault_recover;
+    vault_restore(desk, input: RestoreInput; progress: Progress) -> RestoredVault = vault::vault_restore;
     vault_lock(desk) -> bool = vault::vault_lock, infallible;
     vault_workers(desk) -> Vec<WorkerSlotView> = vault::vault_workers;
     session(desk) -> Session = vault::session;

@@ -16,6 +16,8 @@ pub enum Step {
     Unlock,
     /// Checking the recovery code and writing the new passphrase slot.
     Recover,
+    /// Copying a backup onto this PC as a new PC of the agency, with new keys.
+    Restore,
     /// Wrapping the database key with a new passphrase.
     WriteKeySlot,
     /// Reading the signed-in identity's names.

@@ -106,6 +106,30 @@ pub struct RecoverInput {
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+pub struct RestoreInput {
+    /// The backup folder (a `kasane-backup-…` folder on a USB stick or a file server).
+    pub backup: String,
+    /// Where the restored case records go on this PC: a new or empty folder.
+    pub path: String,
+    /// Worker id (from `VaultFolder.workers` of the backup).
+    pub worker: String,
+    pub passphrase: String,
+    /// The name of this PC, as partners will see it.
+    pub site: String,
+}
+
+/// A backup restored onto this PC.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RestoredVault {
+    pub session: Session,
+    /// This PC's 照合番号 (new keys), in its six groups, for partners to compare.
+    pub groups: Vec<String>,
+    /// The name of the PC the backup came from, now retired.
+    pub old_site_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
 pub struct NewWorkerInput {
     pub name: String,
     pub passphrase: String,
@@ -257,6 +281,41 @@ pub fn vault_recover(desk: &Desktop, input: RecoverInput, report: &dyn Report) -
     desk.open(vault);
     steps.done();
     Ok(session)
+}
+
+/// Restores a backup onto this PC: a new PC of the same agency with new keys; the PC the backup
+/// came from is retired (its past work stays valid, nothing newer from it is accepted).
+pub fn vault_restore(desk: &Desktop, input: RestoreInput, report: &dyn Report) -> Result<RestoredVault, CommandError> {
+    let mut steps = Steps::new(report, 3);
+    let backup = folder(&input.backup)?;
+    let path = folder(&input.path)?;
+    let worker = id("worker", &input.worker)?.to_string();
+    let passphrase = SecretString::from(input.passphrase);
+    steps.step(Step::OpenFolder);
+    open_folder(&backup)?;
+    desk.lock();
+    steps.step(Step::Restore);
+    let (vault, report) = VaultDir::restore(
+        &backup,
+        &path,
+        Some(&worker),
+        &passphrase,
+        input.site.trim(),
+        desk.ambient(),
+    )?;
+    steps.step(Step::ReadIdentity);
+    let session = session_of(&vault)?;
+    let old_site_name = vault
+        .site_info(report.old_site)
+        .map(|s| s.site_name)
+        .unwrap_or_default();
+    desk.open(vault);
+    steps.done();
+    Ok(RestoredVault {
+        session,
+        groups: crate::exchange::fingerprint_groups(&report.fingerprint),
+        old_site_name,
+    })
 }
 
 /// Locks. Safe to call when already locked.

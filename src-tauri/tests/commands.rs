@@ -2683,7 +2683,7 @@ mod archive_commands {
 
 mod backup_commands {
     use super::*;
-    use kasane_desktop::backup;
+    use kasane_desktop::{backup, exchange, household};
 
     /// A backup from the window into a chosen folder: the reminder is due before and not after,
     /// a folder that does not exist and one inside the vault are refused, and the reminder's
@@ -2707,5 +2707,76 @@ mod backup_commands {
         );
         backup::backup_reminder_set(&f.desk, 30).unwrap();
         assert_eq!(backup::backup_status(&f.desk).unwrap().reminder_days, 30);
+    }
+
+    /// A backup restored from the window onto a new PC: the same records and passwords, a new
+    /// PC with new keys (a new 照合番号), the old PC retired; a restore onto a folder that holds
+    /// something, with a wrong password, or without a name for the PC changes nothing.
+    #[test]
+    fn a_backup_is_restored_from_the_window_as_a_new_pc_of_the_agency() {
+        let f = fixture();
+        let hh = household(&f, "高橋家", "kamakura-1");
+        let usb = tempfile::tempdir().unwrap();
+        let done = backup::backup_write(&f.desk, usb.path().display().to_string()).unwrap();
+        let old_site = f.desk.with_vault(|v| Ok(v.identity().site)).unwrap();
+        let old_fp = f.desk.with_vault(|v| Ok(v.my_card()?.1.fingerprint)).unwrap();
+
+        let new_pc = tempfile::tempdir().unwrap();
+        let input = |path: &std::path::Path, passphrase: &str, site: &str| vault::RestoreInput {
+            backup: done.path.clone(),
+            path: path.display().to_string(),
+            worker: f.worker.clone(),
+            passphrase: passphrase.into(),
+            site: site.into(),
+        };
+        let desk = Desktop::new(None).with_kdf(KdfCost::Fixed(10));
+        let occupied = new_pc.path().join("occupied");
+        std::fs::create_dir(&occupied).unwrap();
+        std::fs::write(occupied.join("memo.txt"), "大事なメモ").unwrap();
+        let e = vault::vault_restore(&desk, input(&occupied, PASS, "新PC"), &no_progress).expect_err("not empty");
+        assert_eq!(e.code, "vault.not-empty", "{e:?}");
+        assert!(occupied.join("memo.txt").exists(), "nothing in the folder was touched");
+        let target = new_pc.path().join("vault");
+        let e = vault::vault_restore(&desk, input(&target, "まちがったパスワードです", "新PC"), &no_progress)
+            .expect_err("wrong password");
+        assert_eq!(e.code, "key.wrong-passphrase", "{e:?}");
+        assert!(!target.exists(), "a wrong password leaves no half-restored folder");
+        let e = vault::vault_restore(&desk, input(&target, PASS, "  "), &no_progress).expect_err("no name");
+        assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+        assert!(
+            !target.exists(),
+            "a PC without a name is refused before anything is copied"
+        );
+
+        let steps = std::sync::Mutex::new(Vec::new());
+        let restored = vault::vault_restore(&desk, input(&target, PASS, "本庁舎PC-新"), &|p: Progress| {
+            steps.lock().unwrap().push(p.step)
+        })
+        .expect("restored");
+        assert!(
+            steps.lock().unwrap().contains(&Step::Restore),
+            "progress names the restore"
+        );
+        assert_eq!(restored.session.agency_id, f.agency, "the same agency");
+        assert_eq!(restored.groups.len(), 6);
+        assert_ne!(restored.groups.join(" "), old_fp, "new keys, a new 照合番号");
+        assert_eq!(
+            restored.old_site_name, "本庁舎PC-1",
+            "the PC the backup came from is named"
+        );
+        assert!(
+            household::household_detail(&desk, hh.clone()).is_ok(),
+            "the records came along"
+        );
+        let sites = exchange::exchange_overview(&desk).unwrap();
+        assert_ne!(sites.me.site, old_site.to_string());
+        assert!(
+            sites
+                .partners
+                .iter()
+                .any(|p| p.site == old_site.to_string() && p.revoked),
+            "the old PC is listed as retired: {:?}",
+            sites.partners
+        );
     }
 }

@@ -79,6 +79,8 @@ import type { ReferralStatus } from "./types/ReferralStatus";
 import type { ReferralView } from "./types/ReferralView";
 import type { RequestView } from "./types/RequestView";
 import type { ResourceView } from "./types/ResourceView";
+import type { RestoreInput } from "./types/RestoreInput";
+import type { RestoredVault } from "./types/RestoredVault";
 import type { RetainedCaseView } from "./types/RetainedCaseView";
 import type { RetentionKind } from "./types/RetentionKind";
 import type { RetentionPeriodView } from "./types/RetentionPeriodView";
@@ -109,6 +111,10 @@ export async function vaultUnlock(input: UnlockInput, onProgress: (p: Progress) 
 
 export async function vaultRecover(input: RecoverInput, onProgress: (p: Progress) => void): Promise<Session> {
   return call<Session>("vault_recover", { input, progress: channel(onProgress) });
+}
+
+export async function vaultRestore(input: RestoreInput, onProgress: (p: Progress) => void): Promise<RestoredVault> {
+  return call<RestoredVault>("vault_restore", { input, progress: channel(onProgress) });
 }
 
 export async function vaultLock(): Promise<boolean> {

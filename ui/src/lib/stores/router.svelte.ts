@@ -7,6 +7,7 @@ export type Screen =
   | { name: "create" }
   | { name: "unlock"; path: string; notice: "idle" | "manual" | "recovered" | null }
   | { name: "recover"; path: string }
+  | { name: "restore" }
   | { name: "home" }
   | { name: "households" }
   | { name: "household"; id: string }

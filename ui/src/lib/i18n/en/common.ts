@@ -41,6 +41,7 @@ export const common: Texts<typeof ja> = {
   "progress.create-vault": "Setting up the case records (measuring this PC and making the keys)",
   "progress.unlock": "Deriving the key from the password and opening the records",
   "progress.recover": "Checking the recovery code and setting the new password",
+  "progress.restore": "Copying the backup onto this PC and making this PC's new keys",
   "progress.write-key-slot": "Protecting the key with the new password",
   "progress.read-identity": "Reading the worker and agency",
   "progress.done": "Done",

@@ -24,7 +24,7 @@ export const records: Texts<typeof ja> = {
   "bundle.phase.audit": "Collecting the activity record",
   "bundle.phase.forms": "Making the printed forms",
   "backup.title": "Backup of the case records",
-  "backup.lead": "Write a copy of this agency's case records to a folder on a USB stick or a file server. The copy stays encrypted and opens with the same passwords. If this PC breaks, restore it on a new PC with kasane restore.",
+  "backup.lead": "Write a copy of this agency's case records to a folder on a USB stick or a file server. The copy stays encrypted and opens with the same passwords. If this PC breaks, start Kasane on a new PC and choose “Restore case records from a backup”.",
   "backup.never": "No backup yet.",
   "backup.last": "Last backup: {when}",
   "backup.due": "No backup for {days} days or more.",

@@ -37,6 +37,7 @@ export const common = {
   "progress.create-vault": "記録データを作成しています（このPCの速さを測って鍵を作ります）",
   "progress.unlock": "パスワードから鍵を作り、記録を開いています",
   "progress.recover": "復旧用コードを確かめ、新しいパスワードを設定しています",
+  "progress.restore": "控えをこのPCに写し、このPCの新しい鍵を作っています",
   "progress.write-key-slot": "新しいパスワードで鍵を保護しています",
   "progress.read-identity": "職員と機関の情報を読み込んでいます",
   "progress.done": "完了しました",
