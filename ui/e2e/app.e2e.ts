@@ -16,6 +16,8 @@ const WRONG = "夜の海は静かで青くて広い";
 
 let app: App;
 let s: Session;
+/** The backup the first walk writes and the second restores. */
+let backupFolder = "";
 
 async function fill(css: string, text: string) {
   await s.clear(css);
@@ -379,5 +381,53 @@ describe("first start to locked and back", () => {
     expect(await s.property(await s.find("input[name=archive-passphrase]"), "value"), "the password is not kept on screen").toBe("");
     await s.execute("document.querySelector('[data-testid=records-archive]').scrollIntoView();");
     await shoot(s, "18-settings-every-record");
+  });
+
+  it("writes a backup to a folder, for the restore on a new PC below", async () => {
+    backupFolder = mkdtempSync(join(tmpdir(), "kasane-backup-usb-"));
+    await s.execute("document.querySelector('[data-testid=backup]').scrollIntoView();");
+    await fill("input[name=backup-folder]", backupFolder);
+    await s.click("[data-testid=backup-write]");
+    await s.waitFor("[data-testid=backup-done]");
+    const written = readdirSync(backupFolder);
+    expect(written.length, "one backup folder").toBe(1);
+    expect(written[0]).toMatch(/^kasane-backup-/);
+    backupFolder = join(backupFolder, written[0]!);
+  });
+});
+
+describe("restoring the backup onto a new PC", () => {
+  beforeAll(async () => {
+    app = await launch();
+    s = app.session;
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("restores from the first-run screen as a new PC and shows its new check number", async () => {
+    await s.click(await s.waitFor("[data-testid=start-restore]"));
+    await s.waitFor("[data-testid=restore-screen]");
+    await fill("input[name=restore-backup]", backupFolder);
+    await s.click("[data-testid=restore-read]");
+    await s.waitFor("[data-testid=restore-form]");
+    const target = join(mkdtempSync(join(tmpdir(), "kasane-new-pc-")), "vault");
+    await fill("input[name=restore-path]", target);
+    await fill("input[name=restore-site]", "本庁舎PC-2");
+    await fill("input[name=restore-passphrase]", WRONG);
+    await s.click("[data-testid=restore-submit]");
+    await s.waitFor("[data-testid=restore-form] [data-testid=error][data-code='key.wrong-passphrase']");
+    await fill("input[name=restore-passphrase]", PASSPHRASE);
+    await shoot(s, "19-restore");
+    await s.click("[data-testid=restore-submit]");
+    await s.waitFor("[data-testid=restored]");
+    expect((await s.findAll("[data-testid=restored-fingerprint] .g")).length, "the new 照合番号 in six groups").toBe(6);
+    await bodyHas("本庁舎PC-1");
+    await shoot(s, "20-restored");
+    await s.click("[data-testid=restored-continue]");
+    await s.waitFor("[data-testid=exchange-screen] [data-testid=my-card]", { text: (t) => t.includes("本庁舎PC-2") });
+    await s.click("[data-testid=nav-households]");
+    await s.waitForContent("[role=listbox]", (t) => t.includes("高橋家"));
   });
 });
