@@ -50,7 +50,17 @@ impl Vault {
         let mut detail = card.agency_name.clone();
         match existing {
             Some((k, a, _, _)) if k != key.as_bytes() || a != card.age_recipient => {
-                return Err(SiteError::CardKeysChanged(card.site).into());
+                let retired: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM site_key WHERE site = ?1 AND retired_key = ?2)",
+                    params![card.site.as_bytes(), &key.as_bytes()[..]],
+                    |r| r.get(0),
+                )?;
+                return Err(if retired {
+                    SiteError::CardKeysRetired(card.site)
+                } else {
+                    SiteError::CardKeysChanged(card.site)
+                }
+                .into());
             }
             Some((_, _, agency, _)) if agency != card.agency.as_bytes() => {
                 return Err(SiteError::CardAgencyChanged(card.site).into());

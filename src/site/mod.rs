@@ -56,9 +56,13 @@ pub enum SiteError {
     #[error("that is this site's own agency check file")]
     OwnCard,
     #[error(
-        "a different agency check file for site {0} was imported before (other keys); if that PC was reinstalled, revoke the old site first"
+        "a different agency check file for site {0} was imported before (other keys); if the partner changed its keys, the change comes with its next exchange file; if that PC was reinstalled, revoke the old site first"
     )]
     CardKeysChanged(Uuid),
+    #[error(
+        "this agency check file of site {0} carries keys that PC has since replaced; ask the partner for its current file"
+    )]
+    CardKeysRetired(Uuid),
     #[error("no agency check file has been imported for site {0}")]
     UnknownSite(Uuid),
     #[error(
@@ -89,6 +93,7 @@ impl SiteError {
             | SiteError::Revoked(_)
             | SiteError::RevokeSelf
             | SiteError::CardKeysChanged(_)
+            | SiteError::CardKeysRetired(_)
             | SiteError::CardAgencyChanged(_)
             | SiteError::OwnAgencyCard(_)
             | SiteError::NotOwnAgency(_)
@@ -111,6 +116,7 @@ impl SiteError {
             SiteError::CardAgencyChanged(_) => "card.agency-changed",
             SiteError::OwnCard => "card.own",
             SiteError::CardKeysChanged(_) => "card.keys-changed",
+            SiteError::CardKeysRetired(_) => "card.keys-retired",
             SiteError::UnknownSite(_) => "site.unknown",
             SiteError::FingerprintMismatch(_) => "card.fingerprint-mismatch",
             SiteError::Revoked(_) => "site.revoked",
@@ -133,7 +139,8 @@ impl SiteError {
                 SiteError::NotOwnAgency(name) => format!("この機関確認ファイルは別の機関（{name}）のものです。この機関のPCではありません"),
                 SiteError::CardAgencyChanged(_) => "この端末の機関確認ファイルは以前に別の機関のものとして登録されています。このファイルは信頼せず、相手機関に確認してください".into(),
                 SiteError::OwnCard => "この端末自身の機関確認ファイルです".into(),
-                SiteError::CardKeysChanged(_) => "この端末の機関確認ファイルは以前に別の鍵で登録されています。相手のPCを入れ替えた場合は、古い端末を失効させてから登録してください".into(),
+                SiteError::CardKeysChanged(_) => "この端末の機関確認ファイルは以前に別の鍵で登録されています。相手が鍵を新しくした場合は、次に届く連携ファイルで新しい鍵に切り替わります。相手のPCを入れ替えた場合は、古い端末を失効させてから登録してください".into(),
+                SiteError::CardKeysRetired(_) => "この機関確認ファイルは、相手の端末が新しくする前の古い鍵のものです。相手機関に今の機関確認ファイルを依頼してください".into(),
                 SiteError::UnknownSite(_) => "その端末の機関確認ファイルは登録されていません".into(),
                 SiteError::FingerprintMismatch(_) => "照合番号が一致しません。この機関確認ファイルは信頼せず、相手に新しいファイルを依頼してください".into(),
                 SiteError::Revoked(_) => "その端末は失効しています。再び確認済みにはできません".into(),

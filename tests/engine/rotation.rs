@@ -41,7 +41,7 @@ fn card_at(v: &kasane::Vault, site: uuid::Uuid) -> kasane::SiteInfo {
 fn a_partner_follows_a_rotation_whatever_order_the_files_arrive_in() {
     let (mut l, mut b, c) = lead_and_partner(2101);
     let l_site = l.vault.identity().site;
-    let (_, before) = l.vault.my_card().unwrap();
+    let (old_card, before) = l.vault.my_card().unwrap();
     // A file the partner made for the lead before the rotation, still on its way.
     note(&mut b.vault, c, "生活福祉課の訪問（鍵の更新前）");
     let from_b_before = bundle_for(&mut b.vault, &l.vault, false);
@@ -78,6 +78,16 @@ fn a_partner_follows_a_rotation_whatever_order_the_files_arrive_in() {
         at_b.fingerprint, after.fingerprint,
         "the partner shows the new check number, so a phone call can compare it"
     );
+    // The card as it was before the rotation is refused as out of date; the current one is
+    // the card already held.
+    let err = b.vault.import_card(&old_card).expect_err("an old card");
+    assert_eq!(err.code(), "card.keys-retired", "{err}");
+    let (new_card, _) = l.vault.my_card().unwrap();
+    let again = b
+        .vault
+        .import_card(&new_card)
+        .expect("the current card is the one held");
+    assert!(again.verified, "importing it again changes nothing");
     // Then the older file, signed with the retired key: still read, as far as that key had signed.
     let s = deliver(&mut b.vault, &old).expect("an older file signed before the rotation is read");
     assert!(
