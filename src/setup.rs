@@ -200,9 +200,15 @@ impl Vault {
     /// key or a copy of their key file, the key is changed (the database written again under a
     /// new one, every remaining worker's key file rewrapped without their passwords) and so is
     /// the recovery code, which they may have seen. The new code is returned to be shown once.
-    /// The directory keeps the worker's entry (its records stay theirs); the audit trail says
-    /// who removed whom. Refused as [`Vault::worker_removal`] says, with nothing changed.
-    pub fn remove_workers(&mut self, who: &[&str]) -> Result<(WorkerRemoval, RecoveryCode), Error> {
+    /// `on_code` gets the new code before the new key is put in force (see [`Vault::rekey`]):
+    /// show it there, and a code in force has always been shown. The directory keeps the
+    /// worker's entry (what they wrote stays theirs); the audit trail says who removed whom.
+    /// Refused as [`Vault::worker_removal`] says, with nothing changed.
+    pub fn remove_workers(
+        &mut self,
+        who: &[&str],
+        on_code: &mut dyn FnMut(&RecoveryCode),
+    ) -> Result<(WorkerRemoval, RecoveryCode), Error> {
         let plan = self.worker_removal(who)?;
         let ids: Vec<Uuid> = plan.removed.iter().map(|r| r.worker).collect();
         let names: Vec<&str> = plan.removed.iter().map(|r| r.name.as_str()).collect();
@@ -211,7 +217,7 @@ impl Vault {
             "{}: key files removed, database key and recovery code changed",
             names.join(", ")
         );
-        let code = self.rekey(&ids, "worker.remove", Some(&targets.join(" ")), Some(&detail))?;
+        let code = self.rekey(&ids, "worker.remove", Some(&targets.join(" ")), Some(&detail), on_code)?;
         Ok((plan, code))
     }
 }

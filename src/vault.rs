@@ -891,7 +891,10 @@ impl Vault {
     /// Replaces the database key with a new random one and writes a new recovery code: the
     /// database is exported under the new key, every worker's slot but `leaving`'s is written
     /// anew (identity part unchanged, the new key wrapped to its recipient), and `audit` is the
-    /// one entry in the new database that says so. Returns the new code, shown once.
+    /// one entry in the new database that says so. Returns the new code, shown once; it is
+    /// also given to `on_code` once everything is staged and before the switch, so a caller that
+    /// shows it there has shown the code in force whenever the switch happened, even if the
+    /// process dies before this returns.
     ///
     /// Order: (1) this connection takes the database for itself (journal out of WAL, exclusive
     /// lock), so no other window or command has it open; (2) `kasane.db.next` is exported under
@@ -906,6 +909,7 @@ impl Vault {
         action: &str,
         target: Option<&str>,
         detail: Option<&str>,
+        on_code: &mut dyn FnMut(&RecoveryCode),
     ) -> Result<RecoveryCode, VaultError> {
         let not_reached: Vec<String> = self
             .keyring
@@ -927,6 +931,7 @@ impl Vault {
             self.release_hold();
             return Err(e);
         }
+        on_code(&code);
         test_pause("rekey-staged");
         let db = self.dir.join(DB_FILE);
         let held = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);

@@ -75,7 +75,16 @@ fn removing_a_worker_who_left_changes_the_key_and_the_recovery_code() {
     copy_dir(&t.path, &kept);
     let sato_slot = fs::read(slot_of(&t.path, "佐藤")).unwrap();
 
-    let (removal, code) = t.vault.remove_workers(&["佐藤"]).expect("remove 佐藤");
+    let mut shown = None;
+    let (removal, code) = t
+        .vault
+        .remove_workers(&["佐藤"], &mut |c| shown = Some(c.display().to_string()))
+        .expect("remove 佐藤");
+    assert_eq!(
+        shown.as_deref(),
+        Some(code.display().as_str()),
+        "the code is shown before the switch"
+    );
     assert_eq!(removal.removed.len(), 1);
     assert_eq!(
         (removal.removed[0].worker, removal.removed[0].name.as_str()),
@@ -184,7 +193,10 @@ fn every_refusal_leaves_the_key_files_and_the_records_as_they_were() {
         assert!(!t.path.join("kasane.db.next").exists() && !t.path.join("keys.next").exists());
     };
 
-    let err = t.vault.remove_workers(&["山田"]).expect_err("removing yourself");
+    let err = t
+        .vault
+        .remove_workers(&["山田"], &mut |_| {})
+        .expect_err("removing yourself");
     assert!(
         matches!(err, Error::Vault(VaultError::RemovingYourself(ref n)) if n == "山田"),
         "got {err:?}"
@@ -193,12 +205,18 @@ fn every_refusal_leaves_the_key_files_and_the_records_as_they_were() {
     assert!(err.message_ja().contains("自分自身"), "{}", err.message_ja());
     unchanged(&t.vault, "yourself");
 
-    let err = t.vault.remove_workers(&["山田", "佐藤", "鈴木"]).expect_err("everyone");
+    let err = t
+        .vault
+        .remove_workers(&["山田", "佐藤", "鈴木"], &mut |_| {})
+        .expect_err("everyone");
     assert!(matches!(err, Error::Vault(VaultError::LastWorker(_))), "got {err:?}");
     assert_eq!(err.code(), "vault.last-worker");
     unchanged(&t.vault, "everyone");
 
-    let err = t.vault.remove_workers(&["田中"]).expect_err("nobody of that name");
+    let err = t
+        .vault
+        .remove_workers(&["田中"], &mut |_| {})
+        .expect_err("nobody of that name");
     assert!(
         matches!(err, Error::Store(StoreError::Key(KeyError::NoSuchWorker { .. }))),
         "got {err:?}"
@@ -210,7 +228,7 @@ fn every_refusal_leaves_the_key_files_and_the_records_as_they_were() {
     let keys_v2 = key_files(&t.path);
     let err = t
         .vault
-        .remove_workers(&["佐藤"])
+        .remove_workers(&["佐藤"], &mut |_| {})
         .expect_err("鈴木 has not unlocked since");
     assert!(
         matches!(err, Error::Vault(VaultError::OlderKeyFiles(ref n)) if n == "鈴木"),
@@ -229,7 +247,10 @@ fn every_refusal_leaves_the_key_files_and_the_records_as_they_were() {
     // Another window with the case records open: the key is not changed under it.
     let other = unlock(&t.path, "佐藤", SATO).expect("佐藤 in another window");
     kasane::testing::write_v2_slot(&mut t.vault, suzuki, &pass(SUZUKI)).unwrap();
-    let err = t.vault.remove_workers(&["佐藤", "鈴木"]).expect_err("open elsewhere");
+    let err = t
+        .vault
+        .remove_workers(&["佐藤", "鈴木"], &mut |_| {})
+        .expect_err("open elsewhere");
     assert!(matches!(err, Error::Vault(VaultError::Busy)), "got {err:?}");
     assert_eq!(other.digest().unwrap(), digest, "the other window reads on");
     drop(other);
@@ -238,7 +259,10 @@ fn every_refusal_leaves_the_key_files_and_the_records_as_they_were() {
     household(&mut t.vault, "佐藤家", "川口市本町3-3");
 
     // Removed at the same time, the worker with the older key file is no obstacle.
-    let (removal, _code) = t.vault.remove_workers(&["佐藤", "鈴木"]).expect("both together");
+    let (removal, _code) = t
+        .vault
+        .remove_workers(&["佐藤", "鈴木"], &mut |_| {})
+        .expect("both together");
     assert_eq!(removal.removed.len(), 2);
     assert_eq!(removal.remaining, ["山田"]);
     assert_eq!(t.vault.workers().len(), 1);
