@@ -18,6 +18,8 @@ pub enum Step {
     Recover,
     /// Wrapping the database key with a new passphrase.
     WriteKeySlot,
+    /// Writing the case records again under a new key, and the key files and recovery code anew.
+    ChangeKey,
     /// Reading the signed-in identity's names.
     ReadIdentity,
     Done,

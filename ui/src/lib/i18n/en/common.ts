@@ -42,6 +42,7 @@ export const common: Texts<typeof ja> = {
   "progress.unlock": "Deriving the key from the password and opening the records",
   "progress.recover": "Checking the recovery code and setting the new password",
   "progress.write-key-slot": "Protecting the key with the new password",
+  "progress.change-key": "Writing the case records again under a new key",
   "progress.read-identity": "Reading the worker and agency",
   "progress.done": "Done",
   "progress.step": "Step {index} of {of}",
