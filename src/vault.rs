@@ -803,33 +803,35 @@ impl Vault {
 }
 
 /// Held while a key change runs or an interrupted one is settled, so two processes never work on
-/// the staged files at once; the lock is the operating system's and goes with a killed process.
+/// the staged files at once. The lock is SQLite's exclusive lock on an empty file of its own (the
+/// operating system's lock underneath, portable and released with a killed process).
 struct RekeyLock {
     path: PathBuf,
-    _file: fs::File,
+    conn: Option<Connection>,
 }
 
 impl RekeyLock {
     fn take(dir: &Path) -> Result<RekeyLock, VaultError> {
         let path = dir.join(REKEY_LOCK);
-        let file = match durable::create_new_private(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                fs::OpenOptions::new().write(true).open(&path).map_err(io(&path))?
-            }
-            Err(e) => return Err(io(&path)(e)),
-        };
-        match file.try_lock() {
-            Ok(()) => Ok(RekeyLock { path, _file: file }),
-            Err(fs::TryLockError::WouldBlock) => Err(VaultError::Busy),
-            Err(fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+        match durable::create_private_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&path)(e)),
+            _ => {}
         }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;")
+            .map_err(|e| if is_busy(&e) { VaultError::Busy } else { e.into() })?;
+        Ok(RekeyLock { path, conn: Some(conn) })
     }
 }
 
 impl Drop for RekeyLock {
     fn drop(&mut self) {
         // Only after the staged files are settled: a lock file alone means nothing.
+        drop(self.conn.take());
         let _ = fs::remove_file(&self.path);
     }
 }

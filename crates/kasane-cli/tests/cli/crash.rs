@@ -61,8 +61,16 @@ fn import_child(vault: &Path, bundle: &Path, pause_at: Option<&str>) -> std::pro
 }
 
 /// Waits until the child says it has stopped at `point` (the import acknowledged getting there),
-/// then kills it. Progress lines end in `\r`, so the stream is split on both line ends.
+/// then kills it.
 fn kill_when_paused(child: &mut std::process::Child, point: &str) {
+    wait_until_paused(child, point);
+    child.kill().expect("kill the paused import");
+    let _ = child.wait();
+}
+
+/// Waits until the child says it has stopped at `point`. Progress lines end in `\r`, so the
+/// stream is split on both line ends.
+fn wait_until_paused(child: &mut std::process::Child, point: &str) {
     let stderr = child.stderr.take().expect("piped stderr");
     let mut text = String::new();
     let mut reader = BufReader::new(stderr);
@@ -80,8 +88,6 @@ fn kill_when_paused(child: &mut std::process::Child, point: &str) {
             panic!("the import ended without stopping at {point}: {text}{rest}");
         }
     }
-    child.kill().expect("kill the paused import");
-    let _ = child.wait();
 }
 
 fn integrity(v: &kasane::Vault) -> String {
@@ -498,7 +504,13 @@ fn a_worker_removal_killed_at_every_step_leaves_the_old_key_or_the_new_one_in_fo
             .spawn()
             .expect("spawn kasane");
         let mut stdout = c.stdout.take().expect("piped stdout");
-        kill_when_paused(&mut c, point);
+        wait_until_paused(&mut c, point);
+        // While the change is under way, another process opening the folder is told it is busy
+        // and touches nothing.
+        let err = VaultDir::open(&dir).expect_err("the folder while its key is being changed");
+        assert!(matches!(err, kasane::VaultError::Busy), "{point}: got {err:?}");
+        c.kill().expect("kill the paused removal");
+        let _ = c.wait();
         let mut printed = String::new();
         let _ = stdout.read_to_string(&mut printed);
         let new_code = printed
