@@ -951,12 +951,13 @@ impl Vault {
             return Err(e);
         }
         test_pause("rekey-switched");
-        // From here the new key is in force; the slots follow (or follow at the next open).
+        // From here the new key is in force. The connection comes back first, so this vault
+        // never stays on the placeholder; the slots follow (or follow at the next open).
         self.key = new_key;
+        self.conn = connect(&db, &self.key, false)?;
         finish_or_undo_rekey(&self.dir)?;
         drop(lock);
         self.keyring = Keyring::load(&self.dir, self.me.vault)?;
-        self.conn = connect(&db, &self.key, false)?;
         Ok(code)
     }
 

@@ -296,3 +296,41 @@ fn a_second_form_key_file_becomes_the_third_at_the_next_unlock() {
     let trail = v.audit_trail().unwrap();
     assert_eq!(trail.last().unwrap().action, "unlock", "upgraded once only");
 }
+
+/// A remaining worker's recipient swapped for someone else's (here the leaver's) is found while
+/// the new key files are staged: the change is undone, the database stays under the old key in
+/// WAL mode and takes writes, and nothing else moved.
+#[test]
+fn a_swapped_recipient_stops_the_key_change_halfway_and_it_is_undone() {
+    let mut t = three_workers(43);
+    let (sato_slot, suzuki_slot) = (slot_of(&t.path, "佐藤"), slot_of(&t.path, "鈴木"));
+    let json = |p: &Path| -> serde_json::Value { serde_json::from_slice(&fs::read(p).unwrap()).unwrap() };
+    let mut forged = json(&suzuki_slot);
+    forged["recipient"] = json(&sato_slot)["recipient"].clone();
+    fs::write(&suzuki_slot, serde_json::to_vec_pretty(&forged).unwrap()).unwrap();
+    let keys = key_files(&t.path);
+    let digest = t.vault.digest().unwrap();
+    let trail = t.vault.audit_trail().unwrap().len();
+
+    let err = t
+        .vault
+        .remove_workers(&["佐藤"], &mut |_| panic!("no code before the staging is whole"))
+        .expect_err("a swapped recipient");
+    assert!(
+        matches!(err, Error::Store(StoreError::Key(KeyError::SlotDamaged(_)))),
+        "got {err:?}"
+    );
+    assert_eq!(key_files(&t.path), keys);
+    assert_eq!(t.vault.digest().unwrap(), digest);
+    assert_eq!(t.vault.audit_trail().unwrap().len(), trail);
+    for leftover in ["kasane.db.next", "keys.next", "keys.old", "rekey.lock"] {
+        assert!(!t.path.join(leftover).exists(), "{leftover} removed");
+    }
+    let mode: String = kasane::testing::sql(&t.vault)
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "back in WAL mode");
+    household(&mut t.vault, "佐藤家", "川口市本町3-3");
+    drop(t.vault);
+    unlock(&t.path, "佐藤", SATO).expect("the leaver is still there: nothing was changed");
+}
