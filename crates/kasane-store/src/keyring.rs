@@ -752,7 +752,8 @@ impl Keyring {
             return self.put_worker(slot.worker, &slot.name, &opened.key, new, log_n, entropy);
         };
         let old = read_slot(&slot.file)?;
-        let recipient = old.recipient.clone().unwrap_or_default();
+        // The recipient is the identity's own, not whatever the file says now.
+        let recipient = x25519_identity(&secret)?.to_public().to_string();
         let mut file = self.identity_slot(slot.worker, &slot.name, &secret, new, log_n, &recipient)?;
         file.wrapped = old.wrapped;
         file.recipient_tag = old.recipient_tag;
