@@ -90,7 +90,7 @@ pub use retention::{
 };
 pub use schema::Unreadable;
 pub use search::Hit;
-pub use setup::Setup;
+pub use setup::{RemovedWorker, Setup, WorkerRemoval};
 pub use share::{Basis, Lapsed, Share, ShareError};
 pub use site::{
     CardData, KeyChange, KeyRotation, MAX_CARD_BYTES, RotationError, SiteError, SiteInfo, card_text_of, fingerprint,
@@ -219,6 +219,16 @@ pub mod testing {
         pass: &crate::SecretString,
     ) -> Result<(), crate::Error> {
         Ok(v.write_legacy_slot(worker, pass)?)
+    }
+
+    /// Rewrites `worker`'s key slot in the second form (key and worker under the passphrase, no
+    /// worker identity), as Kasane wrote slots before slot format 3.
+    pub fn write_v2_slot(
+        v: &mut crate::Vault,
+        worker: uuid::Uuid,
+        pass: &crate::SecretString,
+    ) -> Result<(), crate::Error> {
+        Ok(v.write_v2_slot(worker, pass)?)
     }
 
     /// Writes an op without any of the record layer's checks, as a hostile or buggy partner

@@ -1,11 +1,13 @@
 //! Setting up and opening a vault as a whole: a new agency's first PC, a PC joining its agency,
-//! unlocking with the inbox retried, adding a worker. These steps span the vault, the agency
+//! unlocking with the inbox retried, adding a worker and removing one who left (which changes the
+//! database key and the recovery code). These steps span the vault, the agency
 //! directory and the site's keys, so they sit above all three; the vault itself only knows its
 //! folder, database and key slots.
 
 use std::path::Path;
 
 use age::secrecy::SecretString;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -43,6 +45,21 @@ impl Setup {
             join: None,
         }
     }
+}
+
+/// What removing workers does, listed before it is done and reported after.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerRemoval {
+    /// The workers removed: their passwords no longer open these case records.
+    pub removed: Vec<RemovedWorker>,
+    /// The workers who keep access, with the passwords they have.
+    pub remaining: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovedWorker {
+    pub worker: Uuid,
+    pub name: String,
 }
 
 impl Vault {
@@ -128,6 +145,80 @@ impl Vault {
         })?;
         self.put_worker_slot(id, &name, passphrase, log_n)?;
         Ok(id)
+    }
+}
+
+impl Vault {
+    /// What removing `who` (names or ids) would do, or why it is refused: nobody removes
+    /// themselves or the last worker, and every worker who stays must have a key file a key
+    /// change can reach (format 3: they opened Kasane with this version once).
+    pub fn worker_removal(&self, who: &[&str]) -> Result<WorkerRemoval, Error> {
+        let mut removed: Vec<RemovedWorker> = Vec::new();
+        for w in who {
+            let slot = self.keyring_find(w)?;
+            if !removed.iter().any(|r| r.worker == slot.worker) {
+                removed.push(RemovedWorker {
+                    worker: slot.worker,
+                    name: slot.name.clone(),
+                });
+            }
+        }
+        if removed.is_empty() {
+            return Err(crate::record::RecordError::Inconsistent(crate::record::msg!(
+                ja: "削除する職員を指定してください",
+                en: "name the worker to remove"
+            ))
+            .into());
+        }
+        let remaining: Vec<&crate::WorkerSlot> = self
+            .workers()
+            .iter()
+            .filter(|w| !removed.iter().any(|r| r.worker == w.worker))
+            .collect();
+        if remaining.is_empty() {
+            let names: Vec<&str> = removed.iter().map(|r| r.name.as_str()).collect();
+            return Err(VaultError::LastWorker(names.join("、")).into());
+        }
+        if let Some(me) = removed.iter().find(|r| r.worker == self.identity().worker) {
+            return Err(VaultError::RemovingYourself(me.name.clone()).into());
+        }
+        let older: Vec<&str> = remaining
+            .iter()
+            .filter(|w| w.format < crate::keyring::SLOT_FORMAT)
+            .map(|w| w.name.as_str())
+            .collect();
+        if !older.is_empty() {
+            return Err(VaultError::OlderKeyFiles(older.join("、")).into());
+        }
+        Ok(WorkerRemoval {
+            removed,
+            remaining: remaining.iter().map(|w| w.name.clone()).collect(),
+        })
+    }
+
+    /// Removes workers who left: their key files go, and since they may have kept the database
+    /// key or a copy of their key file, the key is changed (the database written again under a
+    /// new one, every remaining worker's key file rewrapped without their passwords) and so is
+    /// the recovery code, which they may have seen. The new code is returned to be shown once.
+    /// `on_code` gets the new code before the new key is put in force (see [`Vault::rekey`]):
+    /// show it there, and a code in force has always been shown. The directory keeps the
+    /// worker's entry (what they wrote stays theirs); the audit trail says who removed whom.
+    /// Refused as [`Vault::worker_removal`] says, with nothing changed.
+    pub fn remove_workers(
+        &mut self,
+        who: &[&str],
+        on_code: &mut dyn FnMut(&RecoveryCode),
+    ) -> Result<(WorkerRemoval, RecoveryCode), Error> {
+        let plan = self.worker_removal(who)?;
+        let ids: Vec<Uuid> = plan.removed.iter().map(|r| r.worker).collect();
+        let names: Vec<&str> = plan.removed.iter().map(|r| r.name.as_str()).collect();
+        let targets: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let detail = format!(
+            "{}: key files removed, database key and recovery code changed",
+            names.join(", ")
+        );
+        let code = self.rekey(&ids, "worker.remove", Some(&targets.join(" ")), Some(&detail), on_code)?;
+        Ok((plan, code))
     }
 }
 

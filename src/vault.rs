@@ -4,6 +4,11 @@
 //! encrypted or kept in memory. On Unix the folder is 0700 and every file in it 0600 (older
 //! vaults are tightened when opened).
 //!
+//! A key change (a worker left) writes the database again under a new key and every key slot
+//! anew; it is staged beside the live files and switched by renames, so a crash at any point
+//! leaves a folder that opens under the old key or the new one, never neither (see
+//! [`Vault::rekey`] and [`settle_rekey`]).
+//!
 //! This module knows no record type: it opens the folder, unlocks the key, and runs write
 //! transactions. Creating a vault with its first directory records, adding workers and unlocking
 //! with interrupted imports retried are in `setup`, which sits above the records and the exchange.
@@ -35,6 +40,12 @@ const VAULT_FORMAT: u32 = 1;
 /// the marker that the register was taken, and one row per such slot with its fingerprint.
 const LEGACY_REGISTERED: &str = "legacy_slots_registered";
 const LEGACY_SLOT: &str = "legacy_slot:";
+/// A key change in progress: the database copied under the new key, the new key slots, the old
+/// slots set aside while the new ones move in, and the lock held while any of them exist.
+const STAGED_DB: &str = "kasane.db.next";
+const STAGED_KEYS: &str = "keys.next";
+const OLD_KEYS: &str = "keys.old";
+const REKEY_LOCK: &str = "rekey.lock";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
@@ -62,6 +73,14 @@ pub enum VaultError {
     Busy,
     #[error("the case records are damaged: {0}")]
     Damaged(String),
+    #[error("\"{0}\" is the only worker of these case records and cannot be removed")]
+    LastWorker(String),
+    #[error("you cannot remove yourself (\"{0}\"); another worker signed in on this PC removes you")]
+    RemovingYourself(String),
+    #[error(
+        "the key files of {0} are still in an older form that a key change cannot reach: each of them opens Kasane once with their own password first (or is removed at the same time), then try again"
+    )]
+    OlderKeyFiles(String),
     #[error("could not access {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
@@ -74,6 +93,7 @@ impl VaultError {
     pub fn kind(&self) -> Kind {
         match self {
             VaultError::NotEmpty(_) => Kind::BadInput,
+            VaultError::LastWorker(_) | VaultError::RemovingYourself(_) | VaultError::OlderKeyFiles(_) => Kind::Refused,
             VaultError::Store(e) => e.kind(),
             _ => Kind::Vault,
         }
@@ -88,6 +108,9 @@ impl VaultError {
             VaultError::Unreadable => "vault.unreadable",
             VaultError::Busy => "vault.busy",
             VaultError::Damaged(_) => "vault.damaged",
+            VaultError::LastWorker(_) => "vault.last-worker",
+            VaultError::RemovingYourself(_) => "vault.removing-yourself",
+            VaultError::OlderKeyFiles(_) => "vault.older-key-files",
             VaultError::Io { .. } => "vault.io",
             VaultError::Store(e) => e.code(),
         }
@@ -122,6 +145,15 @@ impl VaultError {
                 "記録データは別のかさねの画面またはコマンドで使用中です。そちらを閉じてからやり直してください".into()
             }
             VaultError::Damaged(_) => "記録データが壊れています".into(),
+            VaultError::LastWorker(n) => {
+                format!("{n}さんはこの記録データのただ一人の職員のため、削除できません")
+            }
+            VaultError::RemovingYourself(n) => {
+                format!("自分自身（{n}さん）は削除できません。ほかの職員がこのPCで記録データを開いて削除してください")
+            }
+            VaultError::OlderKeyFiles(names) => format!(
+                "{names}の鍵ファイルが古い形式のままのため、暗号の鍵を変更できません。その職員が一度自分のパスワードでかさねを開いてから（または同時に削除して）、やり直してください"
+            ),
             VaultError::Io { path, .. } => format!("{} を読み書きできません", path.display()),
             VaultError::Store(e) => e.message_ja(),
         }
@@ -186,6 +218,7 @@ impl VaultDir {
         }
         // Vaults made before Kasane set owner-only modes get them now.
         durable::tighten(dir);
+        settle_rekey(dir)?;
         let keyring = Keyring::load(dir, marker.id)?;
         Ok(VaultDir {
             dir: dir.to_path_buf(),
@@ -223,6 +256,11 @@ impl VaultDir {
             vault.upgrade_slot(&slot, passphrase)?;
         } else {
             vault.audit_now("unlock", None, None)?;
+            if opened.format < crate::keyring::SLOT_FORMAT {
+                // A slot whose key only the passphrase opens is given its own identity, so a
+                // later key change reaches it.
+                vault.upgrade_slot(&slot, passphrase)?;
+            }
         }
         Ok(vault)
     }
@@ -596,6 +634,22 @@ impl Vault {
         Ok(())
     }
 
+    /// Rewrites a worker's slot in the second form (the key and the worker under the passphrase,
+    /// no identity), as Kasane wrote slots before slot format 3: for tests.
+    #[cfg(feature = "testing")]
+    pub(crate) fn write_v2_slot(&mut self, worker: Uuid, passphrase: &SecretString) -> Result<(), VaultError> {
+        let slot = self.keyring.find(Some(&worker.to_string()))?.clone();
+        self.keyring.put_worker_v2(
+            worker,
+            &slot.name,
+            &self.key,
+            passphrase,
+            slot.kdf_log_n,
+            &self.ambient.entropy,
+        )?;
+        Ok(())
+    }
+
     pub fn identity(&self) -> Identity {
         self.me
     }
@@ -607,6 +661,10 @@ impl Vault {
     }
     pub fn workers(&self) -> &[WorkerSlot] {
         self.keyring.workers()
+    }
+    /// The slot a person means, by name or id.
+    pub(crate) fn keyring_find(&self, who: &str) -> Result<&WorkerSlot, VaultError> {
+        Ok(self.keyring.find(Some(who))?)
     }
     pub fn ambient(&self) -> &Ambient {
         &self.ambient
@@ -733,15 +791,265 @@ impl Vault {
         self.keyring.unwrap_worker(&slot, current)?;
         check_new_passphrase(new_passphrase)?;
         let log_n = kdf.resolve()?;
-        let (id, name) = (self.me.worker, self.worker_name.clone());
         self.keyring
-            .put_worker(id, &name, &self.key, new_passphrase, log_n, &self.ambient.entropy)?;
-        Ok(self.audit_now("passphrase.change", Some(id.to_string()), None)?)
+            .change_passphrase(&slot, current, new_passphrase, log_n, &self.ambient.entropy)?;
+        Ok(self.audit_now("passphrase.change", Some(self.me.worker.to_string()), None)?)
     }
 
     /// The path of a file in the vault folder (for tests and diagnostics).
     pub fn file(&self, name: &str) -> PathBuf {
         self.dir.join(name)
+    }
+}
+
+/// Held while a key change runs or an interrupted one is settled, so two processes never work on
+/// the staged files at once. The lock is SQLite's exclusive lock on an empty file of its own (the
+/// operating system's lock underneath, portable and released with a killed process).
+struct RekeyLock {
+    path: PathBuf,
+    conn: Option<Connection>,
+}
+
+impl RekeyLock {
+    fn take(dir: &Path) -> Result<RekeyLock, VaultError> {
+        let path = dir.join(REKEY_LOCK);
+        match durable::create_private_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&path)(e)),
+            _ => {}
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        conn.execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;")
+            .map_err(|e| if is_busy(&e) { VaultError::Busy } else { e.into() })?;
+        Ok(RekeyLock { path, conn: Some(conn) })
+    }
+}
+
+impl Drop for RekeyLock {
+    fn drop(&mut self) {
+        // Only after the staged files are settled: a lock file alone means nothing.
+        drop(self.conn.take());
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+fn remove_if_there(path: &Path) -> Result<(), VaultError> {
+    let gone = if path.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    match gone {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Finishes or undoes a key change a crash interrupted, before anything reads the keys folder.
+/// The switch is the one rename of the staged database over `kasane.db`: while the staged
+/// database is still there, the live database and `keys/` are the old pair, whole, and the staged
+/// files are removed; once it is gone, the database is under the new key and the staged slots
+/// (written whole before the switch) are moved in. Either way one key opens the database and the
+/// slots wrap that key.
+fn settle_rekey(dir: &Path) -> Result<(), VaultError> {
+    let any = [STAGED_DB, STAGED_KEYS, OLD_KEYS, REKEY_LOCK]
+        .iter()
+        .any(|n| dir.join(n).exists());
+    if !any {
+        return Ok(());
+    }
+    let _lock = RekeyLock::take(dir)?;
+    finish_or_undo_rekey(dir)
+}
+
+fn finish_or_undo_rekey(dir: &Path) -> Result<(), VaultError> {
+    let (staged_db, staged_keys) = (dir.join(STAGED_DB), dir.join(STAGED_KEYS));
+    let (keys, old_keys) = (dir.join("keys"), dir.join(OLD_KEYS));
+    if staged_db.exists() {
+        for suffix in ["-journal", "-wal", "-shm", ""] {
+            remove_if_there(&dir.join(format!("{STAGED_DB}{suffix}")))?;
+        }
+        remove_if_there(&staged_keys)?;
+    } else if staged_keys.exists() {
+        if keys.exists() {
+            remove_if_there(&old_keys)?;
+            fs::rename(&keys, &old_keys).map_err(io(&keys))?;
+            durable::sync_dir(dir).map_err(io(dir))?;
+            test_pause("rekey-keys-set-aside");
+        }
+        fs::rename(&staged_keys, &keys).map_err(io(&staged_keys))?;
+    }
+    // The old slots go only once the new ones are in place.
+    if keys.exists() {
+        remove_if_there(&old_keys)?;
+    }
+    durable::sync_dir(dir).map_err(io(dir))
+}
+
+impl Vault {
+    /// Replaces the database key with a new random one and writes a new recovery code: the
+    /// database is exported under the new key, every worker's slot but `leaving`'s is written
+    /// anew (identity part unchanged, the new key wrapped to its recipient), and `audit` is the
+    /// one entry in the new database that says so. Returns the new code, shown once; it is
+    /// also given to `on_code` once everything is staged and before the switch, so a caller that
+    /// shows it there has shown the code in force whenever the switch happened, even if the
+    /// process dies before this returns.
+    ///
+    /// Order: (1) this connection takes the database for itself (journal out of WAL, exclusive
+    /// lock), so no other window or command has it open; (2) `kasane.db.next` is exported under
+    /// the new key, the entry written and checked; (3) `keys.next/` gets the new slots; (4) the
+    /// switch: `kasane.db.next` is renamed over `kasane.db`; (5) `keys/` is set aside as
+    /// `keys.old/`, `keys.next/` renamed to `keys/`, `keys.old/` removed. A failure before (4)
+    /// undoes the staging here; a crash anywhere is settled at the next open
+    /// ([`settle_rekey`]).
+    pub(crate) fn rekey(
+        &mut self,
+        leaving: &[Uuid],
+        action: &str,
+        target: Option<&str>,
+        detail: Option<&str>,
+        on_code: &mut dyn FnMut(&RecoveryCode),
+    ) -> Result<RecoveryCode, VaultError> {
+        let not_reached: Vec<String> = self
+            .keyring
+            .workers()
+            .iter()
+            .filter(|w| !leaving.contains(&w.worker) && w.format < crate::keyring::SLOT_FORMAT)
+            .map(|w| w.name.clone())
+            .collect();
+        if !not_reached.is_empty() {
+            return Err(VaultError::OlderKeyFiles(not_reached.join("、")));
+        }
+        let lock = RekeyLock::take(&self.dir)?;
+        finish_or_undo_rekey(&self.dir)?;
+        let new_key = DbKey::generate(&self.ambient.entropy);
+        let code = RecoveryCode::generate(&self.ambient.entropy);
+        self.hold_alone()?;
+        if let Err(e) = self.stage_rekey(&new_key, leaving, &code, action, target, detail) {
+            let _ = finish_or_undo_rekey(&self.dir);
+            self.release_hold();
+            return Err(e);
+        }
+        on_code(&code);
+        test_pause("rekey-staged");
+        let db = self.dir.join(DB_FILE);
+        let held = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let switched = match held.close() {
+            // Out of WAL and closed, the old database has no journal left to pair with the new.
+            Ok(()) if !self.dir.join(format!("{DB_FILE}-wal")).exists() => fs::rename(self.dir.join(STAGED_DB), &db)
+                .and_then(|()| durable::sync_dir(&self.dir))
+                .map_err(io(&db)),
+            Ok(()) => Err(VaultError::Busy),
+            Err((_, e)) => Err(e.into()),
+        };
+        if let Err(e) = switched {
+            let _ = finish_or_undo_rekey(&self.dir);
+            self.conn = connect(&db, &self.key, false)?;
+            return Err(e);
+        }
+        test_pause("rekey-switched");
+        // From here the new key is in force. The connection comes back first, so this vault
+        // never stays on the placeholder; the slots follow (or follow at the next open).
+        self.key = new_key;
+        self.conn = connect(&db, &self.key, false)?;
+        finish_or_undo_rekey(&self.dir)?;
+        drop(lock);
+        self.keyring = Keyring::load(&self.dir, self.me.vault)?;
+        Ok(code)
+    }
+
+    /// Takes the database for this connection alone: leaving WAL needs every other connection
+    /// closed (SQLite answers with the old mode otherwise), and the exclusive lock is then kept.
+    fn hold_alone(&mut self) -> Result<(), VaultError> {
+        let busy = |e: rusqlite::Error| if is_busy(&e) { VaultError::Busy } else { e.into() };
+        self.conn
+            .execute_batch("PRAGMA locking_mode = EXCLUSIVE;")
+            .map_err(busy)?;
+        let held = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))
+            .map_err(busy)
+            .and_then(|mode| {
+                if mode.eq_ignore_ascii_case("delete") {
+                    Ok(())
+                } else {
+                    Err(VaultError::Busy)
+                }
+            })
+            .and_then(|()| self.conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;").map_err(busy));
+        if held.is_err() {
+            self.release_hold();
+        }
+        held
+    }
+
+    fn release_hold(&mut self) {
+        let _ = self
+            .conn
+            .execute_batch("PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL;");
+    }
+
+    /// Steps (2) and (3) of [`Vault::rekey`].
+    fn stage_rekey(
+        &mut self,
+        new_key: &DbKey,
+        leaving: &[Uuid],
+        code: &RecoveryCode,
+        action: &str,
+        target: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), VaultError> {
+        let staged_db = self.dir.join(STAGED_DB);
+        durable::create_private_file(&staged_db).map_err(io(&staged_db))?;
+        let attach = zeroize::Zeroizing::new(format!(
+            "ATTACH DATABASE ?1 AS rekeyed KEY \"{}\"",
+            new_key.pragma_value().as_str()
+        ));
+        self.conn.execute(&attach, [staged_db.display().to_string()])?;
+        let exported = (|| -> rusqlite::Result<()> {
+            self.conn
+                .query_row("SELECT sqlcipher_export('rekeyed')", [], |_| Ok(()))?;
+            let version: i64 = self.conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+            self.conn
+                .execute_batch(&format!("PRAGMA rekeyed.user_version = {version}"))
+        })();
+        let detached = self.conn.execute("DETACH DATABASE rekeyed", []);
+        exported?;
+        detached?;
+        // The entry is written into the copy, so it exists exactly when the new key is in force;
+        // the copy is read back under the new key before anything depends on it.
+        let copy = connect(&staged_db, new_key, false)?;
+        {
+            let tx = copy.unchecked_transaction()?;
+            crate::audit::append(
+                &tx,
+                self.ambient.clock.now(),
+                Some(self.me.worker),
+                action,
+                target,
+                detail,
+            )
+            .map_err(StoreError::from)?;
+            tx.commit()?;
+        }
+        let check: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(VaultError::Damaged(format!(
+                "the re-keyed copy does not check: {check}"
+            )));
+        }
+        copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))?;
+        copy.close().map_err(|(_, e)| VaultError::from(e))?;
+        test_pause("rekey-exported");
+        let staged_keys = self.dir.join(STAGED_KEYS);
+        durable::create_private_dir(&staged_keys).map_err(io(&staged_keys))?;
+        self.keyring
+            .stage_rekey(&staged_keys, &self.key, new_key, leaving, code, &self.ambient.entropy)?;
+        durable::sync_dir(&staged_keys).map_err(io(&staged_keys))?;
+        durable::sync_dir(&self.dir).map_err(io(&self.dir))
     }
 }
 

@@ -24,6 +24,7 @@ commands! {
     vault_workers(desk) -> Vec<WorkerSlotView> = vault::vault_workers;
     session(desk) -> Session = vault::session;
     worker_add(desk, input: NewWorkerInput; progress: Progress) -> WorkerSlotView = vault::worker_add;
+    worker_remove(desk, input: WorkerRemoveInput; progress: Progress) -> WorkerRemoved = vault::worker_remove;
     passphrase_change(desk, input: PassphraseChangeInput; progress: Progress) -> () = vault::passphrase_change;
     archive_write(desk, input: ArchiveInput; progress: BundleProgress) -> ArchiveReportView = archive::archive_write;
     reference_data() -> Reference = reference::reference_data, infallible;

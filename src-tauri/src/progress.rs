@@ -20,6 +20,8 @@ pub enum Step {
     Restore,
     /// Wrapping the database key with a new passphrase.
     WriteKeySlot,
+    /// Writing the case records again under a new key, and the key files and recovery code anew.
+    ChangeKey,
     /// Reading the signed-in identity's names.
     ReadIdentity,
     Done,

@@ -1,5 +1,6 @@
 //! Vault lifecycle commands: what the app knows at start, creating a vault (and showing its
-//! recovery code once), unlocking, recovering with the recovery code, locking, workers and
+//! recovery code once), unlocking, recovering with the recovery code, locking, workers (adding,
+//! removing one who left, which changes the key and shows a new recovery code once) and
 //! passphrases. Passphrases and the recovery code pass through as secrets and are not kept.
 
 use std::path::{Path, PathBuf};
@@ -134,6 +135,23 @@ pub struct NewWorkerInput {
     pub name: String,
     pub passphrase: String,
     pub passphrase_again: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerRemoveInput {
+    /// Worker id (from `vault_workers`).
+    pub worker: String,
+}
+
+/// A worker removed: the database key and the recovery code were changed.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WorkerRemoved {
+    pub removed: WorkerSlotView,
+    /// The workers who keep access, with the passwords they have.
+    pub remaining: Vec<String>,
+    /// The new recovery code: shown once, to be written down; the old one no longer works.
+    pub recovery_code: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -344,6 +362,37 @@ pub fn worker_add(desk: &Desktop, input: NewWorkerInput, report: &dyn Report) ->
     })?;
     steps.done();
     Ok(added)
+}
+
+/// Removes a worker who left: the engine refuses yourself, the last worker and remaining workers
+/// whose key files are still in an older form, and otherwise changes the key.
+pub fn worker_remove(
+    desk: &Desktop,
+    input: WorkerRemoveInput,
+    report: &dyn Report,
+) -> Result<WorkerRemoved, CommandError> {
+    let mut steps = Steps::new(report, 1);
+    let worker = id("worker", &input.worker)?;
+    steps.step(Step::ChangeKey);
+    let removed = desk.with_vault(|v| {
+        // The app shows the code from the answer; the window cannot show it any earlier.
+        let (removal, code) = v.remove_workers(&[worker.to_string().as_str()], &mut |_| {})?;
+        let removed = removal
+            .removed
+            .first()
+            .map(|w| WorkerSlotView {
+                id: id_text(w.worker),
+                name: w.name.clone(),
+            })
+            .ok_or_else(|| CommandError::from(kasane::RecordError::NotFound(worker)))?;
+        Ok(WorkerRemoved {
+            removed,
+            remaining: removal.remaining,
+            recovery_code: code.display().to_string(),
+        })
+    })?;
+    steps.done();
+    Ok(removed)
 }
 
 pub fn passphrase_change(

@@ -16,7 +16,7 @@ use kasane_desktop::{
     progress::{Progress, Step},
     reference,
     search::{self, HitKind},
-    vault::{self, NewVaultInput, NewWorkerInput, PassphraseChangeInput, RecoverInput, UnlockInput},
+    vault::{self, NewVaultInput, NewWorkerInput, PassphraseChangeInput, RecoverInput, UnlockInput, WorkerRemoveInput},
     view::{CaseStatus, Change, ConsentGiver, ConsentHow, ConsentPurpose, InfoKind, NoteKind, RelationKind, Risk, Sex},
 };
 
@@ -622,6 +622,108 @@ fn workers_passphrases_and_the_recovery_code() {
     assert_eq!(session.worker_id, f.worker, "signed in as the recovered worker");
     vault::vault_lock(&f.desk);
     unlock(&f.worker, "recovered passphrase").expect("the new passphrase works");
+}
+
+#[test]
+fn removing_a_worker_who_left_changes_the_key_and_shows_a_new_recovery_code_once() {
+    let f = fixture();
+    household(&f, "高橋家", "kamakura-2");
+    let add = |name: &str, pass: &str| {
+        vault::worker_add(
+            &f.desk,
+            NewWorkerInput {
+                name: name.into(),
+                passphrase: pass.into(),
+                passphrase_again: pass.into(),
+            },
+            &no_progress,
+        )
+        .expect("a worker")
+    };
+    let sasaki = add("佐々木", "sasaki passphrase");
+    let ito = add("伊藤", "ito passphrase");
+    let remove = |worker: &str| {
+        let steps = Arc::new(Mutex::new(Vec::new()));
+        let seen = steps.clone();
+        let report = move |p: Progress| seen.lock().unwrap().push(p.step);
+        let out = vault::worker_remove(&f.desk, WorkerRemoveInput { worker: worker.into() }, &report);
+        (out, steps.lock().unwrap().clone())
+    };
+
+    let (me, _) = remove(&f.worker);
+    let me = me.expect_err("nobody removes themselves");
+    assert_eq!(
+        (me.code.as_str(), me.kind),
+        ("vault.removing-yourself", ErrorKind::Refused)
+    );
+    assert!(me.message_ja.contains("自分自身"), "{}", me.message_ja);
+    assert_eq!(remove("not an id").0.expect_err("a bad id").code, "input.bad-id");
+    assert_eq!(
+        vault::vault_workers(&f.desk).unwrap().len(),
+        3,
+        "refusals change nothing"
+    );
+
+    let (done, steps) = remove(&sasaki.id);
+    let done = done.expect("佐々木 removed");
+    assert!(
+        steps.contains(&Step::ChangeKey),
+        "the window is told the key is being changed"
+    );
+    assert_eq!(done.removed.name, "佐々木");
+    assert_eq!(done.remaining.len(), 2);
+    assert_eq!(done.recovery_code.len(), 69);
+    assert_ne!(done.recovery_code, f.recovery_code);
+    let names: Vec<String> = vault::vault_workers(&f.desk)
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect();
+    assert!(!names.contains(&"佐々木".to_string()), "{names:?}");
+    assert_eq!(
+        household::households(&f.desk, HouseholdFilterInput::default())
+            .unwrap()
+            .len(),
+        1,
+        "the session goes on under the new key"
+    );
+
+    vault::vault_lock(&f.desk);
+    let unlock = |worker: &str, pass: &str| {
+        vault::vault_unlock(
+            &f.desk,
+            UnlockInput {
+                path: f.path.display().to_string(),
+                worker: worker.into(),
+                passphrase: pass.into(),
+            },
+            &no_progress,
+        )
+    };
+    assert_eq!(
+        unlock(&sasaki.id, "sasaki passphrase").expect_err("the leaver").code,
+        "key.no-such-worker"
+    );
+    unlock(&ito.id, "ito passphrase").expect("伊藤 keeps their password");
+    vault::vault_lock(&f.desk);
+    let recover = |code: &str| {
+        vault::vault_recover(
+            &f.desk,
+            RecoverInput {
+                path: f.path.display().to_string(),
+                worker: ito.id.clone(),
+                recovery_code: code.into(),
+                new_passphrase: "ito recovered".into(),
+                new_passphrase_again: "ito recovered".into(),
+            },
+            &no_progress,
+        )
+    };
+    assert_eq!(
+        recover(&f.recovery_code).expect_err("the old code").code,
+        "key.wrong-recovery-code"
+    );
+    recover(&done.recovery_code).expect("the new code");
 }
 
 #[test]

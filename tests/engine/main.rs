@@ -12,6 +12,7 @@ mod disclosures;
 mod exchange;
 mod hostile;
 mod layers;
+mod leavers;
 mod log;
 mod meetings;
 mod migrations;

@@ -485,7 +485,7 @@ fn an_old_form_slot_still_unlocks_and_is_rewritten_with_its_worker_inside() {
     drop(v);
     assert_eq!(
         json(&slot)["kasane_slot"],
-        2,
+        3,
         "rewritten in the current form at the first unlock"
     );
     assert_ne!(fs::read(&slot).unwrap(), old);
@@ -528,7 +528,7 @@ fn an_old_form_slot_copied_over_a_colleagues_is_refused_too() {
     let (yamada_slot, sato_slot) = (slot_of(&path, "山田"), slot_of(&path, "佐藤"));
     let yamada_backup = json(&yamada_slot);
     drop(unlock(&path, Some("山田"), PASS).expect("山田's old-form slot unlocks and is upgraded"));
-    assert_eq!(json(&yamada_slot)["kasane_slot"], 2);
+    assert_eq!(json(&yamada_slot)["kasane_slot"], 3);
     assert_eq!(json(&sato_slot)["kasane_slot"], 1, "佐藤 has not unlocked yet");
     let sato_own = fs::read(&sato_slot).unwrap();
     fs::write(&sato_slot, forge(&yamada_backup, sato, "佐藤")).unwrap();
@@ -539,7 +539,7 @@ fn an_old_form_slot_copied_over_a_colleagues_is_refused_too() {
     );
     fs::write(&sato_slot, sato_own).unwrap();
     unlock(&path, Some("佐藤"), "sato passphrase").expect("佐藤's own old-form slot unlocks");
-    assert_eq!(json(&sato_slot)["kasane_slot"], 2);
+    assert_eq!(json(&sato_slot)["kasane_slot"], 3);
 
     // Copied before this version ever opened the vault: the same wrapped key under two workers is
     // a copy, and neither is trusted (both set a new password with the recovery code).

@@ -1,9 +1,16 @@
-//! Key slots: the 32-byte database key, wrapped once per worker (age scrypt, passphrase) and once
-//! for the recovery code (age X25519). Slots are small files beside the database, so changing a
-//! passphrase rewrites one slot and never touches the database. Unwrapping checks the slot belongs
-//! to this vault, so slots copied from another vault are refused, and (slot format 2) that the
-//! worker sealed inside is the one the slot's readable JSON claims, so a worker's slot copied over
-//! a colleague's does not unlock as the colleague.
+//! Key slots: the 32-byte database key, wrapped once per worker and once for the recovery code
+//! (age X25519). Slots are small files beside the database, so changing a passphrase rewrites one
+//! slot and never touches the database. Unwrapping checks the slot belongs to this vault, so slots
+//! copied from another vault are refused, and (slot formats 2 and 3) that the worker sealed inside
+//! is the one the slot's readable JSON claims, so a worker's slot copied over a colleague's does
+//! not unlock as the colleague.
+//!
+//! Slot format 3 gives each worker an age X25519 identity of their own: the passphrase (age
+//! scrypt) opens the identity, the identity opens the database key. The key part is wrapped to the
+//! identity's public recipient, kept in clear, so the database key can be replaced for every
+//! worker without their passphrases (as the recovery slot always allowed): that is what lets a
+//! worker who left be removed and the key changed. Formats 1 and 2 wrapped the key directly under
+//! the passphrase; they still unlock and are rewritten as 3 at the worker's next unlock.
 
 use std::{
     fs,
@@ -33,12 +40,15 @@ pub const RELEASE_MIN_KDF_LOG_N: u8 = 17;
 /// guessable on a stolen laptop.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
-/// The slot file format written: 2 seals the worker inside. Format 1 (vault and key only) is
-/// still read and rewritten as 2 at the worker's first unlock.
-pub const SLOT_FORMAT: u32 = 2;
+/// The slot file format written: 3 wraps a worker identity under the passphrase and the key to
+/// that identity. Formats 1 (vault and key only) and 2 (worker sealed with the key, both under the
+/// passphrase) are still read, and rewritten as 3 at the worker's next unlock.
+pub const SLOT_FORMAT: u32 = 3;
 const SLOT_FORMAT_V1: u32 = 1;
 const KEY_MAGIC_V1: &[u8; 13] = b"kasane-key-v1";
 const KEY_MAGIC: &[u8; 13] = b"kasane-key-v2";
+/// What a format-3 slot seals under the passphrase: magic ‖ vault ‖ worker ‖ identity ‖ name.
+const IDENTITY_MAGIC: &[u8; 13] = b"kasane-idn-v3";
 
 /// How expensive to make a passphrase slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,8 +158,23 @@ impl DbKey {
         p
     }
 
+    /// Binds a format-3 slot's clear recipient to the database key, so a re-key (which wraps the
+    /// new key to every slot's recipient without opening it) refuses a recipient someone without
+    /// the key swapped in: BLAKE3 keyed by a key derived from the database key, over vault ‖
+    /// worker ‖ length of the recipient (8 bytes, big-endian) ‖ recipient ‖ name.
+    fn recipient_tag(&self, vault: Uuid, worker: Uuid, name: &str, recipient: &str) -> blake3::Hash {
+        let mac_key = Zeroizing::new(blake3::derive_key("kasane slot recipient v3", &self.0[..]));
+        let mut h = blake3::Hasher::new_keyed(&mac_key);
+        h.update(vault.as_bytes());
+        h.update(worker.as_bytes());
+        h.update(&(recipient.len() as u64).to_be_bytes());
+        h.update(recipient.as_bytes());
+        h.update(name.as_bytes());
+        h.finalize()
+    }
+
     /// What a format-1 slot sealed: magic ‖ vault id ‖ database key (61 bytes).
-    #[cfg(feature = "testing")]
+    #[cfg(any(test, feature = "testing"))]
     fn payload_v1(&self, vault: Uuid) -> Zeroizing<Vec<u8>> {
         let mut p = Zeroizing::new(Vec::with_capacity(61));
         p.extend_from_slice(KEY_MAGIC_V1);
@@ -195,6 +220,54 @@ pub struct Unwrapped {
     /// For a slot in the first form (no worker sealed inside): its fingerprint, which the vault
     /// checks against the slots it found in that form before the slot is trusted and rewritten.
     pub legacy: Option<[u8; 32]>,
+    /// The slot's format (1, 2 or 3); below [`SLOT_FORMAT`] the vault rewrites it.
+    pub format: u32,
+    /// A format-3 slot's worker identity, kept to rewrap it under a new passphrase.
+    identity: Option<Zeroizing<[u8; 32]>>,
+}
+
+/// What a format-3 slot seals under the passphrase: magic ‖ vault ‖ worker ‖ the worker's X25519
+/// secret (32 bytes) ‖ name in UTF-8.
+fn identity_payload(vault: Uuid, worker: Uuid, secret: &[u8; 32], name: &str) -> Zeroizing<Vec<u8>> {
+    let mut p = Zeroizing::new(Vec::with_capacity(77 + name.len()));
+    p.extend_from_slice(IDENTITY_MAGIC);
+    p.extend_from_slice(vault.as_bytes());
+    p.extend_from_slice(worker.as_bytes());
+    p.extend_from_slice(secret);
+    p.extend_from_slice(name.as_bytes());
+    p
+}
+
+/// The worker, name and secret a format-3 identity part seals; refused when made for another vault.
+fn identity_from_payload(p: &[u8], vault: Uuid) -> Result<(Uuid, String, Zeroizing<[u8; 32]>), KeyError> {
+    let shape = || KeyError::SlotDamaged("the unwrapped identity has the wrong shape".into());
+    if p.len() < 77 || &p[..13] != IDENTITY_MAGIC {
+        return Err(shape());
+    }
+    if &p[13..29] != vault.as_bytes() {
+        return Err(KeyError::SlotFromAnotherVault);
+    }
+    let worker = Uuid::from_slice(&p[29..45]).map_err(|_| shape())?;
+    let mut secret = Zeroizing::new([0u8; 32]);
+    secret.copy_from_slice(&p[45..77]);
+    let name = std::str::from_utf8(&p[77..]).map_err(|_| shape())?.to_string();
+    Ok((worker, name, secret))
+}
+
+/// An age X25519 identity from its 32 secret bytes (the recovery code's, or a worker's).
+fn x25519_identity(secret: &[u8; 32]) -> Result<age::x25519::Identity, KeyError> {
+    let hrp =
+        bech32::Hrp::parse("age-secret-key-").map_err(|e| KeyError::SlotDamaged(format!("bech32 prefix: {e}")))?;
+    let s = Zeroizing::new(
+        bech32::encode::<bech32::Bech32>(hrp, &secret[..])
+            .map_err(|e| KeyError::SlotDamaged(format!("bech32: {e}")))?
+            .to_uppercase(),
+    );
+    age::x25519::Identity::from_str(&s).map_err(|e| KeyError::SlotDamaged(e.to_string()))
+}
+
+fn x25519_recipient(text: &str) -> Result<age::x25519::Recipient, KeyError> {
+    age::x25519::Recipient::from_str(text).map_err(|e| KeyError::SlotDamaged(format!("recipient: {e}")))
 }
 
 /// Names a format-1 slot by its wrapped bytes (random salt and file key: unique per wrap).
@@ -298,14 +371,7 @@ impl RecoveryCode {
     }
 
     fn identity(&self) -> Result<age::x25519::Identity, KeyError> {
-        let hrp =
-            bech32::Hrp::parse("age-secret-key-").map_err(|e| KeyError::SlotDamaged(format!("bech32 prefix: {e}")))?;
-        let s = Zeroizing::new(
-            bech32::encode::<bech32::Bech32>(hrp, &self.0[..])
-                .map_err(|e| KeyError::SlotDamaged(format!("bech32: {e}")))?
-                .to_uppercase(),
-        );
-        age::x25519::Identity::from_str(&s).map_err(|e| KeyError::SlotDamaged(e.to_string()))
+        x25519_identity(&self.0)
     }
 
     fn recipient(&self) -> Result<String, KeyError> {
@@ -320,6 +386,10 @@ pub struct WorkerSlot {
     pub worker: Uuid,
     pub name: String,
     pub kdf_log_n: u8,
+    /// The slot's format: below [`SLOT_FORMAT`] until the worker next unlocks, and a key change
+    /// cannot reach such a slot.
+    #[serde(rename = "slot_format")]
+    pub format: u32,
     /// The slot file it was read from (unlocking unwraps exactly that file).
     #[serde(skip)]
     file: PathBuf,
@@ -338,6 +408,14 @@ struct SlotFile {
     kdf_log_n: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     recipient: Option<String>,
+    /// Format 3: [`DbKey::recipient_tag`] in hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recipient_tag: Option<String>,
+    /// Format 3: the worker identity, wrapped under the passphrase (base64 of an age file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    identity: Option<String>,
+    /// The database key: under the passphrase (formats 1, 2) or to `recipient` (format 3, and
+    /// the recovery slot); base64 of an age file.
     wrapped: String,
 }
 
@@ -470,6 +548,7 @@ impl Keyring {
                     worker,
                     name,
                     kdf_log_n,
+                    format: slot.kasane_slot,
                     file: path.clone(),
                 }),
                 _ => {
@@ -518,7 +597,7 @@ impl Keyring {
         self.dir.join(format!("worker-{worker}.json"))
     }
 
-    /// Unwraps the slot file `slot` was read from. A slot in the current form must seal the very
+    /// Unwraps the slot file `slot` was read from. A slot in formats 2 and 3 must seal the very
     /// worker and name its JSON claims, or it is refused: a slot copied over a colleague's (and
     /// renamed, its JSON edited) does not unlock as the colleague. A slot in the first form seals
     /// no worker; it comes back with its fingerprint for the vault to check.
@@ -529,28 +608,79 @@ impl Keyring {
             // Changed on disk since the keys folder was read.
             return Err(KeyError::SlotWorkerMismatch(slot.name.clone()));
         }
-        let wrapped = decode_wrapped(&file)?;
-        let mut id = age::scrypt::Identity::new(pass.clone());
-        id.set_max_work_factor(MAX_KDF_LOG_N);
-        let (key, sealed) = match unwrap(&wrapped, &id) {
-            Ok(p) => DbKey::from_payload(&p, self.vault)?,
-            Err(
-                age::DecryptError::DecryptionFailed
-                | age::DecryptError::NoMatchingKeys
-                | age::DecryptError::KeyDecryptionFailed,
-            ) => return Err(KeyError::WrongPassphrase),
-            Err(e) => return Err(KeyError::SlotDamaged(e.to_string())),
+        let mut scrypt = age::scrypt::Identity::new(pass.clone());
+        scrypt.set_max_work_factor(MAX_KDF_LOG_N);
+        let wrong_passphrase = |e: age::DecryptError| match e {
+            age::DecryptError::DecryptionFailed
+            | age::DecryptError::NoMatchingKeys
+            | age::DecryptError::KeyDecryptionFailed => KeyError::WrongPassphrase,
+            e => KeyError::SlotDamaged(e.to_string()),
         };
+        if file.kasane_slot >= 3 {
+            return self.unwrap_identity_slot(slot, &file, &scrypt, wrong_passphrase);
+        }
+        let wrapped = decode_wrapped(&file)?;
+        let (key, sealed) = DbKey::from_payload(&unwrap(&wrapped, &scrypt).map_err(wrong_passphrase)?, self.vault)?;
         match sealed {
-            Sealed::Worker { id, name } if id == slot.worker && name == slot.name => {
-                Ok(Unwrapped { key, legacy: None })
-            }
+            Sealed::Worker { id, name } if id == slot.worker && name == slot.name => Ok(Unwrapped {
+                key,
+                legacy: None,
+                format: file.kasane_slot,
+                identity: None,
+            }),
             Sealed::Worker { .. } => Err(KeyError::SlotWorkerMismatch(slot.name.clone())),
             Sealed::Legacy => Ok(Unwrapped {
                 key,
                 legacy: Some(legacy_fingerprint(&wrapped)),
+                format: file.kasane_slot,
+                identity: None,
             }),
         }
+    }
+
+    /// Format 3: the passphrase opens the identity (which must seal this vault, worker and name,
+    /// and match the clear recipient), the identity opens the key (which must seal the same
+    /// worker), and the recipient's tag must verify under that key.
+    fn unwrap_identity_slot(
+        &self,
+        slot: &WorkerSlot,
+        file: &SlotFile,
+        scrypt: &age::scrypt::Identity,
+        wrong_passphrase: impl Fn(age::DecryptError) -> KeyError,
+    ) -> Result<Unwrapped, KeyError> {
+        let damaged = |what: &str| KeyError::SlotDamaged(format!("{}: {what}", slot.file.display()));
+        let (Some(identity), Some(recipient), Some(tag)) = (&file.identity, &file.recipient, &file.recipient_tag)
+        else {
+            return Err(damaged("a format-3 slot without its identity, recipient or tag"));
+        };
+        let identity = base64::engine::general_purpose::STANDARD
+            .decode(identity)
+            .map_err(|e| damaged(&format!("identity: {e}")))?;
+        let payload = unwrap(&identity, scrypt).map_err(wrong_passphrase)?;
+        let (worker, name, secret) = identity_from_payload(&payload, self.vault)?;
+        if worker != slot.worker || name != slot.name {
+            return Err(KeyError::SlotWorkerMismatch(slot.name.clone()));
+        }
+        let id = x25519_identity(&secret)?;
+        if id.to_public().to_string() != *recipient {
+            return Err(damaged("the recipient is not the identity's (it was changed)"));
+        }
+        let wrapped = decode_wrapped(file)?;
+        let key = match unwrap(&wrapped, &id) {
+            Ok(p) => match DbKey::from_payload(&p, self.vault)? {
+                (key, Sealed::Worker { id, name }) if id == slot.worker && name == slot.name => key,
+                _ => return Err(KeyError::SlotWorkerMismatch(slot.name.clone())),
+            },
+            Err(e) => return Err(damaged(&format!("the key part does not open with the identity: {e}"))),
+        };
+        check_tag(&key, self.vault, slot.worker, &slot.name, recipient, tag)
+            .map_err(|_| damaged("the recipient's tag does not verify"))?;
+        Ok(Unwrapped {
+            key,
+            legacy: None,
+            format: file.kasane_slot,
+            identity: Some(secret),
+        })
     }
 
     /// The worker slots still in the first form (JSON `kasane_slot` 1), with their fingerprints.
@@ -587,7 +717,8 @@ impl Keyring {
         }
     }
 
-    /// Writes (or rewrites) one worker's slot. Only that file changes.
+    /// Writes (or rewrites) one worker's slot in format 3, with a new worker identity. Only that
+    /// file changes.
     pub fn put_worker(
         &mut self,
         worker: Uuid,
@@ -597,16 +728,84 @@ impl Keyring {
         log_n: u8,
         entropy: &Entropy,
     ) -> Result<(), KeyError> {
-        let payload = key.payload(self.vault, worker, name);
-        self.put_worker_slot(SLOT_FORMAT, worker, name, &payload, pass, log_n, entropy)
+        let mut secret = Zeroizing::new([0u8; 32]);
+        entropy.fill(&mut secret[..]);
+        let recipient = x25519_identity(&secret)?.to_public().to_string();
+        let file = self.identity_slot(worker, name, &secret, pass, log_n, &recipient)?;
+        let file = self.with_key_part(file, worker, name, &recipient, key)?;
+        self.put_worker_file(worker, name, log_n, &file, entropy)
+    }
+
+    /// Gives the worker of `slot` a new passphrase: only the identity part is rewrapped (the
+    /// current passphrase opens it); the recipient and the key part stay as they are. A slot in
+    /// an older form is written afresh in format 3.
+    pub fn change_passphrase(
+        &mut self,
+        slot: &WorkerSlot,
+        current: &SecretString,
+        new: &SecretString,
+        log_n: u8,
+        entropy: &Entropy,
+    ) -> Result<(), KeyError> {
+        let opened = self.unwrap_worker(slot, current)?;
+        let Some(secret) = opened.identity else {
+            return self.put_worker(slot.worker, &slot.name, &opened.key, new, log_n, entropy);
+        };
+        let old = read_slot(&slot.file)?;
+        // The recipient is the identity's own, not whatever the file says now.
+        let recipient = x25519_identity(&secret)?.to_public().to_string();
+        let mut file = self.identity_slot(slot.worker, &slot.name, &secret, new, log_n, &recipient)?;
+        file.wrapped = old.wrapped;
+        file.recipient_tag = old.recipient_tag;
+        self.put_worker_file(slot.worker, &slot.name, log_n, &file, entropy)
+    }
+
+    /// Writes into `staging` (a new, empty folder) the slots for a new database key `new`: every
+    /// worker's but those `leaving`, each with its identity part unchanged and the new key wrapped to
+    /// its recipient, and a recovery slot for `code`. Each slot's recipient must verify under the
+    /// `current` key first, so a recipient someone swapped in is refused, not given the new key.
+    pub fn stage_rekey(
+        &self,
+        staging: &Path,
+        current: &DbKey,
+        new: &DbKey,
+        leaving: &[Uuid],
+        code: &RecoveryCode,
+        entropy: &Entropy,
+    ) -> Result<(), KeyError> {
+        for w in self.workers.iter().filter(|w| !leaving.contains(&w.worker)) {
+            let old = read_slot(&w.file)?;
+            let damaged = |what: &str| KeyError::SlotDamaged(format!("{}: {what}", w.file.display()));
+            if old.kasane_slot < SLOT_FORMAT || old.worker != Some(w.worker) || old.name.as_deref() != Some(&w.name) {
+                return Err(damaged("not a format-3 slot of its worker"));
+            }
+            let (Some(recipient), Some(tag)) = (&old.recipient, &old.recipient_tag) else {
+                return Err(damaged("a format-3 slot without its recipient or tag"));
+            };
+            check_tag(current, self.vault, w.worker, &w.name, recipient, tag)
+                .map_err(|_| damaged("the recipient's tag does not verify (the recipient was changed)"))?;
+            let recipient = recipient.clone();
+            let file = self.with_key_part(old, w.worker, &w.name, &recipient, new)?;
+            write_slot(&staging.join(format!("worker-{}.json", w.worker)), &file, entropy)?;
+        }
+        write_slot(&staging.join("recovery.json"), &self.recovery_file(new, code)?, entropy)
     }
 
     pub fn put_recovery(&self, key: &DbKey, code: &RecoveryCode, entropy: &Entropy) -> Result<(), KeyError> {
+        write_slot(
+            &self.dir.join("recovery.json"),
+            &self.recovery_file(key, code)?,
+            entropy,
+        )
+    }
+
+    fn recovery_file(&self, key: &DbKey, code: &RecoveryCode) -> Result<SlotFile, KeyError> {
         let recipient_text = code.recipient()?;
-        let recipient =
-            age::x25519::Recipient::from_str(&recipient_text).map_err(|e| KeyError::SlotDamaged(e.to_string()))?;
-        let wrapped = wrap(&key.payload(self.vault, Uuid::nil(), ""), &recipient)?;
-        let file = SlotFile {
+        let wrapped = wrap(
+            &key.payload(self.vault, Uuid::nil(), ""),
+            &x25519_recipient(&recipient_text)?,
+        )?;
+        Ok(SlotFile {
             kasane_slot: SLOT_FORMAT,
             vault: self.vault,
             kind: SlotKind::Recovery,
@@ -614,9 +813,55 @@ impl Keyring {
             name: None,
             kdf_log_n: None,
             recipient: Some(recipient_text),
+            recipient_tag: None,
+            identity: None,
             wrapped: base64::engine::general_purpose::STANDARD.encode(wrapped),
-        };
-        write_slot(&self.dir.join("recovery.json"), &file, entropy)
+        })
+    }
+
+    /// A format-3 slot with its identity part (no key part yet).
+    fn identity_slot(
+        &self,
+        worker: Uuid,
+        name: &str,
+        secret: &[u8; 32],
+        pass: &SecretString,
+        log_n: u8,
+        recipient: &str,
+    ) -> Result<SlotFile, KeyError> {
+        let identity = wrap_with_passphrase(&identity_payload(self.vault, worker, secret, name), pass, log_n)?;
+        Ok(SlotFile {
+            kasane_slot: SLOT_FORMAT,
+            vault: self.vault,
+            kind: SlotKind::Worker,
+            worker: Some(worker),
+            name: Some(name.to_string()),
+            kdf_log_n: Some(log_n),
+            recipient: Some(recipient.to_string()),
+            recipient_tag: None,
+            identity: Some(base64::engine::general_purpose::STANDARD.encode(identity)),
+            wrapped: String::new(),
+        })
+    }
+
+    /// `file` with `key` wrapped to `recipient` (sealing vault, worker and name, as format 2 did
+    /// under the passphrase) and the recipient's tag under that key.
+    fn with_key_part(
+        &self,
+        mut file: SlotFile,
+        worker: Uuid,
+        name: &str,
+        recipient: &str,
+        key: &DbKey,
+    ) -> Result<SlotFile, KeyError> {
+        let wrapped = wrap(&key.payload(self.vault, worker, name), &x25519_recipient(recipient)?)?;
+        file.wrapped = base64::engine::general_purpose::STANDARD.encode(wrapped);
+        file.recipient_tag = Some(
+            key.recipient_tag(self.vault, worker, name, recipient)
+                .to_hex()
+                .to_string(),
+        );
+        Ok(file)
     }
 
     /// Writes a worker slot in the first form (no worker sealed inside), as Kasane did before slot
@@ -632,13 +877,29 @@ impl Keyring {
         entropy: &Entropy,
     ) -> Result<(), KeyError> {
         let payload = key.payload_v1(self.vault);
-        self.put_worker_slot(SLOT_FORMAT_V1, worker, name, &payload, pass, log_n, entropy)
+        self.put_passphrase_slot(SLOT_FORMAT_V1, worker, name, &payload, pass, log_n, entropy)
     }
 
-    /// Wraps `payload` under the worker's passphrase, writes the slot file in `format` and keeps
-    /// the list of workers, sorted by name, in step with the files.
+    /// Writes a worker slot in the second form (the key and the worker under the passphrase), as
+    /// Kasane did before slot format 3: for tests of how such slots are opened and upgraded.
+    #[cfg(feature = "testing")]
+    pub fn put_worker_v2(
+        &mut self,
+        worker: Uuid,
+        name: &str,
+        key: &DbKey,
+        pass: &SecretString,
+        log_n: u8,
+        entropy: &Entropy,
+    ) -> Result<(), KeyError> {
+        let payload = key.payload(self.vault, worker, name);
+        self.put_passphrase_slot(2, worker, name, &payload, pass, log_n, entropy)
+    }
+
+    /// Wraps `payload` under the worker's passphrase and writes the slot file in `format` (1 or 2).
+    #[cfg(feature = "testing")]
     #[allow(clippy::too_many_arguments)]
-    fn put_worker_slot(
+    fn put_passphrase_slot(
         &mut self,
         format: u32,
         worker: Uuid,
@@ -657,15 +918,31 @@ impl Keyring {
             name: Some(name.to_string()),
             kdf_log_n: Some(log_n),
             recipient: None,
+            recipient_tag: None,
+            identity: None,
             wrapped: base64::engine::general_purpose::STANDARD.encode(wrapped),
         };
+        self.put_worker_file(worker, name, log_n, &file, entropy)
+    }
+
+    /// Writes a worker's slot file and keeps the list of workers, sorted by name, in step with
+    /// the files.
+    fn put_worker_file(
+        &mut self,
+        worker: Uuid,
+        name: &str,
+        log_n: u8,
+        file: &SlotFile,
+        entropy: &Entropy,
+    ) -> Result<(), KeyError> {
         let path = self.worker_path(worker);
-        write_slot(&path, &file, entropy)?;
+        write_slot(&path, file, entropy)?;
         self.workers.retain(|w| w.worker != worker);
         self.workers.push(WorkerSlot {
             worker,
             name: name.to_string(),
             kdf_log_n: log_n,
+            format: file.kasane_slot,
             file: path,
         });
         self.workers.sort_by(|a, b| a.name.cmp(&b.name));
@@ -683,6 +960,17 @@ impl Keyring {
             vault,
             workers: Vec::new(),
         })
+    }
+}
+
+/// Verifies a format-3 slot's recipient tag (hex) under `key`; BLAKE3's hash equality is
+/// constant-time.
+fn check_tag(key: &DbKey, vault: Uuid, worker: Uuid, name: &str, recipient: &str, tag: &str) -> Result<(), ()> {
+    let tag = blake3::Hash::from_hex(tag).map_err(|_| ())?;
+    if key.recipient_tag(vault, worker, name, recipient) == tag {
+        Ok(())
+    } else {
+        Err(())
     }
 }
 
@@ -853,5 +1141,143 @@ mod tests {
             DbKey::from_payload(&p[..70], vault),
             Err(KeyError::SlotDamaged(_))
         ));
+    }
+
+    /// A fresh folder under the system's temporary one, removed when dropped.
+    struct Scratch(PathBuf);
+    impl Scratch {
+        fn new(tag: &str) -> Scratch {
+            let p = std::env::temp_dir().join(format!("kasane-keyring-{tag}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&p);
+            fs::create_dir_all(&p).expect("scratch folder");
+            Scratch(p)
+        }
+    }
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn json(path: &Path) -> serde_json::Value {
+        serde_json::from_slice(&fs::read(path).expect("slot")).expect("slot JSON")
+    }
+
+    fn pass(s: &str) -> SecretString {
+        SecretString::from(s.to_string())
+    }
+
+    #[test]
+    fn a_format_3_slot_opens_with_its_passphrase_through_the_worker_identity() {
+        let scratch = Scratch::new("v3");
+        let e = Entropy::from_seed(10);
+        let (vault, worker) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let key = DbKey::generate(&e);
+        let mut ring = Keyring::create(&scratch.0, vault).expect("keys folder");
+        ring.put_worker(worker, "佐藤", &key, &pass("sato passphrase"), MIN_KDF_LOG_N, &e)
+            .expect("slot");
+        let ring = Keyring::load(&scratch.0, vault).expect("load");
+        let slot = ring.find(Some("佐藤")).expect("佐藤's slot").clone();
+        assert_eq!(slot.format, 3);
+        let file = json(&slot.file);
+        assert_eq!(file["kasane_slot"], 3);
+        assert!(file["recipient"].as_str().is_some_and(|r| r.starts_with("age1")));
+        assert!(file["identity"].is_string() && file["recipient_tag"].is_string());
+        let opened = ring.unwrap_worker(&slot, &pass("sato passphrase")).expect("opens");
+        assert_eq!(*opened.key.0, *key.0);
+        assert_eq!(opened.format, 3);
+        assert!(opened.identity.is_some() && opened.legacy.is_none());
+        assert!(matches!(
+            ring.unwrap_worker(&slot, &pass("not sato's passphrase")),
+            Err(KeyError::WrongPassphrase)
+        ));
+    }
+
+    #[test]
+    fn a_new_passphrase_rewraps_only_the_identity() {
+        let scratch = Scratch::new("pass");
+        let e = Entropy::from_seed(11);
+        let (vault, worker) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let key = DbKey::generate(&e);
+        let mut ring = Keyring::create(&scratch.0, vault).expect("keys folder");
+        ring.put_worker(worker, "佐藤", &key, &pass("first passphrase"), MIN_KDF_LOG_N, &e)
+            .expect("slot");
+        let slot = ring.find(None).expect("slot").clone();
+        let before = json(&slot.file);
+        ring.change_passphrase(&slot, &pass("first passphrase"), &pass("second passphrase"), 11, &e)
+            .expect("change");
+        let after = json(&slot.file);
+        for same in ["recipient", "recipient_tag", "wrapped"] {
+            assert_eq!(before[same], after[same], "{same} is not rewritten");
+        }
+        assert_ne!(before["identity"], after["identity"]);
+        assert_eq!(after["kdf_log_n"], 11);
+        let slot = ring.find(None).expect("slot").clone();
+        assert!(matches!(
+            ring.unwrap_worker(&slot, &pass("first passphrase")),
+            Err(KeyError::WrongPassphrase)
+        ));
+        let opened = ring
+            .unwrap_worker(&slot, &pass("second passphrase"))
+            .expect("new passphrase");
+        assert_eq!(*opened.key.0, *key.0);
+    }
+
+    #[test]
+    fn a_changed_recipient_or_tag_is_refused_at_unlock_and_at_a_key_change() {
+        let scratch = Scratch::new("tamper");
+        let e = Entropy::from_seed(12);
+        let (vault, sato, suzuki) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let key = DbKey::generate(&e);
+        let mut ring = Keyring::create(&scratch.0, vault).expect("keys folder");
+        ring.put_worker(sato, "佐藤", &key, &pass("sato passphrase"), MIN_KDF_LOG_N, &e)
+            .expect("slot");
+        ring.put_worker(suzuki, "鈴木", &key, &pass("suzuki passphrase"), MIN_KDF_LOG_N, &e)
+            .expect("slot");
+        let slot = ring.find(Some("佐藤")).expect("slot").clone();
+        let original = fs::read(&slot.file).expect("slot bytes");
+        let code = RecoveryCode::generate(&e);
+        let someone_else = code.recipient().expect("a recipient someone else holds");
+        let new_key = DbKey::generate(&e);
+        for (field, value) in [
+            ("recipient", serde_json::Value::from(someone_else.clone())),
+            ("recipient_tag", serde_json::Value::from("00".repeat(32))),
+        ] {
+            let mut forged = json(&slot.file);
+            forged[field] = value;
+            fs::write(&slot.file, serde_json::to_vec(&forged).expect("JSON")).expect("write");
+            assert!(
+                matches!(
+                    ring.unwrap_worker(&slot, &pass("sato passphrase")),
+                    Err(KeyError::SlotDamaged(_))
+                ),
+                "a changed {field} is refused at unlock"
+            );
+            let staging = scratch.0.join(format!("staged-{field}"));
+            fs::create_dir_all(&staging).expect("staging");
+            assert!(
+                matches!(
+                    ring.stage_rekey(&staging, &key, &new_key, &[suzuki], &code, &e),
+                    Err(KeyError::SlotDamaged(_))
+                ),
+                "a key change does not give the new key to a changed {field}"
+            );
+            fs::write(&slot.file, &original).expect("restore");
+        }
+
+        // Untouched, the staged slots open to the new key with the same passphrase; the one left
+        // out has none, and the recovery slot is for the new code.
+        let staging = scratch.0.join("staged");
+        fs::create_dir_all(&staging).expect("staging");
+        ring.stage_rekey(&staging, &key, &new_key, &[suzuki], &code, &e)
+            .expect("stage");
+        fs::rename(scratch.0.join("keys"), scratch.0.join("keys.old")).expect("set aside");
+        fs::rename(&staging, scratch.0.join("keys")).expect("switch");
+        let ring = Keyring::load(&scratch.0, vault).expect("load");
+        assert_eq!(ring.workers().len(), 1);
+        let slot = ring.find(None).expect("佐藤 remains").clone();
+        let opened = ring.unwrap_worker(&slot, &pass("sato passphrase")).expect("opens");
+        assert_eq!(*opened.key.0, *new_key.0);
+        assert_eq!(*ring.unwrap_recovery(&code).expect("new code").0, *new_key.0);
     }
 }

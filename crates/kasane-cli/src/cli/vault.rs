@@ -42,6 +42,20 @@ pub enum WorkerCmd {
     Add(WorkerAdd),
     /// List the workers who have a key slot.
     List,
+    /// Remove workers who left: their password no longer opens the case records, the database
+    /// key and the recovery code are changed (the new code is printed once). Without --yes, says
+    /// what would happen and changes nothing.
+    Remove(WorkerRemove),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WorkerRemove {
+    /// The workers to remove (name or id); several are removed with one key change.
+    #[arg(required = true)]
+    pub names: Vec<String>,
+    /// Remove them: without it, what would happen is listed and nothing changes.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -129,6 +143,27 @@ pub fn worker(g: &Global, out: &Out, cmd: WorkerCmd) -> Result<()> {
             let dir = VaultDir::open(&vault_dir(g)?)?;
             out.workers(dir.workers());
         }
+        WorkerCmd::Remove(a) => {
+            let mut v = unlock(g)?;
+            let names: Vec<&str> = a.names.iter().map(String::as_str).collect();
+            if !a.yes {
+                out.worker_removal(&v.worker_removal(&names)?, None);
+                return Ok(());
+            }
+            let plan = v.worker_removal(&names)?;
+            // The new code is printed before the new key is put in force, so a code in force has
+            // been shown even if this command is stopped before it ends; JSON comes whole, after.
+            let (removal, code) = v.remove_workers(&names, &mut |code| {
+                if !out.json {
+                    out.new_recovery_code(&plan, &code.display());
+                }
+            })?;
+            if out.json {
+                out.worker_removal(&removal, Some(&code.display()));
+            } else {
+                outln!("職員を削除しました / removed: {}", names_of(&removal));
+            }
+        }
     }
     Ok(())
 }
@@ -167,6 +202,10 @@ pub fn status(g: &Global, out: &Out) -> Result<()> {
     Ok(())
 }
 
+fn names_of(r: &kasane::WorkerRemoval) -> String {
+    r.removed.iter().map(|w| w.name.as_str()).collect::<Vec<_>>().join("、")
+}
+
 impl Out {
     pub fn created_vault(&self, v: &Vault, code: &str) {
         let me = v.identity();
@@ -192,8 +231,53 @@ impl Out {
             return self.print_json(&w);
         }
         for s in w {
-            outln!("{}  {}  (KDF 2^{})", s.worker, s.name, s.kdf_log_n);
+            let older = if s.format < 3 {
+                "  鍵ファイルが古い形式（次に開いたとき更新）/ older key file (updated at the next unlock)"
+            } else {
+                ""
+            };
+            outln!("{}  {}  (KDF 2^{}){older}", s.worker, s.name, s.kdf_log_n);
         }
+    }
+
+    /// What removing workers does (`code`: None before it is done) or did (JSON only: the text
+    /// shows the code as it is made, in [`Out::new_recovery_code`]).
+    pub fn worker_removal(&self, r: &kasane::WorkerRemoval, code: Option<&str>) {
+        if self.json {
+            return self.print_json(&json!({
+                "removed": r.removed, "remaining": r.remaining, "done": code.is_some(), "recovery_code": code,
+            }));
+        }
+        outln!("削除する職員 / to remove: {}", names_of(r));
+        outln!(
+            "  この職員のパスワードでは記録データを開けなくなります / their password will no longer open the case records"
+        );
+        outln!("  暗号の鍵と復旧用コードを新しくします / the database key and the recovery code will be changed");
+        outln!(
+            "  残る職員はいまのパスワードのまま使えます / those who stay keep their passwords: {}",
+            r.remaining.join("、")
+        );
+        outln!(
+            "削除するには --yes を付けて実行してください（ほかのかさねの画面やコマンドは閉じておいてください）/ run again with --yes to remove them (close other Kasane windows and commands first)"
+        );
+    }
+
+    /// The new recovery code of a key change, shown once before the change is put in force.
+    fn new_recovery_code(&self, r: &kasane::WorkerRemoval, code: &str) {
+        outln!(
+            "暗号の鍵を変更します。残る職員はいまのパスワードのまま使えます / changing the database key; those who stay keep their passwords: {}",
+            r.remaining.join("、")
+        );
+        outln!();
+        outln!(
+            "新しい復旧用コード (new recovery code) — 今だけ表示します。紙に書き、鍵のかかる場所に保管してください。"
+        );
+        outln!(
+            "This is shown once. Write it down and keep it locked away; once the workers are removed the old code no longer works:"
+        );
+        outln!();
+        outln!("    {code}");
+        outln!();
     }
 
     pub fn status(&self, v: &Vault) -> Result<()> {

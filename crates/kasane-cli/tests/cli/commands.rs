@@ -1738,3 +1738,132 @@ fn retention_is_set_listed_and_a_disposal_needs_yes_from_the_command_line() {
     assert_eq!(records[0]["case"], c.as_str());
     assert_eq!(records[0]["approved_by"], "福祉総務課長");
 }
+
+#[test]
+fn removing_a_worker_who_left_lists_first_then_changes_the_key_and_prints_a_new_code_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    let init = ok(
+        &vault,
+        &[
+            "init",
+            "--agency",
+            "A",
+            "--site",
+            "S",
+            "--worker",
+            "山田",
+            "--kdf-cost",
+            "10",
+        ],
+    );
+    let old_code = init["recovery_code"].as_str().unwrap().to_string();
+    for (name, pass) in [("佐藤", "sato's own passphrase"), ("鈴木", "suzuki's own passphrase")] {
+        let add = Command::new(BIN)
+            .arg("--vault")
+            .arg(&vault)
+            .args(["--worker", "山田", "worker", "add", name, "--kdf-cost", "10"])
+            .env("KASANE_PASSPHRASE", PASS)
+            .env("KASANE_NEW_PASSPHRASE", pass)
+            .output()
+            .unwrap();
+        assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    }
+    let list = ok(&vault, &["worker", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert!(list.as_array().unwrap().iter().all(|w| w["slot_format"] == 3));
+    let keys_before: Vec<_> = std::fs::read_dir(vault.join("keys"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+
+    // Without --yes: what would happen, nothing changed.
+    let r = kasane(&vault, PASS, &["--worker", "山田", "worker", "remove", "佐藤"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("佐藤") && r.stdout.contains("--yes"), "{}", r.stdout);
+    assert!(r.stdout.contains("山田、鈴木"), "who stays: {}", r.stdout);
+    let plan = ok(&vault, &["--worker", "山田", "worker", "remove", "佐藤"]);
+    assert_eq!(plan["done"], false);
+    assert!(plan["recovery_code"].is_null());
+    assert_eq!(plan["removed"][0]["name"], "佐藤");
+    assert_eq!(
+        kasane(&vault, "sato's own passphrase", &["--worker", "佐藤", "status"]).code,
+        0,
+        "佐藤 is still there"
+    );
+
+    // Refusals: yourself (exit 4, nothing changed), in both languages.
+    let r = kasane(
+        &vault,
+        PASS,
+        &["--json", "--worker", "山田", "worker", "remove", "山田", "--yes"],
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    let e: serde_json::Value = serde_json::from_str(&r.stderr).unwrap();
+    assert_eq!(e["error"]["code"], "vault.removing-yourself");
+    assert!(e["error"]["message_ja"].as_str().unwrap().contains("自分自身"));
+
+    // With --yes: the code is printed once, as text.
+    let r = kasane(&vault, PASS, &["--worker", "山田", "worker", "remove", "佐藤", "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let new_code = r
+        .stdout
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 69 && l.matches('-').count() == 13)
+        .unwrap_or_else(|| panic!("a recovery code is printed: {}", r.stdout))
+        .to_string();
+    assert_ne!(new_code, old_code);
+    assert_eq!(r.stdout.matches(&new_code).count(), 1, "printed once");
+    assert_eq!(
+        kasane(&vault, "sato's own passphrase", &["--worker", "佐藤", "status"]).code,
+        2,
+        "佐藤 is no longer a worker here (no such worker)"
+    );
+    assert_eq!(
+        kasane(&vault, "suzuki's own passphrase", &["--worker", "鈴木", "status"]).code,
+        0
+    );
+    let keys_after: Vec<_> = std::fs::read_dir(vault.join("keys"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(keys_after.len(), keys_before.len() - 1, "the leaver's key file is gone");
+    let trail = ok(&vault, &["--worker", "山田", "audit"]);
+    assert!(trail.to_string().contains("worker.remove"), "{trail}");
+
+    let recover = |code: &str| {
+        Command::new(BIN)
+            .arg("--vault")
+            .arg(&vault)
+            .args(["--worker", "鈴木", "recover", "--kdf-cost", "10"])
+            .env("KASANE_RECOVERY_CODE", code)
+            .env("KASANE_NEW_PASSPHRASE", "suzuki recovered")
+            .output()
+            .unwrap()
+    };
+    assert_eq!(
+        recover(&old_code).status.code(),
+        Some(3),
+        "the old code no longer works"
+    );
+    let r = recover(&new_code);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+
+    // --json: one document with the new code.
+    let add = Command::new(BIN)
+        .arg("--vault")
+        .arg(&vault)
+        .args(["--worker", "山田", "worker", "add", "高橋", "--kdf-cost", "10"])
+        .env("KASANE_PASSPHRASE", PASS)
+        .env("KASANE_NEW_PASSPHRASE", "takahashi passphrase")
+        .output()
+        .unwrap();
+    assert!(add.status.success());
+    let done = ok(&vault, &["--worker", "山田", "worker", "remove", "高橋", "--yes"]);
+    assert_eq!(done["done"], true);
+    assert_eq!(done["removed"][0]["name"], "高橋");
+    assert_eq!(done["recovery_code"].as_str().map(str::len), Some(69));
+}

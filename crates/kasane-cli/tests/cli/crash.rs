@@ -32,6 +32,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// `kasane ARGS…` on `vault`, stopping at `pause_at` (its stderr piped, to hear it stop there).
 fn child(vault: &Path, args: &[&str], pause_at: Option<&str>) -> std::process::Child {
+    command(vault, args, pause_at).spawn().expect("spawn kasane")
+}
+
+/// The command [`child`] spawns, for a test that also reads what it prints.
+fn command(vault: &Path, args: &[&str], pause_at: Option<&str>) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("--vault")
         .arg(vault)
@@ -47,7 +52,7 @@ fn child(vault: &Path, args: &[&str], pause_at: Option<&str>) -> std::process::C
         Some(p) => cmd.env("KASANE_TEST_PAUSE_AT", p),
         None => cmd.env_remove("KASANE_TEST_PAUSE_AT"),
     };
-    cmd.spawn().expect("spawn kasane")
+    cmd
 }
 
 fn import_child(vault: &Path, bundle: &Path, pause_at: Option<&str>) -> std::process::Child {
@@ -56,8 +61,16 @@ fn import_child(vault: &Path, bundle: &Path, pause_at: Option<&str>) -> std::pro
 }
 
 /// Waits until the child says it has stopped at `point` (the import acknowledged getting there),
-/// then kills it. Progress lines end in `\r`, so the stream is split on both line ends.
+/// then kills it.
 fn kill_when_paused(child: &mut std::process::Child, point: &str) {
+    wait_until_paused(child, point);
+    child.kill().expect("kill the paused import");
+    let _ = child.wait();
+}
+
+/// Waits until the child says it has stopped at `point`. Progress lines end in `\r`, so the
+/// stream is split on both line ends.
+fn wait_until_paused(child: &mut std::process::Child, point: &str) {
     let stderr = child.stderr.take().expect("piped stderr");
     let mut text = String::new();
     let mut reader = BufReader::new(stderr);
@@ -75,8 +88,6 @@ fn kill_when_paused(child: &mut std::process::Child, point: &str) {
             panic!("the import ended without stopping at {point}: {text}{rest}");
         }
     }
-    child.kill().expect("kill the paused import");
-    let _ = child.wait();
 }
 
 fn integrity(v: &kasane::Vault) -> String {
@@ -448,4 +459,122 @@ fn a_backup_taken_during_an_import_holds_it_whole_and_a_restore_keeps_off_anothe
         6,
         "six groups of five digits"
     );
+}
+
+/// A worker's removal killed at each step of its key change: staged but not switched (the old key
+/// and everyone in force), and switched with the key files following (the new key in force, the
+/// leaver gone). After every kill the vault opens with a remaining worker's password and checks
+/// whole, with the records as they were; the state is the old one or the new one, never a mix:
+/// either the leaver's password and the old recovery code still open it, or neither does and the
+/// code printed before the switch does. Run again, the removal completes.
+#[test]
+fn a_worker_removal_killed_at_every_step_leaves_the_old_key_or_the_new_one_in_force() {
+    const SATO: &str = "sato passphrase";
+    const SUZUKI: &str = "suzuki passphrase";
+    let work = tempfile::tempdir().unwrap();
+    let TestVault {
+        _dir: _keep,
+        path,
+        mut vault,
+        code: old_code,
+    } = new_vault(730);
+    vault
+        .add_worker("佐藤", &pass(SATO), kasane::KdfCost::Fixed(10))
+        .unwrap();
+    vault
+        .add_worker("鈴木", &pass(SUZUKI), kasane::KdfCost::Fixed(10))
+        .unwrap();
+    kasane_demo::fill_demo(&mut vault, 20, 3, kasane_demo::DemoLead::ThisAgency, &mut |_, _| {}).unwrap();
+    let before = vault.digest().unwrap();
+    drop(vault);
+    let pristine = work.path().join("pristine");
+    copy_dir(&path, &pristine);
+
+    let args = ["--worker", "山田", "worker", "remove", "佐藤", "--yes"];
+    for (point, switched) in [
+        ("rekey-exported", false),
+        ("rekey-staged", false),
+        ("rekey-switched", true),
+        ("rekey-keys-set-aside", true),
+    ] {
+        let dir = work.path().join(point);
+        copy_dir(&pristine, &dir);
+        let mut c = command(&dir, &args, Some(point))
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn kasane");
+        let mut stdout = c.stdout.take().expect("piped stdout");
+        wait_until_paused(&mut c, point);
+        // While the change is under way, another process opening the folder is told it is busy
+        // and touches nothing.
+        let err = VaultDir::open(&dir).expect_err("the folder while its key is being changed");
+        assert!(matches!(err, kasane::VaultError::Busy), "{point}: got {err:?}");
+        c.kill().expect("kill the paused removal");
+        let _ = c.wait();
+        let mut printed = String::new();
+        let _ = stdout.read_to_string(&mut printed);
+        let new_code = printed
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() == 69 && l.matches('-').count() == 13)
+            .map(str::to_string);
+
+        let unlock = |who: &str, p: &str| VaultDir::open(&dir).unwrap().unlock(Some(who), &pass(p), ambient(3));
+        let v = VaultDir::open(&dir)
+            .unwrap_or_else(|e| panic!("{point}: the folder opens: {e}"))
+            .unlock(Some("鈴木"), &pass(SUZUKI), ambient(3))
+            .unwrap_or_else(|e| panic!("{point}: a remaining worker's password opens it: {e}"));
+        assert_eq!(integrity(&v), "ok", "{point}");
+        assert_eq!(v.digest().unwrap(), before, "{point}: the records are as they were");
+        let sato_there = v.workers().iter().any(|w| w.name == "佐藤");
+        assert_eq!(
+            sato_there, !switched,
+            "{point}: the leaver is gone exactly when switched"
+        );
+        drop(v);
+        for leftover in ["kasane.db.next", "keys.next", "keys.old", "rekey.lock"] {
+            assert!(!dir.join(leftover).exists(), "{point}: {leftover} settled at the open");
+        }
+        let sato = unlock("佐藤", SATO);
+        assert_eq!(
+            sato.is_ok(),
+            !switched,
+            "{point}: the leaver's password opens only the old state"
+        );
+        drop(sato);
+        unlock("山田", PASS).unwrap_or_else(|e| panic!("{point}: 山田 opens: {e}"));
+
+        // Which recovery code opens it says which key is in force.
+        let recovers = |code: &str| {
+            VaultDir::open(&dir)
+                .unwrap()
+                .recover(
+                    code,
+                    Some("鈴木"),
+                    &pass(SUZUKI),
+                    kasane::KdfCost::Fixed(10),
+                    ambient(4),
+                )
+                .is_ok()
+        };
+        assert_eq!(recovers(&old_code), !switched, "{point}: the old code");
+        match &new_code {
+            Some(code) => assert_eq!(recovers(code), switched, "{point}: the printed code"),
+            None => assert!(!switched, "{point}: a switch is never made before its code is printed"),
+        }
+
+        if !switched {
+            assert!(
+                child(&dir, &args, None).wait().unwrap().success(),
+                "{point}: run again, it completes"
+            );
+            let v = VaultDir::open(&dir)
+                .unwrap()
+                .unlock(Some("鈴木"), &pass(SUZUKI), ambient(5))
+                .unwrap();
+            assert!(v.workers().iter().all(|w| w.name != "佐藤"));
+            assert_eq!(v.digest().unwrap(), before);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

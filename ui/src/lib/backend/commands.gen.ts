@@ -91,6 +91,8 @@ import type { SiteView } from "./types/SiteView";
 import type { StartInfo } from "./types/StartInfo";
 import type { UnlockInput } from "./types/UnlockInput";
 import type { VaultFolder } from "./types/VaultFolder";
+import type { WorkerRemoveInput } from "./types/WorkerRemoveInput";
+import type { WorkerRemoved } from "./types/WorkerRemoved";
 import type { WorkerSlotView } from "./types/WorkerSlotView";
 
 export async function appStart(): Promise<StartInfo> {
@@ -131,6 +133,10 @@ export async function session(): Promise<Session> {
 
 export async function workerAdd(input: NewWorkerInput, onProgress: (p: Progress) => void): Promise<WorkerSlotView> {
   return call<WorkerSlotView>("worker_add", { input, progress: channel(onProgress) });
+}
+
+export async function workerRemove(input: WorkerRemoveInput, onProgress: (p: Progress) => void): Promise<WorkerRemoved> {
+  return call<WorkerRemoved>("worker_remove", { input, progress: channel(onProgress) });
 }
 
 export async function passphraseChange(input: PassphraseChangeInput, onProgress: (p: Progress) => void): Promise<void> {

@@ -42,6 +42,7 @@ export const audit: Texts<typeof ja> = {
   "audit.kind.other": "Other",
   "audit.action.vault.create": "Case records created",
   "audit.action.worker.add": "Worker added",
+  "audit.action.worker.remove": "Worker removed (key and recovery code changed)",
   "audit.action.passphrase.change": "Password changed",
   "audit.action.recover": "Password reset with the recovery code",
   "audit.action.slot.upgrade": "Password storage updated",

@@ -43,6 +43,7 @@ export const common: Texts<typeof ja> = {
   "progress.recover": "Checking the recovery code and setting the new password",
   "progress.restore": "Copying the backup onto this PC and making this PC's new keys",
   "progress.write-key-slot": "Protecting the key with the new password",
+  "progress.change-key": "Writing the case records again under a new key",
   "progress.read-identity": "Reading the worker and agency",
   "progress.done": "Done",
   "progress.step": "Step {index} of {of}",

@@ -39,6 +39,7 @@ export const audit = {
   "audit.kind.other": "その他",
   "audit.action.vault.create": "記録データの作成",
   "audit.action.worker.add": "職員の追加",
+  "audit.action.worker.remove": "職員の削除（暗号の鍵と復旧用コードの変更）",
   "audit.action.passphrase.change": "パスワードの変更",
   "audit.action.recover": "復旧用コードでパスワードを再設定",
   "audit.action.slot.upgrade": "パスワードの保存形式の更新",

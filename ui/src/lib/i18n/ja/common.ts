@@ -39,6 +39,7 @@ export const common = {
   "progress.recover": "復旧用コードを確かめ、新しいパスワードを設定しています",
   "progress.restore": "控えをこのPCに写し、このPCの新しい鍵を作っています",
   "progress.write-key-slot": "新しいパスワードで鍵を保護しています",
+  "progress.change-key": "暗号の鍵を新しくして、記録データを書き直しています",
   "progress.read-identity": "職員と機関の情報を読み込んでいます",
   "progress.done": "完了しました",
   "progress.step": "手順 {index}/{of}",
