@@ -22,6 +22,17 @@ use crate::{Vault, log::Hash32};
 pub const ROTATION_FORMAT: u32 = 1;
 const ROTATION_DOMAIN: &[u8] = b"kasane key rotation v1\0";
 const FRONTIER_CONTEXT: &str = "kasane key rotation frontier v1";
+const SCOPE_CONTEXT: &str = "kasane key rotation scope v1";
+
+/// How a frontier names a scope: the first 16 bytes of a hash of its name, in lowercase hex. A
+/// partner learns the frontier of every rotation, and the names would tell it the ids of cases
+/// it was never given; the hash lets it look up a scope it holds and nothing more.
+pub(crate) fn scope_key(scope: &str) -> String {
+    let h = blake3::Hasher::new_derive_key(SCOPE_CONTEXT)
+        .update(scope.as_bytes())
+        .finalize();
+    h.as_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RotationError {
@@ -86,7 +97,8 @@ pub struct SignedRotation {
     pub new_signature: String,
 }
 
-/// A rotation with its frontier bytes (unpadded base64url of a JSON array of `[scope, last seq]`).
+/// A rotation with its frontier bytes (unpadded base64url of a JSON array of `[scope key, last
+/// seq]`, the scope named by [`scope_key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RotationEntry {
     pub rotation: SignedRotation,
@@ -367,7 +379,7 @@ impl KeyChain {
         for link in self.links.iter().rev() {
             if link.retired.verify_strict(msg, sig).is_ok() {
                 let within = match (segment, &link.frontier) {
-                    (Some((scope, last)), Some((_, f))) => f.get(scope).is_some_and(|&held| last <= held),
+                    (Some((scope, last)), Some((_, f))) => f.get(&scope_key(scope)).is_some_and(|&held| last <= held),
                     // A file's header or manifest: its effects are limited by the caller.
                     (None, _) => true,
                     (Some(_), None) => false,
@@ -493,13 +505,16 @@ impl Vault {
             // What the old key may have signed: every op this site holds of its own series. Own
             // segments are signed when a file is written, so none signed with the old key can
             // reach beyond.
-            let series: Vec<(String, u64)> = conn
+            let mut series: Vec<(String, u64)> = conn
                 .prepare(
                     "SELECT sc.name, se.last_seq FROM series se JOIN scope sc ON sc.id = se.scope
-                     WHERE se.site = ?1 AND sc.name NOT LIKE 'local:%' ORDER BY sc.name",
+                     WHERE se.site = ?1 AND sc.name NOT LIKE 'local:%'",
                 )?
-                .query_map([me.as_bytes()], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+                .query_map([me.as_bytes()], |r| {
+                    Ok((scope_key(&r.get::<_, String>(0)?), r.get::<_, i64>(1)? as u64))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
+            series.sort();
             let frontier = serde_json::to_vec(&series).map_err(|e| SiteError::KeysDamaged(e.to_string()))?;
             let data = RotationData {
                 rotation: ROTATION_FORMAT,
@@ -698,12 +713,13 @@ mod tests {
         SiteKeys::generate(&Entropy::from_seed(seed))
     }
 
-    const FRONTIER: &[u8] = br#"[["case:0196",3]]"#;
+    const FRONTIER: &[u8] = br#"[["0123456789abcdef0123456789abcdef",3]]"#;
 
     #[test]
     fn a_chain_follows_each_step_once_and_refuses_a_rival_for_a_step_it_holds() {
         let (k0, k1, k2, evil) = (keys(1), keys(2), keys(3), keys(4));
-        let frontier = br#"[["case:a",3]]"#;
+        let frontier = format!(r#"[["{}",3]]"#, scope_key("case:a"));
+        let frontier = frontier.as_bytes();
         let r1 = rotation(&k0, &k1, 1, frontier, |_| {});
         let r2 = rotation(&k1, &k2, 2, frontier, |_| {});
         let mut c = chain(&k0);
