@@ -224,6 +224,9 @@ impl Out {
         outln!();
         outln!("    {code}");
         outln!();
+        outln!(
+            "相手機関と連携ファイルをやりとりしている場合は、このPCの鍵も新しくしてください / if this PC exchanges files with partners, give it new keys too: kasane site rotate-keys"
+        );
     }
 
     pub fn workers(&self, w: &[WorkerSlot]) {

@@ -126,6 +126,7 @@ export const vault: Texts<typeof ja> = {
   "settings.removeWorkerEffects3": "The recovery code is replaced too and shown once on the next screen. The old recovery code stops working.",
   "settings.removeWorkerEffects4": "The other workers keep their passwords. What {name} wrote stays in the records.",
   "settings.removeWorkerEffects5": "Close any other Kasane window first. Backups already taken keep the old key: take a new backup afterwards.",
+  "settings.removeWorkerEffects6": "If this PC exchanges files with partner agencies, afterwards also use “Give this PC new keys” in Exchange.",
   "settings.removeWorkerButton": "Remove and replace the key",
   "settings.workerRemoved": "{name} was removed; the key and the recovery code were replaced.",
   "settings.newRecoveryCodeTitle": "Write down the new recovery code",

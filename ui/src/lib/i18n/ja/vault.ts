@@ -122,6 +122,7 @@ export const vault = {
   "settings.removeWorkerEffects3": "復旧用コードも新しくなり、次の画面で一度だけ表示します。前の復旧用コードは使えなくなります。",
   "settings.removeWorkerEffects4": "ほかの職員は、いまのパスワードのまま使えます。{name}さんが書いた記録はそのまま残ります。",
   "settings.removeWorkerEffects5": "ほかのかさねの画面を閉じてから行ってください。作った控えは前の鍵のままです。削除のあと、控えを取り直してください。",
+  "settings.removeWorkerEffects6": "相手機関と連携ファイルをやりとりしている場合は、削除のあと「やりとり」で「このPCの鍵を新しくする」も行ってください。",
   "settings.removeWorkerButton": "削除して鍵を新しくする",
   "settings.workerRemoved": "{name}さんを削除し、暗号の鍵と復旧用コードを新しくしました。",
   "settings.newRecoveryCodeTitle": "新しい復旧用コードを書き留めてください",
