@@ -6,7 +6,7 @@
 
 use crate::{
     Kind, bundle::BundleError, meeting::MeetingError, record::RecordError, share::ShareError, site::SiteError,
-    tarball::ArchiveError, vault::VaultError,
+    statistics::StatsExportError, tarball::ArchiveError, vault::VaultError,
 };
 use kasane_store::StoreError;
 
@@ -28,6 +28,8 @@ pub enum Error {
     Meeting(MeetingError),
     #[error(transparent)]
     Archive(ArchiveError),
+    #[error(transparent)]
+    Stats(StatsExportError),
 }
 
 impl Error {
@@ -41,6 +43,7 @@ impl Error {
             Error::Bundle(e) => e.kind(),
             Error::Meeting(e) => e.kind(),
             Error::Archive(e) => e.kind(),
+            Error::Stats(_) => Kind::Internal,
         }
     }
 
@@ -55,6 +58,7 @@ impl Error {
             Error::Bundle(e) => e.code(),
             Error::Meeting(e) => e.code(),
             Error::Archive(e) => e.code(),
+            Error::Stats(e) => e.code(),
         }
     }
 
@@ -71,6 +75,7 @@ impl Error {
             Error::Bundle(e) => e.message_ja(),
             Error::Meeting(e) => e.message_ja(),
             Error::Archive(e) => e.message_ja(),
+            Error::Stats(e) => e.message_ja(),
         }
     }
 
@@ -146,6 +151,12 @@ impl From<MeetingError> for Error {
             MeetingError::Share(s) => s.into(),
             e => Error::Meeting(e),
         }
+    }
+}
+
+impl From<StatsExportError> for Error {
+    fn from(e: StatsExportError) -> Self {
+        Error::Stats(e)
     }
 }
 

@@ -29,6 +29,7 @@ pub mod seed;
 mod setup;
 mod share;
 mod site;
+mod statistics;
 mod tarball;
 mod trail;
 mod vault;
@@ -95,6 +96,10 @@ pub use share::{Basis, Lapsed, Share, ShareError};
 pub use site::{
     CardData, KeyChange, KeyRotation, MAX_CARD_BYTES, RotationError, SiteError, SiteInfo, card_text_of, fingerprint,
     parse_card,
+};
+pub use statistics::{
+    Cell as StatsCell, Column as StatsColumn, Grouping, Row as StatsRow, Statistics, StatsExportError, StatsQuery,
+    Table as StatsTable,
 };
 pub use tarball::ArchiveError;
 pub use trail::{AuditFilter, AuditKind, AuditPage, AuditRow};

@@ -25,6 +25,7 @@ mod retention;
 mod rosters;
 mod rotation;
 mod search;
+mod statistics;
 mod support;
 mod tamper;
 mod vault;

@@ -25,6 +25,7 @@ mod roster;
 mod search;
 mod secrets;
 mod site;
+mod stats;
 mod vault;
 
 use std::path::PathBuf;
@@ -115,6 +116,9 @@ pub enum Command {
     Search(SearchArgs),
     /// The audit trail, after checking its hash chain.
     Audit(AuditArgs),
+    /// The counts the city reports, for a 年度 or a period, grouped by month, district, problem,
+    /// agency or age band; also as CSV and .xlsx.
+    Stats(stats::StatsArgs),
     /// Retention (保存年限) and disposal of closed cases, and the 廃棄記録.
     #[command(subcommand)]
     Retention(retention::RetentionCmd),
@@ -318,6 +322,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         Command::Search(a) => search::run(g, &out, a),
         Command::Audit(a) => audit::run(g, &out, a),
+        Command::Stats(a) => stats::run(g, &out, a),
         Command::Retention(c) => retention::run(g, &out, c),
         Command::Archive(a) => archive::run(g, &out, a),
         Command::Backup(a) => backup::backup(g, &out, a),

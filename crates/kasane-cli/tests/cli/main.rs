@@ -10,5 +10,6 @@ mod partners;
 mod reader;
 mod requests;
 mod run;
+mod stats;
 #[path = "../../../../tests/engine/support.rs"]
 mod support;
