@@ -124,6 +124,8 @@ commands! {
     backup_status(desk) -> BackupStatusView = backup::backup_status;
     backup_write(desk, folder: String) -> BackupView = backup::backup_write;
     backup_reminder_set(desk, days: u32) -> () = backup::backup_reminder_set;
+    statistics(desk, input: StatsInput) -> StatisticsView = statistics::statistics;
+    statistics_export(desk, input: StatsInput, folder: String, xlsx: bool) -> String = statistics::statistics_export;
     retention_schedule(desk) -> Vec<RetentionPeriodView> = retention::retention_schedule;
     retention_set(desk, kind: RetentionKind, years: u32) -> () = retention::retention_set;
     retention_cases(desk) -> Vec<RetainedCaseView> = retention::retention_cases;

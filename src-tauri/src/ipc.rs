@@ -24,6 +24,7 @@ use crate::{
     retention::{self, *},
     roster::{self, *},
     search::{self, *},
+    statistics::{self, *},
     vault::{self, *},
     view::*,
 };

@@ -21,6 +21,7 @@ pub mod request;
 pub mod retention;
 pub mod roster;
 pub mod search;
+pub mod statistics;
 pub mod vault;
 pub mod view;
 

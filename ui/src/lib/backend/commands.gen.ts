@@ -89,6 +89,8 @@ import type { Session } from "./types/Session";
 import type { ShareView } from "./types/ShareView";
 import type { SiteView } from "./types/SiteView";
 import type { StartInfo } from "./types/StartInfo";
+import type { StatisticsView } from "./types/StatisticsView";
+import type { StatsInput } from "./types/StatsInput";
 import type { UnlockInput } from "./types/UnlockInput";
 import type { VaultFolder } from "./types/VaultFolder";
 import type { WorkerRemoveInput } from "./types/WorkerRemoveInput";
@@ -533,6 +535,14 @@ export async function backupWrite(folder: string): Promise<BackupView> {
 
 export async function backupReminderSet(days: number): Promise<void> {
   return call<void>("backup_reminder_set", { days });
+}
+
+export async function statistics(input: StatsInput): Promise<StatisticsView> {
+  return call<StatisticsView>("statistics", { input });
+}
+
+export async function statisticsExport(input: StatsInput, folder: string, xlsx: boolean): Promise<string> {
+  return call<string>("statistics_export", { input, folder, xlsx });
 }
 
 export async function retentionSchedule(): Promise<RetentionPeriodView[]> {

@@ -15,6 +15,7 @@ export type Screen =
   | { name: "settings" }
   | { name: "audit" }
   | { name: "retention" }
+  | { name: "statistics" }
   | { name: "exchange" }
   | { name: "conflicts" }
   | { name: "meetings" }
@@ -30,6 +31,7 @@ const UNLOCKED: readonly ScreenName[] = [
   "settings",
   "audit",
   "retention",
+  "statistics",
   "exchange",
   "conflicts",
   "meetings",

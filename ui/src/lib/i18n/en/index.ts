@@ -12,6 +12,7 @@ import { household } from "./household";
 import { meeting } from "./meeting";
 import { records } from "./records";
 import { request } from "./request";
+import { statistics } from "./statistics";
 import { vault } from "./vault";
 
 /** The English texts for a Japanese part: the same keys, each a string. */
@@ -20,6 +21,6 @@ export type Texts<T> = { readonly [K in keyof T]: string };
 export type Catalog = Texts<typeof ja>;
 
 /** Each area's texts, named as in ../ja. */
-export const enParts = { common, vault, home, household, cases, cycle, disposal, meeting, request, records, exchange, audit } as const;
+export const enParts = { common, vault, home, household, cases, cycle, disposal, meeting, request, records, exchange, audit, statistics } as const;
 
-export const en: Catalog = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...disposal, ...meeting, ...request, ...records, ...exchange, ...audit };
+export const en: Catalog = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...disposal, ...meeting, ...request, ...records, ...exchange, ...audit, ...statistics };

@@ -12,9 +12,10 @@ import { household } from "./household";
 import { meeting } from "./meeting";
 import { records } from "./records";
 import { request } from "./request";
+import { statistics } from "./statistics";
 import { vault } from "./vault";
 
 /** Each area's texts; a key belongs to exactly one (catalogs.test.ts checks). */
-export const jaParts = { common, vault, home, household, cases, cycle, disposal, meeting, request, records, exchange, audit } as const;
+export const jaParts = { common, vault, home, household, cases, cycle, disposal, meeting, request, records, exchange, audit, statistics } as const;
 
-export const ja = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...disposal, ...meeting, ...request, ...records, ...exchange, ...audit } as const;
+export const ja = { ...common, ...vault, ...home, ...household, ...cases, ...cycle, ...disposal, ...meeting, ...request, ...records, ...exchange, ...audit, ...statistics } as const;

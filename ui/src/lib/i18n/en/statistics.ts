@@ -1,0 +1,27 @@
+// Statistics: the counts the city reports to the prefecture and the state, and checks its plan
+// against. A fiscal year or a period, a grouping, and whether to hide counts under 3.
+export const statistics = {
+  "nav.statistics": "Statistics",
+  "stats.title": "Statistics",
+  "stats.lead": "Counted afresh from the case records each time. A fiscal year runs from April to March.",
+  "stats.year": "Fiscal year",
+  "stats.yearOption": "FY{year} (April {year} – March {next})",
+  "stats.by": "Group by",
+  "stats.by.none": "Totals only",
+  "stats.by.month": "Month",
+  "stats.by.district": "District",
+  "stats.by.problem": "Problem",
+  "stats.by.agency": "Lead agency",
+  "stats.by.age-band": "Age band",
+  "stats.anonymised": "Show counts under 3 as “<3” (for the prefecture or a committee)",
+  "stats.chart": "Chart",
+  "stats.chartTotal": "{label}: {n}",
+  "stats.empty": "Nothing to count in this period",
+  "stats.export": "Save to a file",
+  "stats.exportHelp": "Save the tables shown as a file Excel opens.",
+  "stats.folder": "Folder to save into",
+  "stats.chooseFolder": "Choose the folder for the tables",
+  "stats.csv": "Save as CSV",
+  "stats.xlsx": "Save as Excel (.xlsx)",
+  "stats.done": "Saved: {path}",
+} as const;
