@@ -5,7 +5,7 @@ export const statistics = {
   "stats.title": "Statistics",
   "stats.lead": "Counted afresh from the case records each time. A fiscal year runs from April to March.",
   "stats.year": "Fiscal year",
-  "stats.yearOption": "FY{year} (April {year} – March {next})",
+  "stats.yearOption": "FY{era} (April {year} – March {next})",
   "stats.by": "Group by",
   "stats.by.none": "Totals only",
   "stats.by.month": "Month",
