@@ -48,7 +48,8 @@ fi
 # resolve them differently and rebuild the tauri crates.
 step "exchange fixture (example program)"
 cargo build --workspace --locked --features kasane-desktop/custom-protocol --all-targets
-for built in "$target/debug/kasane-desktop" "$target/debug/kasane" "$target/debug/examples/exchange_fixture"; do
+for built in "$target/debug/kasane-desktop" "$target/debug/kasane" "$target/debug/examples/exchange_fixture" \
+  "$target/debug/examples/xlsx_dump"; do
   if [[ ! -x "$built" ]]; then
     echo "test-desktop: $built was not built; the cargo steps above build it" >&2
     exit 1
@@ -77,6 +78,7 @@ KASANE_PASSPHRASE=kasane-e2e-demo "$target/debug/kasane" --vault "$demo/cycle" i
     KASANE_E2E_DEMO_PASSPHRASE=kasane-e2e-demo \
     KASANE_E2E_DEMO_TAG=demo \
     KASANE_E2E_EXCHANGE_FIXTURE="$demo/exchange.json" \
+    KASANE_XLSX_DUMP="$target/debug/examples/xlsx_dump" \
     xvfb-run -a -s "-screen 0 1440x960x24" npm run --silent e2e
 )
 echo

@@ -130,7 +130,11 @@ fn query(desk: &Desktop, input: &StatsInput) -> Result<StatsQuery, CommandError>
                 Some(y) => y,
                 None => desk.with_vault(|v| {
                     let today = v.ambient().clock.today();
-                    Ok(if today.month() >= 4 { today.year() } else { today.year() - 1 })
+                    Ok(if today.month() >= 4 {
+                        today.year()
+                    } else {
+                        today.year() - 1
+                    })
                 })?,
             };
             Ok(StatsQuery::fiscal_year(year, by, input.anonymised).map_err(kasane::Error::from)?)
@@ -145,7 +149,12 @@ pub fn statistics(desk: &Desktop, input: StatsInput) -> Result<StatisticsView, C
 
 /// Writes the tables into `folder` as 「集計-<from>-<to>.csv」 or `.xlsx` (another name if that
 /// one is taken) and returns the path written.
-pub fn statistics_export(desk: &Desktop, input: StatsInput, folder: String, xlsx: bool) -> Result<String, CommandError> {
+pub fn statistics_export(
+    desk: &Desktop,
+    input: StatsInput,
+    folder: String,
+    xlsx: bool,
+) -> Result<String, CommandError> {
     let folder = existing_folder("folder", &folder)?;
     let q = query(desk, &input)?;
     let s = desk.with_vault(|v| Ok(v.statistics(&q)?))?;

@@ -2882,3 +2882,103 @@ mod backup_commands {
         );
     }
 }
+
+mod statistics_commands {
+    use super::*;
+    use kasane_desktop::statistics::{self, StatsInput};
+
+    fn input(by: &str, anonymised: bool) -> StatsInput {
+        StatsInput {
+            year: None,
+            from: "2010-04-01".into(),
+            to: "令和8年11月25日".into(),
+            by: by.into(),
+            anonymised,
+        }
+    }
+
+    /// The statistics screen's commands on a demo city: the tables as the engine counts them, a
+    /// fiscal year by default, CSV and a workbook written under new names, and bad requests refused.
+    #[test]
+    fn the_counts_are_shown_and_saved_as_csv_and_xlsx() {
+        let f = fixture();
+        f.desk
+            .with_vault(|v| {
+                kasane_demo::fill_demo(v, 40, 8, kasane_demo::DemoLead::AsGenerated, &mut |_, _| {})?;
+                Ok(())
+            })
+            .unwrap();
+        let s = statistics::statistics(&f.desk, input("district", false)).unwrap();
+        assert_eq!(s.columns.last().unwrap().label, "合計");
+        let intake = s.tables.iter().find(|t| t.key == "intake").expect("the intake table");
+        let all = intake.rows.iter().find(|r| r.key == "all").unwrap();
+        let total = all.cells.last().unwrap().n.expect("a count");
+        assert!(total > 0.0, "the demo city's consultations: {all:?}");
+        let engine = f
+            .desk
+            .with_vault(|v| {
+                Ok(v.statistics(&kasane::StatsQuery {
+                    from: kasane::parse_date("2010-04-01").unwrap(),
+                    to: kasane::parse_date("2026-11-25").unwrap(),
+                    by: kasane::Grouping::District,
+                    anonymised: false,
+                })?)
+            })
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&engine.table("intake").unwrap().rows.last().unwrap().cells.last()).unwrap()["n"],
+            total as u64,
+            "the screen shows the engine's count"
+        );
+        let fy = statistics::statistics(
+            &f.desk,
+            StatsInput {
+                year: None,
+                from: String::new(),
+                to: String::new(),
+                by: "month".into(),
+                anonymised: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(fy.columns.len(), 13, "today's 年度 by month: {:?}", fy.heading);
+        let anon = statistics::statistics(&f.desk, input("district", true)).unwrap();
+        assert!(anon.anonymised && anon.heading.contains("<3"));
+        assert!(
+            anon.tables
+                .iter()
+                .flat_map(|t| &t.rows)
+                .flat_map(|r| &r.cells)
+                .all(|c| !matches!(c.n, Some(n) if n == 1.0 || n == 2.0)),
+            "no 1 or 2 left"
+        );
+
+        let folder = tempfile::tempdir().unwrap();
+        let dir = folder.path().display().to_string();
+        let csv = statistics::statistics_export(&f.desk, input("district", false), dir.clone(), false).unwrap();
+        assert!(csv.ends_with(".csv"), "{csv}");
+        assert!(
+            std::fs::read(&csv).unwrap().starts_with(b"\xEF\xBB\xBF"),
+            "UTF-8 with BOM"
+        );
+        let xlsx = statistics::statistics_export(&f.desk, input("district", false), dir.clone(), true).unwrap();
+        assert!(xlsx.ends_with(".xlsx"), "{xlsx}");
+        assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"), "an .xlsx is a zip");
+        let again = statistics::statistics_export(&f.desk, input("district", false), dir.clone(), true).unwrap();
+        assert_ne!(again, xlsx, "a second file never overwrites the first");
+
+        let e = statistics::statistics_export(&f.desk, input("district", false), "/no/such/folder".into(), true)
+            .unwrap_err();
+        assert_eq!(e.code, "file.no-folder", "{e:?}");
+        let e = statistics::statistics(&f.desk, input("weekday", false)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+        let mut backwards = input("none", false);
+        backwards.to = "2009-01-01".into();
+        let e = statistics::statistics(&f.desk, backwards).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::BadInput,
+            "a period that ends before it begins: {e:?}"
+        );
+    }
+}

@@ -2,7 +2,9 @@
 // KASANE_VAULT names the folder, so the app starts on its unlock screen. Saves screenshots of the
 // main screens with real-looking data and measures startup, unlock, the household list and
 // type-ahead search. Runs when KASANE_E2E_DEMO_VAULT and KASANE_E2E_DEMO_PASSPHRASE are set.
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +15,8 @@ import type { Session } from "./webdriver";
 const vault = process.env.KASANE_E2E_DEMO_VAULT ?? "";
 const passphrase = process.env.KASANE_E2E_DEMO_PASSPHRASE ?? "";
 const tag = process.env.KASANE_E2E_DEMO_TAG ?? "demo";
+/** A spreadsheet reader independent of the writer (src-tauri/examples/xlsx_dump.rs). */
+const xlsxDump = process.env.KASANE_XLSX_DUMP ?? "";
 
 const figures: Record<string, number | string> = {};
 
@@ -161,6 +165,52 @@ describe.skipIf(vault === "" || passphrase === "")("a vault full of data", () =>
     const rss = residentKb();
     figures.resident_app_mb = Math.round(rss.app / 1024);
     figures.resident_with_webkit_mb = Math.round(rss.total / 1024);
+  });
+
+  it.skipIf(xlsxDump === "")("counts the year, regroups, and saves tables a spreadsheet reader reads back", async () => {
+    await s.click("[data-testid=nav-statistics]");
+    await s.waitFor("[data-testid=statistics-screen][aria-busy=false] [data-testid=stats-table][data-key=intake]");
+    const fy = await s.execute<string>("return document.querySelector('select[name=stats-year]').value;");
+    const previous = String(Number(fy) - 1);
+    await s.choose("select[name=stats-year]", previous);
+    await s.waitFor("[data-testid=stats-heading]", { text: (t) => t.startsWith(`${previous}-04-01`) });
+    await s.choose("select[name=stats-by]", "district");
+    await s.waitFor("[data-testid=stats-heading]", { text: (t) => t.includes("地区別") });
+    await shoot(s, `${tag}-10-statistics`);
+    const shown = Number(
+      await s.execute<string>(
+        "const cells = document.querySelectorAll('[data-testid=stats-table][data-key=intake] tr[data-row=all] td'); return cells[cells.length - 1].textContent.trim();",
+      ),
+    );
+    expect(shown, "the demo city took consultations that year").toBeGreaterThan(0);
+
+    const folder = mkdtempSync(join(tmpdir(), "kasane-stats-"));
+    await s.execute("document.querySelector('input[name=stats-folder]').scrollIntoView({ block: 'center' });");
+    await s.type("input[name=stats-folder]", folder);
+    await s.click("[data-testid=stats-csv]");
+    const csvPath = (await s.attribute(await s.waitFor("[data-testid=stats-saved]"), "data-path")) ?? "";
+    expect(csvPath.endsWith(".csv")).toBe(true);
+    const csv = readFileSync(csvPath);
+    expect([...csv.subarray(0, 3)], "UTF-8 with a byte-order mark, for Excel").toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.toString("utf8").slice(1).split("\r\n");
+    const intake = lines.indexOf("新規相談受付件数（経路別）（件）");
+    const total = lines.slice(intake).find((l) => l.startsWith("計,"))!.split(",");
+    expect(Number(total[total.length - 1]), "the CSV's total is the one on screen").toBe(shown);
+
+    await s.click("[data-testid=stats-xlsx]");
+    const xlsxPath = await s.waitUntil<string>(
+      "the workbook saved",
+      "const p = document.querySelector('[data-testid=stats-saved]')?.getAttribute('data-path') ?? ''; return p.endsWith('.xlsx') ? p : '';",
+    );
+    const book = JSON.parse(execFileSync(xlsxDump, [xlsxPath], { encoding: "utf8" })) as {
+      sheets: { name: string; rows: (string | number | null)[][] }[];
+    };
+    const tables = await s.findAll("[data-testid=stats-table]");
+    expect(book.sheets.length, "a sheet per table").toBe(tables.length);
+    const sheet = book.sheets[0]!;
+    expect(sheet.rows[0]![0]).toBe("新規相談受付件数（経路別）（件）");
+    const row = sheet.rows.find((r) => r[0] === "計")!;
+    expect(row[row.length - 1], "the workbook's total is a number, the one on screen").toBe(shown);
   });
 
   it("scales the whole window with the larger text setting", async () => {
