@@ -2926,7 +2926,7 @@ mod statistics_commands {
             })
             .unwrap();
         assert_eq!(
-            serde_json::to_value(&engine.table("intake").unwrap().rows.last().unwrap().cells.last()).unwrap()["n"],
+            serde_json::to_value(engine.table("intake").unwrap().rows.last().unwrap().cells.last()).unwrap()["n"],
             total as u64,
             "the screen shows the engine's count"
         );
