@@ -440,9 +440,17 @@ fn main() {
         .unwrap()
         .len();
     let list_s = t.elapsed().as_secs_f64();
-    let fiscal = if today.month() >= 4 { today.year() } else { today.year() - 1 };
+    let fiscal = if today.month() >= 4 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     println!("Statistics ({households} households, {all_cases} cases; the 年度 beginning April {fiscal})");
-    println!("  {:<52} {:>9.1} ms", "read the case list once (baseline)", list_s * 1000.0);
+    println!(
+        "  {:<52} {:>9.1} ms",
+        "read the case list once (baseline)",
+        list_s * 1000.0
+    );
     for by in ["none", "month", "district", "problem", "agency", "age-band"] {
         let q = kasane::StatsQuery::fiscal_year(fiscal, kasane::Grouping::parse(by).unwrap(), false).unwrap();
         let t = Instant::now();

@@ -15,10 +15,7 @@ use crate::{
     ja::{Date, PartialDate},
     log::load_all,
     meeting::{AgendaItem, Meeting},
-    record::{
-        Action, ActionTag, Case, ClosureReason, Household, IntakeRoute, Note, Person, PlanVersion, RecordError, Risk,
-        msg, view,
-    },
+    record::{Action, ActionTag, Case, ClosureReason, IntakeRoute, PlanVersion, RecordError, Risk, msg, view},
     referral::{Referral, ReferralStatus},
 };
 
@@ -218,18 +215,35 @@ impl Vault {
         let conn = &self.conn;
         let all = |etype: &'static str| load_all(conn, etype, None);
 
-        let households: HashMap<Uuid, Household> = all("household")?
-            .iter()
-            .filter_map(|st| view::<Household>(st).ok().map(|h| (h.id, h)))
-            .collect();
-        let mut people: HashMap<Uuid, Person> = HashMap::new();
+        let mut districts: HashMap<Uuid, String> = HashMap::new();
+        {
+            let mut stmt =
+                conn.prepare("SELECT id, json_extract(fields, '$.district') FROM entity WHERE etype = 'household'")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default();
+                districts.insert(id, r.get::<_, Option<String>>(1)?.unwrap_or_default());
+            }
+        }
+        // Only what the age band needs of a person, read straight from the fields: a city has
+        // tens of thousands of them.
+        let mut births: HashMap<Uuid, Option<PartialDate>> = HashMap::new();
         let mut principal: HashMap<Uuid, Uuid> = HashMap::new();
-        for st in all("person")? {
-            if let Ok(p) = view::<Person>(&st) {
-                if p.relation == "本人" {
-                    principal.entry(p.household).or_insert(p.id);
+        {
+            let mut stmt = conn.prepare(
+                "SELECT id, json_extract(fields, '$.household'), json_extract(fields, '$.relation'), json_extract(fields, '$.birth')
+                 FROM entity WHERE etype = 'person'",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = Uuid::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default();
+                let household: Option<Uuid> = r.get::<_, Option<String>>(1)?.and_then(|h| h.parse().ok());
+                let relation: Option<String> = r.get(2)?;
+                let birth = r.get::<_, Option<String>>(3)?.and_then(|b| PartialDate::from_iso(&b));
+                if let (Some(h), Some("本人")) = (household, relation.as_deref()) {
+                    principal.entry(h).or_insert(id);
                 }
-                people.insert(p.id, p);
+                births.insert(id, birth);
             }
         }
         let cases: Vec<Case> = all("case")?.iter().filter_map(|st| view::<Case>(st).ok()).collect();
@@ -237,21 +251,16 @@ impl Vault {
             .iter()
             .map(|c| {
                 // The case's 本人: its key person, else the household's 本人.
-                let person = c
+                let age = c
                     .key_person
                     .or_else(|| principal.get(&c.household).copied())
-                    .and_then(|p| people.get(&p));
-                let age = person
-                    .and_then(|p| p.birth.as_ref())
-                    .and_then(|b: &PartialDate| b.age_on(q.to))
+                    .and_then(|p| births.get(&p).copied().flatten())
+                    .and_then(|b| b.age_on(q.to))
                     .and_then(|a| a.exact());
                 (
                     c.id,
                     CaseFacts {
-                        district: households
-                            .get(&c.household)
-                            .map(|h| h.district.clone())
-                            .unwrap_or_default(),
+                        district: districts.get(&c.household).cloned().unwrap_or_default(),
                         problems: c.problems.clone(),
                         lead: c.lead_agency,
                         age_band: age_band(age),
@@ -427,14 +436,25 @@ impl Vault {
                 distinct: Some(person_of(a)),
             })
             .collect();
-        for st in all("note")? {
-            let Ok(n) = view::<Note>(&st) else { continue };
-            if n.outreach.is_some() && within(n.date) && !n.retracted {
-                outreach.push(Fact {
-                    case: of(n.case),
-                    date: n.date,
-                    distinct: Some(format!("case:{}", n.case)),
-                });
+        // Only the contact-log entries that record outreach (a city has tens of thousands of
+        // entries, few of them outreach).
+        {
+            let mut stmt = conn.prepare(
+                "SELECT json_extract(fields, '$.case'), json_extract(fields, '$.date') FROM entity
+                 WHERE etype = 'note' AND json_extract(fields, '$.outreach') IS NOT NULL
+                   AND coalesce(json_extract(fields, '$.retracted'), 0) = 0",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let case: Option<Uuid> = r.get::<_, Option<String>>(0)?.and_then(|c| c.parse().ok());
+                let date: Option<Date> = r.get::<_, Option<String>>(1)?.and_then(|d| d.parse().ok());
+                if let (Some(case), Some(date)) = (case, date.filter(|d| within(*d))) {
+                    outreach.push(Fact {
+                        case: of(case),
+                        date,
+                        distinct: Some(format!("case:{case}")),
+                    });
+                }
             }
         }
         tables.push((

@@ -21,6 +21,7 @@ struct Expected {
     plans_revised: u64,
     open_by_risk: Counts,
     referrals: u64,
+    outreach_cases: u64,
 }
 
 fn expected(v: &mut kasane::Vault, q: &StatsQuery) -> Expected {
@@ -34,6 +35,7 @@ fn expected(v: &mut kasane::Vault, q: &StatsQuery) -> Expected {
         plans_revised: 0,
         open_by_risk: Counts::new(),
         referrals: 0,
+        outreach_cases: 0,
     };
     let cases = v
         .cases(&kasane::CaseFilter {
@@ -73,6 +75,12 @@ fn expected(v: &mut kasane::Vault, q: &StatsQuery) -> Expected {
                 .unwrap_or("risk:none".into());
             *e.open_by_risk.entry(key).or_default() += 1;
         }
+        if d.notes
+            .iter()
+            .any(|n| n.outreach.is_some() && !n.retracted && within(n.date))
+        {
+            e.outreach_cases += 1;
+        }
         e.referrals += v.referrals_of(c.id).unwrap().iter().filter(|r| within(r.date)).count() as u64;
     }
     e
@@ -107,6 +115,31 @@ fn the_city_counts_match_what_the_case_screens_show() {
     let mut t = new_vault(3301);
     kasane_demo::fill_demo(&mut t.vault, 120, 9, kasane_demo::DemoLead::AsGenerated, &mut |_, _| {}).unwrap();
     let today = t.vault.ambient().clock.today();
+    // Two visits to one household that did not answer the door: one person reached by outreach.
+    let reached = t
+        .vault
+        .cases(&kasane::CaseFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|c| c.status != kasane::CaseStatus::Closed)
+        .unwrap()
+        .id;
+    for outcome in [kasane::ContactOutcome::NotHome, kasane::ContactOutcome::Met] {
+        t.vault
+            .add_note(kasane::NewNote {
+                case: reached,
+                kind: kasane::NoteKind::Visit,
+                text: "訪問".into(),
+                date: None,
+                internal: false,
+                outreach: Some(kasane::Outreach {
+                    time: None,
+                    contacted: None,
+                    outcome,
+                }),
+            })
+            .unwrap();
+    }
     let wide = StatsQuery {
         from: jiff::civil::date(2010, 4, 1),
         to: today,
@@ -171,6 +204,11 @@ fn the_city_counts_match_what_the_case_screens_show() {
         assert_eq!(total(&s, "open", risk), *n, "open cases of {risk}");
     }
     assert_eq!(total(&s, "referral", "made"), e.referrals);
+    assert!(
+        total(&s, "outreach", "persons") >= e.outreach_cases && e.outreach_cases > 0,
+        "every case reached by outreach in the contact log counts ({} of them)",
+        e.outreach_cases
+    );
 
     // One fiscal year, by month: the months add up to the year, and nothing outside it counts.
     let fy = StatsQuery::fiscal_year(2025, Grouping::Month, false).unwrap();
