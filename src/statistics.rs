@@ -14,8 +14,8 @@ use crate::{
     Vault,
     ja::{Date, PartialDate},
     log::load_all,
-    meeting::{AgendaItem, Meeting},
-    record::{Action, ActionTag, Case, ClosureReason, IntakeRoute, PlanVersion, RecordError, Risk, msg, view},
+    meeting::Meeting,
+    record::{Action, ActionTag, Case, ClosureReason, IntakeRoute, RecordError, Risk, msg, view},
     referral::{Referral, ReferralStatus},
 };
 
@@ -324,15 +324,25 @@ impl Vault {
 
         // プラン作成・見直し.
         let (mut made, mut revised) = (Vec::new(), Vec::new());
-        for st in all("plan")? {
-            let Ok(p) = view::<PlanVersion>(&st) else { continue };
-            if within(p.created) {
+        {
+            let mut stmt = conn.prepare(
+                "SELECT json_extract(fields, '$.case'), json_extract(fields, '$.number'), json_extract(fields, '$.created')
+                 FROM entity WHERE etype = 'plan'",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let case: Option<Uuid> = r.get::<_, Option<String>>(0)?.and_then(|c| c.parse().ok());
+                let number: i64 = r.get::<_, Option<i64>>(1)?.unwrap_or(1);
+                let created: Option<Date> = r.get::<_, Option<String>>(2)?.and_then(|d| d.parse().ok());
+                let (Some(case), Some(created)) = (case, created.filter(|d| within(*d))) else {
+                    continue;
+                };
                 let f = Fact {
-                    case: of(p.case),
-                    date: p.created,
+                    case: of(case),
+                    date: created,
                     distinct: None,
                 };
-                if p.number <= 1 { made.push(f) } else { revised.push(f) }
+                if number <= 1 { made.push(f) } else { revised.push(f) }
             }
         }
         tables.push((
@@ -363,16 +373,24 @@ impl Vault {
                 distinct: None,
             });
         }
-        for st in all("agenda-item")? {
-            let Ok(item) = view::<AgendaItem>(&st) else { continue };
-            let Some(m) = meetings.get(&item.meeting).filter(|_| !item.removed) else {
-                continue;
-            };
-            considered.entry(m.kind.clone()).or_default().push(Fact {
-                case: of(item.case),
-                date: m.date,
-                distinct: None,
-            });
+        {
+            let mut stmt = conn.prepare(
+                "SELECT json_extract(fields, '$.meeting'), json_extract(fields, '$.case') FROM entity
+                 WHERE etype = 'agenda-item' AND coalesce(json_extract(fields, '$.removed'), 0) = 0",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let meeting: Option<Uuid> = r.get::<_, Option<String>>(0)?.and_then(|c| c.parse().ok());
+                let case: Option<Uuid> = r.get::<_, Option<String>>(1)?.and_then(|c| c.parse().ok());
+                let (Some(m), Some(case)) = (meeting.and_then(|m| meetings.get(&m)), case) else {
+                    continue;
+                };
+                considered.entry(m.kind.clone()).or_default().push(Fact {
+                    case: of(case),
+                    date: m.date,
+                    distinct: None,
+                });
+            }
         }
         let mut rows = Vec::new();
         for t in crate::reference::conference_types() {
@@ -393,11 +411,23 @@ impl Vault {
         ));
 
         // 参加支援, アウトリーチ: people and host organisations, from actions so tagged.
-        let actions: Vec<Action> = all("action")?
-            .iter()
-            .filter_map(|st| view::<Action>(st).ok())
-            .filter(|a| !a.retracted && within(a.created))
-            .collect();
+        // Only the tagged ones are read whole: most actions carry no tag.
+        let tagged_ids: Vec<Vec<u8>> = conn
+            .prepare(
+                "SELECT id FROM entity WHERE etype = 'action'
+                 AND json_array_length(coalesce(json_extract(fields, '$.tags'), '[]')) > 0",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut actions: Vec<Action> = Vec::new();
+        for id in tagged_ids {
+            let st = crate::record::load_one(conn, Uuid::from_slice(&id).unwrap_or_default(), "action")?;
+            if let Ok(a) = view::<Action>(&st) {
+                if !a.retracted && within(a.created) {
+                    actions.push(a);
+                }
+            }
+        }
         let person_of = |a: &Action| {
             a.key_person
                 .or(a.owner_person)

@@ -589,6 +589,12 @@ pub fn case_intake(desk: &Desktop, input: IntakeInput) -> Result<(), CommandErro
     desk.with_vault(|v| Ok(v.record_intake(case, new)?))
 }
 
+/// The アセスメントシート of a case, for the app's print preview (取扱注意; the print is logged).
+pub fn case_assessment_sheet(desk: &Desktop, case: String) -> Result<String, CommandError> {
+    let case = id("case", &case)?;
+    desk.with_vault(|v| Ok(v.print_assessment(case, 1)?))
+}
+
 /// The 相談受付票, for the app's print preview.
 pub fn case_intake_sheet(desk: &Desktop, case: String) -> Result<String, CommandError> {
     let case = id("case", &case)?;

@@ -1,5 +1,6 @@
-//! The case cycle's own forms: the 相談受付票 and the 支援プラン of one version, with the lines
-//! where the person and the lead agency sign. Both are personal printouts (取扱注意, logged).
+//! The case cycle's own forms: the 相談受付票, the アセスメントシート (by domain, what was found
+//! apart from the worker's judgement) and the 支援プラン of one version, with the lines where the
+//! person and the lead agency sign. All are personal printouts (取扱注意, logged).
 
 use std::fmt::Write;
 
@@ -73,6 +74,108 @@ impl Vault {
             "相談受付票",
             s,
             (case, "intake form"),
+            copies,
+        )
+    }
+
+    /// The アセスメントシート of a case: per domain of the assessment, each agency's entries with
+    /// what was found (把握した状況（事実）) in one column and the worker's judgement (見立て, strengths,
+    /// needs, urgency) in another, marked as 評価・判断; then the overall 見立て and 支援方針 with the
+    /// agencies that took part. Retracted entries are left out.
+    pub fn print_assessment(&mut self, case: Uuid, copies: u32) -> Result<String, Error> {
+        let c = self.case_quiet(case)?;
+        let household = self.household(c.household).map(|h| h.label).unwrap_or_default();
+        let lead = self.agency(c.lead_agency).map(|a| a.name).unwrap_or_default();
+        let members = self.members_of(c.household)?;
+        let about = |id: Option<Uuid>| match id {
+            None => "世帯全体".to_string(),
+            Some(id) => members
+                .iter()
+                .find(|m| m.id == id)
+                .map(|m| format!("{} {}（{}）", m.family_name, m.given_name, m.relation))
+                .unwrap_or_default(),
+        };
+        let entries: Vec<record::AssessmentEntry> = self
+            .assessment_entries(case)?
+            .into_iter()
+            .filter(|e| !e.retracted)
+            .collect();
+        let mut s = format!(
+            "<h1>アセスメントシート</h1><p class=\"muted\">{}　{}　主担当：{}</p>",
+            esc(&household),
+            esc(&c.title),
+            esc(&lead)
+        );
+        s.push_str(
+            "<p class=\"muted\">「見立て」の欄は記録した職員の評価・判断です。把握した事実と分けて記載しています。</p>",
+        );
+        let mut any = false;
+        for d in crate::reference::assessment_domains() {
+            let of: Vec<&record::AssessmentEntry> = entries.iter().filter(|e| e.domain == d.code).collect();
+            if of.is_empty() {
+                continue;
+            }
+            any = true;
+            let _ = write!(
+                s,
+                "<h2>{}</h2><table class=\"grid\"><thead><tr><th>記録</th><th>把握した状況（事実）</th><th>見立て（評価・判断）</th></tr></thead><tbody>",
+                esc(d.label_ja)
+            );
+            for e in of {
+                let mut judgement = String::new();
+                for (label, text) in [
+                    ("見立て", &e.judgement),
+                    ("強み", &e.strengths),
+                    ("必要な支援", &e.needs),
+                ] {
+                    if let Some(t) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+                        let _ = write!(judgement, "<p><strong>{label}</strong></p>{}", paragraphs(t));
+                    }
+                }
+                if let Some(r) = e.risk {
+                    let _ = write!(judgement, "<p><strong>緊急度</strong> {}</p>", r.label_ja());
+                }
+                let no_contact = if e.no_contact {
+                    "<p><strong>本人・家族は関わり・連絡を拒否（援助拒否）</strong></p>"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    s,
+                    "<tr><td>{}<br>{}<br>{}</td><td>{no_contact}{}</td><td>{judgement}</td></tr>",
+                    esc(&wareki(e.date)),
+                    esc(&e.agency_name),
+                    esc(&about(e.person)),
+                    paragraphs(&e.seen)
+                );
+            }
+            s.push_str("</tbody></table>");
+        }
+        if !any {
+            s.push_str("<p>アセスメントの記録はありません。</p>");
+        }
+        s.push_str("<h2>全体の見立てと支援方針</h2>");
+        match &c.formulation {
+            Some(f) => {
+                let names: Vec<String> = f
+                    .agencies
+                    .iter()
+                    .map(|a| self.agency(*a).map(|a| a.name).unwrap_or_default())
+                    .collect();
+                s.push_str("<table class=\"grid\"><tbody>");
+                row(&mut s, "記載日", &esc(&wareki(f.date)));
+                row(&mut s, "全体の見立て（評価・判断）", &paragraphs(&f.view));
+                row(&mut s, "支援方針", &paragraphs(&f.policy));
+                row(&mut s, "参加した機関", &esc(&names.join("、")));
+                s.push_str("</tbody></table>");
+            }
+            None => s.push_str("<p>全体の見立てはまだ記載されていません。</p>"),
+        }
+        self.personal_printout(
+            format!("アセスメントシート {}", c.title),
+            "アセスメントシート",
+            s,
+            (case, "assessment sheet"),
             copies,
         )
     }

@@ -624,3 +624,74 @@ fn a_partner_cannot_write_the_leads_intake_view_or_plan() {
     assert_eq!(digest, l.vault.digest().unwrap(), "a rebuild judges the same");
     assert!(l.vault.plan_versions(c).unwrap().is_empty());
 }
+
+/// The アセスメントシート: per domain, each agency's entries with the facts in one column and the
+/// judgement in another (marked as such), the overall 見立て and who took part; text typed by a
+/// worker is escaped, a retracted entry is left out, and the print is logged (取扱注意).
+#[test]
+fn the_assessment_sheet_keeps_facts_and_judgement_in_their_own_columns() {
+    let (mut l, mut b, c) = lead_and_partner(1731);
+    let entry = |domain: &str, seen: &str, judgement: Option<&str>| NewAssessmentEntry {
+        case: c,
+        domain: domain.into(),
+        person: None,
+        seen: seen.into(),
+        judgement: judgement.map(str::to_string),
+        strengths: Some("近所に頼れる人がいる".into()),
+        needs: None,
+        risk: None,
+        no_contact: false,
+        date: None,
+    };
+    l.vault
+        .add_assessment(entry(
+            "care",
+            "台所に<script>alert(1)</script>未開封の郵便物",
+            Some("金銭管理が難しい"),
+        ))
+        .unwrap();
+    b.vault
+        .add_assessment(entry("money", "家賃の滞納が3か月ある", None))
+        .unwrap();
+    sync(&mut b.vault, &mut l.vault);
+    let gone = l
+        .vault
+        .add_assessment(entry("housing", "取り消した記録", None))
+        .unwrap();
+    l.vault.retract_assessment(gone).unwrap();
+    l.vault
+        .set_formulation(c, "8050の世帯として支える", "長男の居場所づくりから始める", None)
+        .unwrap();
+    let before = l.vault.audit_trail().unwrap().len();
+    let form = l.vault.print_assessment(c, 1).unwrap();
+    for part in [
+        "アセスメントシート",
+        "取扱注意",
+        "把握した状況（事実）",
+        "見立て（評価・判断）",
+        "金銭管理が難しい",
+        "家賃の滞納が3か月ある",
+        "生活福祉課",
+        "近所に頼れる人がいる",
+        "全体の見立てと支援方針",
+        "8050の世帯として支える",
+        "長男の居場所づくりから始める",
+    ] {
+        assert!(form.contains(part), "the sheet shows {part}");
+    }
+    assert!(
+        form.contains("&lt;script&gt;") && !form.contains("<script>alert"),
+        "what a worker typed is escaped, never markup"
+    );
+    assert!(!form.contains("取り消した記録"), "a retracted entry is not printed");
+    let seen_at = form.find("台所に").unwrap();
+    let judged_at = form.find("金銭管理が難しい").unwrap();
+    assert!(
+        seen_at < judged_at,
+        "the facts column comes before the judgement column"
+    );
+    assert!(
+        l.vault.audit_trail().unwrap().len() > before,
+        "printing personal records is logged"
+    );
+}

@@ -29,6 +29,9 @@ pub enum CaseCmd {
     Intake(CaseIntake),
     /// The intake form (相談受付票), printable (HTML).
     IntakeSheet(CaseClosingSheet),
+    /// The assessment sheet (アセスメントシート), printable (HTML): per domain, what was found apart
+    /// from the worker's judgement, and the overall 見立て and 支援方針.
+    AssessmentSheet(CaseClosingSheet),
     /// Record the decision to support the case (支援決定; lead agency only).
     Decide(CaseDecide),
     /// Close the case (終結; lead agency only): the reason, the day, who keeps watching.
@@ -324,6 +327,17 @@ pub fn run(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
             v.save_printout(&a.out, &html)?;
             out.printout(
                 &format!("相談受付票を出力しました / intake form written: {}", a.out.display()),
+                &a.out,
+            );
+        }
+        CaseCmd::AssessmentSheet(a) => {
+            let html = v.print_assessment(id(&a.case, "case")?, a.copies)?;
+            v.save_printout(&a.out, &html)?;
+            out.printout(
+                &format!(
+                    "アセスメントシートを出力しました / assessment sheet written: {}",
+                    a.out.display()
+                ),
                 &a.out,
             );
         }

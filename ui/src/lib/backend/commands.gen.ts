@@ -273,6 +273,10 @@ export async function caseIntakeSheet(case_: string): Promise<string> {
   return call<string>("case_intake_sheet", { case: case_ });
 }
 
+export async function caseAssessmentSheet(case_: string): Promise<string> {
+  return call<string>("case_assessment_sheet", { case: case_ });
+}
+
 export async function consentWithdraw(id: string, date: string): Promise<void> {
   return call<void>("consent_withdraw", { id, date });
 }

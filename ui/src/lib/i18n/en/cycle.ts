@@ -9,6 +9,8 @@ export const cycle: Texts<typeof ja> = {
   "intake.record": "Record the intake",
   "intake.correct": "Correct the intake",
   "intake.print": "Print the intake form",
+  "assessment.print": "Print the assessment sheet",
+  "assessment.sheet": "Assessment sheet",
   "intake.sheet": "Intake form",
   "intake.when": "Received",
   "intake.date": "Date received",

@@ -5,6 +5,8 @@ export const cycle = {
   "intake.record": "相談受付を記録",
   "intake.correct": "相談受付を訂正",
   "intake.print": "相談受付票を印刷",
+  "assessment.print": "アセスメントシートを印刷",
+  "assessment.sheet": "アセスメントシート",
   "intake.sheet": "相談受付票",
   "intake.when": "受付日時",
   "intake.date": "受付日",
