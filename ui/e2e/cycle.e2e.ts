@@ -140,6 +140,7 @@ describe.skipIf(emptyVault === "" || passphrase === "")("one case from 相談受
     await s.waitFor("[data-testid=overall]", { text: (t) => t.includes("長男には居場所を紹介する") });
     await scrollTo("[data-testid=assessment]");
     await shoot(s, "cycle-04-assessment");
+    await preview("[data-testid=assessment-sheet]", "assessment-sheet-print", "見立て（評価・判断）", "cycle-04b-assessment-sheet");
   });
 
   it("writes the first plan version with a goal and an action the son carries himself", async () => {
