@@ -407,7 +407,8 @@ impl Vault {
         Ok(s)
     }
 
-    /// The case ledger as a printable HTML table.
+    /// The case ledger as a printable HTML table; its dates in 和暦 as municipal tables write
+    /// them (R8.11.25).
     pub fn print_ledger(&mut self, filter: &LedgerFilter, copies: u32) -> Result<String, Error> {
         let rows = self.ledger(filter)?;
         let today = self.ambient.clock.today();
@@ -426,8 +427,8 @@ impl Vault {
                 esc(&r.lead_agency_name),
                 r.status.label_ja(),
                 r.risk.map(|x| x.label_ja()).unwrap_or("—"),
-                r.last_review.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                r.next_review.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                r.last_review.map(short_wareki).unwrap_or_else(|| "—".into()),
+                r.next_review.map(short_wareki).unwrap_or_else(|| "—".into()),
                 if r.review_overdue {
                     " <span class=\"warn\">超過</span>"
                 } else {
@@ -443,7 +444,7 @@ impl Vault {
         }
         s.push_str("</tbody></table>");
         let doc = Document {
-            title: format!("進行管理台帳 {today}"),
+            title: format!("進行管理台帳 {}", wareki(today)),
             subtitle: "進行管理台帳".into(),
             confidentiality: "関係機関限り。個人情報を含むため取扱いに注意してください。".into(),
             sections: vec![s],
@@ -828,4 +829,9 @@ fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
     }
     s.push_str("</tbody></table>");
     s
+}
+
+/// A full date in the short 和暦 of a table cell ("R8.11.25").
+fn short_wareki(d: crate::ja::Date) -> String {
+    crate::ja::PartialDate::from_date(d).wareki_short()
 }

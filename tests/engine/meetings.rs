@@ -710,9 +710,10 @@ fn printed_documents_carry_what_they_must() {
     }
     let ledger = v.print_ledger(&Default::default(), 1).unwrap();
     assert!(
-        ledger.contains("進行管理台帳") && ledger.contains("高橋家") && ledger.contains("2026-12-10"),
-        "the ledger shows the last review"
+        ledger.contains("進行管理台帳") && ledger.contains("高橋家") && ledger.contains("R8.12.10"),
+        "the ledger shows the last review, in 和暦 as municipal tables write it"
     );
+    assert!(!ledger.contains("2026-12-10"), "no ISO date on the printed ledger");
     assert!(
         v.audit_trail().unwrap().iter().any(|e| e.action == "print"),
         "printing is audited"
