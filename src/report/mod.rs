@@ -430,7 +430,7 @@ impl Vault {
                 r.last_review.map(short_wareki).unwrap_or_else(|| "—".into()),
                 r.next_review.map(short_wareki).unwrap_or_else(|| "—".into()),
                 if r.review_overdue {
-                    " <span class=\"warn\">超過</span>"
+                    " <span class=\"tag warn\">超過</span>"
                 } else {
                     ""
                 },
