@@ -288,6 +288,28 @@ describe("first start to locked and back", () => {
     await shoot(s, "13b-settings-disclosure-days");
   });
 
+  it("adds a worker, then removes them after asking, with a new recovery code shown once", async () => {
+    await s.execute("document.querySelector('input[name=worker-name]').scrollIntoView({ block: 'center' });");
+    await fill("input[name=worker-name]", "佐藤");
+    await fill("input[name=worker-passphrase]", "佐藤さんの長めのパスワードです");
+    await fill("input[name=worker-passphrase-again]", "佐藤さんの長めのパスワードです");
+    await s.click("form[aria-busy] button[type=submit].primary:not([disabled])");
+    await bodyHas("佐藤さんを追加しました。");
+    await s.click(await s.waitFor("[data-testid=remove-worker]"));
+    await s.waitFor("dialog[open]", { text: (t) => t.includes("佐藤さんのパスワードでは、この記録データを開けなくなります") });
+    await shoot(s, "13c-remove-worker-confirm");
+    await s.click("dialog button[data-testid=confirm]");
+    await s.waitFor("[data-testid=new-recovery-code-screen]");
+    const groups = await s.findAll("[data-testid=new-recovery-code] .g");
+    expect(groups.length, "the new code in 14 groups of four").toBe(14);
+    expect(await s.enabled(await s.find("[data-testid=new-code-close]")), "not closed before it is written down").toBe(false);
+    await shoot(s, "13d-new-recovery-code");
+    await s.click("input[name=new-code-written-down]");
+    await s.click(await s.waitFor("[data-testid=new-code-close]", { enabled: true }));
+    await bodyHas("佐藤さんを削除し、暗号の鍵と復旧用コードを新しくしました。");
+    expect((await s.findAll("[data-testid=remove-worker]")).length, "no one else is listed").toBe(0);
+  });
+
   it("locks, leaving no case data on screen, and refuses a wrong passphrase", async () => {
     await s.click("[data-testid=lock]");
     await s.waitFor("[data-testid=unlock-screen]");
