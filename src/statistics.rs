@@ -273,28 +273,20 @@ impl Vault {
         let mut tables = Vec::new();
 
         // 新規相談受付 by 経路.
-        let mut intake: BTreeMap<&'static str, Vec<Fact>> = BTreeMap::new();
-        for c in &cases {
-            if let Some(i) = c.intake.as_ref().filter(|i| within(i.date)) {
-                intake.entry(i.route.code()).or_default().push(Fact {
-                    case: of(c.id),
-                    date: i.date,
-                    distinct: None,
-                });
-            }
-        }
-        let mut rows: Vec<(String, String, Vec<Fact>)> = IntakeRoute::ALL
-            .iter()
-            .map(|r| {
-                (
-                    r.code().to_string(),
-                    r.label_ja().to_string(),
-                    intake.remove(r.code()).unwrap_or_default(),
-                )
-            })
-            .collect();
-        let total: Vec<Fact> = rows.iter().flat_map(|(_, _, f)| f.iter().map(Fact::again)).collect();
-        rows.push(("all".into(), "計".into(), total));
+        let rows = by_choice(
+            IntakeRoute::ALL.iter().map(|r| (r.code(), r.label_ja())),
+            cases.iter().filter_map(|c| {
+                let i = c.intake.as_ref().filter(|i| within(i.date))?;
+                Some((
+                    i.route.code(),
+                    Fact {
+                        case: of(c.id),
+                        date: i.date,
+                        distinct: None,
+                    },
+                ))
+            }),
+        );
         tables.push((
             "intake",
             "新規相談受付件数（経路別）",
@@ -527,28 +519,20 @@ impl Vault {
         ));
 
         // 終結 by reason.
-        let mut closed: BTreeMap<&'static str, Vec<Fact>> = BTreeMap::new();
-        for c in &cases {
-            if let Some(cl) = c.closure.as_ref().filter(|cl| within(cl.date)) {
-                closed.entry(cl.reason.code()).or_default().push(Fact {
-                    case: of(c.id),
-                    date: cl.date,
-                    distinct: None,
-                });
-            }
-        }
-        let mut rows: Vec<(String, String, Vec<Fact>)> = ClosureReason::ALL
-            .iter()
-            .map(|r| {
-                (
-                    r.code().to_string(),
-                    r.label_ja().to_string(),
-                    closed.remove(r.code()).unwrap_or_default(),
-                )
-            })
-            .collect();
-        let total: Vec<Fact> = rows.iter().flat_map(|(_, _, f)| f.iter().map(Fact::again)).collect();
-        rows.push(("all".into(), "計".into(), total));
+        let rows = by_choice(
+            ClosureReason::ALL.iter().map(|r| (r.code(), r.label_ja())),
+            cases.iter().filter_map(|c| {
+                let cl = c.closure.as_ref().filter(|cl| within(cl.date))?;
+                Some((
+                    cl.reason.code(),
+                    Fact {
+                        case: of(c.id),
+                        date: cl.date,
+                        distinct: None,
+                    },
+                ))
+            }),
+        );
         tables.push(("closure", "終結件数（理由別）", "Cases closed (by reason)", "件", rows));
 
         // Open at the end of the period, by 緊急度 and by how long.
@@ -695,6 +679,23 @@ impl Vault {
         });
         Ok(out)
     }
+}
+
+/// One row per choice (in the choice's own order, empty ones included), then 計.
+fn by_choice<'a>(
+    choices: impl Iterator<Item = (&'static str, &'static str)>,
+    facts: impl Iterator<Item = (&'static str, Fact<'a>)>,
+) -> Vec<(String, String, Vec<Fact<'a>>)> {
+    let mut by: BTreeMap<&'static str, Vec<Fact<'a>>> = BTreeMap::new();
+    for (code, f) in facts {
+        by.entry(code).or_default().push(f);
+    }
+    let mut rows: Vec<(String, String, Vec<Fact<'a>>)> = choices
+        .map(|(code, label)| (code.to_string(), label.to_string(), by.remove(code).unwrap_or_default()))
+        .collect();
+    let total: Vec<Fact<'a>> = rows.iter().flat_map(|(_, _, f)| f.iter().map(Fact::again)).collect();
+    rows.push(("all".into(), "計".into(), total));
+    rows
 }
 
 impl<'a> Fact<'a> {

@@ -4,21 +4,9 @@
 //! restored PC catches up from the partner — including what the lost PC sent after the backup —
 //! and both end with the same records.
 
-use kasane::{NewNote, NoteKind, VaultDir};
+use kasane::VaultDir;
 
 use crate::support::*;
-
-fn note(v: &mut kasane::Vault, case: uuid::Uuid, text: &str) -> uuid::Uuid {
-    v.add_note(NewNote {
-        case,
-        kind: NoteKind::Visit,
-        text: text.into(),
-        date: None,
-        internal: false,
-        outreach: None,
-    })
-    .expect("a note")
-}
 
 #[test]
 fn a_backup_opens_as_the_vault_was_and_refusals_leave_nothing() {
@@ -26,7 +14,7 @@ fn a_backup_opens_as_the_vault_was_and_refusals_leave_nothing() {
     let v = &mut t.vault;
     let hh = household(v, "高橋家", "鎌倉市大町2-3-4");
     let c = case(v, hh, "8050");
-    note(v, c, "自宅を訪問した");
+    add_visit_note(v, c, "自宅を訪問した");
     assert!(v.backup_status().unwrap().due, "never backed up: the reminder is due");
 
     let e = v.backup(&t.path.join("keys")).unwrap_err();
@@ -103,7 +91,7 @@ fn a_restored_pc_is_a_new_site_that_catches_up_from_the_partner() {
     sync(&mut b.vault, &mut a.vault);
     let hh = household(&mut a.vault, "高橋家", "鎌倉市大町2-3-4");
     let c = case(&mut a.vault, hh, "8050");
-    note(&mut a.vault, c, "backup の前の訪問");
+    add_visit_note(&mut a.vault, c, "backup の前の訪問");
     a.vault
         .share_case(c, agency_id(&b.vault), Some(kasane::Basis::ShienKaigi))
         .unwrap();
@@ -113,7 +101,7 @@ fn a_restored_pc_is_a_new_site_that_catches_up_from_the_partner() {
     let usb = tempfile::tempdir().unwrap();
     let backup = a.vault.backup(usb.path()).unwrap().path;
     // After the backup the old PC writes once more and sends it, then is lost.
-    note(&mut a.vault, c, "backup の後の訪問");
+    add_visit_note(&mut a.vault, c, "backup の後の訪問");
     sync(&mut a.vault, &mut b.vault);
     let old_site = a.vault.identity().site;
     // The old PC is lost; whoever finds it still has its keys (kept in `a` below).
@@ -155,7 +143,7 @@ fn a_restored_pc_is_a_new_site_that_catches_up_from_the_partner() {
     );
 
     // Whatever the old PC's key signs from now on stands nowhere: its files are refused whole.
-    note(&mut a.vault, c, "見つけた人が書いた記録");
+    add_visit_note(&mut a.vault, c, "見つけた人が書いた記録");
     let from_old = bundle_for(&mut a.vault, &b.vault, false);
     assert!(
         deliver(&mut b.vault, &from_old).is_err(),
@@ -188,7 +176,7 @@ fn a_restored_pc_is_a_new_site_that_catches_up_from_the_partner() {
     assert_eq!(shared(&r), shared(&b.vault), "both hold the same case and household");
 
     // New work is signed by the new site, and the partner takes it.
-    note(&mut r, c, "復元後の訪問");
+    add_visit_note(&mut r, c, "復元後の訪問");
     let s = sync(&mut r, &mut b.vault);
     assert!(s.held.is_empty(), "nothing held: {s:?}");
     assert!(

@@ -351,18 +351,6 @@ fn a_partner_writing_after_its_disclosure_ended_is_refused_and_stays_refused_on_
     assert_eq!(digest, t.l.vault.digest().unwrap(), "a rebuild judges the same");
 }
 
-fn shared_note(v: &mut Vault, case: Uuid, text: &str) {
-    v.add_note(NewNote {
-        case,
-        kind: NoteKind::Visit,
-        text: text.into(),
-        date: None,
-        internal: false,
-        outreach: None,
-    })
-    .unwrap();
-}
-
 fn note_texts(v: &mut Vault, case: Uuid) -> Vec<String> {
     v.notes_of(case).unwrap().into_iter().map(|n| n.text).collect()
 }
@@ -371,8 +359,8 @@ fn note_texts(v: &mut Vault, case: Uuid) -> Vec<String> {
 fn the_progress_notes_go_to_a_meeting_only_when_the_lead_includes_them() {
     let mut t = town();
     let ba = agency_id(&t.b.vault);
-    shared_note(&mut t.l.vault, t.first, "訪問：長男と面会できず");
-    shared_note(&mut t.l.vault, t.second, "電話：家計の相談");
+    add_visit_note(&mut t.l.vault, t.first, "訪問：長男と面会できず");
+    add_visit_note(&mut t.l.vault, t.second, "電話：家計の相談");
     // The first case as the meeting needs it by default: no progress notes. The second with them.
     t.l.vault.add_to_agenda(t.meeting, t.first, None, vec![], None).unwrap();
     t.l.vault
@@ -405,7 +393,7 @@ fn the_progress_notes_go_to_a_meeting_only_when_the_lead_includes_them() {
 
     // B writes on the first case: L, which leads it, sees the entry; C, whose disclosure left
     // the notes out, does not receive it.
-    shared_note(&mut t.b.vault, t.first, "生活福祉課：家計の聞き取り");
+    add_visit_note(&mut t.b.vault, t.first, "生活福祉課：家計の聞き取り");
     let s = sync(&mut t.b.vault, &mut t.l.vault);
     assert!(s.held.is_empty(), "an attendee may write what it cannot read: {s:?}");
     assert!(note_texts(&mut t.l.vault, t.first).contains(&"生活福祉課：家計の聞き取り".to_string()));

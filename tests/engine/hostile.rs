@@ -4,7 +4,7 @@
 //! log with its reason, never applied — and the recipient's records, digest and quarantine must be
 //! what they were, on import and again after the state is rebuilt from the log.
 
-use kasane::{Basis, CaseUpdate, Kind, NewNote, NoteKind, OpKind, Scope, Vault};
+use kasane::{Basis, CaseUpdate, Kind, OpKind, Scope, Vault};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ fn city() -> City {
         "本人",
     );
     let case = case(&mut l.vault, household, "8050");
-    let note = l.vault.add_note(new_note(case, "共有される経過")).unwrap();
+    let note = l.vault.add_note(visit_note(case, "共有される経過")).unwrap();
     let secret_household = crate::support::household(&mut l.vault, "秘密家", "鎌倉市小町1-1-1");
     person(
         &mut l.vault,
@@ -55,7 +55,7 @@ fn city() -> City {
         "本人",
     );
     let secret_case = crate::support::case(&mut l.vault, secret_household, "共有していないケース");
-    l.vault.add_note(new_note(secret_case, "非共有の経過")).unwrap();
+    l.vault.add_note(visit_note(secret_case, "非共有の経過")).unwrap();
     let p_agency = p.vault.identity().agency;
     l.vault.share_case(case, p_agency, Some(Basis::ShienKaigi)).unwrap();
     sync(&mut l.vault, &mut p.vault);
@@ -68,17 +68,6 @@ fn city() -> City {
         note,
         secret_household,
         secret_case,
-    }
-}
-
-fn new_note(case: Uuid, text: &str) -> NewNote {
-    NewNote {
-        case,
-        kind: NoteKind::Visit,
-        text: text.into(),
-        date: None,
-        internal: false,
-        outreach: None,
     }
 }
 
@@ -673,7 +662,7 @@ fn an_op_reusing_the_id_of_another_is_kept_apart_and_the_rest_of_the_file_lands(
             .header
             .id;
     // An honest note, then an op that reuses the id of that op, in another series.
-    c.p.vault.add_note(new_note(c.case, "生活福祉課の経過")).unwrap();
+    c.p.vault.add_note(visit_note(c.case, "生活福祉課の経過")).unwrap();
     let id = next_id(&c.p.vault, Scope::Directory);
     let body = json!({"name": "地域の居場所", "kind": "居場所"})
         .to_string()

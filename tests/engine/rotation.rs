@@ -4,21 +4,9 @@
 //! of the vault taken before the rotation) can neither write beyond what that key had signed
 //! nor slip in a rotation of its own.
 
-use kasane::{NewNote, NoteKind, VaultDir};
+use kasane::VaultDir;
 
 use crate::support::*;
-
-fn note(v: &mut kasane::Vault, case: uuid::Uuid, text: &str) {
-    v.add_note(NewNote {
-        case,
-        kind: NoteKind::Visit,
-        text: text.into(),
-        date: None,
-        internal: false,
-        outreach: None,
-    })
-    .expect("a note");
-}
 
 fn notes(v: &mut kasane::Vault, case: uuid::Uuid) -> Vec<String> {
     v.case_detail(case)
@@ -43,10 +31,10 @@ fn a_partner_follows_a_rotation_whatever_order_the_files_arrive_in() {
     let l_site = l.vault.identity().site;
     let (old_card, before) = l.vault.my_card().unwrap();
     // A file the partner made for the lead before the rotation, still on its way.
-    note(&mut b.vault, c, "生活福祉課の訪問（鍵の更新前）");
+    add_visit_note(&mut b.vault, c, "生活福祉課の訪問（鍵の更新前）");
     let from_b_before = bundle_for(&mut b.vault, &l.vault, false);
 
-    note(&mut l.vault, c, "更新前の訪問");
+    add_visit_note(&mut l.vault, c, "更新前の訪問");
     let old = bundle_for(&mut l.vault, &b.vault, false);
     let rotation = l.vault.rotate_keys().unwrap();
     assert_eq!(rotation.epoch, 1, "the first rotation of the site");
@@ -57,7 +45,7 @@ fn a_partner_follows_a_rotation_whatever_order_the_files_arrive_in() {
         "new keys show a new check number"
     );
     assert_eq!(after.fingerprint, rotation.fingerprint);
-    note(&mut l.vault, c, "更新後の訪問");
+    add_visit_note(&mut l.vault, c, "更新後の訪問");
     let new = bundle_for(&mut l.vault, &b.vault, false);
     assert_eq!(
         kasane::testing::header_of(&new).unwrap().format,
@@ -102,7 +90,7 @@ fn a_partner_follows_a_rotation_whatever_order_the_files_arrive_in() {
     // The partner's file made for the old encryption key opens; its next one uses the new key.
     let s = deliver(&mut l.vault, &from_b_before).expect("a file encrypted to the retired key opens");
     assert!(s.ops_new > 0, "{s:?}");
-    note(&mut b.vault, c, "生活福祉課の訪問（鍵の更新後）");
+    add_visit_note(&mut b.vault, c, "生活福祉課の訪問（鍵の更新後）");
     sync(&mut b.vault, &mut l.vault);
     let held = notes(&mut l.vault, c);
     assert!(held.contains(&"生活福祉課の訪問（鍵の更新後）".to_string()), "{held:?}");
@@ -112,7 +100,7 @@ fn a_partner_follows_a_rotation_whatever_order_the_files_arrive_in() {
     // A second rotation: a partner that knows the first follows the next from it.
     let second = l.vault.rotate_keys().unwrap();
     assert_eq!(second.epoch, 2);
-    note(&mut l.vault, c, "二度目の更新後の訪問");
+    add_visit_note(&mut l.vault, c, "二度目の更新後の訪問");
     let s = sync(&mut l.vault, &mut b.vault);
     assert_eq!(s.key_changes, 1, "only the new rotation is learnt: {s:?}");
     assert_eq!(card_at(&b.vault, l_site).fingerprint, second.fingerprint);
@@ -140,7 +128,7 @@ fn a_third_agency_meets_the_rotation_in_segments_a_partner_relays() {
     sync(&mut l.vault, &mut p.vault);
 
     l.vault.rotate_keys().unwrap();
-    note(&mut l.vault, c, "更新後の訪問");
+    add_visit_note(&mut l.vault, c, "更新後の訪問");
     sync(&mut l.vault, &mut b.vault);
     // P hears of it only through B, which relays the lead's segment signed with the new key.
     let s = sync(&mut b.vault, &mut p.vault);
@@ -157,7 +145,7 @@ fn a_third_agency_meets_the_rotation_in_segments_a_partner_relays() {
 #[test]
 fn whoever_kept_the_old_key_writes_nothing_new_and_cannot_rotate_it_elsewhere() {
     let (mut l, mut b, c) = lead_and_partner(2121);
-    note(&mut l.vault, c, "更新前の訪問");
+    add_visit_note(&mut l.vault, c, "更新前の訪問");
     sync(&mut l.vault, &mut b.vault);
     // A copy of the vault taken before the rotation: it holds the old signing key.
     let usb = tempfile::tempdir().unwrap();
@@ -171,7 +159,7 @@ fn whoever_kept_the_old_key_writes_nothing_new_and_cannot_rotate_it_elsewhere() 
     sync(&mut l.vault, &mut b.vault);
 
     // Work signed with the old key beyond what it had signed is kept aside, never applied.
-    note(&mut thief, c, "古い鍵で書かれた記録");
+    add_visit_note(&mut thief, c, "古い鍵で書かれた記録");
     let digest = b.vault.digest().unwrap();
     let forged = bundle_for(&mut thief, &b.vault, false);
     let s = deliver(&mut b.vault, &forged).expect("the file is read; its new work is not applied");
@@ -218,7 +206,7 @@ fn a_tampered_rotation_refuses_the_file_and_teaches_nothing() {
     let (mut l, mut b, c) = lead_and_partner(2131);
     let (_, before) = l.vault.my_card().unwrap();
     l.vault.rotate_keys().unwrap();
-    note(&mut l.vault, c, "更新後の訪問");
+    add_visit_note(&mut l.vault, c, "更新後の訪問");
     let good = bundle_for(&mut l.vault, &b.vault, false);
     let digest = b.vault.digest().unwrap();
 

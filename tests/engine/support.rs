@@ -310,3 +310,20 @@ pub fn lead_and_partner(seed: u64) -> (TestVault, TestVault, uuid::Uuid) {
     sync(&mut l.vault, &mut b.vault);
     (l, b, c)
 }
+
+/// A contact-log entry of a visit, shared with the case's agencies, dated today.
+pub fn visit_note(case: Uuid, text: &str) -> kasane::NewNote {
+    kasane::NewNote {
+        case,
+        kind: kasane::NoteKind::Visit,
+        text: text.into(),
+        date: None,
+        internal: false,
+        outreach: None,
+    }
+}
+
+/// Writes [`visit_note`]; returns the entry's id.
+pub fn add_visit_note(v: &mut Vault, case: Uuid, text: &str) -> Uuid {
+    v.add_note(visit_note(case, text)).expect("a contact-log entry")
+}
