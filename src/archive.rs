@@ -171,11 +171,7 @@ impl Vault {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        // A folder that does not exist is reported when the file is created.
-        let (Ok(folder), Ok(vault)) = (folder.canonicalize(), self.dir().canonicalize()) else {
-            return Ok(());
-        };
-        if folder.starts_with(&vault) {
+        if self.folder_holds(&folder) {
             return Err(ArchiveError::InsideVault(out.to_path_buf()));
         }
         Ok(())

@@ -81,7 +81,7 @@ pub use reference::{
 };
 pub use referral::{NewReferral, NewResource, Referral, ReferralStatus, Resource};
 pub use remit::remit_text as meeting_remit_text;
-pub use report::{PRINTOUT_NOTICE_EN, PRINTOUT_NOTICE_JA, PrintWhat};
+pub use report::{PAGE_MARGINS_MM, PRINTOUT_NOTICE_EN, PRINTOUT_NOTICE_JA, PrintWhat};
 pub use request::{
     ItemKind, MarkCounts, MarkKind, PERSON_RECORDS_FORMAT, PersonRecords, RequestField, RequestItem, RequestSection,
     ReviewMark, SectionKind,

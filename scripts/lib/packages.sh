@@ -14,8 +14,9 @@ KASANE_DESKTOP_PACKAGES=(libwebkit2gtk-4.1-dev librsvg2-dev fonts-noto-cjk)
 # Only the end-to-end tests need a virtual display and WebDriver.
 KASANE_E2E_PACKAGES=(xvfb xauth webkit2gtk-driver)
 # The tests read the open archive back with the reference age tool (the city's exit path must
-# open with it, not only with the age library Kasane itself uses).
-KASANE_TEST_PACKAGES=(age)
+# open with it, not only with the age library Kasane itself uses), and read a saved PDF form with
+# poppler's tools (page size, text, the first page as a picture).
+KASANE_TEST_PACKAGES=(age poppler-utils)
 
 # The releases the package names above were checked on (ID:VERSION_ID from /etc/os-release).
 KASANE_TESTED_RELEASES=("debian:12" "ubuntu:24.04")

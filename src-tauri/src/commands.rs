@@ -59,6 +59,7 @@ commands! {
     case_intake(desk, input: IntakeInput) -> () = case::case_intake;
     case_intake_sheet(desk, case: String) -> String = case::case_intake_sheet;
     case_assessment_sheet(desk, case: String) -> String = case::case_assessment_sheet;
+    printout_pdf(desk, input: PdfInput) -> String = pdf::printout_pdf;
     consent_withdraw(desk, id: String, date: String) -> () = case::consent_withdraw;
     search(desk, query: String, submitted: bool) -> Vec<HitView> = search::search;
     audit_entries(desk, filter: AuditFilterInput) -> AuditPageView = audit::audit_entries;

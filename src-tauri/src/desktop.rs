@@ -4,12 +4,12 @@
 
 use std::{
     path::PathBuf,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard, OnceLock},
 };
 
 use kasane::{Ambient, KdfCost, Vault};
 
-use crate::error::CommandError;
+use crate::{error::CommandError, pdf::Layout};
 
 /// Shared by every command. Cloning shares the same vault slot.
 #[derive(Clone)]
@@ -20,6 +20,8 @@ pub struct Desktop {
     /// scrypt cost for new passphrases: calibrated on this PC in the app, cheap in tests.
     pub kdf: KdfCost,
     ambient: fn() -> Ambient,
+    /// The running app's web engine, which lays out PDFs; absent where there is no window (tests).
+    layout: Arc<OnceLock<Layout>>,
 }
 
 impl Desktop {
@@ -29,6 +31,7 @@ impl Desktop {
             env_vault,
             kdf: KdfCost::Calibrated,
             ambient: Ambient::system,
+            layout: Arc::new(OnceLock::new()),
         }
     }
 
@@ -40,6 +43,15 @@ impl Desktop {
 
     pub fn ambient(&self) -> Ambient {
         (self.ambient)()
+    }
+
+    /// Called once the app runs, with its handle.
+    pub fn attach(&self, layout: Layout) {
+        let _ = self.layout.set(layout);
+    }
+
+    pub fn layout(&self) -> Option<Layout> {
+        self.layout.get().cloned()
     }
 
     /// A poisoned lock only means an engine call panicked; the vault's own transactions keep the

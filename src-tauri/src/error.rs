@@ -118,7 +118,7 @@ impl std::fmt::Display for CommandError {
 impl std::error::Error for CommandError {}
 
 impl CommandError {
-    fn own(code: &str, kind: ErrorKind, detail: impl Into<String>) -> CommandError {
+    pub(crate) fn own(code: &str, kind: ErrorKind, detail: impl Into<String>) -> CommandError {
         CommandError {
             code: code.to_string(),
             kind,

@@ -17,6 +17,7 @@ use crate::{
     exchange::{self, *},
     household::{self, *},
     meeting::{self, *},
+    pdf::{self, *},
     plan::{self, *},
     progress::Progress,
     reference::{self, *},

@@ -14,6 +14,7 @@ pub mod exchange;
 pub mod household;
 pub mod ipc;
 pub mod meeting;
+pub mod pdf;
 pub mod plan;
 pub mod progress;
 pub mod reference;
@@ -29,6 +30,8 @@ pub use ipc::COMMANDS;
 
 use std::path::PathBuf;
 
+use tauri::Manager;
+
 pub use desktop::Desktop;
 
 /// Starts the app. `context` comes from `tauri::generate_context!()` in the binary, which embeds
@@ -40,6 +43,10 @@ pub fn run(context: tauri::Context<tauri::Wry>) -> Result<(), tauri::Error> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Desktop::new(env_vault))
+        .setup(|app| {
+            app.state::<Desktop>().attach(pdf::Layout::new(app.handle().clone()));
+            Ok(())
+        })
         .invoke_handler(ipc::handler())
         .run(context)
 }

@@ -2982,3 +2982,49 @@ mod statistics_commands {
         );
     }
 }
+
+/// Without a window there is no web engine to lay a PDF out: each refusal the window can meet
+/// comes first, then a clear error, and nothing is left in the folder. (The PDF itself is made
+/// and read back in the end-to-end cycle walk, where the window runs.)
+#[test]
+fn a_pdf_is_refused_clearly_and_leaves_nothing_behind() {
+    use kasane_desktop::pdf::{self, PdfInput};
+    let f = fixture();
+    let h = household(&f, "鈴木家", "koshigoe");
+    let c = open_case(&f, &h, &["hikikomori"], "");
+    let html = case::case_disclosures_print(&f.desk, c).expect("a printout of the case");
+    let folder = tempfile::tempdir().unwrap();
+    let input = |html: &str, folder: &str| PdfInput {
+        html: html.into(),
+        title: "情報提供の記録 <鈴木家>/1".into(),
+        folder: folder.into(),
+    };
+    let dir = folder.path().display().to_string();
+
+    let e = pdf::printout_pdf(&f.desk, input(&html, "relative/folder")).unwrap_err();
+    assert_eq!(e.code, "input.relative-path", "a folder must be a full path: {e:?}");
+    let e = pdf::printout_pdf(&f.desk, input(&html, "/no/such/folder")).unwrap_err();
+    assert_eq!(e.code, "file.no-folder", "{e:?}");
+    let e = pdf::printout_pdf(&f.desk, input(&html, &f.path.display().to_string())).unwrap_err();
+    assert_eq!(
+        e.kind,
+        ErrorKind::Refused,
+        "an unencrypted form never goes into the vault folder, which travels with every copy of it: {e:?}"
+    );
+    let e = pdf::printout_pdf(&f.desk, input("<p>anything</p>", &dir)).unwrap_err();
+    assert_eq!(
+        e.code, "input.not-a-printout",
+        "only the engine's documents are laid out: {e:?}"
+    );
+    let e = pdf::printout_pdf(&f.desk, input(&html, &dir)).unwrap_err();
+    assert_eq!(e.code, "print.no-window", "{e:?}");
+    assert_eq!(
+        std::fs::read_dir(folder.path()).unwrap().count(),
+        0,
+        "a PDF that was not made leaves no file, partial or whole"
+    );
+
+    vault::vault_lock(&f.desk);
+    let e = pdf::printout_pdf(&f.desk, input(&html, &dir)).unwrap_err();
+    assert_eq!(e.code, "vault.locked", "a locked vault saves nothing: {e:?}");
+}

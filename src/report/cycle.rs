@@ -118,7 +118,7 @@ impl Vault {
             any = true;
             let _ = write!(
                 s,
-                "<h2>{}</h2><table class=\"grid\"><thead><tr><th>記録</th><th>把握した状況（事実）</th><th>見立て（評価・判断）</th></tr></thead><tbody>",
+                "<h2>{}</h2><table class=\"grid\"><thead><tr><th class=\"rec\">記録</th><th>把握した状況（事実）</th><th>見立て（評価・判断）</th></tr></thead><tbody>",
                 esc(d.label_ja)
             );
             for e in of {
@@ -143,7 +143,7 @@ impl Vault {
                 let _ = write!(
                     s,
                     "<tr><td>{}<br>{}<br>{}</td><td>{no_contact}{}</td><td>{judgement}</td></tr>",
-                    esc(&wareki(e.date)),
+                    esc(&super::short_wareki(e.date)),
                     esc(&e.agency_name),
                     esc(&about(e.person)),
                     paragraphs(&e.seen)

@@ -28,6 +28,10 @@ pub fn paragraphs(s: &str) -> String {
         .collect()
 }
 
+/// The page margins in millimetres (top, right, bottom, left): the style's `@page` rule, and what
+/// a print engine that ignores `@page` margins (WebKitGTK printing to a PDF file) is told.
+pub const PAGE_MARGINS_MM: [f64; 4] = [12.0, 13.0, 14.0, 13.0];
+
 const STYLE: &str = r#"
 @page { size: A4; margin: 12mm 13mm 14mm 13mm; }
 * { box-sizing: border-box; }
@@ -69,6 +73,8 @@ svg.genogram { display: block; margin: 4pt 0; max-width: 100%; }
 .flag { font-weight: 700; border: 0.6pt solid #333; padding: 0 3pt; margin-left: 4pt; font-size: 8.5pt; }
 .retracted .v { text-decoration: line-through; }
 .grid th.l { width: 11em; }
+.grid th.rec { width: 9em; }
+.grid .nw { white-space: nowrap; }
 .grid td.m-j { border: 1.6pt solid #1d4ed8; }
 .grid td.m-t { border: 2.2pt double #8a4b00; }
 .grid td.m-p { border: 1pt dashed #555; }
@@ -88,6 +94,10 @@ pub struct Document {
     pub sections: Vec<String>,
     /// Start every section after the first on a new page (one case per page in a pack).
     pub page_per_section: bool,
+    /// A handout numbers every copy 配布資料 No. n/N so copies can be collected after the
+    /// meeting; a case form (given to the person, filed) shows its copy number only when several
+    /// are printed.
+    pub handout: bool,
 }
 
 impl Document {
@@ -109,10 +119,15 @@ impl Document {
             esc(&self.title)
         );
         for k in 1..=copies {
+            let number = match (self.handout, copies) {
+                (true, _) => format!("配布資料 No. {k}/{copies}"),
+                (false, 1) => String::new(),
+                (false, _) => format!("{k}/{copies}部"),
+            };
             let _ = write!(
                 out,
                 "<table class=\"copy\"><thead><tr><td><div class=\"runhead\"><span class=\"mark\">取扱注意</span>\
-                 <span>{}</span><span class=\"copyno\">配布資料 No. {k}/{copies}</span></div></td></tr></thead>\
+                 <span>{}</span><span class=\"copyno\">{number}</span></div></td></tr></thead>\
                  <tfoot><tr><td><div class=\"runfoot\"><span>{}</span><span>{}</span></div></td></tr></tfoot><tbody>",
                 esc(&self.subtitle),
                 esc(&self.confidentiality),
@@ -145,6 +160,7 @@ mod tests {
             confidentiality: "社会福祉法第106条の6".into(),
             sections: vec![format!("<p>{}</p>", esc("<script>alert(1)</script> & 高橋"))],
             page_per_section: false,
+            handout: true,
         };
         let html = d.render(3);
         assert_eq!(
@@ -158,5 +174,38 @@ mod tests {
         assert!(!html.contains("<script>"), "names and notes are text, never markup");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; 高橋"));
         assert!(html.contains("size: A4"));
+    }
+
+    #[test]
+    fn the_style_and_the_print_engine_use_the_same_margins() {
+        let [top, right, bottom, left] = PAGE_MARGINS_MM;
+        assert!(
+            STYLE.contains(&format!(
+                "@page {{ size: A4; margin: {top}mm {right}mm {bottom}mm {left}mm; }}"
+            )),
+            "a PDF laid out with PAGE_MARGINS_MM must look like the page the browser prints"
+        );
+    }
+
+    #[test]
+    fn a_case_form_is_not_numbered_as_a_meeting_handout() {
+        let d = Document {
+            title: "支援プラン".into(),
+            subtitle: "支援プラン".into(),
+            confidentiality: "取扱注意".into(),
+            sections: vec!["<p>計画</p>".into()],
+            page_per_section: false,
+            handout: false,
+        };
+        assert!(
+            !d.render(1).contains("配布資料"),
+            "a form given to the person is not collected after a meeting"
+        );
+        assert!(!d.render(1).contains("1/1部"), "one copy needs no number");
+        let two = d.render(2);
+        assert!(
+            two.contains("1/2部") && two.contains("2/2部"),
+            "several copies are told apart"
+        );
     }
 }

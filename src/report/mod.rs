@@ -7,12 +7,14 @@ mod cycle;
 mod genogram;
 mod html;
 mod request;
+mod saved;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use uuid::Uuid;
 
+pub use html::PAGE_MARGINS_MM;
 use html::{Document, esc, paragraphs};
 
 use crate::{
@@ -167,6 +169,7 @@ impl Vault {
             confidentiality: m.confidentiality.clone(),
             sections,
             page_per_section,
+            handout: true,
         };
         self.audit_now("print", Some(meeting.to_string()), Some(format!("{title} ×{copies}")))?;
         Ok(doc.render(copies))
@@ -449,6 +452,7 @@ impl Vault {
             confidentiality: "関係機関限り。個人情報を含むため取扱いに注意してください。".into(),
             sections: vec![s],
             page_per_section: false,
+            handout: true,
         };
         self.audit_now("print", None, Some(format!("ledger ×{copies}")))?;
         Ok(doc.render(copies))
@@ -506,6 +510,7 @@ impl Vault {
             confidentiality: "関係機関限り。".into(),
             sections,
             page_per_section: true,
+            handout: true,
         };
         self.audit_now("print", None, Some(format!("rosters ×{copies}")))?;
         Ok(doc.render(copies))
@@ -626,9 +631,14 @@ impl Vault {
             confidentiality: "取扱注意　個人情報を含みます。".into(),
             sections: vec![section],
             page_per_section: true,
+            handout: false,
         };
+        // A case form is filed or handed to the person, not collected after a meeting: its foot
+        // says who printed it and when, as a copy on file must.
+        let agency = self.agency(self.me.agency).map(|a| a.name).unwrap_or_default();
+        let foot = format!("出力：{agency}　{}", wareki(self.ambient.clock.today()));
         self.audit_now("print", Some(about.to_string()), Some(format!("{what} ×{copies}")))?;
-        Ok(doc.render(copies))
+        Ok(doc.render_footed(copies, &foot))
     }
 }
 
@@ -711,7 +721,7 @@ impl Vault {
             s,
             "<h1>終結シート</h1><p class=\"muted\">{}　{}</p>\
              <table class=\"grid\"><tbody>\
-             <tr><th>主担当機関</th><td>{}</td></tr>\
+             <tr><th class=\"l\">主担当機関</th><td>{}</td></tr>\
              <tr><th>支援開始日</th><td>{}</td></tr>\
              <tr><th>終結日</th><td>{}</td></tr>\
              <tr><th>終結の理由</th><td>{}</td></tr>\
@@ -738,17 +748,17 @@ impl Vault {
             for g in live {
                 let (result, why) = match &g.evaluation {
                     Some(e) => (
-                        format!("{}（{}）", e.result.label_ja(), wareki(e.date)),
+                        format!("{}（{}）", e.result.label_ja(), short_wareki(e.date)),
                         e.comment.clone().unwrap_or_default(),
                     ),
                     None => ("評価なし".to_string(), String::new()),
                 };
                 let _ = write!(
                     s,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td class=\"nw\">{}</td><td>{}</td><td class=\"nw\">{}</td><td>{}</td><td>{}</td></tr>",
                     esc(&version_of(g)),
                     esc(&g.text),
-                    esc(&wareki(g.date)),
+                    esc(&short_wareki(g.date)),
                     esc(&result),
                     esc(&why),
                 );
@@ -832,6 +842,6 @@ fn assessment_table(entries: &[record::AssessmentEntry]) -> String {
 }
 
 /// A full date in the short 和暦 of a table cell ("R8.11.25").
-fn short_wareki(d: crate::ja::Date) -> String {
+pub(crate) fn short_wareki(d: crate::ja::Date) -> String {
     crate::ja::PartialDate::from_date(d).wareki_short()
 }

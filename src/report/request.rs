@@ -188,6 +188,7 @@ impl Vault {
             confidentiality: "取扱注意　個人情報を含みます。".into(),
             sections: vec![s],
             page_per_section: false,
+            handout: true,
         };
         self.audit_now(
             "print",

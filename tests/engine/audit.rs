@@ -442,3 +442,39 @@ fn first_argument_codes(rest: &str) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn a_printout_saved_as_a_file_is_logged_and_never_goes_inside_the_vault_folder() {
+    let mut t = new_vault(53);
+    let inside = t.path.join("forms");
+    std::fs::create_dir_all(&inside).unwrap();
+    for folder in [t.path.clone(), inside] {
+        let e = t.vault.check_printout_folder(&folder).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            kasane::Kind::Refused,
+            "{} is in the vault folder, which every copy of the vault carries: {e}",
+            folder.display()
+        );
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    t.vault
+        .check_printout_folder(elsewhere.path())
+        .expect("a folder outside the vault takes the file");
+    t.vault
+        .check_printout_folder(&elsewhere.path().join("not-yet"))
+        .expect("a folder that does not exist is for the write itself to report");
+    let file = elsewhere.path().join("支援プラン.pdf");
+    t.vault.printout_saved("支援プラン 第1版", &file).unwrap();
+    let trail = t.vault.audit_trail().unwrap();
+    let last = trail.last().expect("an entry");
+    assert_eq!(last.action, "print.pdf", "the file leaving the vault is logged");
+    assert!(
+        last.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("支援プラン 第1版") && d.contains("支援プラン.pdf")),
+        "the entry names the form and where it went: {:?}",
+        last.detail
+    );
+    assert_eq!(kasane::AuditKind::of("print.pdf"), kasane::AuditKind::Print);
+}

@@ -167,6 +167,14 @@ fn an_intake_records_how_the_consultation_came_and_prints_as_its_form() {
     ] {
         assert!(form.contains(part), "the intake form shows {part}");
     }
+    assert!(
+        !form.contains("配布資料") && !form.contains("会議終了後に回収"),
+        "a case form is filed, not a meeting handout collected afterwards"
+    );
+    assert!(
+        form.contains("出力：") && form.contains("令和8年"),
+        "the foot says which agency printed the form and when"
+    );
     sync(&mut l.vault, &mut b.vault);
     assert_eq!(
         b.vault.case_detail(c).unwrap().case.intake,

@@ -5,13 +5,14 @@
 // 見直し into a second version carrying the goal not met → 終結 with its sheet. Screenshots in
 // artifacts/screenshots/cycle-*. Runs on an empty vault the test script makes
 // (KASANE_E2E_CYCLE_VAULT) with the demo passphrase.
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type App, launch, shoot } from "./driver";
+import { type App, launch, screenshots, shoot } from "./driver";
 import type { Session } from "./webdriver";
 
 const emptyVault = process.env.KASANE_E2E_CYCLE_VAULT ?? "";
@@ -36,8 +37,11 @@ async function scrollTo(css: string): Promise<void> {
   await s.execute("document.querySelector(arguments[0])?.scrollIntoView({ block: 'start' });", [css]);
 }
 
-/** Opens a printout's preview, waits until the engine's page says `text`, shoots it, closes it. */
-async function preview(button: string, testid: string, text: string, shot: string): Promise<void> {
+/**
+ * Opens a printout's preview, waits until the engine's page says `text`, shoots it; with
+ * `pdfFolder`, saves it there as a PDF file and returns the path the app answered; closes it.
+ */
+async function preview(button: string, testid: string, text: string, shot: string, pdfFolder?: string): Promise<string> {
   await s.click(button);
   await s.waitUntil<string>(
     `the ${testid} page in its frame`,
@@ -45,8 +49,45 @@ async function preview(button: string, testid: string, text: string, shot: strin
     [testid, text],
   );
   await shoot(s, shot);
+  let pdf = "";
+  if (pdfFolder) {
+    await s.click("dialog details.save-pdf summary");
+    await fill("dialog input[name=pdf-folder]", pdfFolder);
+    await s.click(await s.waitFor(`[data-testid=${testid}-pdf]`, { enabled: true }));
+    const saved = await s.waitFor(`[data-testid=${testid}-pdf-saved]`);
+    pdf = String(await s.attribute(saved, "data-path"));
+  }
   await s.click("dialog .head button.link");
   await s.waitGone(`[data-testid=${testid}-frame]`);
+  return pdf;
+}
+
+/**
+ * Reads a saved form back with poppler: A4, its words as text (Japanese type, not pictures of
+ * it), 取扱注意 on it; its first page is rasterised into the screenshots for a reviewer to see.
+ */
+function checkPdf(pdf: string, words: string[], shot: string): void {
+  // The picture first, so a failing check can be looked at.
+  execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", pdf, join(screenshots, `${shot}-page1`)]);
+  const read = readPdf(pdf);
+  expect(read.size, `${pdf} is laid out on A4 (595 × 842 pt)`).toMatch(/^595(\.\d+)? x 84[12](\.\d+)? pts/);
+  expect(read.pages, `${pdf} has pages`).toBeGreaterThan(0);
+  for (const w of ["取扱注意", ...words]) {
+    expect(read.text, `${pdf} carries the printed text (${w}) as text`).toContain(w);
+  }
+}
+
+/** What poppler reads in a PDF: its page size in points, its page count, its text. */
+function readPdf(path: string): { pages: number; size: string; text: string } {
+  const info = execFileSync("pdfinfo", [path], { encoding: "utf8" });
+  return {
+    pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0),
+    size: /^Page size:\s+(.*)$/m.exec(info)?.[1] ?? "",
+    // Noto CJK's glyphs shared with the radicals come out of the PDF's text map as the radicals
+    // (⽀ for 支, ⻑ for 長): NFKC folds the Kangxi ones back (⽀ → 支) but not the supplement's
+    // (⻑, ⺠), so the words checked avoid those few characters.
+    text: execFileSync("pdftotext", ["-layout", path, "-"], { encoding: "utf8" }).normalize("NFKC"),
+  };
 }
 
 /** Submits the open dialog and waits until the engine has it (the dialog closes). */
@@ -118,7 +159,8 @@ describe.skipIf(emptyVault === "" || passphrase === "")("one case from 相談受
     expect(text, "the time as HH:MM").toContain("09:30");
     await scrollTo("[data-testid=case-intake]");
     await shoot(s, "cycle-02-intake");
-    await preview("[data-testid=intake-sheet]", "intake-sheet-print", "相談受付票", "cycle-03-intake-sheet");
+    const intake = await preview("[data-testid=intake-sheet]", "intake-sheet-print", "相談受付票", "cycle-03-intake-sheet", copy);
+    checkPdf(intake, ["相談受付票", "腰越地区", "もう限界です"], "cycle-03b-intake-pdf");
   });
 
   it("keeps the facts apart from the 見立て and writes the overall view and support policy", async () => {
@@ -140,7 +182,8 @@ describe.skipIf(emptyVault === "" || passphrase === "")("one case from 相談受
     await s.waitFor("[data-testid=overall]", { text: (t) => t.includes("長男には居場所を紹介する") });
     await scrollTo("[data-testid=assessment]");
     await shoot(s, "cycle-04-assessment");
-    await preview("[data-testid=assessment-sheet]", "assessment-sheet-print", "見立て（評価・判断）", "cycle-04b-assessment-sheet");
+    const sheet = await preview("[data-testid=assessment-sheet]", "assessment-sheet-print", "見立て（評価・判断）", "cycle-04b-assessment-sheet", copy);
+    checkPdf(sheet, ["アセスメントシート", "見立て"], "cycle-04c-assessment-pdf");
   });
 
   it("writes the first plan version with a goal and an action the son carries himself", async () => {
@@ -211,7 +254,10 @@ describe.skipIf(emptyVault === "" || passphrase === "")("one case from 相談受
     await s.waitFor("[data-testid=plan-agreement]", { text: (t) => t.includes("鈴木 一郎") });
     await scrollTo("[data-testid=plan]");
     await shoot(s, "cycle-06-plan-approved");
-    await preview("[data-testid=plan-print]", "plan-print-preview", "本人署名", "cycle-07-plan-print");
+    const pdf = await preview("[data-testid=plan-print]", "plan-print-preview", "本人署名", "cycle-07-plan-print", copy);
+    expect(pdf, "the PDF is named after the form and written into the folder chosen").toMatch(/支援プラン.*\.pdf$/);
+    expect(pdf.startsWith(copy), "the PDF is written into the folder chosen").toBe(true);
+    checkPdf(pdf, ["支援プラン", "本人署名", "ひきこもり", "居場所"], "cycle-07b-plan-pdf");
   });
 
   it("records the decision to support and evaluates the goal: partly met", async () => {
@@ -252,7 +298,8 @@ describe.skipIf(emptyVault === "" || passphrase === "")("one case from 相談受
     await s.waitFor("[data-testid=closure-facts]", { text: (t) => t.includes("目標達成") && t.includes("腰越地区の民生委員") });
     await scrollTo("[data-testid=case-closure]");
     await shoot(s, "cycle-09-closed");
-    await preview("[data-testid=closing-sheet]", "closing-sheet-print", "達成", "cycle-10-closing-sheet");
+    const closing = await preview("[data-testid=closing-sheet]", "closing-sheet-print", "達成", "cycle-10-closing-sheet", copy);
+    checkPdf(closing, ["終結", "達成"], "cycle-10b-closing-pdf");
   });
 
   it("collects the person's records for a disclosure request, judgement and what his mother said marked, and saves them as a file", async () => {

@@ -65,6 +65,7 @@ import type { NewVaultInput } from "./types/NewVaultInput";
 import type { NewWorkerInput } from "./types/NewWorkerInput";
 import type { PackResultView } from "./types/PackResultView";
 import type { PassphraseChangeInput } from "./types/PassphraseChangeInput";
+import type { PdfInput } from "./types/PdfInput";
 import type { PersonUpdateInput } from "./types/PersonUpdateInput";
 import type { PlanReference } from "./types/PlanReference";
 import type { PlanVersionInput } from "./types/PlanVersionInput";
@@ -275,6 +276,10 @@ export async function caseIntakeSheet(case_: string): Promise<string> {
 
 export async function caseAssessmentSheet(case_: string): Promise<string> {
   return call<string>("case_assessment_sheet", { case: case_ });
+}
+
+export async function printoutPdf(input: PdfInput): Promise<string> {
+  return call<string>("printout_pdf", { input });
 }
 
 export async function consentWithdraw(id: string, date: string): Promise<void> {

@@ -114,6 +114,7 @@ export const audit: Texts<typeof ja> = {
   "audit.action.ledger.view": "Case progress register viewed",
   "audit.action.search": "Search",
   "audit.action.print": "Printed",
+  "audit.action.print.pdf": "Saved as a PDF file",
   "audit.action.archive.write": "Every record written to a file",
   "audit.action.bundle.export": "Exchange file written",
   "audit.action.bundle.import": "Exchange file imported",

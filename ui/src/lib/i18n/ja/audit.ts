@@ -111,6 +111,7 @@ export const audit = {
   "audit.action.ledger.view": "進行管理台帳の閲覧",
   "audit.action.search": "検索",
   "audit.action.print": "印刷",
+  "audit.action.print.pdf": "PDFファイルで保存",
   "audit.action.archive.write": "全記録の出力（記録一式）",
   "audit.action.bundle.export": "連携ファイルの出力",
   "audit.action.bundle.import": "連携ファイルの取り込み",
