@@ -176,3 +176,21 @@ fn local_items_are_excluded_from_the_shared_digest() {
         "an internal memo must not change what partners would see"
     );
 }
+
+#[test]
+fn one_parents_records_are_read_through_the_parent_index() {
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    kasane::testing::migrate_to(&mut conn, kasane::testing::latest_schema()).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", kasane_store::log::LOAD_BY_PARENT_SQL))
+        .unwrap()
+        .query_map(rusqlite::params!["person", vec![0u8; 16]], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|step| step.contains("entity_by_parent")),
+        "a household's members, a case's notes: one parent's rows through the index, \
+         never a scan of every record of the type (10 s for a meeting's prep packs): {plan:?}"
+    );
+}
