@@ -1,7 +1,8 @@
 //! A printed form saved as a PDF file: the very HTML the print preview shows, laid out off screen
 //! by the system's web engine (WebKitGTK, the one the window uses) with scripts off and nothing
-//! fetched, and printed to a file on A4. The file appears under its name only when whole (it is
-//! written under a temporary name first) and never replaces another; the vault logs it.
+//! fetched, and printed to a file on A4. The web engine writes a draft under a temporary name;
+//! only a whole PDF is kept, written anew by the engine (owner-only, never over another file),
+//! and the vault logs it.
 
 use std::{path::Path, time::Duration};
 
@@ -11,7 +12,7 @@ use ts_rs::TS;
 use crate::{
     desktop::Desktop,
     error::{CommandError, ErrorKind},
-    exchange::{existing_folder, file_name_part, free_name, own_error},
+    exchange::{existing_folder, file_name_part, free_name, unwritable},
 };
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -48,7 +49,7 @@ pub fn printout_pdf(desk: &Desktop, input: PdfInput) -> Result<String, CommandEr
     };
     let path = free_name(&folder, &title, "pdf");
     let partial = folder.join(format!(".{}.{}.partial", title, std::process::id()));
-    let written = desk
+    let laid_out = desk
         .layout()
         .ok_or_else(|| {
             CommandError::own(
@@ -58,23 +59,25 @@ pub fn printout_pdf(desk: &Desktop, input: PdfInput) -> Result<String, CommandEr
             )
         })
         .and_then(|layout| layout.pdf(&input.html, &partial))
-        .and_then(|()| check_pdf(&partial))
-        .and_then(|()| keep(&partial, &path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
-    desk.with_vault(|v| Ok(v.printout_saved(&input.title, &path)?))?;
+        .and_then(|()| whole_pdf(&partial));
+    // The web engine's own file is only a draft: what is kept is written anew, owner-only and
+    // never over another file.
+    let _ = std::fs::remove_file(&partial);
+    let bytes = laid_out?;
+    desk.with_vault(|v| {
+        v.write_new_printout(&path, &bytes).map_err(|e| unwritable(&path, e))?;
+        Ok(v.printout_saved(&input.title, &path)?)
+    })?;
     Ok(path.display().to_string())
 }
 
 /// A print job can end "finished" with nothing useful written (no print backend for files):
 /// what is kept must at least be a whole PDF.
-fn check_pdf(path: &Path) -> Result<(), CommandError> {
+fn whole_pdf(path: &Path) -> Result<Vec<u8>, CommandError> {
     let bytes = std::fs::read(path).map_err(|e| unwritable(path, e))?;
     let tail = &bytes[bytes.len().saturating_sub(1024)..];
     if bytes.starts_with(b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF") {
-        Ok(())
+        Ok(bytes)
     } else {
         Err(CommandError::own(
             "print.pdf-failed",
@@ -82,27 +85,6 @@ fn check_pdf(path: &Path) -> Result<(), CommandError> {
             format!("the web engine wrote no whole PDF ({} bytes)", bytes.len()),
         ))
     }
-}
-
-/// Moves the whole file to its name without replacing anything there (a hard link fails if the
-/// name was taken meanwhile), then drops the temporary name.
-fn keep(partial: &Path, path: &Path) -> Result<(), CommandError> {
-    std::fs::File::open(partial)
-        .and_then(|f| f.sync_all())
-        .and_then(|()| std::fs::hard_link(partial, path))
-        .map_err(|e| unwritable(path, e))?;
-    let _ = std::fs::remove_file(partial);
-    Ok(())
-}
-
-fn unwritable(path: &Path, e: std::io::Error) -> CommandError {
-    own_error(
-        "file.unwritable",
-        ErrorKind::BadInput,
-        format!("cannot write {}: {e}", path.display()),
-        format!("{} に書き込めません", path.display()),
-        "folder",
-    )
 }
 
 /// The web engine that lays a document out, reached through the running app.

@@ -5,8 +5,8 @@
 
 use crate::{
     desktop::Desktop,
-    error::{CommandError, ErrorKind},
-    exchange::{existing_folder, free_name, own_error},
+    error::CommandError,
+    exchange::{existing_folder, free_name},
     view::id,
 };
 
@@ -27,15 +27,8 @@ pub fn person_records_export(desk: &Desktop, person: String, folder: String) -> 
         let text = v.records_about_json(person)?;
         let day = v.ambient().clock.today().to_string().replace('-', "");
         let path = free_name(&folder, &format!("開示請求の記録_{day}"), "json");
-        v.save_printout(&path, &text).map_err(|e| {
-            own_error(
-                "file.unwritable",
-                ErrorKind::BadInput,
-                format!("cannot write {}: {e}", path.display()),
-                format!("{} に書き込めません", path.display()),
-                "folder",
-            )
-        })?;
+        v.save_printout(&path, &text)
+            .map_err(|e| crate::exchange::unwritable(&path, e))?;
         Ok(path.display().to_string())
     })
 }

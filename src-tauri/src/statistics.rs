@@ -175,14 +175,6 @@ pub fn statistics_export(
         f.write_all(&bytes)?;
         f.sync_all()
     };
-    write().map_err(|e| {
-        crate::exchange::own_error(
-            "file.unwritable",
-            crate::error::ErrorKind::BadInput,
-            format!("cannot write {}: {e}", path.display()),
-            format!("{} に書き込めません", path.display()),
-            "folder",
-        )
-    })?;
+    write().map_err(|e| crate::exchange::unwritable(&path, e))?;
     Ok(path.display().to_string())
 }

@@ -31,6 +31,19 @@ impl Vault {
         }
     }
 
+    /// Writes a printout file under a new name (refused if the name is taken), its owner's alone
+    /// and synced before the name is final. The file is not encrypted: say so to whoever asked.
+    pub fn write_new_printout(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = crate::durable::create_new_private(path)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => crate::durable::sync_dir(dir),
+            _ => Ok(()),
+        }
+    }
+
     /// Logs that the printout `title` was written to `path` (`print.pdf`).
     pub fn printout_saved(&mut self, title: &str, path: &Path) -> Result<(), Error> {
         self.audit_now("print.pdf", None, Some(format!("{title} → {}", path.display())))?;

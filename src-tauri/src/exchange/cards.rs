@@ -6,7 +6,7 @@ use kasane::SiteInfo;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{ErrorKind, existing_folder, file_name_part, free_name, full_path, own_error, unreadable};
+use super::{ErrorKind, existing_folder, file_name_part, free_name, full_path, own_error, unreadable, unwritable};
 use crate::{
     desktop::Desktop,
     error::CommandError,
@@ -90,15 +90,7 @@ pub fn card_export(desk: &Desktop, folder: String) -> Result<String, CommandErro
         f.write_all(text.as_bytes())?;
         f.sync_all()
     };
-    write().map_err(|e| {
-        own_error(
-            "file.unwritable",
-            ErrorKind::BadInput,
-            format!("cannot write {}: {e}", path.display()),
-            format!("{} に書き込めません", path.display()),
-            "folder",
-        )
-    })?;
+    write().map_err(|e| unwritable(&path, e))?;
     Ok(path.display().to_string())
 }
 

@@ -38,6 +38,17 @@ pub(crate) fn own_error(code: &str, kind: ErrorKind, detail: String, ja: String,
     }
 }
 
+/// A file the window's folder could not take.
+pub(crate) fn unwritable(path: &Path, e: std::io::Error) -> CommandError {
+    own_error(
+        "file.unwritable",
+        ErrorKind::BadInput,
+        format!("cannot write {}: {e}", path.display()),
+        format!("{} に書き込めません", path.display()),
+        "folder",
+    )
+}
+
 /// A path typed or chosen in the window must be absolute (it would otherwise depend on where the
 /// app was started).
 fn full_path(field: &str, text: &str) -> Result<PathBuf, CommandError> {
