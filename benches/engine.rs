@@ -384,11 +384,22 @@ fn main() {
             attendees: attendees.clone(),
         })
         .unwrap();
+    // Proposing: ranked, the best 20 with their reasons and the rest counted by reason (what
+    // the meeting screen asks for), and widened to every proposal. Several runs: the first reads
+    // pages the page cache does not hold yet.
+    let mut ranked = Vec::new();
+    let mut proposals = vault.propose_agenda(meeting, Some(kasane::PROPOSALS_SHOWN)).unwrap();
+    for _ in 0..5 {
+        let t = Instant::now();
+        proposals = vault.propose_agenda(meeting, Some(kasane::PROPOSALS_SHOWN)).unwrap();
+        ranked.push(t.elapsed());
+    }
+    ranked.sort();
     let t = Instant::now();
-    let proposals = vault.propose_agenda(meeting).unwrap();
-    let propose_s = t.elapsed().as_secs_f64();
+    let every = vault.propose_agenda(meeting, None).unwrap();
+    let every_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    for p in proposals.iter().take(40) {
+    for p in every.shown.iter().take(40) {
         let reasons = p.reasons.iter().map(|r| r.code.to_string()).collect();
         vault.add_to_agenda(meeting, p.case, Some(10), reasons, None).unwrap();
     }
@@ -400,11 +411,23 @@ fn main() {
     let t = Instant::now();
     let html = vault.print_meeting(meeting, kasane::PrintWhat::Pack(None), 1).unwrap();
     let print_s = t.elapsed().as_secs_f64();
-    println!("Meetings ({households} households, {} cases proposed)", proposals.len());
     println!(
-        "  {:<52} {:>9.1} ms",
-        "propose an agenda (every open case, every reason)",
-        propose_s * 1000.0
+        "Meetings ({households} households, {} cases proposed, {} shown)",
+        proposals.total,
+        proposals.shown.len()
+    );
+    let (p50, max) = (ms(pct(&ranked, 0.5)), ms(*ranked.last().unwrap_or(&Duration::ZERO)));
+    println!(
+        "  {:<52} {:>9.1} ms   max {max:.1} of 5; goal ≤ 100 ms ({:.2}× of it)",
+        format!("propose an agenda (ranked, best {} shown)", kasane::PROPOSALS_SHOWN),
+        p50,
+        p50 / 100.0
+    );
+    println!(
+        "  {:<52} {:>9.1} ms   {:.2}× the ranked list",
+        "propose, widened to every proposal",
+        every_s * 1000.0,
+        every_s * 1000.0 / p50.max(1e-9)
     );
     println!(
         "  {:<52} {:>9.1} ms",

@@ -59,9 +59,10 @@ pub use log::{
     EntityState, Hash32, Header, Hlc, LiveValue, LogError, Op, OpKind, OpRef, Scope, header_hash as op_hash,
 };
 pub use meeting::{
-    AgendaEntry, AgendaItem, AssessmentChanges, Correction, Disclose, Flag, ItemRecord, LastingShare, LedgerFilter,
-    LedgerRow, LedgerSort, Meeting, MeetingDetail, MeetingError, NewMeeting, Proposal, ProposalReason,
-    confidentiality_ja as meeting_confidentiality_ja,
+    Access as ProposalAccess, AgendaEntry, AgendaItem, AgendaProposals, AssessmentChanges, Correction, Disclose, Flag,
+    ItemRecord, LastingShare, LedgerFilter, LedgerRow, LedgerSort, Meeting, MeetingDetail, MeetingError, NewMeeting,
+    PROPOSALS_SHOWN, Proposal, ProposalReason, ReasonCount, confidentiality_ja as meeting_confidentiality_ja,
+    weight as proposal_weight,
 };
 pub use migrate::MigrateError;
 pub use record::Msg;

@@ -503,15 +503,19 @@ pub fn case_disclosures(desk: &Desktop, case: String) -> Result<Vec<DisclosureVi
     })
 }
 
-/// A request to discuss (or close) a case at the next meeting, not yet dealt with.
+/// A request on a case not yet dealt with: to discuss or close it at the next meeting, or (asked
+/// of the lead by a meeting's coordinator) to disclose it to that meeting's attendees.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RequestView {
     pub id: String,
-    /// "discuss" or "close".
+    /// "discuss", "close" or "share".
     pub kind: String,
     pub reason: String,
     pub agency: String,
     pub date: DateView,
+    /// A share request: the meeting's day and the agencies to disclose the case to.
+    pub meeting_date: Option<DateView>,
+    pub agencies: Vec<String>,
 }
 
 pub fn case_requests(desk: &Desktop, case: String) -> Result<Vec<RequestView>, CommandError> {
@@ -525,9 +529,17 @@ pub fn case_requests(desk: &Desktop, case: String) -> Result<Vec<RequestView>, C
                 reason: f.reason,
                 agency: id_text(f.agency),
                 date: f.date.into(),
+                meeting_date: f.meeting_date.map(DateView::from),
+                agencies: f.agencies.into_iter().map(id_text).collect(),
             })
             .collect())
     })
+}
+
+/// The lead grants a request to disclose the case for a meeting.
+pub fn case_request_grant(desk: &Desktop, request: String) -> Result<(), CommandError> {
+    let request = id("request", &request)?;
+    desk.with_vault(|v| Ok(v.grant_share_request(request)?))
 }
 
 /// Asks for the case to be discussed — or, with `close`, closed — at the next meeting.

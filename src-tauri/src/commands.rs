@@ -53,6 +53,7 @@ commands! {
     case_decide(desk, input: DecideSupportInput) -> () = case::case_decide;
     case_requests(desk, case: String) -> Vec<RequestView> = case::case_requests;
     case_request(desk, case: String, close: bool, reason: String) -> String = case::case_request;
+    case_request_grant(desk, request: String) -> () = case::case_request_grant;
     case_close(desk, input: CloseCaseInput) -> () = case::case_close;
     case_reopen(desk, case: String, reason: String, date: String) -> () = case::case_reopen;
     case_closing_sheet(desk, case: String) -> String = case::case_closing_sheet;
@@ -110,7 +111,8 @@ commands! {
     meetings(desk) -> Vec<MeetingView> = meeting::meetings;
     meeting_new(desk, input: NewMeetingInput) -> String = meeting::meeting_new;
     meeting_detail(desk, meeting: String) -> MeetingDetailView = meeting::meeting_detail;
-    meeting_proposals(desk, meeting: String) -> Vec<ProposalView> = meeting::meeting_proposals;
+    meeting_proposals(desk, meeting: String, limit: Option<u32>) -> ProposalsView = meeting::meeting_proposals;
+    agenda_ask_lead(desk, meeting: String, case: String) -> String = meeting::agenda_ask_lead;
     agenda_add(desk, meeting: String, case: String, minutes: Option<u32>, reasons: Vec<String>, to: Option<Vec<String>>, progress_notes: bool) -> () = meeting::agenda_add;
     meeting_disclosure_until(desk, meeting: String) -> DateView = meeting::meeting_disclosure_until;
     agenda_remove(desk, meeting: String, case: String) -> () = meeting::agenda_remove;

@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 
-use kasane::{AgendaEntry, ItemRecord, LedgerFilter, LedgerRow, LedgerSort, Meeting, NewMeeting, PrintWhat, Proposal};
+use kasane::{
+    AgendaEntry, ItemRecord, LedgerFilter, LedgerRow, LedgerSort, Meeting, NewMeeting, PrintWhat, Proposal,
+    ProposalAccess,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -124,7 +127,29 @@ pub struct ProposalReasonView {
     /// review-due | new-case | overdue-actions | flagged | propose-close
     pub code: String,
     pub label_ja: String,
+    /// The review date, the intake, the earliest missed due date, the earliest request.
+    pub date: Option<DateView>,
+    /// The owners of the overdue actions, or the agencies asking.
+    pub agencies: Vec<String>,
+    /// The overdue actions, or the requests' words.
+    pub texts: Vec<String>,
+    /// As the Japanese agenda reads it (和暦).
     pub detail: String,
+}
+
+/// Whether putting the case on the agenda can disclose it to the attendees.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum AccessView {
+    /// This agency leads the case.
+    Lead,
+    /// Every attendee sees the case until past the meeting.
+    Shared,
+    /// Only the lead can disclose it to `missing`; `asked`: when this agency asked the lead.
+    AskLead {
+        missing: Vec<String>,
+        asked: Option<DateView>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -135,9 +160,11 @@ pub struct ProposalView {
     pub lead_agency: String,
     pub lead_agency_name: String,
     pub status: CaseStatus,
+    pub risk: Option<Risk>,
     pub next_review: Option<DateView>,
     pub reasons: Vec<ProposalReasonView>,
-    pub on_agenda: bool,
+    pub score: i32,
+    pub access: AccessView,
 }
 
 impl From<Proposal> for ProposalView {
@@ -149,6 +176,7 @@ impl From<Proposal> for ProposalView {
             lead_agency: id_text(p.lead_agency),
             lead_agency_name: p.lead_agency_name,
             status: p.status.into(),
+            risk: p.risk.map(Risk::from),
             next_review: p.next_review.map(DateView::from),
             reasons: p
                 .reasons
@@ -156,12 +184,39 @@ impl From<Proposal> for ProposalView {
                 .map(|r| ProposalReasonView {
                     code: r.code.to_string(),
                     label_ja: r.label_ja.to_string(),
+                    date: r.date.map(DateView::from),
+                    agencies: r.agencies.into_iter().map(id_text).collect(),
+                    texts: r.texts,
                     detail: r.detail,
                 })
                 .collect(),
-            on_agenda: p.on_agenda,
+            score: p.score,
+            access: match p.access {
+                ProposalAccess::Lead => AccessView::Lead,
+                ProposalAccess::Shared => AccessView::Shared,
+                ProposalAccess::AskLead { missing, asked } => AccessView::AskLead {
+                    missing: missing.into_iter().map(id_text).collect(),
+                    asked: asked.map(DateView::from),
+                },
+            },
         }
     }
+}
+
+/// The proposals for a meeting, best first: those shown, and the rest counted by reason.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProposalsView {
+    pub shown: Vec<ProposalView>,
+    pub total: u32,
+    pub rest: Vec<ReasonCountView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReasonCountView {
+    /// A reason code, or "ask-lead".
+    pub code: String,
+    pub label_ja: String,
+    pub count: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -325,9 +380,32 @@ pub fn meeting_detail(desk: &Desktop, meeting: String) -> Result<MeetingDetailVi
     })
 }
 
-pub fn meeting_proposals(desk: &Desktop, meeting: String) -> Result<Vec<ProposalView>, CommandError> {
+/// The best `limit` proposals (every one when None), the rest counted.
+pub fn meeting_proposals(desk: &Desktop, meeting: String, limit: Option<u32>) -> Result<ProposalsView, CommandError> {
     let meeting = id("meeting", &meeting)?;
-    desk.with_vault(|v| Ok(v.propose_agenda(meeting)?.into_iter().map(ProposalView::from).collect()))
+    desk.with_vault(|v| {
+        let p = v.propose_agenda(meeting, limit.map(|n| n as usize))?;
+        Ok(ProposalsView {
+            shown: p.shown.into_iter().map(ProposalView::from).collect(),
+            total: u32::try_from(p.total).unwrap_or(u32::MAX),
+            rest: p
+                .rest
+                .into_iter()
+                .map(|r| ReasonCountView {
+                    code: r.code.to_string(),
+                    label_ja: r.label_ja.to_string(),
+                    count: u32::try_from(r.count).unwrap_or(u32::MAX),
+                })
+                .collect(),
+        })
+    })
+}
+
+/// Asks the lead of a case another agency leads to disclose it to the attendees who do not see
+/// it; the request goes in the next exchange file to the lead.
+pub fn agenda_ask_lead(desk: &Desktop, meeting: String, case: String) -> Result<String, CommandError> {
+    let (meeting, case) = (id("meeting", &meeting)?, id("case", &case)?);
+    desk.with_vault(|v| Ok(id_text(v.ask_lead_to_share(meeting, case)?)))
 }
 
 pub fn agenda_add(

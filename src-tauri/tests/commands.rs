@@ -1929,8 +1929,14 @@ mod meetings {
         assert!(list[0].mine && list[0].confidentiality.contains("守秘義務"));
         assert_eq!(list[0].date.wareki, "令和12年1月15日");
 
-        let proposals = meeting::meeting_proposals(&f.desk, m.clone()).expect("proposals");
+        let proposals = meeting::meeting_proposals(&f.desk, m.clone(), None).expect("proposals");
+        assert_eq!(
+            proposals.total as usize,
+            proposals.shown.len(),
+            "unlimited: every proposal is shown"
+        );
         let p = proposals
+            .shown
             .iter()
             .find(|p| p.case == c)
             .expect("the case due for review is proposed");
@@ -1938,6 +1944,15 @@ mod meetings {
             p.reasons
                 .iter()
                 .any(|r| r.code == "review-due" && !r.label_ja.is_empty())
+        );
+        assert_eq!(
+            p.reasons[0].date.as_ref().map(|d| d.wareki.as_str()),
+            Some("令和11年12月1日"),
+            "the reason carries its date for the window to show in either language"
+        );
+        assert!(
+            matches!(p.access, kasane_desktop::meeting::AccessView::Lead),
+            "this agency leads the case it opened"
         );
         let reasons: Vec<String> = p.reasons.iter().map(|r| r.code.clone()).collect();
         meeting::agenda_add(&f.desk, m.clone(), c.clone(), None, reasons, None, false).expect("accepted");

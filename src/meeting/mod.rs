@@ -15,8 +15,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 pub use ledger::{LedgerFilter, LedgerRow, LedgerSort};
-pub use propose::Flag;
-pub use propose::{Proposal, ProposalReason};
+pub use propose::{Access, AgendaProposals, Flag, PROPOSALS_SHOWN, Proposal, ProposalReason, ReasonCount, weight};
 
 use crate::{
     Vault,
@@ -55,6 +54,12 @@ pub enum MeetingError {
     ReviewMissing(String),
     #[error("only the coordinating agency records this meeting")]
     NotCoordinator,
+    #[error("this agency leads the case: put it on the agenda, which discloses it to the attendees")]
+    OwnLead,
+    #[error("every attendee already sees this case; put it on the agenda")]
+    AlreadyShared,
+    #[error("this request does not ask for the case to be disclosed for a meeting")]
+    NotShareRequest,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -90,6 +95,9 @@ impl MeetingError {
             MeetingError::NotShareable { .. } => "meeting.not-shareable",
             MeetingError::ReviewMissing(_) => "meeting.review-missing",
             MeetingError::NotCoordinator => "meeting.not-coordinator",
+            MeetingError::OwnLead => "meeting.own-lead",
+            MeetingError::AlreadyShared => "meeting.already-shared",
+            MeetingError::NotShareRequest => "meeting.not-share-request",
         }
     }
 
@@ -113,8 +121,31 @@ impl MeetingError {
                 "次回見直し日が未設定の検討ケースがあります：{items}。確定の前に設定してください（終結するケースは不要）"
             ),
             MeetingError::NotCoordinator => "この会議の記録は事務局の機関だけが行えます".into(),
+            MeetingError::OwnLead => {
+                "このケースの主担当はこの機関です。検討ケースに入れると出席機関に情報提供されます".into()
+            }
+            MeetingError::AlreadyShared => "出席機関はすべてこのケースを見られます。検討ケースに入れてください".into(),
+            MeetingError::NotShareRequest => "この依頼は会議のための情報提供の依頼ではありません".into(),
         }
     }
+}
+
+/// The attendees a case must be disclosed to for a meeting (those in `to`, every attendee when
+/// None): all but its lead, save those with a share lasting to the disclosure's last day (an
+/// earlier disclosure ending sooner is extended). One rule for the agenda and for its proposals.
+pub(crate) fn without_access(
+    attendees: &[Uuid],
+    lead: Uuid,
+    shares: &[record::Share],
+    until: Date,
+    to: Option<&[Uuid]>,
+) -> Vec<Uuid> {
+    attendees
+        .iter()
+        .copied()
+        .filter(|a| *a != lead && to.is_none_or(|to| to.contains(a)))
+        .filter(|a| !propose::sees_until(shares, *a, until))
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -442,7 +473,7 @@ impl Vault {
         })
     }
 
-    fn require_open(&self, meeting: &Meeting) -> Result<(), MeetingError> {
+    pub(crate) fn require_open(&self, meeting: &Meeting) -> Result<(), MeetingError> {
         if meeting.finalised.is_some() {
             return Err(MeetingError::Finalised);
         }
@@ -520,19 +551,7 @@ impl Vault {
             }
         }
         let until = self.disclosure_last_day(&m)?;
-        // Attendees to disclose to: those without a share, and those whose earlier disclosure
-        // for a meeting ends before this one's would (it is extended).
-        let missing: Vec<Uuid> = m
-            .attendees
-            .iter()
-            .copied()
-            .filter(|a| *a != c.lead_agency && to.is_none_or(|to| to.contains(a)))
-            .filter(|a| {
-                !shares
-                    .iter()
-                    .any(|s| s.active && s.agency == *a && s.until.is_none_or(|u| u >= until))
-            })
-            .collect();
+        let missing = without_access(&m.attendees, c.lead_agency, &shares, until, to);
         let purpose = Basis::purpose_of_conference(&m.kind).or(basis.default_purpose());
         let consents = if basis.needs_consent() {
             self.consents_of(c.household)?

@@ -2,6 +2,7 @@
 //! real signed bundles. The `kasane` command has its own in crates/kasane-cli/tests. One test
 //! binary keeps the build fast.
 
+mod agenda;
 mod archive;
 mod audit;
 mod backup;

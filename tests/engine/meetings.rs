@@ -40,8 +40,9 @@ fn hardship(v: &mut Vault, case: Uuid) {
 }
 
 fn codes(v: &Vault, m: Uuid, case: Uuid) -> Vec<&'static str> {
-    v.propose_agenda(m)
+    v.propose_agenda(m, None)
         .unwrap()
+        .shown
         .into_iter()
         .find(|p| p.case == case)
         .map(|p| p.reasons.into_iter().map(|r| r.code).collect())

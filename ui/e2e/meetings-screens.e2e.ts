@@ -163,14 +163,26 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     await s.waitFor("[data-testid=meeting-page]");
     await s.waitFor("[data-testid=proposals]");
 
-    // A case another agency leads cannot be shared with the attendees from here: the engine refuses, in Japanese.
+    // The proposals are ranked and the list is short: the best ones, the rest counted by reason.
+    const shownFirst = (await s.findAll("[data-testid=proposal]")).length;
+    expect(shownFirst, "the first list shows the best 20").toBe(20);
+    const rest = await s.text(await s.waitFor("[data-testid=proposals-rest]"));
+    expect(rest, "the rest are counted, with their reasons").toMatch(/ほかに \d+ 件の候補があります（.*見直し期日 \d+件/);
+    await shoot(s, "meetings-04-proposals-ranked");
+    await s.click("[data-testid=proposals-more]");
+    await s.waitUntil<boolean>("the list widened by 20", "return document.querySelectorAll('[data-testid=proposal]').length === 40;");
+
+    // A case another agency leads says so up front and offers to ask its lead, not a button that fails.
     const other = await s.execute<string>(
-      "const p = [...document.querySelectorAll('[data-testid=proposal]')].find(p => !p.textContent.includes('主担当 福祉総務課')); return p ? p.dataset.case : '';",
+      "const n = document.querySelector('[data-testid=proposal] [data-testid=proposal-needs-lead]'); return n ? n.closest('[data-testid=proposal]').dataset.case : '';",
     );
-    if (other) {
-      expect(await accept(other), "the engine refuses a case another agency leads").toBe(false);
-      await shoot(s, "meetings-04a-accept-refused");
-    }
+    expect(other, "among the best 40 of the demo city is a case only its lead can disclose").not.toBe("");
+    const asking = `[data-testid=proposal][data-case="${other}"]`;
+    expect(await s.findAll(`${asking} [data-testid=proposal-accept]`), "no button that the engine would refuse").toHaveLength(0);
+    expect(await s.text(await s.waitFor(`${asking} [data-testid=proposal-needs-lead]`))).toMatch(/主担当機関（.+）だけが出席機関（.+）に情報提供できます/);
+    await s.click(`${asking} button[data-testid=proposal-ask-lead]`);
+    await s.waitFor(`${asking} [data-testid=proposal-asked]`, { text: (t) => /令和\d+年\d+月\d+日に依頼済み/.test(t) });
+    await shoot(s, "meetings-04a-ask-lead");
     for (let i = 0; i < 3; i++) {
       const mine = await s.execute<string>(
         "const p = [...document.querySelectorAll('[data-testid=proposal]')].find(p => p.textContent.includes('主担当 福祉総務課')); return p ? p.dataset.case : '';",

@@ -22,6 +22,11 @@ pub enum CaseCmd {
     Unshare(CaseUnshare),
     /// Ask for the case to be discussed (or closed) at the next meeting.
     Flag(CaseFlag),
+    /// The open requests on a case: to discuss or close it, or to disclose it for a meeting.
+    Requests(IdArg),
+    /// Grant a meeting coordinator's request to disclose the case to its attendees (lead agency
+    /// only): shared for that meeting as putting it on the agenda would.
+    Grant(IdArg),
     /// The case's disclosure ledger (情報提供の記録): every share and meeting, with its basis and end;
     /// `--out FILE` writes it printable (HTML).
     Disclosures(CaseDisclosures),
@@ -384,6 +389,22 @@ pub fn run(g: &Global, out: &Out, cmd: CaseCmd) -> Result<()> {
         CaseCmd::Flag(a) => {
             let idv = v.flag_case(id(&a.case, "case")?, a.close, &a.reason)?;
             out.id("flag", idv);
+        }
+        CaseCmd::Requests(a) => {
+            let list = v.open_requests(id(&a.id, "case")?)?;
+            if out.json {
+                out.print_json(&list);
+            } else {
+                for f in &list {
+                    let by = v.agency(f.agency).map(|a| a.name).unwrap_or_default();
+                    outln!("{}  {}  {}  {by}: {}", f.id, kasane::wareki(f.date), f.kind, f.reason);
+                }
+                outln!("{} 件", list.len());
+            }
+        }
+        CaseCmd::Grant(a) => {
+            v.grant_share_request(id(&a.id, "request")?)?;
+            out.done("情報提供しました / disclosed for the meeting");
         }
         CaseCmd::List(a) => {
             let lead = a.lead.as_deref().map(|s| agency(&v, s)).transpose()?;

@@ -19,8 +19,8 @@ pub enum MeetingCmd {
     New(MeetingNew),
     Show(IdArg),
     List,
-    /// Cases proposed for the agenda, each with its reasons.
-    Propose(IdArg),
+    /// Cases proposed for the agenda, best first, each with its reasons; the rest counted.
+    Propose(MeetingPropose),
     #[command(subcommand)]
     Agenda(AgendaCmd),
     /// Record attendance, or (with --case) the discussion of one item.
@@ -69,8 +69,22 @@ pub struct MeetingNew {
 pub enum AgendaCmd {
     Add(AgendaAdd),
     Remove(AgendaCase),
+    /// Ask the lead agency of a case another agency leads to disclose it to the attendees who
+    /// do not see it (the request travels in the next exchange file).
+    AskLead(AgendaCase),
     /// Move an item (--to N, 1 = first) and/or set its time (--minutes).
     Move(AgendaMove),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MeetingPropose {
+    pub id: String,
+    /// How many proposals to show (the rest are counted by reason).
+    #[arg(long, default_value_t = kasane::PROPOSALS_SHOWN)]
+    pub limit: usize,
+    /// Show every proposal.
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -206,12 +220,16 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
             out.meeting(&d);
         }
         MeetingCmd::List => out.meetings(&v.meetings()?),
-        MeetingCmd::Propose(a) => out.proposals(&v.propose_agenda(id(&a.id, "meeting")?)?),
+        MeetingCmd::Propose(a) => {
+            let limit = (!a.all).then_some(a.limit);
+            out.proposals(&v.propose_agenda(id(&a.id, "meeting")?, limit)?);
+        }
         MeetingCmd::Agenda(AgendaCmd::Add(a)) => {
             let m = id(&a.meeting, "meeting")?;
             let c = id(&a.case, "case")?;
             let reasons: Vec<String> = v
-                .propose_agenda(m)?
+                .propose_agenda(m, None)?
+                .shown
                 .into_iter()
                 .find(|p| p.case == c)
                 .map(|p| p.reasons.into_iter().map(|r| r.code.to_string()).collect())
@@ -223,6 +241,10 @@ pub fn run(g: &Global, out: &Out, cmd: MeetingCmd) -> Result<()> {
             };
             let idv = v.add_to_agenda_disclosing(m, c, a.minutes, reasons, a.note.as_deref(), disclose)?;
             out.id("agenda-item", idv);
+        }
+        MeetingCmd::Agenda(AgendaCmd::AskLead(a)) => {
+            let idv = v.ask_lead_to_share(id(&a.meeting, "meeting")?, id(&a.case, "case")?)?;
+            out.id("flag", idv);
         }
         MeetingCmd::Agenda(AgendaCmd::Remove(a)) => {
             v.remove_from_agenda(id(&a.meeting, "meeting")?, id(&a.case, "case")?)?;
@@ -416,28 +438,44 @@ impl Out {
         outln!("  合計 {} 分", d.total_minutes);
     }
 
-    pub fn proposals(&self, list: &[kasane::Proposal]) {
+    pub fn proposals(&self, p: &kasane::AgendaProposals) {
         if self.json {
-            return self.print_json(&list);
+            return self.print_json(&p);
         }
-        for p in list {
+        for p in &p.shown {
+            let risk = p.risk.map(|r| format!("  緊急度:{}", r.label_ja())).unwrap_or_default();
             outln!(
-                "{}  {}  {}  主担当:{}{}",
+                "{}  {}  {}  主担当:{}{risk}  [{}]",
                 p.case,
                 p.household_label,
                 p.title,
                 p.lead_agency_name,
-                if p.on_agenda {
-                    "  [検討ケースに追加済み]"
-                } else {
-                    ""
-                }
+                p.score
             );
             for r in &p.reasons {
                 outln!("    - {}: {}", r.label_ja, r.detail);
             }
+            if let kasane::ProposalAccess::AskLead { missing, asked } = &p.access {
+                outln!(
+                    "    ! 主担当機関だけが情報提供できます（未提供の出席機関 {} 機関）{}",
+                    missing.len(),
+                    asked
+                        .map(|d| format!("。{} に依頼済み", kasane::wareki(d)))
+                        .unwrap_or_else(|| "。kasane meeting agenda ask-lead で依頼できます".into())
+                );
+            }
         }
-        outln!("{} 件", list.len());
+        let hidden = p.total - p.shown.len();
+        outln!("{} 件中 {} 件を表示", p.total, p.shown.len());
+        if hidden > 0 {
+            let by = p
+                .rest
+                .iter()
+                .map(|r| format!("{} {}", r.label_ja, r.count))
+                .collect::<Vec<_>>()
+                .join("、");
+            outln!("ほか {hidden} 件（{by}）: --all ですべて表示");
+        }
     }
 
     pub fn pack(&self, v: &Vault, results: &[kasane::PackResult]) {

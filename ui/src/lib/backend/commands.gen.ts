@@ -72,7 +72,7 @@ import type { PlanVersionInput } from "./types/PlanVersionInput";
 import type { PlanView } from "./types/PlanView";
 import type { PrintDocument } from "./types/PrintDocument";
 import type { Progress } from "./types/Progress";
-import type { ProposalView } from "./types/ProposalView";
+import type { ProposalsView } from "./types/ProposalsView";
 import type { QuarantineView } from "./types/QuarantineView";
 import type { RecoverInput } from "./types/RecoverInput";
 import type { Reference } from "./types/Reference";
@@ -252,6 +252,10 @@ export async function caseRequests(case_: string): Promise<RequestView[]> {
 
 export async function caseRequest(case_: string, close: boolean, reason: string): Promise<string> {
   return call<string>("case_request", { case: case_, close, reason });
+}
+
+export async function caseRequestGrant(request: string): Promise<void> {
+  return call<void>("case_request_grant", { request });
 }
 
 export async function caseClose(input: CloseCaseInput): Promise<void> {
@@ -482,8 +486,12 @@ export async function meetingDetail(meeting: string): Promise<MeetingDetailView>
   return call<MeetingDetailView>("meeting_detail", { meeting });
 }
 
-export async function meetingProposals(meeting: string): Promise<ProposalView[]> {
-  return call<ProposalView[]>("meeting_proposals", { meeting });
+export async function meetingProposals(meeting: string, limit: number | null): Promise<ProposalsView> {
+  return call<ProposalsView>("meeting_proposals", { meeting, limit });
+}
+
+export async function agendaAskLead(meeting: string, case_: string): Promise<string> {
+  return call<string>("agenda_ask_lead", { meeting, case: case_ });
 }
 
 export async function agendaAdd(meeting: string, case_: string, minutes: number | null, reasons: string[], to: string[] | null, progressNotes: boolean): Promise<void> {

@@ -9,6 +9,7 @@ import {
   moveItem,
   normaliseTime,
   parseMinutes,
+  reasonDetail,
   totalMinutes,
 } from "./agenda";
 
@@ -83,5 +84,23 @@ describe("agenda", () => {
     expect(normaliseTime("")).toBe("");
     expect(normaliseTime("25:00")).toBeNull();
     expect(normaliseTime("2pm")).toBeNull();
+  });
+
+  it("says a proposal's reason in the window's language, from the engine's fields", () => {
+    const names: Record<string, string> = { a: "生活福祉課", b: "Welfare" };
+    const name = (id: string) => names[id] ?? id;
+    const review = { code: "review-due", detail: "次回見直し 令和8年12月1日", date: { iso: "2026-12-01" }, agencies: [], texts: [] };
+    expect(reasonDetail("ja", review, name), "Japanese reads the engine's words, in 和暦").toBe("次回見直し 令和8年12月1日");
+    expect(reasonDetail("en", review, name)).toBe("next review 2026-12-01");
+    const overdue = {
+      code: "overdue-actions",
+      detail: "…",
+      date: { iso: "2026-11-20" },
+      agencies: ["a", "b"],
+      texts: ["家計相談への同行", "訪問"],
+    };
+    expect(reasonDetail("en", overdue, name)).toBe("家計相談への同行; 訪問 (生活福祉課, Welfare; first due 2026-11-20)");
+    const asked = { code: "flagged", detail: "…", date: { iso: "2026-11-25" }, agencies: ["a"], texts: ["母の入院"] };
+    expect(reasonDetail("en", asked, name)).toBe("生活福祉課: 母の入院");
   });
 });

@@ -82,3 +82,27 @@ export function normaliseTime(text: string): string | null {
   if (h > 23 || min > 59) return null;
   return `${String(h).padStart(2, "0")}:${m[2]}`;
 }
+
+/** Proposals shown at first (the engine's PROPOSALS_SHOWN); each "show more" adds as many again. */
+export const PROPOSALS_SHOWN = 20;
+
+/** What a proposal's reason says beside its label, in the window's language: the engine's words
+ *  (dates in 和暦) in Japanese; in English the same facts from the reason's fields. */
+export function reasonDetail(
+  locale: Locale,
+  r: { code: string; detail: string; date: { iso: string } | null; agencies: readonly string[]; texts: readonly string[] },
+  agencyName: (id: string) => string,
+): string {
+  if (locale === "ja") return r.detail;
+  const date = r.date?.iso ?? "";
+  switch (r.code) {
+    case "review-due":
+      return `next review ${date}`;
+    case "new-case":
+      return `opened ${date}`;
+    case "overdue-actions":
+      return `${r.texts.join("; ")} (${r.agencies.map(agencyName).join(", ")}; first due ${date})`;
+    default:
+      return `${r.agencies.map(agencyName).join(", ")}: ${r.texts.join("; ")}`;
+  }
+}

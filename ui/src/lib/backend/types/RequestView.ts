@@ -2,10 +2,15 @@
 import type { DateView } from "./DateView";
 
 /**
- * A request to discuss (or close) a case at the next meeting, not yet dealt with.
+ * A request on a case not yet dealt with: to discuss or close it at the next meeting, or (asked
+ * of the lead by a meeting's coordinator) to disclose it to that meeting's attendees.
  */
 export type RequestView = { id: string, 
 /**
- * "discuss" or "close".
+ * "discuss", "close" or "share".
  */
-kind: string, reason: string, agency: string, date: DateView, };
+kind: string, reason: string, agency: string, date: DateView, 
+/**
+ * A share request: the meeting's day and the agencies to disclose the case to.
+ */
+meeting_date: DateView | null, agencies: Array<string>, };

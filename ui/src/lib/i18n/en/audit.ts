@@ -66,6 +66,7 @@ export const audit: Texts<typeof ja> = {
   "audit.action.case.reopen": "Case reopened",
   "audit.action.case.decide": "Decision to support",
   "audit.action.case.flag": "Asked a meeting to take the case up",
+  "audit.action.case.ask-share": "Asked the lead agency to disclose a case for a meeting",
   "audit.action.case.intake": "Intake recorded",
   "audit.action.case.intake.correct": "Intake corrected",
   "audit.action.case.share": "Sharing started",

@@ -5,6 +5,13 @@ import type { Texts } from "./index";
 
 export const meeting: Texts<typeof ja> = {
   "agenda.accept": "Add to cases for discussion",
+  "agenda.askLead": "Ask the lead agency",
+  "agenda.asked": "asked on {date}",
+  "agenda.count": "{n}",
+  "agenda.needsLead": "Only the lead agency ({lead}) can disclose this case to the attendees ({agencies}). Asking the lead sends the request in the next exchange file.",
+  "agenda.rest": "{n} more proposals ({reasons}).",
+  "agenda.showAll": "Show all ({n})",
+  "agenda.showMore": "Show {n} more",
   "agenda.down": "Move {title} down",
   "agenda.empty": "No cases for discussion yet. Choose from the proposals.",
   "agenda.help": "Reorder with Alt+↑/↓ on a focused row, the buttons, or by dragging. Times are in minutes.",
@@ -137,6 +144,7 @@ export const meeting: Texts<typeof ja> = {
   "reason.overdue-actions": "Overdue actions",
   "reason.flagged": "Requested for discussion",
   "reason.propose-close": "Proposed for closing",
+  "reason.ask-lead": "needs the lead agency",
   "reason.added": "Added",
   "roster.title": "Rosters",
   "roster.keeper": "Rosters kept by",

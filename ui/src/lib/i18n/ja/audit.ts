@@ -63,6 +63,7 @@ export const audit = {
   "audit.action.case.reopen": "ケースの再開",
   "audit.action.case.decide": "支援決定",
   "audit.action.case.flag": "会議での検討の依頼",
+  "audit.action.case.ask-share": "主担当機関への情報提供の依頼",
   "audit.action.case.intake": "受付の記録",
   "audit.action.case.intake.correct": "受付の記録の訂正",
   "audit.action.case.share": "共有の開始",

@@ -1,6 +1,13 @@
 // 会議：検討ケース、会議中の記録、資料、進行管理台帳。
 export const meeting = {
   "agenda.accept": "検討ケースにする",
+  "agenda.askLead": "主担当機関に依頼",
+  "agenda.asked": "{date}に依頼済み",
+  "agenda.count": "{n}件",
+  "agenda.needsLead": "主担当機関（{lead}）だけが出席機関（{agencies}）に情報提供できます。主担当機関に依頼すると、次の連携ファイルで届きます。",
+  "agenda.rest": "ほかに {n} 件の候補があります（{reasons}）。",
+  "agenda.showAll": "すべて表示（{n}件）",
+  "agenda.showMore": "さらに{n}件表示",
   "agenda.down": "{title} を下へ",
   "agenda.empty": "検討ケースはまだありません。左の候補から選んでください。",
   "agenda.help": "行を選んで Alt+↑/↓ で並べ替え、またはドラッグで移動できます。時間は分で入力します。",
@@ -133,6 +140,7 @@ export const meeting = {
   "reason.overdue-actions": "期限超過の支援内容",
   "reason.flagged": "協議の依頼",
   "reason.propose-close": "終結の提案",
+  "reason.ask-lead": "主担当機関への依頼が必要",
   "reason.added": "追加",
   "roster.title": "構成員名簿",
   "roster.keeper": "名簿の管理機関",
