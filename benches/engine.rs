@@ -454,6 +454,99 @@ fn main() {
         html.len() / 1024,
         print_s / 0.5
     );
+    drop(partners);
+
+    // The city as generated: most cases are led by other agencies, so most proposals wait on
+    // their lead and the ranking reads each one's shares. Measured in a vault just opened (its
+    // page cache empty, as after an unlock) and again once its pages are cached.
+    let city_path = tmp.path().join("city");
+    let (mut city, _) = Vault::create(
+        &city_path,
+        Setup {
+            agency: "福祉総務課".into(),
+            site: "city".into(),
+            worker: "bench".into(),
+            passphrase: SecretString::from(PASS.to_string()),
+            kdf: KdfCost::BenchmarkOnly(10),
+            join: None,
+        },
+        Ambient::fixed(clock(), SEED),
+    )
+    .expect("city vault");
+    fill_demo(
+        &mut city,
+        households,
+        SEED,
+        kasane_demo::DemoLead::AsGenerated,
+        &mut |_, _| {},
+    )
+    .expect("fill the city as generated");
+    let directory = city.agencies().unwrap();
+    let invited: Vec<uuid::Uuid> = ["生活福祉課", "高齢者いきいき課"]
+        .iter()
+        .map(|n| {
+            directory
+                .iter()
+                .find(|a| a.name == *n)
+                .map(|a| a.id)
+                .expect("on the city's list")
+        })
+        .collect();
+    let city_meeting = city
+        .new_meeting(kasane::NewMeeting {
+            kind: "shien-kaigi".into(),
+            series: None,
+            date: "2026-12-10".parse().unwrap(),
+            time: Some("14:00".into()),
+            place: "本庁舎".into(),
+            chair: None,
+            attendees: invited,
+        })
+        .unwrap();
+    drop(city);
+    let city = VaultDir::open(&city_path)
+        .map_err(kasane::Error::from)
+        .and_then(|d| {
+            d.unlock(
+                Some("bench"),
+                &SecretString::from(PASS.to_string()),
+                Ambient::fixed(clock(), 1),
+            )
+        })
+        .expect("reopen the city");
+    let t = Instant::now();
+    let first = city
+        .propose_agenda(city_meeting, Some(kasane::PROPOSALS_SHOWN))
+        .unwrap();
+    let cold = t.elapsed();
+    let mut warm: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            city.propose_agenda(city_meeting, Some(kasane::PROPOSALS_SHOWN))
+                .unwrap();
+            t.elapsed()
+        })
+        .collect();
+    warm.sort();
+    let waiting = first.rest.iter().find(|r| r.code == "ask-lead").map_or(0, |r| r.count);
+    println!(
+        "  {:<52} {:>9.1} ms   first after opening; {} proposed, {} of the rest wait on their lead",
+        "propose, the city as generated (other leads)",
+        ms(cold),
+        first.total,
+        waiting
+    );
+    println!(
+        "  {:<52} {:>9.1} ms   p50 of 5 once cached; goal ≤ 100 ms ({:.2}× of it)",
+        "",
+        ms(pct(&warm, 0.5)),
+        ms(pct(&warm, 0.5)) / 100.0
+    );
+    // The ranking reads every case, overdue action and share once, straight from their stored
+    // fields into the few it needs (scan_fields): through whole records it took 222 ms and 354 ms
+    // here (goal ≤ 100 ms); parsing and copying, not SQLite, was two thirds of it.
+    println!("  (propose reads case, action and share fields narrow, once each; the case list too)");
+    drop(city);
     println!();
 
     // Statistics: every table of a 年度, for each grouping, against reading the case list once

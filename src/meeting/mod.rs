@@ -136,7 +136,7 @@ impl MeetingError {
 pub(crate) fn without_access(
     attendees: &[Uuid],
     lead: Uuid,
-    shares: &[record::Share],
+    shares: &[impl propose::Reach],
     until: Date,
     to: Option<&[Uuid]>,
 ) -> Vec<Uuid> {

@@ -177,11 +177,42 @@ pub(crate) fn open_flags(v: &Vault, case: Uuid) -> Result<Vec<Flag>, MeetingErro
 /// The kind of a request asking the lead to disclose a case for a meeting.
 const SHARE: &str = "share";
 
+/// What the agenda's rules read of a share: whose it is, whether it is in force, its last day.
+pub(crate) trait Reach {
+    fn agency(&self) -> Uuid;
+    fn active(&self) -> bool;
+    fn until(&self) -> Option<Date>;
+}
+
+impl Reach for record::Share {
+    fn agency(&self) -> Uuid {
+        self.agency
+    }
+    fn active(&self) -> bool {
+        self.active
+    }
+    fn until(&self) -> Option<Date> {
+        self.until
+    }
+}
+
+impl Reach for ShareHead {
+    fn agency(&self) -> Uuid {
+        self.agency
+    }
+    fn active(&self) -> bool {
+        self.active
+    }
+    fn until(&self) -> Option<Date> {
+        self.until
+    }
+}
+
 /// Whether an agency has an active share of the case lasting at least until `day`.
-pub(crate) fn sees_until(shares: &[record::Share], agency: Uuid, day: Date) -> bool {
+pub(crate) fn sees_until(shares: &[impl Reach], agency: Uuid, day: Date) -> bool {
     shares
         .iter()
-        .any(|s| s.active && s.agency == agency && s.until.is_none_or(|u| u >= day))
+        .any(|s| s.active() && s.agency() == agency && s.until().is_none_or(|u| u >= day))
 }
 
 fn risk_weight(r: Option<Risk>) -> i32 {
@@ -193,10 +224,32 @@ fn risk_weight(r: Option<Risk>) -> i32 {
     }
 }
 
+/// What the ranking reads of an action, straight from its stored fields.
+#[derive(Deserialize)]
+struct ActionHead {
+    case: Uuid,
+    text: String,
+    owner_agency: Uuid,
+    #[serde(default)]
+    due: Option<Date>,
+    status: record::ActionStatus,
+    #[serde(default)]
+    retracted: bool,
+}
+
+/// What the ranking reads of a share.
+#[derive(Deserialize)]
+struct ShareHead {
+    agency: Uuid,
+    active: bool,
+    #[serde(default)]
+    until: Option<Date>,
+}
+
 /// One case's standing before the ranking: enough to score and count it. Households and names
 /// are read only for the proposals shown.
 struct Candidate {
-    case: record::Case,
+    case: record::CaseHead,
     reasons: Vec<ProposalReason>,
     score: i32,
     access: Access,
@@ -329,13 +382,18 @@ impl Vault {
         // The people who answer for an overdue action at this meeting: the attendees and us.
         let in_room = |a: &Uuid| *a == self.me.agency || m.attendees.contains(a);
         // Every overdue action and open request once, grouped by case, rather than a query per case.
-        let mut actions: HashMap<Uuid, Vec<record::Action>> = HashMap::new();
-        for st in load_all(&self.conn, "action", None)? {
-            let Ok(a) = view::<record::Action>(&st) else {
-                continue;
-            };
+        let mut actions: HashMap<Uuid, Vec<(Uuid, ActionHead)>> = HashMap::new();
+        for r in crate::log::scan_fields::<ActionHead>(&self.conn, "action")? {
+            let a = r.fields;
             if !a.retracted && a.status.is_open() && a.due.is_some_and(|d| d < day) {
-                actions.entry(a.case).or_default().push(a);
+                actions.entry(a.case).or_default().push((r.id, a));
+            }
+        }
+        // Who sees each case another agency leads, read once for all of them.
+        let mut shares: HashMap<Uuid, Vec<ShareHead>> = HashMap::new();
+        for r in crate::log::scan_fields::<ShareHead>(&self.conn, "share")? {
+            if let Some(case) = r.parent {
+                shares.entry(case).or_default().push(r.fields);
             }
         }
         let mut flags: HashMap<Uuid, Vec<Flag>> = HashMap::new();
@@ -359,10 +417,8 @@ impl Vault {
             }
         }
         let mut candidates = Vec::new();
-        for st in load_all(&self.conn, "case", None)? {
-            let Ok(c) = view::<record::Case>(&st) else {
-                continue;
-            };
+        for r in crate::log::scan_fields::<record::CaseHead>(&self.conn, "case")? {
+            let c = record::CaseHead { id: r.id, ..r.fields };
             if c.status == CaseStatus::Closed || on_agenda.contains(&c.id) {
                 continue;
             }
@@ -396,7 +452,8 @@ impl Vault {
             }
             let mut overdue = actions.remove(&c.id).unwrap_or_default();
             if !overdue.is_empty() {
-                overdue.sort_by_key(|a| (a.due, a.id));
+                overdue.sort_by_key(|(id, a)| (a.due, *id));
+                let overdue: Vec<ActionHead> = overdue.into_iter().map(|(_, a)| a).collect();
                 score += if overdue.iter().any(|a| in_room(&a.owner_agency)) {
                     weight::OVERDUE_ATTENDING
                 } else {
@@ -464,18 +521,15 @@ impl Vault {
                     continue;
                 }
             }
-            // Who sees the case: read per candidate through the parent index, and only for cases
-            // another agency leads (this agency discloses its own cases itself).
+            // Who sees the case matters only for cases another agency leads (this agency discloses
+            // its own cases itself).
             let (access, known) = if c.lead_agency == self.me.agency {
                 (Access::Lead, true)
             } else {
-                let shares: Vec<record::Share> = load_all(&self.conn, "share", Some(c.id))?
-                    .iter()
-                    .filter_map(|st| view::<record::Share>(st).ok())
-                    .collect();
-                let missing = super::without_access(&m.attendees, c.lead_agency, &shares, until, None);
+                let shares = shares.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+                let missing = super::without_access(&m.attendees, c.lead_agency, shares, until, None);
                 let known =
-                    m.attendees.contains(&c.lead_agency) || m.attendees.iter().any(|a| sees_until(&shares, *a, today));
+                    m.attendees.contains(&c.lead_agency) || m.attendees.iter().any(|a| sees_until(shares, *a, today));
                 if missing.is_empty() {
                     (Access::Shared, known)
                 } else {

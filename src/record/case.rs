@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    Consent, Fields, Household, Note, Person, Record, RecordError, choice, conflicts_of, load_all, load_one,
-    require_text, view,
+    Consent, Fields, Household, Note, Person, Record, RecordError, choice, conflicts_of, load_one, require_text, view,
 };
 use crate::{
     Vault,
@@ -96,6 +95,33 @@ pub struct CaseUpdate {
     pub next_review: Option<Option<Date>>,
     pub problems: Option<Vec<String>>,
     pub key_person: Option<Option<Uuid>>,
+}
+
+/// What lists and rankings read of a case, straight from its stored fields (the same names and
+/// choices as [`Case`]): the rest of a case record (intake, formulation …) is long, and lists read
+/// every case.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct CaseHead {
+    #[serde(skip)]
+    pub id: Uuid,
+    pub household: Uuid,
+    pub title: String,
+    pub status: CaseStatus,
+    pub lead_agency: Uuid,
+    #[serde(default)]
+    pub problems: Vec<String>,
+    #[serde(default)]
+    pub risk: Option<Risk>,
+    #[serde(default)]
+    pub next_review: Option<Date>,
+    pub opened: Date,
+}
+
+/// What the case list reads of a household.
+#[derive(Deserialize)]
+struct HouseholdHead {
+    label: String,
+    district: String,
 }
 
 /// A line of the case list / ledger.
@@ -286,15 +312,11 @@ impl Vault {
         use std::collections::HashMap;
         let today = self.ambient.clock.today();
         let agencies: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
-        let households: HashMap<Uuid, Household> = load_all(&self.conn, "household", None)?
-            .iter()
-            .filter_map(|st| view::<Household>(st).ok().map(|h| (h.id, h)))
-            .collect();
-        let mut out = Vec::new();
-        for st in load_all(&self.conn, "case", None)? {
-            let Ok(c) = view::<Case>(&st) else {
-                continue;
-            };
+        // Read narrow: every case's list fields, and the label and district of the households
+        // of the cases kept (one by one when few are kept, as on the home screen).
+        let mut kept = Vec::new();
+        for r in crate::log::scan_fields::<CaseHead>(&self.conn, "case")? {
+            let c = CaseHead { id: r.id, ..r.fields };
             if c.status == CaseStatus::Closed && !filter.include_closed && filter.status != Some(CaseStatus::Closed) {
                 continue;
             }
@@ -304,6 +326,27 @@ impl Vault {
             {
                 continue;
             }
+            kept.push((c, r.conflicted));
+        }
+        let mut households: HashMap<Uuid, HouseholdHead> = HashMap::new();
+        if kept.len() < 1000 {
+            for (c, _) in &kept {
+                if households.contains_key(&c.household) {
+                    continue;
+                }
+                if let Some(st) = crate::log::load_entity(&self.conn, c.household)? {
+                    if let Ok(h) = HouseholdHead::deserialize(&st.fields) {
+                        households.insert(c.household, h);
+                    }
+                }
+            }
+        } else {
+            for r in crate::log::scan_fields::<HouseholdHead>(&self.conn, "household")? {
+                households.insert(r.id, r.fields);
+            }
+        }
+        let mut out = Vec::with_capacity(kept.len());
+        for (c, conflicted) in kept {
             let hh = households.get(&c.household);
             if let Some(d) = &filter.district {
                 if hh.is_none_or(|h| &h.district != d) {
@@ -314,7 +357,7 @@ impl Vault {
                 household_label: hh.map(|h| h.label.clone()).unwrap_or_default(),
                 lead_agency_name: agencies.get(&c.lead_agency).cloned().unwrap_or_default(),
                 review_overdue: c.status != CaseStatus::Closed && c.next_review.is_some_and(|d| d < today),
-                in_conflict: !c.conflicts.is_empty(),
+                in_conflict: conflicted,
                 id: c.id,
                 household: c.household,
                 title: c.title,

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 pub use assessment::{AssessmentEntry, AssessmentRevision, DomainView, Formulation, NewAssessmentEntry};
+pub(crate) use case::CaseHead;
 pub use case::{Case, CaseDetail, CaseFilter, CaseStatus, CaseSummary, CaseUpdate, NewCase, Risk};
 pub use closure::{Closure, ClosureReason, NewClosure, Reopening, SupportDecision};
 pub(crate) use consent::ConsentUse;
@@ -280,7 +281,8 @@ pub(crate) fn view<T: Record>(st: &EntityState) -> Result<T, RecordError> {
     if st.etype != T::ETYPE {
         return Err(RecordError::NotFound(st.id));
     }
-    let mut r: T = serde_json::from_value(Value::Object(st.fields.clone())).map_err(|e| {
+    // Read from the map in place: cloning it first cost a tenth of every list's time.
+    let mut r = T::deserialize(&st.fields).map_err(|e| {
         let (t, id) = (T::ETYPE, st.id);
         RecordError::Inconsistent(
             msg!(ja: "保存されている{t} {id} を読み取れません: {e}", en: "stored {t} {id} cannot be read: {e}"),

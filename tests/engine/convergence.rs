@@ -577,6 +577,21 @@ fn run(n: usize, steps: &[Step], shuffle: &[usize], hostile: bool) -> Result<(us
             );
         }
         nothing_lost(&s.vault, &shared).map_err(TestCaseError::fail)?;
+        // The case list reads its fields narrow and its conflict mark from the stored flag: it
+        // must say what each case's full record says.
+        let all = kasane::CaseFilter {
+            include_closed: true,
+            ..Default::default()
+        };
+        for row in s.vault.cases(&all).unwrap() {
+            let full = s.vault.case_detail(row.id).unwrap().case;
+            prop_assert_eq!(
+                (row.in_conflict, &row.title, row.status),
+                (!full.conflicts.is_empty(), &full.title, full.status),
+                "site {}: the case list agrees with the case record",
+                i
+            );
+        }
         let before = s.vault.digest().unwrap();
         s.vault.rebuild_state().unwrap();
         prop_assert_eq!(

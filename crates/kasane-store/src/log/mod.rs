@@ -709,6 +709,49 @@ pub fn load_all(conn: &rusqlite::Connection, etype: &str, parent: Option<Uuid>) 
     Ok(out)
 }
 
+/// One entity's shown fields read as `T`, with what lists need besides: its id, its parent, and
+/// whether any field has differing entries.
+#[derive(Debug, Clone)]
+pub struct Scanned<T> {
+    pub id: Uuid,
+    pub parent: Option<Uuid>,
+    pub conflicted: bool,
+    pub fields: T,
+}
+
+/// Reads the shown fields of every entity of a type as `T`, straight from the stored JSON: no
+/// metadata, no intermediate map. For reads over a whole type that need a few fields (lists,
+/// ranking, counting); a record whose fields do not read as `T` is left out, as lists leave out
+/// what they cannot read.
+pub fn scan_fields<T: serde::de::DeserializeOwned>(
+    conn: &rusqlite::Connection,
+    etype: &str,
+) -> Result<Vec<Scanned<T>>, LogError> {
+    let mut stmt = conn.prepare_cached("SELECT id, parent, conflicted, fields FROM entity WHERE etype = ?1")?;
+    let mut rows = stmt.query([etype])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let Some(fields) = r
+            .get_ref(3)?
+            .as_str()
+            .ok()
+            .and_then(|f| serde_json::from_str::<T>(f).ok())
+        else {
+            continue;
+        };
+        let blob = |i: usize| -> Result<Option<Uuid>, rusqlite::Error> {
+            Ok(r.get_ref(i)?.as_blob().ok().and_then(|b| Uuid::from_slice(b).ok()))
+        };
+        out.push(Scanned {
+            id: blob(0)?.unwrap_or_default(),
+            parent: blob(1)?,
+            conflicted: r.get::<_, i64>(2)? != 0,
+            fields,
+        });
+    }
+    Ok(out)
+}
+
 pub fn load_entity(conn: &rusqlite::Connection, id: Uuid) -> Result<Option<EntityState>, LogError> {
     let row = conn
         .prepare_cached(
