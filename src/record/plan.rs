@@ -146,6 +146,17 @@ pub struct Action {
     pub conflicts: Vec<String>,
 }
 
+/// What a scan over every action decides on, read straight from the stored fields.
+#[derive(Deserialize)]
+struct ActionLine {
+    owner_agency: Uuid,
+    #[serde(default)]
+    due: Option<Date>,
+    status: ActionStatus,
+    #[serde(default)]
+    retracted: bool,
+}
+
 impl Record for Action {
     const ETYPE: &'static str = "action";
     fn set_meta(&mut self, st: &EntityState) {
@@ -463,19 +474,31 @@ impl Vault {
 
     /// Every open action past its due date, optionally of one agency, oldest due first.
     pub fn overdue_actions(&self, agency: Option<Uuid>) -> Result<Vec<Action>, RecordError> {
+        let today = self.ambient.clock.today();
+        self.open_actions_where(|a| agency.is_none_or(|g| g == a.owner_agency) && a.due.is_some_and(|d| d < today))
+    }
+
+    /// The open actions an agency carries that are due by `until` (past due ones too), oldest due
+    /// first: what its workers have to do soon.
+    pub fn open_actions_due(&self, agency: Uuid, until: Date) -> Result<Vec<Action>, RecordError> {
+        self.open_actions_where(|a| a.owner_agency == agency && a.due.is_some_and(|d| d <= until))
+    }
+
+    /// The open, unretracted actions `keep` accepts, read whole only once kept: the scan over
+    /// every action reads the few fields it decides on.
+    fn open_actions_where(&self, keep: impl Fn(&ActionLine) -> bool) -> Result<Vec<Action>, RecordError> {
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let mut out = Vec::new();
-        for st in load_all(&self.conn, "action", None)? {
-            let Ok(mut a) = view::<Action>(&st) else {
+        for r in crate::log::scan_fields::<ActionLine>(&self.conn, "action")? {
+            let line = r.fields;
+            if line.retracted || !line.status.is_open() || !keep(&line) {
+                continue;
+            }
+            let Ok(mut a) = view::<Action>(&super::load_one(&self.conn, r.id, "action")?) else {
                 continue;
             };
-            if a.retracted || agency.is_some_and(|g| g != a.owner_agency) {
-                continue;
-            }
             self.dress_action(&mut a, &names)?;
-            if a.overdue {
-                out.push(a);
-            }
+            out.push(a);
         }
         out.sort_by_key(|a| (a.due, a.id));
         Ok(out)

@@ -531,6 +531,45 @@ fn actions_follow_their_status_rules_and_feed_the_role_matrix() {
 }
 
 #[test]
+fn the_actions_due_soon_are_an_agencys_open_ones_due_by_the_day_overdue_included() {
+    let mut t = new_vault(809);
+    let v = &mut t.vault;
+    let me = v.identity().agency;
+    let other = v.add_agency("生活福祉課", Some("seikatsu-fukushi")).unwrap();
+    let hh = household(v, "高橋家", "x");
+    let c = case(v, hh, "8050");
+    let today = v.ambient().clock.today().to_string();
+    let late = action(v, c, me, "2026-11-01");
+    let on_the_day = action(v, c, me, "2026-12-09");
+    let after = action(v, c, me, "2026-12-10");
+    action(v, c, other, "2026-12-01");
+    let done = action(v, c, me, &today);
+    v.update_action(
+        done,
+        ActionUpdate {
+            status: Some(ActionStatus::Done),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let due: Vec<Uuid> = v
+        .open_actions_due(me, day("2026-12-09"))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(
+        due,
+        [late, on_the_day],
+        "this agency's open actions due by the day, oldest first; not one due after it, not another agency's, not a finished one"
+    );
+    assert!(!due.contains(&after));
+    let overdue = v.overdue_actions(Some(me)).unwrap();
+    assert_eq!(overdue.len(), 1, "only the one past its due date is overdue");
+    assert!(overdue[0].overdue && overdue[0].owner_agency_name == "福祉総務課");
+}
+
+#[test]
 fn a_finalised_record_is_read_only_and_corrections_are_new_entries() {
     let mut t = new_vault(805);
     let v = &mut t.vault;

@@ -83,13 +83,10 @@ pub fn home_panels(desk: &Desktop) -> Result<HomePanelsView, CommandError> {
         for a in v.overdue_actions(Some(me))? {
             push(a, &mut actions);
         }
-        // Due soon: the actions of the cases this agency can see (its own and shared ones).
-        for case in cases.keys() {
-            for a in v.actions_of(*case)? {
-                let soon = a.due.is_some_and(|d| d <= horizon);
-                if a.owner_agency == me && a.status.is_open() && soon {
-                    push(a, &mut actions);
-                }
+        // Due soon: this agency's actions in the open cases it can see (its own and shared ones).
+        for a in v.open_actions_due(me, horizon)? {
+            if cases.contains_key(&a.case) {
+                push(a, &mut actions);
             }
         }
         actions.sort_by(|a, b| {

@@ -8,7 +8,7 @@ use rusqlite::params;
 use uuid::Uuid;
 
 use super::{
-    ImportStatus, ImportSummary, TEST_FAULT,
+    ImportStatus, ImportSummary,
     open::Opened,
     quarantine::{Q_RETIRED_KEY, Q_REVOKED, Q_UNKNOWN_AUTHOR, Q_UNVERIFIED, quarantine_segment},
     store::{Stored, compare_known, store_segment},
@@ -173,9 +173,9 @@ impl Vault {
         // Tests of what happens when an import fails after every layer verified (a full disk, a
         // damaged database) make it fail here; debug builds only.
         #[cfg(debug_assertions)]
-        if self.dir().join(TEST_FAULT).exists() {
+        if self.dir().join(super::TEST_FAULT).exists() {
             return Err(BundleError::Io {
-                path: self.dir().join(TEST_FAULT),
+                path: self.dir().join(super::TEST_FAULT),
                 source: std::io::Error::other("a fault injected by a test after verification"),
             });
         }

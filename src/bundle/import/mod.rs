@@ -89,4 +89,5 @@ impl ImportSummary {
 
 /// A file in the vault folder that makes imports fail after verification (debug builds only).
 #[doc(hidden)]
+#[cfg(any(debug_assertions, feature = "testing"))]
 pub const TEST_FAULT: &str = "test-fault-after-verification";
