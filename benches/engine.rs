@@ -247,9 +247,16 @@ fn main() {
     let r1 = (log_rows as f64 / log_time) / (bare_rows as f64 / bare_time.as_secs_f64());
     let r2 = (log_rows as f64 / log_time) / (plain_rows as f64 / plain_time.as_secs_f64());
     println!(
-        "  ratio log / bare with index: {r1:.2}×   log / bare without index: {r2:.2}×   ({} ops, {:.0} ops/s)",
+        "  ratio log / bare with index: {r1:.2}× (goal ≥ 0.5×)   log / bare without index: {r2:.2}×   ({} ops, {:.0} ops/s)",
         report.ops,
         report.ops as f64 / log_time
+    );
+    // The log writes more records than the bare insert: every case also gets its plan, actions,
+    // assessment and review cycle (the bare rows have none), so it stores more ops than rows.
+    println!(
+        "  the log stores {:.2} ops per bare row (plans, actions, assessments, case cycles); per op stored: {:.2}× the bare rows/s",
+        report.ops as f64 / log_rows as f64,
+        (report.ops as f64 / log_time) / (bare_rows as f64 / bare_time.as_secs_f64())
     );
     println!();
 
@@ -319,6 +326,7 @@ fn main() {
         "  {:<28} {:>9} {:>9} {:>9} {:>10}",
         "query kind", "p50 ms", "p95 ms", "max ms", "avg hits"
     );
+    let mut one_char_max = Duration::ZERO;
     for (name, queries) in &kinds {
         for q in queries.iter().take(20) {
             let _ = vault.search_quiet(q);
@@ -331,6 +339,9 @@ fn main() {
             times.push(t.elapsed());
         }
         times.sort();
+        if *name == "1 character" {
+            one_char_max = *times.last().unwrap_or(&Duration::ZERO);
+        }
         println!(
             "  {:<28} {:>9.2} {:>9.2} {:>9.2} {:>10.1}",
             name,
@@ -340,6 +351,16 @@ fn main() {
             hits as f64 / queries.len() as f64
         );
     }
+    // A one- or two-character query reads the documents of the trigrams it begins in one pass
+    // over that range of the index (before: one lookup per trigram and index segment); matches
+    // are read newest first only until every kind has its 50; a search is one read transaction;
+    // a hit loads its fields, not its ops' bookkeeping. Before: max 50–68 ms, p95 18–26 ms.
+    println!(
+        "  worst query kind (1 character): max {:.2} ms; goal ≤ 20 ms ({:.2}× of it)",
+        ms(one_char_max),
+        ms(one_char_max) / 20.0
+    );
+    println!("  (1–2 character terms: one pass over the index's trigram range, read newest first until 50 per kind)");
     println!();
 
     // 3. Meetings: proposing an agenda over every case, and a pack for two attendee agencies

@@ -172,7 +172,7 @@ fn main() {
         bare_s,
         report.ops as f64 / bare_s
     );
-    println!("  import / bare apply: {:.2}×", bare_s / import_s);
+    println!("  import / bare apply: {:.2}× (goal ≥ 0.5×)", bare_s / import_s);
     println!("  {:<48} {:>10.3}", "duplicate: the same file again", replay_s);
     println!(
         "  {:<48} {:>10.3} {:>14.0}",

@@ -1,17 +1,24 @@
 //! Japanese search over persons, households and the contact log. Each searchable entity has one
 //! document of folded text (NFKC, kana folded to hiragana, name variants folded, romaji keys of
-//! readings); FTS5 trigram answers terms of three or more characters, and shorter terms scan the
-//! documents directly, so a one-character query is slower but never silently empty.
+//! readings); FTS5 trigram answers terms of three or more characters, a shorter term becomes the
+//! indexed trigrams it begins, and a term too common for that is checked on the text of what the
+//! other terms found (or by a scan that stops early).
+
+use std::collections::HashMap;
 
 use crate::record::RecordError;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::{Vault, ja};
+use crate::{Vault, ja, log::LogError};
 
 /// Hits per kind a search returns at most.
 pub const LIMIT: usize = 50;
+
+/// The kinds of search documents (see `document::document`).
+const KINDS: [&str; 3] = ["person", "household", "note"];
 
 /// One search hit with what a list needs to show it.
 #[derive(Debug, Clone, Serialize)]
@@ -76,9 +83,40 @@ fn expand(conn: &Connection, term: &str) -> rusqlite::Result<Option<Vec<String>>
     Ok((terms.len() <= MAX_EXPANSION).then_some(terms))
 }
 
+/// The documents containing any of the forms of a one- or two-character term, newest first; None
+/// when a form begins too many trigrams to be worth the index. The documents of every trigram a
+/// form begins are read in one pass over that range of the index's terms (fts5vocab 'instance'),
+/// not by a MATCH of each trigram: that looked every one of them up in every index segment, a few
+/// thousand lookups for a common character, most of a one-character search's time.
+fn short_term_docs(conn: &Connection, forms: &[String]) -> rusqlite::Result<Option<Vec<i64>>> {
+    let mut docs = Vec::new();
+    for f in forms {
+        if expand(conn, f)?.is_none() {
+            return Ok(None);
+        }
+        let mut upper = f.to_string();
+        upper.push(char::MAX);
+        let mut stmt = conn.prepare_cached("SELECT doc FROM temp.search_instance WHERE term >= ?1 AND term < ?2")?;
+        let mut rows = stmt.query(params![f, upper])?;
+        while let Some(r) = rows.next()? {
+            docs.push(r.get::<_, i64>(0)?);
+        }
+    }
+    docs.sort_unstable_by(|a, b| b.cmp(a));
+    docs.dedup();
+    Ok(Some(docs))
+}
+
 /// Raw matches: (entity, kind) of documents containing every term (any of its forms), at most
 /// `per_kind` of each.
 fn matches(conn: &Connection, terms: &[Vec<String>], per_kind: usize) -> rusqlite::Result<Vec<(Uuid, String)>> {
+    if let [forms] = terms {
+        if forms.iter().all(|f| f.chars().count() < 3) {
+            if let Some(docs) = short_term_docs(conn, forms)? {
+                return newest_per_kind(conn, &docs, per_kind);
+            }
+        }
+    }
     let mut clauses = Vec::new();
     // Terms checked on the text of what the index found: a form too common to expand makes its
     // whole term unindexed.
@@ -105,11 +143,11 @@ fn matches(conn: &Connection, terms: &[Vec<String>], per_kind: usize) -> rusqlit
         clauses.push(format!("({})", alternatives.join(" OR ")));
     }
     let mut out = Vec::new();
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut take = |entity: Vec<u8>, kind: String, text: &str, out: &mut Vec<(Uuid, String)>| {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut take = |entity: Vec<u8>, kind: String, text: Option<&str>, out: &mut Vec<(Uuid, String)>| {
         if !unindexed
             .iter()
-            .all(|forms| forms.iter().any(|f| text.contains(f.as_str())))
+            .all(|forms| forms.iter().any(|f| text.is_some_and(|t| t.contains(f.as_str()))))
         {
             return;
         }
@@ -121,15 +159,33 @@ fn matches(conn: &Connection, terms: &[Vec<String>], per_kind: usize) -> rusqlit
             }
         }
     };
+    // Matches arrive newest first and only the newest `per_kind` of each kind are kept, so the
+    // reading stops once every kind has them: a one-character query matches thousands of
+    // documents, and looking each one up was most of its time.
+    let full = |out: &[(Uuid, String)]| {
+        KINDS
+            .iter()
+            .all(|k| out.iter().filter(|(_, kind)| kind == k).count() >= per_kind)
+    };
     if !clauses.is_empty() {
-        let mut stmt = conn.prepare_cached(
+        // The text is read only when a term must be checked on it: a contact-log entry's text
+        // is long, and reading it for every match cost more than the match itself.
+        let with_text = !unindexed.is_empty();
+        let mut stmt = conn.prepare_cached(if with_text {
             "SELECT d.entity, d.kind, d.text FROM search_fts JOIN search_doc d ON d.n = search_fts.rowid
-             WHERE search_fts MATCH ?1 ORDER BY search_fts.rowid DESC",
-        )?;
+             WHERE search_fts MATCH ?1 ORDER BY search_fts.rowid DESC"
+        } else {
+            "SELECT d.entity, d.kind FROM search_fts JOIN search_doc d ON d.n = search_fts.rowid
+             WHERE search_fts MATCH ?1 ORDER BY search_fts.rowid DESC"
+        })?;
         let mut rows = stmt.query([clauses.join(" AND ")])?;
         while let Some(r) = rows.next()? {
-            let text: String = r.get(2)?;
-            take(r.get(0)?, r.get(1)?, &text, &mut out);
+            let text: Option<String> = if with_text { Some(r.get(2)?) } else { None };
+            let before = out.len();
+            take(r.get(0)?, r.get(1)?, text.as_deref(), &mut out);
+            if out.len() > before && full(&out) {
+                break;
+            }
         }
         return Ok(out);
     }
@@ -152,18 +208,82 @@ fn matches(conn: &Connection, terms: &[Vec<String>], per_kind: usize) -> rusqlit
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         while let Some(r) = rows.next()? {
             let text: String = r.get(2)?;
-            take(r.get(0)?, r.get(1)?, &text, &mut out);
+            take(r.get(0)?, r.get(1)?, Some(&text), &mut out);
         }
     }
     Ok(out)
 }
 
-/// A text field of the entity `id` (a household's label, a case's title), or "".
-fn label_of(conn: &Connection, id: Option<Uuid>, field: &str) -> Result<String, RecordError> {
+/// (entity, kind) of the newest `per_kind` documents of each kind among `docs` (newest first),
+/// reading no further once every kind has them.
+fn newest_per_kind(conn: &Connection, docs: &[i64], per_kind: usize) -> rusqlite::Result<Vec<(Uuid, String)>> {
+    let mut out = Vec::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT entity, kind FROM search_doc WHERE n = ?1")?;
+    for n in docs {
+        if KINDS.iter().all(|k| counts.get(*k).is_some_and(|c| *c >= per_kind)) {
+            break;
+        }
+        let Some((entity, kind)) = stmt
+            .query_row([n], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))
+            .optional()?
+        else {
+            continue;
+        };
+        let c = counts.entry(kind.clone()).or_default();
+        if *c < per_kind {
+            *c += 1;
+            if let Ok(id) = Uuid::from_slice(&entity) {
+                out.push((id, kind));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What a hit shows of its record.
+struct Shown {
+    fields: Map<String, Value>,
+    parent: Option<Uuid>,
+}
+
+/// A hit's record as a list shows it: its shown fields and its parent. Not `log::load_entity`,
+/// which also parses the bookkeeping of every field's ops (`meta`) that a hit never shows: that
+/// parse was a third of a one-character search.
+fn shown(conn: &Connection, id: Uuid) -> Result<Option<Shown>, RecordError> {
+    let row = conn
+        .prepare_cached("SELECT fields, parent FROM entity WHERE id = ?1")?
+        .query_row([id.as_bytes()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+        })
+        .optional()?;
+    let Some((fields, parent)) = row else {
+        return Ok(None);
+    };
+    let fields = serde_json::from_str(&fields).map_err(|e| LogError::StateDamaged(id, e))?;
+    Ok(Some(Shown {
+        fields,
+        parent: parent.and_then(|p| Uuid::from_slice(&p).ok()),
+    }))
+}
+
+/// A text field of the entity `id` (a household's label, a case's title), or "". Remembered
+/// for the rest of the search: the members of one household share it.
+fn label_of(
+    conn: &Connection,
+    id: Option<Uuid>,
+    field: &str,
+    seen: &mut HashMap<Uuid, String>,
+) -> Result<String, RecordError> {
     let Some(id) = id else { return Ok(String::new()) };
-    Ok(crate::log::load_entity(conn, id)?
-        .and_then(|st| st.fields.get(field).and_then(|v| v.as_str()).map(str::to_string))
-        .unwrap_or_default())
+    if let Some(label) = seen.get(&id) {
+        return Ok(label.clone());
+    }
+    let label = shown(conn, id)?
+        .and_then(|r| r.fields.get(field).and_then(|v| v.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    seen.insert(id, label.clone());
+    Ok(label)
 }
 
 impl Vault {
@@ -181,19 +301,42 @@ impl Vault {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
+        // The index's terms with the documents they occur in, for one- and two-character terms
+        // (`short_term_docs`); a table of this connection only, reading the index as it stands.
+        self.conn.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_instance USING fts5vocab(main, search_fts, instance);",
+        )?;
+        // Every statement of one search reads in one read transaction: on its own, each of the
+        // few hundred lookups took and gave back the database's shared lock (fcntl calls and the
+        // WAL header), a tenth of a short query's time. Inside a caller's transaction there is
+        // nothing to take.
+        let read = if self.conn.is_autocommit() {
+            Some(self.conn.unchecked_transaction()?)
+        } else {
+            None
+        };
+        let hits = self.hits(&terms)?;
+        if let Some(read) = read {
+            read.commit()?;
+        }
+        Ok(hits)
+    }
+
+    /// The hits of a search's terms, in the order `search` gives them.
+    fn hits(&self, terms: &[Vec<String>]) -> Result<Vec<Hit>, RecordError> {
         let today = self.ambient.clock.today();
         let mut persons = Vec::new();
         let mut households = Vec::new();
         let mut notes = Vec::new();
-        for (id, kind) in matches(&self.conn, &terms, LIMIT)? {
-            let Some(st) = crate::log::load_entity(&self.conn, id)? else {
+        let mut labels = HashMap::new();
+        for (id, kind) in matches(&self.conn, terms, LIMIT)? {
+            let Some(Shown { fields, parent }) = shown(&self.conn, id)? else {
                 continue;
             };
-            let s = |k: &str| st.fields.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let s = |k: &str| fields.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
             match kind.as_str() {
                 "person" => {
-                    let age = st
-                        .fields
+                    let age = fields
                         .get("birth")
                         .and_then(|v| v.as_str())
                         .and_then(|b| b.parse::<ja::PartialDate>().ok())
@@ -207,9 +350,9 @@ impl Vault {
                             id,
                             label: format!("{} {}", s("family_name"), s("given_name")),
                             detail: format!("{} {}{age}", s("family_kana"), s("given_kana")),
-                            household: st.parent,
+                            household: parent,
                             case: None,
-                            context: label_of(&self.conn, st.parent, "label")?,
+                            context: label_of(&self.conn, parent, "label", &mut labels)?,
                         },
                     ));
                 }
@@ -241,8 +384,8 @@ impl Vault {
                             label: first,
                             detail: format!("{} {kind_label}", s("date")),
                             household: None,
-                            case: st.parent,
-                            context: label_of(&self.conn, st.parent, "title")?,
+                            case: parent,
+                            context: label_of(&self.conn, parent, "title", &mut labels)?,
                         },
                     ));
                 }

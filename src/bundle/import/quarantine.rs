@@ -321,7 +321,7 @@ pub(super) fn quarantine_segment(
     let st = &c.statement;
     tx.conn().execute(
         "INSERT INTO quarantine (bundle, author, scope, first, last, reason, detail, segment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![bundle.as_bytes(), st.site.as_bytes(), st.scope.to_string(), st.first as i64, st.last as i64, reason, explain(reason), format::encode_segment(&c.raw), at],
+        params![bundle.as_bytes(), st.site.as_bytes(), st.scope.to_string(), st.first as i64, st.last as i64, reason, explain(reason), format::encode_segment(&c.wire()), at],
     )?;
     if reason == Q_EQUIVOCATION || reason == Q_OP_ID_REUSED {
         tx.audit(

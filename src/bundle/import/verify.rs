@@ -15,7 +15,7 @@ use crate::bundle::format::{self, Manifest};
 use crate::{
     bundle::{
         BundleError,
-        format::{Segment, Statement},
+        format::{Segment, Statement, WireOp},
     },
     log::{Hash32, Op},
     site::{KeyChain, SignedWith},
@@ -63,6 +63,8 @@ pub(crate) fn verify_standalone(
 /// A segment whose signature and chain have been checked.
 pub(super) struct Checked {
     pub(super) statement: Statement,
+    /// The statement and signature as they came; its ops were moved into `ops` (which keep their
+    /// exact bytes), so a segment's operations are not held twice ([`Checked::wire`]).
     pub(super) raw: Segment,
     pub(super) ops: Vec<Op>,
     /// Signed by a key its author retired, beyond what that key had signed when it was retired:
@@ -70,9 +72,28 @@ pub(super) struct Checked {
     pub(super) beyond_retired_key: bool,
 }
 
+impl Checked {
+    /// The segment exactly as it came: the signed statement, the signature and each op's own
+    /// bytes.
+    pub(super) fn wire(&self) -> Segment {
+        Segment {
+            statement: self.raw.statement.clone(),
+            signature: self.raw.signature,
+            ops: self
+                .ops
+                .iter()
+                .map(|o| WireOp {
+                    header: o.header_bytes.clone(),
+                    body: o.body.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Checks a segment; with the author's keys (`None` when the author is not known, so only the
 /// chain is checked and the caller quarantines it).
-pub(super) fn check_segment(seg: Segment, index: usize, keys: Option<&KeyChain>) -> Result<Checked, BundleError> {
+pub(super) fn check_segment(mut seg: Segment, index: usize, keys: Option<&KeyChain>) -> Result<Checked, BundleError> {
     let bad = |why: String| BundleError::Segment { index, why };
     let st = Statement::decode(&seg.statement).map_err(|e| bad(format!("statement: {e}")))?;
     let mut beyond_retired_key = false;
@@ -92,9 +113,10 @@ pub(super) fn check_segment(seg: Segment, index: usize, keys: Option<&KeyChain>)
     struct Version {
         v: u64,
     }
-    let mut ops = Vec::with_capacity(seg.ops.len());
+    let wire = std::mem::take(&mut seg.ops);
+    let mut ops = Vec::with_capacity(wire.len());
     let mut prev: Option<Hash32> = None;
-    for (i, w) in seg.ops.iter().enumerate() {
+    for (i, w) in wire.into_iter().enumerate() {
         // An op of a newer version may have another shape: its version is read first, and the
         // whole bundle waits for an update (the caller checks the other segments first).
         if let Ok(Version { v }) = serde_json::from_slice::<Version>(&w.header) {
@@ -102,8 +124,7 @@ pub(super) fn check_segment(seg: Segment, index: usize, keys: Option<&KeyChain>)
                 return Err(BundleError::NeedsUpdate(format!("operation version {v}")));
             }
         }
-        let op =
-            Op::from_bytes(w.header.clone(), w.body.clone()).map_err(|e| bad(format!("operation {}: {e}", i + 1)))?;
+        let op = Op::from_bytes(w.header, w.body).map_err(|e| bad(format!("operation {}: {e}", i + 1)))?;
         let h = &op.header;
         if h.site != st.site || h.scope != st.scope || h.seq != st.first + i as u64 {
             return Err(bad(format!(

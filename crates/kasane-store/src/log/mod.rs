@@ -154,6 +154,7 @@ impl<'v> Tx<'v> {
             "case" => Scope::Case(id),
             _ => Scope::Conference(id),
         };
+        self.new_scope(scope)?;
         self.remember_new(id, scope);
         self.write_op(op, scope, OpKind::Create, etype, id, parent, Vec::new(), fields)?;
         Ok(id)
@@ -590,6 +591,35 @@ impl<'v> Tx<'v> {
         };
         self.scopes.insert(scope, id);
         Ok(id)
+    }
+
+    /// Registers a scope that cannot exist yet (its id derives from an op made just now) with
+    /// this site's empty series in it, without first looking for either: a household or case
+    /// created meant two lookups that always missed. Should the scope exist after all, the
+    /// unique name refuses the insert and the transaction fails; nothing is overwritten.
+    fn new_scope(&mut self, scope: Scope) -> Result<(), LogError> {
+        let site = self.author.site;
+        let scope_id: i64 = self
+            .tx
+            .prepare_cached("INSERT INTO scope (name) VALUES (?1) RETURNING id")?
+            .query_row([scope.to_string()], |r| r.get(0))?;
+        let series: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO series (site, scope, last_seq, head_hash) VALUES (?1, ?2, 0, ?3) RETURNING id",
+            )?
+            .query_row(params![site.as_bytes(), scope_id, Hash32::ZERO.0], |r| r.get(0))?;
+        self.scopes.insert(scope, scope_id);
+        self.series.insert(
+            (site, scope_id),
+            SeriesHead {
+                id: series,
+                last_seq: 0,
+                head: Hash32::ZERO,
+                dirty: false,
+            },
+        );
+        Ok(())
     }
 
     fn series_head(&mut self, site: Uuid, scope_id: i64) -> Result<SeriesHead, LogError> {
