@@ -307,6 +307,51 @@ impl Vault {
         })
     }
 
+    /// The list lines of the given cases (those this PC holds), in the order asked: for screens
+    /// that show a few cases picked by something else (the actions due on the home screen).
+    pub fn case_lines(&self, ids: &[Uuid]) -> Result<Vec<CaseSummary>, RecordError> {
+        use std::collections::HashMap;
+        let today = self.ambient.clock.today();
+        let agencies: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let mut labels: HashMap<Uuid, String> = HashMap::new();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(st) = crate::log::load_entity(&self.conn, *id)?.filter(|st| st.etype == Case::ETYPE) else {
+                continue;
+            };
+            let Ok(c) = CaseHead::deserialize(&st.fields) else {
+                continue;
+            };
+            let label = match labels.get(&c.household) {
+                Some(l) => l.clone(),
+                None => {
+                    let l = crate::log::load_entity(&self.conn, c.household)?
+                        .and_then(|h| HouseholdHead::deserialize(&h.fields).ok())
+                        .map(|h| h.label)
+                        .unwrap_or_default();
+                    labels.insert(c.household, l.clone());
+                    l
+                }
+            };
+            out.push(CaseSummary {
+                household_label: label,
+                lead_agency_name: agencies.get(&c.lead_agency).cloned().unwrap_or_default(),
+                review_overdue: c.status != CaseStatus::Closed && c.next_review.is_some_and(|d| d < today),
+                in_conflict: st.is_conflicted(),
+                id: *id,
+                household: c.household,
+                title: c.title,
+                status: c.status,
+                risk: c.risk,
+                lead_agency: c.lead_agency,
+                problems: c.problems,
+                opened: c.opened,
+                next_review: c.next_review,
+            });
+        }
+        Ok(out)
+    }
+
     /// Cases matching a filter, most urgent review first.
     pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, RecordError> {
         use std::collections::HashMap;

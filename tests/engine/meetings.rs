@@ -567,6 +567,13 @@ fn the_actions_due_soon_are_an_agencys_open_ones_due_by_the_day_overdue_included
     let overdue = v.overdue_actions(Some(me)).unwrap();
     assert_eq!(overdue.len(), 1, "only the one past its due date is overdue");
     assert!(overdue[0].overdue && overdue[0].owner_agency_name == "福祉総務課");
+    let lines = v.case_lines(&[Uuid::nil(), c, hh]).unwrap();
+    assert_eq!(lines.len(), 1, "an unknown id and a household are no cases");
+    assert_eq!(
+        (lines[0].id, lines[0].title.as_str(), lines[0].household_label.as_str()),
+        (c, "8050", "高橋家"),
+        "a case's list line names its household"
+    );
 }
 
 #[test]

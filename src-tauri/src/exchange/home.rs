@@ -2,7 +2,6 @@
 //! meetings, and how much exchange has left waiting (inbox, conflicts, quarantine). They live with
 //! exchange because most of what they count is exchange's.
 
-use kasane::CaseFilter;
 use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
@@ -57,18 +56,34 @@ pub fn home_panels(desk: &Desktop) -> Result<HomePanelsView, CommandError> {
         let me = v.identity().agency;
         let today = v.ambient().clock.today();
         let horizon = (0..ACTIONS_AHEAD_DAYS).fold(today, |d, _| d.tomorrow().unwrap_or(d));
-        let cases: std::collections::HashMap<Uuid, (String, String)> = v
-            .cases(&CaseFilter::default())?
-            .into_iter()
-            .map(|c| (c.id, (c.title, c.household_label)))
-            .collect();
+        // This agency's actions overdue (in any case) and due soon (in the open cases it sees),
+        // with the title and household of just their cases.
+        let overdue = v.overdue_actions(Some(me))?;
+        let due = v.open_actions_due(me, horizon)?;
+        let mut ids: Vec<Uuid> = overdue.iter().chain(&due).map(|a| a.case).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let cases: std::collections::HashMap<Uuid, kasane::CaseSummary> =
+            v.case_lines(&ids)?.into_iter().map(|c| (c.id, c)).collect();
         let mut seen = std::collections::HashSet::new();
         let mut actions = Vec::new();
-        let mut push = |a: kasane::Action, actions: &mut Vec<HomeActionRow>| {
-            if !seen.insert(a.id) {
-                return;
+        let open = |a: &kasane::Action| {
+            cases
+                .get(&a.case)
+                .is_some_and(|c| c.status != kasane::CaseStatus::Closed)
+        };
+        for (a, always) in overdue
+            .into_iter()
+            .map(|a| (a, true))
+            .chain(due.into_iter().map(|a| (a, false)))
+        {
+            if !(always || open(&a)) || !seen.insert(a.id) {
+                continue;
             }
-            let (title, household) = cases.get(&a.case).cloned().unwrap_or_default();
+            let (title, household) = cases
+                .get(&a.case)
+                .map(|c| (c.title.clone(), c.household_label.clone()))
+                .unwrap_or_default();
             actions.push(HomeActionRow {
                 id: id_text(a.id),
                 case: id_text(a.case),
@@ -79,15 +94,6 @@ pub fn home_panels(desk: &Desktop) -> Result<HomePanelsView, CommandError> {
                 overdue: a.overdue,
                 status: a.status.code().to_string(),
             });
-        };
-        for a in v.overdue_actions(Some(me))? {
-            push(a, &mut actions);
-        }
-        // Due soon: this agency's actions in the open cases it can see (its own and shared ones).
-        for a in v.open_actions_due(me, horizon)? {
-            if cases.contains_key(&a.case) {
-                push(a, &mut actions);
-            }
         }
         actions.sort_by(|a, b| {
             let key = |r: &HomeActionRow| r.due.as_ref().map(|d| d.iso.clone());
