@@ -210,6 +210,8 @@ describe.skipIf(demoVault === "" || passphrase === "")("plan and meetings on the
     const oldTotal = Number(await attr(`${AGENDA} [data-testid=agenda-total]`, "data-minutes"));
     const newMinutes = oldMinutes === 15 ? 20 : 15;
     const input = `[data-testid=agenda-item][data-case="${topCase}"] input[name=item-minutes]`;
+    // The widened proposals list is long: bring the agenda's row out from under the sticky header.
+    await s.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", [input]);
     await s.clear(input);
     await s.type(input, `${newMinutes}${KEY.tab}`);
     await s.waitFor(`${AGENDA} [data-testid=agenda-item][data-case="${topCase}"][data-minutes="${newMinutes}"]`);
