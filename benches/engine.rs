@@ -17,6 +17,38 @@ fn clock() -> FixedClock {
     FixedClock::new("2026-11-25T01:00:00Z".parse().expect("timestamp"))
 }
 
+/// A vault for the benchmark: the cheapest KDF (opening is measured separately), the fixed clock.
+fn bench_vault(path: &std::path::Path, agency: &str, site: &str, seed: u64) -> Vault {
+    Vault::create(
+        path,
+        Setup {
+            agency: agency.into(),
+            site: site.into(),
+            worker: "bench".into(),
+            passphrase: SecretString::from(PASS.to_string()),
+            kdf: KdfCost::BenchmarkOnly(10),
+            join: None,
+        },
+        Ambient::fixed(clock(), seed),
+    )
+    .expect("create vault")
+    .0
+}
+
+/// The 支援会議 of 10 December the meetings section proposes an agenda for.
+fn shien_kaigi(v: &mut Vault, attendees: Vec<uuid::Uuid>) -> uuid::Uuid {
+    v.new_meeting(kasane::NewMeeting {
+        kind: "shien-kaigi".into(),
+        series: None,
+        date: "2026-12-10".parse().expect("date"),
+        time: Some("14:00".into()),
+        place: "本庁舎".into(),
+        chair: None,
+        attendees,
+    })
+    .expect("meeting")
+}
+
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -191,19 +223,7 @@ fn main() {
     println!();
 
     // 1. Writes through the operation log.
-    let (mut vault, _code) = Vault::create(
-        &vault_path,
-        Setup {
-            agency: "福祉総務課".into(),
-            site: "bench".into(),
-            worker: "bench".into(),
-            passphrase: SecretString::from(PASS.to_string()),
-            kdf: KdfCost::BenchmarkOnly(10),
-            join: None,
-        },
-        Ambient::fixed(clock(), SEED),
-    )
-    .expect("create vault");
+    let mut vault = bench_vault(&vault_path, "福祉総務課", "bench", SEED);
     let report = fill_demo(
         &mut vault,
         households,
@@ -368,22 +388,7 @@ fn main() {
     let mut partners: Vec<Vault> = ["生活福祉課", "高齢者いきいき課"]
         .iter()
         .enumerate()
-        .map(|(i, name)| {
-            Vault::create(
-                &tmp.path().join(format!("partner{i}")),
-                Setup {
-                    agency: (*name).into(),
-                    site: "PC".into(),
-                    worker: "bench".into(),
-                    passphrase: SecretString::from(PASS.to_string()),
-                    kdf: KdfCost::BenchmarkOnly(10),
-                    join: None,
-                },
-                Ambient::fixed(clock(), 10 + i as u64),
-            )
-            .expect("partner vault")
-            .0
-        })
+        .map(|(i, name)| bench_vault(&tmp.path().join(format!("partner{i}")), name, "PC", 10 + i as u64))
         .collect();
     for p in &mut partners {
         let (mine, _) = vault.my_card().unwrap();
@@ -394,17 +399,7 @@ fn main() {
         p.verify_card(back.site, &back.fingerprint).unwrap();
     }
     let attendees: Vec<uuid::Uuid> = partners.iter().map(|p| p.identity().agency).collect();
-    let meeting = vault
-        .new_meeting(kasane::NewMeeting {
-            kind: "shien-kaigi".into(),
-            series: None,
-            date: "2026-12-10".parse().unwrap(),
-            time: Some("14:00".into()),
-            place: "本庁舎".into(),
-            chair: None,
-            attendees: attendees.clone(),
-        })
-        .unwrap();
+    let meeting = shien_kaigi(&mut vault, attendees.clone());
     // Proposing: ranked, the best 20 with their reasons and the rest counted by reason (what
     // the meeting screen asks for), and widened to every proposal. Several runs: the first reads
     // pages the page cache does not hold yet.
@@ -481,19 +476,7 @@ fn main() {
     // their lead and the ranking reads each one's shares. Measured in a vault just opened (its
     // page cache empty, as after an unlock) and again once its pages are cached.
     let city_path = tmp.path().join("city");
-    let (mut city, _) = Vault::create(
-        &city_path,
-        Setup {
-            agency: "福祉総務課".into(),
-            site: "city".into(),
-            worker: "bench".into(),
-            passphrase: SecretString::from(PASS.to_string()),
-            kdf: KdfCost::BenchmarkOnly(10),
-            join: None,
-        },
-        Ambient::fixed(clock(), SEED),
-    )
-    .expect("city vault");
+    let mut city = bench_vault(&city_path, "福祉総務課", "city", SEED);
     fill_demo(
         &mut city,
         households,
@@ -513,17 +496,7 @@ fn main() {
                 .expect("on the city's list")
         })
         .collect();
-    let city_meeting = city
-        .new_meeting(kasane::NewMeeting {
-            kind: "shien-kaigi".into(),
-            series: None,
-            date: "2026-12-10".parse().unwrap(),
-            time: Some("14:00".into()),
-            place: "本庁舎".into(),
-            chair: None,
-            attendees: invited,
-        })
-        .unwrap();
+    let city_meeting = shien_kaigi(&mut city, invited);
     drop(city);
     let city = VaultDir::open(&city_path)
         .map_err(kasane::Error::from)

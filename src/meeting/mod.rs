@@ -501,12 +501,13 @@ impl Vault {
     /// of days after the meeting ([`Vault::meeting_disclosure_days`]).
     pub fn meeting_disclosure_last_day(&self, meeting: Uuid) -> Result<Date, MeetingError> {
         let m = self.meeting(meeting)?;
-        self.disclosure_last_day(&m)
+        self.disclosure_last_day(m.date)
     }
 
-    fn disclosure_last_day(&self, m: &Meeting) -> Result<Date, MeetingError> {
+    /// The last day a disclosure for a meeting on `day` lasts.
+    fn disclosure_last_day(&self, day: Date) -> Result<Date, MeetingError> {
         let days = jiff::Span::new().days(i64::from(self.meeting_disclosure_days()?));
-        Ok(m.date.checked_add(days).unwrap_or(m.date))
+        Ok(day.checked_add(days).unwrap_or(day))
     }
 
     /// Puts a case on the agenda, disclosing it for the meeting only to the attendees in `to`
@@ -550,7 +551,7 @@ impl Vault {
                 ))));
             }
         }
-        let until = self.disclosure_last_day(&m)?;
+        let until = self.disclosure_last_day(m.date)?;
         let missing = without_access(&m.attendees, c.lead_agency, &shares, until, to);
         let purpose = Basis::purpose_of_conference(&m.kind).or(basis.default_purpose());
         let consents = if basis.needs_consent() {

@@ -179,40 +179,27 @@ const SHARE: &str = "share";
 
 /// What the agenda's rules read of a share: whose it is, whether it is in force, its last day.
 pub(crate) trait Reach {
-    fn agency(&self) -> Uuid;
-    fn active(&self) -> bool;
-    fn until(&self) -> Option<Date>;
+    fn reach(&self) -> (Uuid, bool, Option<Date>);
 }
 
 impl Reach for record::Share {
-    fn agency(&self) -> Uuid {
-        self.agency
-    }
-    fn active(&self) -> bool {
-        self.active
-    }
-    fn until(&self) -> Option<Date> {
-        self.until
+    fn reach(&self) -> (Uuid, bool, Option<Date>) {
+        (self.agency, self.active, self.until)
     }
 }
 
 impl Reach for ShareHead {
-    fn agency(&self) -> Uuid {
-        self.agency
-    }
-    fn active(&self) -> bool {
-        self.active
-    }
-    fn until(&self) -> Option<Date> {
-        self.until
+    fn reach(&self) -> (Uuid, bool, Option<Date>) {
+        (self.agency, self.active, self.until)
     }
 }
 
 /// Whether an agency has an active share of the case lasting at least until `day`.
 pub(crate) fn sees_until(shares: &[impl Reach], agency: Uuid, day: Date) -> bool {
-    shares
-        .iter()
-        .any(|s| s.active() && s.agency() == agency && s.until().is_none_or(|u| u >= day))
+    shares.iter().any(|s| {
+        let (holder, active, until) = s.reach();
+        active && holder == agency && until.is_none_or(|u| u >= day)
+    })
 }
 
 fn risk_weight(r: Option<Risk>) -> i32 {
@@ -291,7 +278,7 @@ impl Vault {
         if c.lead_agency == self.me.agency {
             return Err(MeetingError::OwnLead);
         }
-        let until = self.disclosure_last_day(&m)?;
+        let until = self.disclosure_last_day(m.date)?;
         let shares = self.shares_of(case)?;
         let missing = super::without_access(&m.attendees, c.lead_agency, &shares, until, None);
         if missing.is_empty() {
@@ -346,8 +333,7 @@ impl Vault {
         let basis =
             Basis::of_conference_type(conference).ok_or_else(|| MeetingError::UnknownType(conference.into()))?;
         let purpose = Basis::purpose_of_conference(conference).or(basis.default_purpose());
-        let days = jiff::Span::new().days(i64::from(self.meeting_disclosure_days()?));
-        let until = day.checked_add(days).unwrap_or(day);
+        let until = self.disclosure_last_day(day)?;
         let shares = self.shares_of(f.case)?;
         for a in f.agencies.iter().filter(|a| !sees_until(&shares, **a, until)) {
             let term = crate::share::MeetingTerm {
@@ -375,7 +361,7 @@ impl Vault {
             .previous_in_series(&m)?
             .map(|p| p.date)
             .unwrap_or_else(|| day.checked_sub(jiff::Span::new().months(1)).unwrap_or(day));
-        let until = self.disclosure_last_day(&m)?;
+        let until = self.disclosure_last_day(m.date)?;
         let on_agenda: HashSet<Uuid> = self.items_of(meeting)?.into_iter().map(|i| i.case).collect();
         let names: HashMap<Uuid, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let name = |a: &Uuid| names.get(a).cloned().unwrap_or_default();

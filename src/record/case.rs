@@ -117,6 +117,27 @@ pub(crate) struct CaseHead {
     pub opened: Date,
 }
 
+impl CaseHead {
+    /// The case's line in a list, with its household's label and its lead's name.
+    fn line(self, household_label: String, lead_agency_name: String, in_conflict: bool, today: Date) -> CaseSummary {
+        CaseSummary {
+            household_label,
+            lead_agency_name,
+            review_overdue: self.status != CaseStatus::Closed && self.next_review.is_some_and(|d| d < today),
+            in_conflict,
+            id: self.id,
+            household: self.household,
+            title: self.title,
+            status: self.status,
+            risk: self.risk,
+            lead_agency: self.lead_agency,
+            problems: self.problems,
+            opened: self.opened,
+            next_review: self.next_review,
+        }
+    }
+}
+
 /// What the case list reads of a household.
 #[derive(Deserialize)]
 struct HouseholdHead {
@@ -333,21 +354,8 @@ impl Vault {
                     l
                 }
             };
-            out.push(CaseSummary {
-                household_label: label,
-                lead_agency_name: agencies.get(&c.lead_agency).cloned().unwrap_or_default(),
-                review_overdue: c.status != CaseStatus::Closed && c.next_review.is_some_and(|d| d < today),
-                in_conflict: st.is_conflicted(),
-                id: *id,
-                household: c.household,
-                title: c.title,
-                status: c.status,
-                risk: c.risk,
-                lead_agency: c.lead_agency,
-                problems: c.problems,
-                opened: c.opened,
-                next_review: c.next_review,
-            });
+            let lead = agencies.get(&c.lead_agency).cloned().unwrap_or_default();
+            out.push(CaseHead { id: *id, ..c }.line(label, lead, st.is_conflicted(), today));
         }
         Ok(out)
     }
@@ -398,21 +406,9 @@ impl Vault {
                     continue;
                 }
             }
-            out.push(CaseSummary {
-                household_label: hh.map(|h| h.label.clone()).unwrap_or_default(),
-                lead_agency_name: agencies.get(&c.lead_agency).cloned().unwrap_or_default(),
-                review_overdue: c.status != CaseStatus::Closed && c.next_review.is_some_and(|d| d < today),
-                in_conflict: conflicted,
-                id: c.id,
-                household: c.household,
-                title: c.title,
-                status: c.status,
-                risk: c.risk,
-                lead_agency: c.lead_agency,
-                problems: c.problems,
-                opened: c.opened,
-                next_review: c.next_review,
-            });
+            let label = hh.map(|h| h.label.clone()).unwrap_or_default();
+            let lead = agencies.get(&c.lead_agency).cloned().unwrap_or_default();
+            out.push(c.line(label, lead, conflicted, today));
         }
         out.sort_by(|a, b| {
             a.next_review
